@@ -1,0 +1,48 @@
+# The register's commands. `make run` and `make test` are all the set-up anyone needs.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+RUN_ENV := DEBUG=true
+
+.PHONY: run test system-packages migrate seed lock clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Installed again whenever the lock changes.
+$(VENV)/.installed: requirements.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $@
+
+## Serve the register at http://127.0.0.1:8000 on SQLite, tasks in-process, with the demo council.
+run: $(VENV)/.installed
+	mkdir -p var
+	$(RUN_ENV) $(BIN)/python manage.py migrate --no-input -v 0
+	$(RUN_ENV) $(BIN)/python manage.py seed_demo
+	@echo
+	@echo "Sign in at http://127.0.0.1:8000/sign-in/ as chief-executive, leader-1, officer-1, auditor ..."
+	@echo "(see the README for every demo user); the password of every demo user is demo-register-2026."
+	@echo
+	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## Run the whole suite against a real PostgreSQL and Redis (and, where tests need them, a Celery worker and Chromium).
+test: $(VENV)/.installed system-packages
+	scripts/with-services $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Debian packages the tests need, installed when missing.
+system-packages:
+	@missing=""; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing$$missing"; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
+	fi
+
+## Re-lock the dependencies after changing pyproject.toml.
+lock: $(BIN)/python
+	$(BIN)/pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --extra dev --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,8 @@
+"""API routes."""
+from django.urls import path
+
+from api import views
+
+urlpatterns = [
+    path("me/", views.MeView.as_view(), name="api-me"),
+]

@@ -1,0 +1,1 @@
+"""The register: officer attendance at political group meetings, and member/officer relationships."""

@@ -1,0 +1,16 @@
+"""The register's Django application."""
+from django.apps import AppConfig
+
+
+class RegisterConfig(AppConfig):
+    name = "register"
+    verbose_name = "Member/officer register"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.contrib.auth import user_logged_in
+        from django.contrib.auth.models import update_last_login
+
+        # A sign-in is not a change to the person's record: recording last_login would
+        # write a history row per sign-in with no reason. Sign-ins are logged by django-axes.
+        user_logged_in.disconnect(update_last_login, dispatch_uid="update_last_login")

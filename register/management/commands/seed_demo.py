@@ -1,0 +1,155 @@
+"""Load a fictional council for demonstration: groups, members, officers and every post.
+
+Idempotent: if the demo council is already there, nothing changes.
+"""
+import datetime
+
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from register.models import Organization, Person, Post
+from register.services import people
+
+DEMO_PASSWORD = "demo-register-2026"
+TERM_START = datetime.date(2025, 5, 5)
+REASON = "Demo council loaded by seed_demo"
+
+GROUPS = [
+    # name, administration, ordinary members besides the leader and deputy
+    ("Labour Group", True, 12),
+    ("Conservative Group", False, 8),
+    ("Liberal Democrat Group", False, 6),
+    ("Independent Group", False, 4),
+]
+
+DIRECTORATES = [
+    "Adults and Health",
+    "Children and Families",
+    "Place and Economy",
+    "Resources",
+    "Law and Governance",
+]
+
+# Three officer posts per directorate: (label, politically restricted)
+OFFICER_POSTS = [
+    ("Head of Adult Social Care", True), ("Public Health Consultant", False), ("Care Commissioning Manager", False),
+    ("Head of Education", True), ("Children's Safeguarding Lead", False), ("School Admissions Manager", False),
+    ("Head of Planning", True), ("Highways Manager", False), ("Economic Development Officer", False),
+    ("Head of Finance", True), ("HR Business Partner", False), ("Digital Services Manager", False),
+    ("Democratic Services Manager", True), ("Senior Solicitor", False), ("Elections Officer", False),
+]
+
+FIRST_NAMES = [
+    "Alex", "Bethan", "Callum", "Deborah", "Eamon", "Fatima", "Gareth", "Harriet", "Imran", "Joanna",
+    "Kieran", "Lowri", "Mohammed", "Niamh", "Owen", "Priya", "Quentin", "Rhiannon", "Samuel", "Tamsin",
+    "Umar", "Victoria", "William", "Xanthe", "Yusuf", "Zara", "Aled", "Bronwen", "Colin", "Delyth",
+]
+LAST_NAMES = [
+    "Ashworth", "Bradbury", "Chaudhry", "Davies", "Ellison", "Fairclough", "Gill", "Hargreaves", "Iqbal",
+    "Jenkins", "Kaur", "Lloyd", "McAllister", "Nolan", "Okafor", "Pritchard", "Quayle", "Rahman",
+    "Sutherland", "Thornton", "Underwood", "Vaughan", "Whitfield", "Yates",
+]
+
+
+def demo_name(index: int) -> tuple[str, str]:
+    return FIRST_NAMES[index % len(FIRST_NAMES)], LAST_NAMES[(index * 7) % len(LAST_NAMES)]
+
+
+class Command(BaseCommand):
+    help = "Load the fictional Demoshire County Council (idempotent)."
+
+    def handle(self, *args, **options):
+        if Organization.objects.filter(classification=Organization.Classification.COUNCIL).exists():
+            self.stdout.write("The demo council is already loaded; nothing changed.")
+            return
+        with transaction.atomic():
+            DemoCouncil(people.system_user()).load()
+        self.stdout.write(self.style.SUCCESS(f"Loaded the demo council. Every demo user's password is {DEMO_PASSWORD!r}."))
+
+
+class DemoCouncil:
+    def __init__(self, actor: Person):
+        self.actor = actor
+        self.names = iter(range(1000))
+        # Hashing is slow by design: hash the one demo password once and share it.
+        self.password_hash = make_password(DEMO_PASSWORD)
+
+    def person(self, username: str, kind: str, member_type: str = "") -> Person:
+        first, last = demo_name(next(self.names))
+        return people.person_create(
+            actor=self.actor, reason=REASON, username=username, first_name=first, last_name=last,
+            email=f"{username}@demoshire.example", kind=kind, member_type=member_type,
+            password_hash=self.password_hash,
+        )
+
+    def appoint(self, person: Person, organization: Organization, role: str, label: str, **post_options) -> None:
+        post = people.post_create(
+            actor=self.actor, reason=REASON, organization=organization, role=role, label=label, **post_options
+        )
+        people.post_appoint(actor=self.actor, reason=REASON, person=person, post=post, start_date=TERM_START)
+
+    def join(self, person: Person, organization: Organization) -> None:
+        people.membership_start(
+            actor=self.actor, reason=REASON, person=person, organization=organization, start_date=TERM_START
+        )
+
+    def load(self) -> None:
+        council = people.organization_create(
+            actor=self.actor, reason=REASON, name="Demoshire County Council",
+            classification=Organization.Classification.COUNCIL,
+        )
+        self.load_groups()
+        self.load_officers(council)
+        admin = Person(username="admin", first_name="Register", last_name="Administrator",
+                       kind=Person.Kind.SYSTEM, is_staff=True, is_superuser=True, email="admin@demoshire.example")
+        admin.password = self.password_hash
+        people.save_with_history(admin, actor=self.actor, reason=REASON)
+
+    def load_groups(self) -> None:
+        member_number = 0
+        for number, (name, administration, size) in enumerate(GROUPS, start=1):
+            group = people.organization_create(
+                actor=self.actor, reason=REASON, name=name, classification=Organization.Classification.PARTY,
+                is_administration=administration,
+            )
+            leader = self.person(f"leader-{number}", Person.Kind.MEMBER, Person.MemberType.ELECTED)
+            deputy = self.person(f"deputy-leader-{number}", Person.Kind.MEMBER, Person.MemberType.ELECTED)
+            for member in (leader, deputy):
+                self.join(member, group)
+            self.appoint(leader, group, Post.Role.GROUP_LEADER, f"Leader of the {name}")
+            self.appoint(deputy, group, Post.Role.DEPUTY_GROUP_LEADER, f"Deputy Leader of the {name}")
+            for _ in range(size):
+                member_number += 1
+                self.join(self.person(f"member-{member_number}", Person.Kind.MEMBER, Person.MemberType.ELECTED), group)
+        for number in (1, 2):
+            self.person(f"co-opted-{number}", Person.Kind.MEMBER, Person.MemberType.CO_OPTED)
+
+    def load_officers(self, council: Organization) -> None:
+        Role = Post.Role
+        for username, role, label in [
+            ("chief-executive", Role.CHIEF_EXECUTIVE, "Chief Executive"),
+            ("deputy-chief-executive", Role.DEPUTY_CHIEF_EXECUTIVE, "Deputy Chief Executive"),
+            ("monitoring-officer", Role.MONITORING_OFFICER, "Monitoring Officer"),
+            ("deputy-monitoring-officer", Role.DEPUTY_MONITORING_OFFICER, "Deputy Monitoring Officer"),
+        ]:
+            self.appoint(self.person(username, Person.Kind.OFFICER), council, role, label, politically_restricted=True)
+        self.appoint(self.person("auditor", Person.Kind.OFFICER), council, Role.AUDITOR, "Internal Auditor",
+                     single_holder=False)
+        officer_number = 0
+        for number, name in enumerate(DIRECTORATES, start=1):
+            directorate = people.organization_create(
+                actor=self.actor, reason=REASON, name=name, classification=Organization.Classification.DIRECTORATE
+            )
+            director = self.person(f"director-{number}", Person.Kind.OFFICER)
+            assistant = self.person(f"assistant-director-{number}", Person.Kind.OFFICER)
+            for officer in (director, assistant):
+                self.join(officer, directorate)
+            self.appoint(director, directorate, Role.DIRECTOR, f"Director of {name}", politically_restricted=True)
+            self.appoint(assistant, directorate, Role.ASSISTANT_DIRECTOR, f"Assistant Director of {name}",
+                         politically_restricted=True)
+            for label, restricted in OFFICER_POSTS[(number - 1) * 3 : number * 3]:
+                officer_number += 1
+                officer = self.person(f"officer-{officer_number}", Person.Kind.OFFICER)
+                self.join(officer, directorate)
+                self.appoint(officer, directorate, Role.OFFICER, label, politically_restricted=restricted)

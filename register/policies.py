@@ -1,0 +1,14 @@
+"""Who may do what: small pure functions of (user, record), used by services and selectors."""
+import datetime
+
+from register import selectors
+from register.models import Person, Post
+
+Role = Post.Role
+
+
+def can_record_absence(actor: Person, *, on: datetime.date) -> bool:
+    """The Chief Executive records their own absence; the Deputy may record it for them (A2)."""
+    if actor.is_superuser:
+        return True
+    return selectors.holds(actor, Role.CHIEF_EXECUTIVE, on) or selectors.holds(actor, Role.DEPUTY_CHIEF_EXECUTIVE, on)

@@ -1,0 +1,1 @@
+"""HTML pages: thin, calling selectors and services."""

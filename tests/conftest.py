@@ -1,0 +1,67 @@
+"""Fixtures shared by every test: a small council and one person per role."""
+import pytest
+from django.db import connection
+
+from tests.factories import Council
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    where = database.get("HOST") or database["NAME"]
+    return f"database: {database['ENGINE'].rsplit('.', 1)[-1]} at {where}"
+
+
+_database_used: list[str] = []
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _note_which_database(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT version()")
+            version = cursor.fetchone()[0].split(",")[0]
+        else:
+            version = connection.vendor
+    _database_used.append(f"{version}, database {connection.settings_dict['NAME']}")
+
+
+def pytest_terminal_summary(terminalreporter):
+    for used in _database_used:
+        terminalreporter.write_line(f"Tests ran on {used}")
+
+
+@pytest.fixture
+def council(db) -> Council:
+    return Council()
+
+
+@pytest.fixture
+def chief_executive(council):
+    return council.chief_executive
+
+
+@pytest.fixture
+def deputy_chief_executive(council):
+    return council.deputy_chief_executive
+
+
+@pytest.fixture
+def monitoring_officer(council):
+    return council.monitoring_officer
+
+
+@pytest.fixture
+def auditor(council):
+    return council.auditor
+
+
+@pytest.fixture
+def group_leader(council):
+    return council.groups[0].leader
+
+
+@pytest.fixture
+def officer(council):
+    return council.directorates[0].officers[0]
