@@ -65,3 +65,15 @@ def group_leader(council):
 @pytest.fixture
 def officer(council):
     return council.directorates[0].officers[0]
+
+
+@pytest.fixture(autouse=True)
+def _tasks_in_process_unless_a_worker_is_asked_for(request):
+    """Most tests run Celery tasks in-process after commit, as `make run` does. Tests marked
+    ``worker`` send them through the real Redis broker to a real worker process instead."""
+    from tasks.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = request.node.get_closest_marker("worker") is None
+    yield
+    app.conf.task_always_eager = previous

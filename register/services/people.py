@@ -1,12 +1,14 @@
 """Changes to people, groups, directorates, posts and recorded absences."""
 import datetime
 
+from django.conf import settings
 from django.db import transaction
 
 from register import selectors
 from register.errors import RuleViolation
 from register.models import Absence, Membership, Organization, Person, Post
-from register.services.history import save_with_history  # noqa: F401 (re-exported for commands)
+from register.services.history import save_with_history
+from register.services.notifications import notify  # noqa: F401 (re-exported for commands)
 
 Role = Post.Role
 
@@ -247,7 +249,13 @@ def absence_record(
             )
         absence = Absence(person=chief, start_date=start_date, end_date=end_date, recorded_by=actor,
                           reason=reason)
-        save_with_history(absence, actor=actor, reason=reason or "Absence recorded")
+        save_with_history(absence, actor=actor, reason=reason)
+        deputy = selectors.holder_of(Role.DEPUTY_CHIEF_EXECUTIVE, start_date)
+        if deputy is not None:
+            notify(
+                cause=f"absence:{absence.pk}:recorded", kind="absence-recorded", recipients=[deputy],
+                about=absence, actor=actor, context={"absence": absence, "council_name": settings.COUNCIL_NAME},
+            )
     return absence
 
 

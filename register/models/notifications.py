@@ -1,0 +1,63 @@
+"""The outbox: every notice the register sends, written in the transaction that caused it."""
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from .people import Person
+
+
+class Notification(models.Model):
+    """One notice to one person on one channel.
+
+    Its idempotency key is (cause, recipient, kind, channel), held unique by the database, so that
+    the same cause can never notify the same person of the same thing twice.
+    """
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "E-mail"
+        IN_APP = "in-app", "In the register"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    recipient = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="notifications")
+    kind = models.CharField(max_length=64, help_text="Which notice this is; names its templates.")
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    cause = models.CharField(max_length=128, help_text="The change that caused it, e.g. 'attendance-request:12:approved'.")
+    subject = models.CharField(max_length=300)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    about_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True)
+    about_id = models.PositiveBigIntegerField(null=True, blank=True)
+    about = GenericForeignKey("about_type", "about_id")
+    actor = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="The person whose action caused the notice; empty when the register itself did.",
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cause", "recipient", "kind", "channel"], name="notification_idempotency_key"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="notification_status_created"),
+            models.Index(fields=["recipient", "channel", "read_at"], name="notification_inbox"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} to {self.recipient}: {self.subject}"
