@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 RUN_ENV := DEBUG=true
 
-.PHONY: run test system-packages migrate seed lock clean
+.PHONY: run test system-packages frontend lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,8 +15,21 @@ $(VENV)/.installed: requirements.lock | $(BIN)/python
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
 	touch $@
 
+# GOV.UK Frontend and the test tools from npm, pinned by package-lock.json.
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# The stylesheet: GOV.UK Frontend compiled with its assets served from /static/govuk/assets/.
+var/frontend/register.css: frontend/register.scss node_modules/.installed
+	mkdir -p var/frontend
+	node_modules/.bin/sass --no-source-map --style=compressed --quiet-deps --silence-deprecation=import \
+	  --load-path=node_modules/govuk-frontend/dist frontend/register.scss $@
+
+frontend: var/frontend/register.css
+
 ## Serve the register at http://127.0.0.1:8000 on SQLite, tasks in-process, with the demo council.
-run: $(VENV)/.installed
+run: $(VENV)/.installed frontend
 	mkdir -p var
 	$(RUN_ENV) $(BIN)/python manage.py migrate --no-input -v 0
 	$(RUN_ENV) $(BIN)/python manage.py seed_demo
@@ -27,13 +40,14 @@ run: $(VENV)/.installed
 	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 ## Run the whole suite against a real PostgreSQL and Redis (and, where tests need them, a Celery worker and Chromium).
-test: $(VENV)/.installed system-packages
+test: $(VENV)/.installed frontend system-packages
 	scripts/with-services $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Debian packages the tests need, installed when missing.
 system-packages:
 	@missing=""; \
 	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing$$missing"; \
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
@@ -45,4 +59,4 @@ lock: $(BIN)/python
 	$(BIN)/pip-compile --quiet --extra dev --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules

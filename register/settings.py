@@ -57,8 +57,14 @@ INSTALLED_APPS = [
     "rest_framework",
     "simple_history",
     "axes",
+    "crispy_forms",
+    "crispy_forms_gds",
     "register",
 ]
+
+# Forms are rendered in the GOV.UK Design System by crispy-forms-gds (see the README for why).
+CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
+CRISPY_TEMPLATE_PACK = "gds"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -132,6 +138,13 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
+# GOV.UK Frontend's scripts, fonts and images from its npm package, and the stylesheet compiled
+# from frontend/register.scss (`make frontend`): served by the app itself, no CDN.
+STATICFILES_DIRS = [
+    ("govuk", BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"),
+    BASE_DIR / "frontend" / "static",
+    BASE_DIR / "var" / "frontend",
+]
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = PRODUCTION
