@@ -1,8 +1,20 @@
-"""API routes."""
-from django.urls import path
+"""API routes, the OpenAPI schema and its documentation page."""
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
 
 from api import views
 
+router = DefaultRouter()
+router.register("people", views.PersonViewSet, basename="person")
+router.register("organizations", views.OrganizationViewSet, basename="organization")
+router.register("posts", views.PostViewSet, basename="post")
+router.register("memberships", views.MembershipViewSet, basename="membership")
+
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="api-me"),
+    path("token/", views.TokenView.as_view(), name="api-token"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include(router.urls)),
 ]

@@ -1,20 +1,99 @@
-"""API views: validate, load through a selector, call one service, serialize."""
+"""API views: validate, load through a selector scoped to the caller, call one service, serialize."""
+from django.contrib.auth import authenticate
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api import filters, serializers
+from api.errors import problem
 from register import selectors
 
 
 class MeView(APIView):
     """The signed-in person and the roles they hold today."""
 
+    @extend_schema(responses=serializers.MeSerializer)
     def get(self, request):
         person = request.user
-        return Response(
-            {
-                "username": person.username,
-                "name": person.name,
-                "kind": person.kind,
-                "roles": sorted(selectors.roles_of(person, selectors.today())),
-            }
-        )
+        data = {
+            "id": person.pk,
+            "username": person.username,
+            "name": person.name,
+            "kind": person.kind,
+            "roles": sorted(selectors.roles_of(person, selectors.today())),
+        }
+        return Response(serializers.MeSerializer(data).data)
+
+
+class TokenView(APIView):
+    """Exchange a username and password for an API token. Failures count towards the sign-in lock-out."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    public = True
+
+    @extend_schema(
+        request=serializers.TokenRequestSerializer,
+        responses={200: serializers.TokenSerializer, (401, "application/problem+json"): serializers.ProblemSerializer},
+    )
+    def post(self, request):
+        given = serializers.TokenRequestSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        # The Django request, so that django-axes counts the failure and can lock the username out.
+        person = authenticate(request=request._request, **given.validated_data)
+        if getattr(request._request, "axes_locked_out", False):
+            return problem(429, "locked-out", "Too many failed sign-in attempts",
+                           "This username is locked out after repeated failed sign-ins. Try again in 15 minutes.")
+        if person is None:
+            refused = problem(401, "invalid-credentials", "Sign in first",
+                              "Enter a correct username and password. Both are case-sensitive.")
+            refused["WWW-Authenticate"] = "Token"
+            return refused
+        token, _ = Token.objects.get_or_create(user=person)
+        return Response(serializers.TokenSerializer({"token": token.key}).data)
+
+
+class ReadOnlyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    # Ids are whole numbers within the database's range: anything else is simply not found.
+    lookup_value_regex = r"[0-9]{1,18}"
+
+
+class PersonViewSet(ReadOnlyViewSet):
+    """Councillors and officers."""
+
+    serializer_class = serializers.PersonSerializer
+    filterset_class = filters.PersonFilter
+
+    def get_queryset(self):
+        return selectors.people_search()
+
+
+class OrganizationViewSet(ReadOnlyViewSet):
+    """The council, its political groups (classification 'party') and its directorates."""
+
+    serializer_class = serializers.OrganizationSerializer
+    filterset_class = filters.OrganizationFilter
+
+    def get_queryset(self):
+        return selectors.organizations()
+
+
+class PostViewSet(ReadOnlyViewSet):
+    serializer_class = serializers.PostSerializer
+    filterset_class = filters.PostFilter
+
+    def get_queryset(self):
+        return selectors.posts()
+
+
+class MembershipViewSet(ReadOnlyViewSet):
+    """Memberships of groups and directorates, and holdings of posts, over time."""
+
+    serializer_class = serializers.MembershipSerializer
+    filterset_class = filters.MembershipFilter
+
+    def get_queryset(self):
+        return selectors.memberships()

@@ -150,9 +150,21 @@ def officer_reviewers(officer: Person, on: datetime.date) -> list[Person]:
 
 
 def people_search(*, kind: str | None = None, on: datetime.date | None = None):
-    people = Person.objects.exclude(kind=Person.Kind.SYSTEM)
+    people = Person.objects.exclude(kind=Person.Kind.SYSTEM).order_by("id")
     if kind:
         people = people.filter(kind=kind)
     if on:
         people = people.filter(Q(left_on__isnull=True) | Q(left_on__gte=on), is_active=True)
     return people
+
+
+def organizations():
+    return Organization.objects.all()
+
+
+def posts():
+    return Post.objects.select_related("organization")
+
+
+def memberships():
+    return Membership.objects.select_related("person", "organization", "post").order_by("id")

@@ -11,3 +11,6 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "api.handlers.page_not_found"
+handler500 = "api.handlers.server_error"

@@ -1,0 +1,89 @@
+"""List filters (django-filter). A filter given a value it cannot use is refused with a 400 naming
+it, never silently ignored: a caller who filters must get what they asked for or be told why."""
+import django_filters
+from django import forms
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from register.models import Membership, Organization, Person, Post
+
+
+class StrictFilterSet(django_filters.FilterSet):
+    def is_valid(self):
+        valid = super().is_valid()
+        for name in self.filters:
+            if name in self.data and self.data.get(name) == "" and name not in self.form.errors:
+                self.form.add_error(name, "Enter a value, or leave this filter out.")
+        return valid and not self.form.errors
+
+
+class YesOrNoField(forms.Field):
+    """true or false; anything else is an error (django-filter's own boolean ignores it)."""
+
+    VALUES = {"true": True, "True": True, "1": True, "false": False, "False": False, "0": False}
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if value not in self.VALUES:
+            raise forms.ValidationError("Enter true or false.")
+        return self.VALUES[value]
+
+
+class YesOrNoFilter(django_filters.BooleanFilter):
+    field_class = YesOrNoField
+
+
+@extend_schema_field(OpenApiTypes.INT64)
+class IdFilter(django_filters.NumberFilter):
+    """A record's id; an id that matches nothing gives an empty list rather than an error."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        # Bounded like the database's bigint, so that an absurd id is a 400, not a database error.
+        kwargs.setdefault("min_value", -(2**63))
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
+
+
+def yes_or_no(field_name: str) -> YesOrNoFilter:
+    return YesOrNoFilter(field_name=field_name)
+
+
+class PersonFilter(StrictFilterSet):
+    class Meta:
+        model = Person
+        fields = ["kind", "member_type"]
+
+
+class OrganizationFilter(StrictFilterSet):
+    is_administration = yes_or_no("is_administration")
+
+    class Meta:
+        model = Organization
+        fields = ["classification", "is_administration"]
+
+
+class PostFilter(StrictFilterSet):
+    organization = IdFilter(field_name="organization_id")
+    politically_restricted = yes_or_no("politically_restricted")
+
+    class Meta:
+        model = Post
+        fields = ["role", "organization", "politically_restricted"]
+
+
+class MembershipFilter(StrictFilterSet):
+    person = IdFilter(field_name="person_id")
+    organization = IdFilter(field_name="organization_id")
+    post = IdFilter(field_name="post_id")
+    on = django_filters.DateFilter(method="filter_on", label="Current on this date")
+    role = django_filters.ChoiceFilter(field_name="post__role", choices=Post.Role.choices)
+
+    class Meta:
+        model = Membership
+        fields = ["person", "organization", "post"]
+
+    def filter_on(self, queryset, name, value):
+        return queryset.on(value)

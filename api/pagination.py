@@ -1,0 +1,37 @@
+"""Pagination: page numbers for ordinary lists; cursors for the long, growing ones."""
+from rest_framework import pagination
+from rest_framework.exceptions import ValidationError
+
+
+class StrictPageSize:
+    """A page_size that is not a whole number from 1 to max_page_size is refused, not ignored."""
+
+    def get_page_size(self, request):
+        given = request.query_params.get(self.page_size_query_param)
+        if given is None:
+            return self.page_size
+        if not given.isdigit() or not 1 <= int(given) <= self.max_page_size:
+            raise ValidationError({self.page_size_query_param: [f"Enter a whole number from 1 to {self.max_page_size}."]})
+        return int(given)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": self.max_page_size}
+        return parameters
+
+
+class PageNumberPagination(StrictPageSize, pagination.PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class CursorPagination(StrictPageSize, pagination.CursorPagination):
+    """For the audit timeline and notices: stays fast however deep the reader goes."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+    ordering = "-id"

@@ -1,0 +1,69 @@
+"""Output and input serializers. Output serializers only read what selectors already loaded."""
+from rest_framework import serializers
+
+from register.models import Membership, Organization, Person, Post
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Person
+        fields = ["id", "username", "name", "kind", "member_type"]
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organization
+        fields = ["id", "name", "classification", "is_administration"]
+
+
+class PostSerializer(serializers.ModelSerializer):
+    organization = OrganizationSerializer(read_only=True)
+
+    class Meta:
+        model = Post
+        fields = ["id", "label", "role", "organization", "single_holder", "politically_restricted"]
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    person = PersonSerializer(read_only=True)
+    organization = OrganizationSerializer(read_only=True)
+    post = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Membership
+        fields = ["id", "person", "organization", "post", "start_date", "end_date"]
+
+    def get_post(self, membership) -> dict | None:
+        if membership.post is None:
+            return None
+        return {"id": membership.post.id, "label": membership.post.label, "role": membership.post.role}
+
+
+class MeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    roles = serializers.ListField(child=serializers.CharField())
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class ProblemSerializer(serializers.Serializer):
+    """RFC 9457 problem details, as every error is answered."""
+
+    type = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    detail = serializers.CharField()
+    rule = serializers.CharField(required=False)
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
