@@ -24,6 +24,7 @@ from register.workflow import DECLARATION_TRANSITIONS, check_transition
 
 State = Declaration.State
 
+DECLARING_KINDS = frozenset({Person.Kind.MEMBER, Person.Kind.OFFICER})
 OUT_OF_SCOPE_SAME_SIDE = {
     Person.Kind.MEMBER: (
         "This register is for relationships between a councillor and an officer (the protocol on "
@@ -106,7 +107,7 @@ def declaration_submit(
 
 
 def _check_parties(declarant: Person, other_person: Person, today: datetime.date) -> None:
-    if declarant.kind not in OUT_OF_SCOPE_SAME_SIDE:
+    if declarant.kind not in DECLARING_KINDS:
         raise RuleViolation("Only councillors and officers make declarations.", field="declarant", rule="B1")
     if other_person.pk == declarant.pk:
         raise RuleViolation(
@@ -115,7 +116,7 @@ def _check_parties(declarant: Person, other_person: Person, today: datetime.date
         )
     if other_person.kind == declarant.kind:
         raise RuleViolation(OUT_OF_SCOPE_SAME_SIDE[declarant.kind], field="other_person", rule="B1")
-    if other_person.kind not in OUT_OF_SCOPE_SAME_SIDE:
+    if other_person.kind not in DECLARING_KINDS:
         raise RuleViolation("The other person must be a councillor or an officer.", field="other_person", rule="B1")
     if not other_person.is_current_on(today):
         raise RuleViolation(
@@ -345,7 +346,7 @@ def declarations_nothing_to_declare(*, actor: Person, reason: str) -> Declaratio
 
 
 def _confirm(*, actor: Person, reason: str, nothing_to_declare: bool) -> DeclarationConfirmation:
-    if actor.kind not in OUT_OF_SCOPE_SAME_SIDE:
+    if actor.kind not in DECLARING_KINDS:
         raise RuleViolation("Only councillors and officers confirm declarations.", field="person", rule="B6")
     with transaction.atomic():
         Person.objects.select_for_update().get(pk=actor.pk)

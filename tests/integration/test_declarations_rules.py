@@ -5,7 +5,7 @@ import pytest
 from django.core import mail
 
 from register import selectors
-from register.errors import InvalidTransition, NotFound, NotPermitted
+from register.errors import InvalidTransition, NotFound, NotPermitted, RuleViolation
 from register.models import Declaration, Notification
 from register.models.declarations import DECLARATION_GUIDANCE, WHAT_DOES_NOT_COUNT
 from register.services import declarations
@@ -255,3 +255,19 @@ def test_when_the_reviewer_leaves_the_post_the_declaration_is_sent_to_the_new_ho
     # The former reviewer no longer sees it at all.
     with pytest.raises(NotFound):
         review(declaration, reviewer=place.assistant_director)
+
+
+def test_only_the_declarant_or_the_monitoring_officer_reroutes_and_only_to_a_different_reviewer_B4(council, member, officer):
+    place = council.directorates[0]
+    declaration = declare(officer, member)
+    with pytest.raises(NotPermitted):
+        declarations.declaration_reroute(actor=place.assistant_director, reason="x", declaration=declaration)
+    with pytest.raises(RuleViolation) as refused:
+        declarations.declaration_reroute(actor=officer, reason="x", declaration=declaration)
+    assert refused.value.field == "reviewer" and "already goes to" in refused.value.message
+
+    declarations.declaration_reroute(actor=council.monitoring_officer, reason="The Assistant Director is conflicted",
+                                     declaration=declaration, reviewer=place.director)
+    declaration.refresh_from_db()
+    assert (declaration.reviewer, declaration.reviewer_capacity) == (place.director, "Director of Place")
+    assert declaration.history.latest().history_change_reason == "The Assistant Director is conflicted"
