@@ -12,3 +12,47 @@ def can_record_absence(actor: Person, *, on: datetime.date) -> bool:
     if actor.is_superuser:
         return True
     return selectors.holds(actor, Role.CHIEF_EXECUTIVE, on) or selectors.holds(actor, Role.DEPUTY_CHIEF_EXECUTIVE, on)
+
+
+# --- Relationship declarations (B1-B7) ---------------------------------------------------------
+# DOMAIN.md, "Who sees what": a declaration is seen by its declarant, its reviewer, the Monitoring
+# Officer and auditors; the other person sees only that a declaration names them, and its kind.
+# The other person gets that narrow view whatever post they hold: a Monitoring Officer or auditor
+# named in a declaration does not read the reviewer's notes about themselves (that is why a
+# member's declaration naming the Monitoring Officer goes to the deputy).
+DECLARATION_OVERSIGHT_ROLES = frozenset({Role.MONITORING_OFFICER, Role.AUDITOR})
+
+
+def oversees_declarations(viewer: Person, *, on: datetime.date) -> bool:
+    """The Monitoring Officer and auditors read every declaration that does not name them."""
+    return bool(selectors.roles_of(viewer, on) & DECLARATION_OVERSIGHT_ROLES)
+
+
+def is_named_in_declaration(viewer: Person, declaration) -> bool:
+    return declaration.other_person_id == viewer.pk
+
+
+def can_see_declaration(viewer: Person, declaration, *, on: datetime.date) -> bool:
+    """Whether ``viewer`` sees the declaration in full (description, advice, action agreed)."""
+    if is_named_in_declaration(viewer, declaration):
+        return False
+    if viewer.pk in (declaration.declarant_id, declaration.reviewer_id):
+        return True
+    return oversees_declarations(viewer, on=on)
+
+
+def can_review_declaration(viewer: Person, declaration) -> bool:
+    """Only the reviewer it was routed to gives advice and agrees action (B3, B4)."""
+    return declaration.reviewer_id == viewer.pk
+
+
+def is_declarant(viewer: Person, declaration) -> bool:
+    """The declarant acknowledges advice, ends and withdraws their own declaration."""
+    return declaration.declarant_id == viewer.pk
+
+
+def can_reroute_declaration(viewer: Person, declaration, *, on: datetime.date) -> bool:
+    """When posts change, the declarant or the Monitoring Officer sends it to today's reviewer."""
+    if is_named_in_declaration(viewer, declaration):
+        return False
+    return is_declarant(viewer, declaration) or selectors.holds(viewer, Role.MONITORING_OFFICER, on)

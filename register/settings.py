@@ -208,3 +208,21 @@ LOGGING = {
     # django-axes logs every sign-in at INFO; failures and lock-outs are WARNING.
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- Relationship declarations (B6): periodic re-confirmation and its reminders ----------------
+# Everyone confirms their declarations (or "nothing to declare") once per period; a newcomer
+# within the first allowance of joining (28 days, as for the register of members' interests).
+# Reminders go a number of days before the due date, then at an interval once it has passed.
+DECLARATIONS_CONFIRMATION_PERIOD_DAYS = int(os.environ.get("DECLARATIONS_CONFIRMATION_PERIOD_DAYS", "365"))
+DECLARATIONS_FIRST_CONFIRMATION_DAYS = int(os.environ.get("DECLARATIONS_FIRST_CONFIRMATION_DAYS", "28"))
+DECLARATIONS_REMIND_BEFORE_DAYS = int(os.environ.get("DECLARATIONS_REMIND_BEFORE_DAYS", "30"))
+DECLARATIONS_REMIND_OVERDUE_EVERY_DAYS = int(os.environ.get("DECLARATIONS_REMIND_OVERDUE_EVERY_DAYS", "14"))
+from celery.schedules import crontab  # noqa: E402
+
+# Added to, not replaced: other areas put their own periodic tasks in the same schedule.
+CELERY_BEAT_SCHEDULE = globals().get("CELERY_BEAT_SCHEDULE", {})
+CELERY_BEAT_SCHEDULE["declarations-confirmation-reminders"] = {
+    "task": "declarations.send_confirmation_reminders",
+    # Every morning (UTC). Each reminder is sent once, so a late or repeated run is harmless.
+    "schedule": crontab(hour=7, minute=0),
+}

@@ -1,5 +1,9 @@
 """The register's records, one module per area."""
+from .declarations import Declaration, DeclarationConfirmation
 from .notifications import Notification
 from .people import Absence, Membership, Organization, Person, Post
 
-__all__ = ["Absence", "Membership", "Notification", "Organization", "Person", "Post"]
+__all__ = [
+    "Absence", "Declaration", "DeclarationConfirmation", "Membership", "Notification", "Organization", "Person",
+    "Post",
+]

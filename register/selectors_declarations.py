@@ -1,0 +1,368 @@
+"""Reads of relationship declarations (B1-B7), scoped to the viewer, and the routing of a
+declaration to its reviewer.
+
+Kept beside ``selectors.py`` (whose who-holds-what reads it uses) so that the declarations area
+can be found by name. Every list here costs a fixed number of queries whatever its length.
+"""
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Case, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from register import policies, selectors
+from register.errors import NotFound, RuleViolation
+from register.models import Declaration, Membership, Organization, Person, Post
+from register.models.declarations import describe_action, describe_kind
+
+Role = Post.Role
+
+
+# --- Routing (B3, B4) ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Route:
+    """A person a declaration may go to, the post in which they review it, and the rule."""
+
+    person: Person
+    capacity: str
+    rule: str
+
+
+def declaration_routes(declarant: Person, other_person: Person, on: datetime.date) -> list[Route]:
+    """Who may review a declaration by ``declarant`` about ``other_person`` made on ``on``.
+
+    The first route is the default; an officer may choose among the routes offered ("their
+    Assistant Director or Director", B4). A reviewer is never the declarant or the other person.
+    An empty list means nobody holds a reviewing post that day.
+    """
+    if declarant.is_member:
+        candidates = _member_routes(on)
+    elif selectors.holds(declarant, Role.MONITORING_OFFICER, on):
+        candidates = _monitoring_officers_own_routes(on)
+    else:
+        candidates = _officer_routes(declarant, on)
+    excluded = {declarant.pk, other_person.pk}
+    routes, seen = [], set()
+    for route in candidates:
+        if route.person.pk in excluded or route.person.pk in seen:
+            continue
+        seen.add(route.person.pk)
+        routes.append(route)
+    if declarant.is_member:
+        # A member's declaration has one reviewer: the Monitoring Officer, or whoever stands in.
+        return routes[:1]
+    return routes
+
+
+def _member_routes(on) -> list[Route]:
+    """B3: the Monitoring Officer; when they are named in it (or the post is vacant), the deputy;
+    failing both, the Chief Executive."""
+    routes = []
+    for role, capacity in (
+        (Role.MONITORING_OFFICER, "Monitoring Officer"),
+        (Role.DEPUTY_MONITORING_OFFICER, "Deputy Monitoring Officer, for the Monitoring Officer"),
+        (Role.CHIEF_EXECUTIVE, "Chief Executive, for the Monitoring Officer"),
+    ):
+        person = selectors.holder_of(role, on)
+        if person is not None:
+            routes.append(Route(person, capacity, "B3"))
+    return routes
+
+
+def _monitoring_officers_own_routes(on) -> list[Route]:
+    """The Monitoring Officer cannot review their own declaration: their deputy, or the Chief Executive."""
+    routes = []
+    for role, capacity in (
+        (Role.DEPUTY_MONITORING_OFFICER, "Deputy Monitoring Officer, reviewing the Monitoring Officer's own declaration"),
+        (Role.CHIEF_EXECUTIVE, "Chief Executive, reviewing the Monitoring Officer's own declaration"),
+    ):
+        person = selectors.holder_of(role, on)
+        if person is not None:
+            routes.append(Route(person, capacity, "B4"))
+    return routes
+
+
+def _officer_routes(officer: Person, on) -> list[Route]:
+    """B4: the officer's Assistant Director or Director (``selectors.officer_reviewers``: a
+    Director's go to the Chief Executive, the Chief Executive's to the Monitoring Officer). With
+    both posts of the directorate vacant, the Chief Executive."""
+    reviewers = selectors.officer_reviewers(officer, on)
+    if not reviewers:
+        chief = selectors.holder_of(Role.CHIEF_EXECUTIVE, on)
+        reviewers = [chief] if chief is not None and chief.pk != officer.pk else []
+    return [Route(person, _reviewing_capacity(person, on), "B4") for person in reviewers]
+
+
+REVIEWING_ROLES = [Role.ASSISTANT_DIRECTOR, Role.DIRECTOR, Role.CHIEF_EXECUTIVE, Role.MONITORING_OFFICER]
+
+
+def _reviewing_capacity(person: Person, on) -> str:
+    holding = (
+        Membership.objects.on(on).filter(person=person, post__role__in=REVIEWING_ROLES)
+        .select_related("post").order_by("post__role").first()
+    )
+    return holding.post.label if holding else str(person)
+
+
+def route_for(declarant: Person, other_person: Person, on: datetime.date, chosen: Person | None = None) -> Route:
+    """The route a new declaration takes: the default, or the declarant's choice among those offered."""
+    rule = "B3" if declarant.is_member else "B4"
+    routes = declaration_routes(declarant, other_person, on)
+    if not routes:
+        raise RuleViolation(
+            f"Nobody holds a post that can review this declaration on {on:%d %B %Y}. "
+            "Please tell the Monitoring Officer's office.",
+            rule=rule, field="reviewer",
+        )
+    if chosen is None:
+        return routes[0]
+    for route in routes:
+        if route.person.pk == chosen.pk:
+            return route
+    offered = " or ".join(f"{route.person} ({route.capacity})" for route in routes)
+    raise RuleViolation(f"This declaration goes to {offered}, not to {chosen}.", rule=rule, field="reviewer")
+
+
+# --- Who sees what ------------------------------------------------------------------------------
+
+def _joined(declarations: QuerySet) -> QuerySet:
+    return declarations.select_related("declarant", "other_person", "reviewer", "reviewed_by", "counterpart")
+
+
+def declarations_visible_to(viewer: Person, *, on: datetime.date | None = None) -> QuerySet:
+    """Every declaration ``viewer`` may read in full (the queryset form of
+    ``policies.can_see_declaration``); declarations naming the viewer are not among them."""
+    on = on or selectors.today()
+    declarations = _joined(Declaration.objects.exclude(other_person=viewer))
+    if policies.oversees_declarations(viewer, on=on):
+        return declarations
+    return declarations.filter(Q(declarant=viewer) | Q(reviewer=viewer))
+
+
+def declarations_made_by(viewer: Person) -> QuerySet:
+    """The viewer's own declarations, newest first."""
+    return _joined(Declaration.objects.filter(declarant=viewer))
+
+
+def declarations_to_review(viewer: Person, *, pending_only: bool = False) -> QuerySet:
+    """The reviewer's list: declarations routed to ``viewer``, those awaiting review first."""
+    declarations = _joined(Declaration.objects.filter(reviewer=viewer)).exclude(other_person=viewer)
+    if pending_only:
+        declarations = declarations.filter(state=Declaration.State.SUBMITTED)
+    # Awaiting review, then awaiting acknowledgement, then the rest; newest first within each.
+    return declarations.order_by(_state_order(), "-declared_at", "-id")
+
+
+def _state_order() -> Case:
+    order = [Declaration.State.SUBMITTED, Declaration.State.REVIEWED, Declaration.State.ACKNOWLEDGED,
+             Declaration.State.ENDED, Declaration.State.WITHDRAWN]
+    return Case(*[When(state=state, then=Value(i)) for i, state in enumerate(order)], output_field=IntegerField())
+
+
+@dataclass(frozen=True)
+class NamedDeclaration:
+    """What the other person sees of a declaration naming them: who made it, its kind, and
+    whether it still stands. Never the description, the advice or the action agreed."""
+
+    id: int
+    declarant: Person
+    kind: str
+    kind_text: str
+    declared_on: datetime.date
+    state: str
+    state_text: str
+    your_declaration_id: int | None
+
+
+NAMED_STATE_TEXT = {
+    Declaration.State.ENDED: "Ended",
+    Declaration.State.WITHDRAWN: "Withdrawn (made in error)",
+}
+
+
+def _named(declaration: Declaration) -> NamedDeclaration:
+    state = declaration.state
+    return NamedDeclaration(
+        id=declaration.pk, declarant=declaration.declarant, kind=declaration.kind,
+        kind_text=describe_kind(declaration.kind, declaration.family_relation),
+        declared_on=timezone.localdate(declaration.declared_at),
+        state=state if state in NAMED_STATE_TEXT else "current",
+        state_text=NAMED_STATE_TEXT.get(state, "Current"),
+        your_declaration_id=declaration.counterpart_id,
+    )
+
+
+NAMED_FIELDS = ("id", "declarant", "other_person", "kind", "family_relation", "declared_at", "state", "counterpart")
+
+
+def declarations_naming(viewer: Person) -> list[NamedDeclaration]:
+    """Declarations by others that name ``viewer``, in the narrow form the other person sees."""
+    rows = Declaration.objects.filter(other_person=viewer).select_related("declarant").only(
+        *NAMED_FIELDS, *[f"declarant__{f}" for f in ("id", "username", "first_name", "last_name", "kind")]
+    )
+    return [_named(row) for row in rows]
+
+
+def declaration_for(viewer: Person, declaration_id: int, *, on: datetime.date | None = None):
+    """One declaration as ``viewer`` may see it: the record in full, the narrow view for the
+    other person, or NotFound for everyone else (the register does not reveal that it exists)."""
+    on = on or selectors.today()
+    declaration = _joined(Declaration.objects.filter(pk=declaration_id)).first()
+    if declaration is not None:
+        if policies.can_see_declaration(viewer, declaration, on=on):
+            return declaration
+        if policies.is_named_in_declaration(viewer, declaration):
+            return _named(declaration)
+    raise NotFound("There is no such declaration.")
+
+
+# --- Periodic re-confirmation (B6) --------------------------------------------------------------
+
+def confirmation_period() -> datetime.timedelta:
+    return datetime.timedelta(days=settings.DECLARATIONS_CONFIRMATION_PERIOD_DAYS)
+
+
+def first_confirmation_allowance() -> datetime.timedelta:
+    return datetime.timedelta(days=settings.DECLARATIONS_FIRST_CONFIRMATION_DAYS)
+
+
+def people_in_confirmation_scope(on: datetime.date) -> QuerySet:
+    """Every member and officer current on ``on``, with the date they last confirmed by then
+    (``last_confirmed_on``, None if never)."""
+    people = Person.objects.filter(kind__in=[Person.Kind.MEMBER, Person.Kind.OFFICER], is_active=True).filter(
+        Q(left_on__isnull=True) | Q(left_on__gte=on)
+    )
+    return people.annotate(
+        last_confirmed_on=Max(
+            "declaration_confirmations__confirmed_on",
+            filter=Q(declaration_confirmations__confirmed_on__lte=on),
+        )
+    )
+
+
+def confirmation_due_on(person: Person) -> datetime.date:
+    """When ``person`` (from ``people_in_confirmation_scope``) must next confirm: a period after
+    their last confirmation, or for a newcomer, a short allowance after they joined the register."""
+    if person.last_confirmed_on is not None:
+        return person.last_confirmed_on + confirmation_period()
+    return timezone.localdate(person.date_joined) + first_confirmation_allowance()
+
+
+def _overdue(people: QuerySet, on: datetime.date) -> QuerySet:
+    """Those whose due date has passed (the due date itself is the last day to confirm)."""
+    never_by = timezone.make_aware(
+        datetime.datetime.combine(on - first_confirmation_allowance(), datetime.time.min)
+    )
+    return people.filter(
+        Q(last_confirmed_on__lt=on - confirmation_period())
+        | Q(last_confirmed_on__isnull=True, date_joined__lt=never_by)
+    )
+
+
+def _confirmation_oversight(viewer: Person, on: datetime.date) -> Q | None:
+    """Whose confirmations ``viewer`` watches, or None: the Monitoring Officer the members (and
+    the Chief Executive, whose declarations they review); each Director their directorate's
+    officers; the Chief Executive the Directors and the officers outside any directorate (whose
+    declarations come to them); auditors everyone."""
+    roles = selectors.roles_of(viewer, on)
+    if Role.AUDITOR in roles:
+        return Q()
+    watched = []
+    if Role.MONITORING_OFFICER in roles:
+        watched.append(Q(kind=Person.Kind.MEMBER))
+        chief = selectors.holder_of(Role.CHIEF_EXECUTIVE, on)
+        if chief is not None:
+            watched.append(Q(pk=chief.pk))
+    if Role.DIRECTOR in roles:
+        directed = Membership.objects.on(on).filter(person=viewer, post__role=Role.DIRECTOR).values("organization")
+        placed_there = Membership.objects.on(on).filter(organization__in=directed).values("person")
+        watched.append(Q(kind=Person.Kind.OFFICER, pk__in=placed_there))
+    if Role.CHIEF_EXECUTIVE in roles:
+        directors = Membership.objects.on(on).filter(post__role=Role.DIRECTOR).values("person")
+        placed = Membership.objects.on(on).filter(
+            person=OuterRef("pk"), organization__classification=Organization.Classification.DIRECTORATE
+        )
+        watched.append(Q(kind=Person.Kind.OFFICER) & (Q(pk__in=directors) | ~Exists(placed)))
+    if not watched:
+        return None
+    scope = watched[0]
+    for more in watched[1:]:
+        scope |= more
+    return scope
+
+
+def confirmations_outstanding(viewer: Person, *, on: datetime.date | None = None) -> QuerySet:
+    """The non-confirmation list: people the viewer watches who have not confirmed by their due
+    date, longest overdue first, each with ``last_confirmed_on`` (see ``confirmation_due_on``).
+    Empty for anyone who watches nobody."""
+    on = on or selectors.today()
+    scope = _confirmation_oversight(viewer, on)
+    if scope is None:
+        return Person.objects.none()
+    people = people_in_confirmation_scope(on).filter(scope).exclude(pk=viewer.pk)
+    return _overdue(people, on).order_by("last_confirmed_on", "date_joined", "last_name", "first_name", "pk")
+
+
+def confirmations_overdue_everywhere(on: datetime.date) -> QuerySet:
+    return _overdue(people_in_confirmation_scope(on), on)
+
+
+# --- The conflict check (B7) --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ActiveRelationship:
+    """A declared relationship between an officer and a member current on a day, as the
+    attendance flow shows it: the kind and the action agreed, never the description."""
+
+    declaration_id: int
+    officer: Person
+    member: Person
+    declared_by: Person
+    kind: str
+    kind_text: str
+    action_agreed: str
+    action_text: str
+
+    @property
+    def warning(self) -> str:
+        return (
+            f"{self.officer} and Councillor {self.member} have declared a relationship: "
+            f"{self.kind_text.lower()}. Action agreed: {self.action_text}."
+        )
+
+
+def active_relationships(
+    officers: Iterable[Person], members: Iterable[Person], on: datetime.date
+) -> list[ActiveRelationship]:
+    """Open declarations current on ``on`` between any of ``officers`` and any of ``members``,
+    declared from either side and not withdrawn (B7). One query, whatever the numbers. Both
+    sides' declarations of one relationship are both returned; each names who declared it."""
+    officers, members = list(officers), list(members)
+    people = {person.pk: person for person in [*officers, *members]}
+    officer_ids = [person.pk for person in officers]
+    member_ids = [person.pk for person in members]
+    if not officer_ids or not member_ids:
+        return []
+    officer_set = set(officer_ids)
+    rows = (
+        Declaration.objects.active_on(on)
+        .filter(
+            Q(declarant__in=officer_ids, other_person__in=member_ids)
+            | Q(declarant__in=member_ids, other_person__in=officer_ids)
+        )
+        .order_by("declared_at", "id")
+        .values("id", "declarant_id", "other_person_id", "kind", "family_relation", "action_agreed", "action_detail")
+    )
+    found = []
+    for row in rows:
+        declarant, other = people[row["declarant_id"]], people[row["other_person_id"]]
+        officer, member = (declarant, other) if row["declarant_id"] in officer_set else (other, declarant)
+        found.append(ActiveRelationship(
+            declaration_id=row["id"], officer=officer, member=member, declared_by=declarant, kind=row["kind"],
+            kind_text=describe_kind(row["kind"], row["family_relation"]), action_agreed=row["action_agreed"],
+            action_text=describe_action(row["action_agreed"], row["action_detail"]),
+        ))
+    return found
