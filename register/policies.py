@@ -12,3 +12,8 @@ def can_record_absence(actor: Person, *, on: datetime.date) -> bool:
     if actor.is_superuser:
         return True
     return selectors.holds(actor, Role.CHIEF_EXECUTIVE, on) or selectors.holds(actor, Role.DEPUTY_CHIEF_EXECUTIVE, on)
+
+
+def can_manage_notices(actor: Person) -> bool:
+    """Administrators of the register see failed notices and send them again."""
+    return actor.is_active and actor.is_staff and actor.has_perm("register.change_notification")
