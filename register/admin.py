@@ -1,11 +1,13 @@
 """The Django admin, for administrators: every record with its history; nothing can be deleted (C3)."""
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from register import policies
 from register.errors import DomainError
-from register.models import Absence, Membership, Organization, Person, Post
+from register.models import Absence, Membership, Notification, Organization, Person, Post
+from register.services.delivery import notice_retry
 from register.services.history import save_with_history
 from register.services.people import check_membership
 
@@ -86,3 +88,39 @@ class MembershipAdmin(RegisterAdmin):
 class AbsenceAdmin(RegisterAdmin):
     list_display = ["person", "start_date", "end_date", "state", "recorded_by"]
     list_filter = ["state"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(RegisterAdmin):
+    """The outbox, read-only: filter on "failed" to see what could not be delivered, and retry it.
+
+    Notices change only through the delivery services, so nothing here edits one by hand.
+    """
+
+    list_display = ["created_at", "recipient", "kind", "channel", "status", "attempts", "last_error"]
+    list_filter = ["status", "channel", "kind"]
+    list_select_related = ["recipient"]
+    search_fields = ["recipient__username", "recipient__first_name", "recipient__last_name", "cause"]
+    actions = ["retry_failed_notices"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_retry_permission(self, request):
+        return policies.can_manage_notices(request.user)
+
+    @admin.action(description="Send the selected failed notices again", permissions=["retry"])
+    def retry_failed_notices(self, request, queryset):
+        retried = 0
+        for notice in queryset.order_by("pk"):
+            try:
+                notice_retry(notice=notice, actor=request.user, reason="Retried by hand in the admin")
+            except DomainError as refusal:
+                self.message_user(request, f"Notice {notice.pk}: {refusal.message}", messages.WARNING)
+            else:
+                retried += 1
+        if retried:
+            self.message_user(request, f"{retried} notice(s) queued to be sent again.", messages.SUCCESS)

@@ -56,3 +56,8 @@ def can_reroute_declaration(viewer: Person, declaration, *, on: datetime.date) -
     if is_named_in_declaration(viewer, declaration):
         return False
     return is_declarant(viewer, declaration) or selectors.holds(viewer, Role.MONITORING_OFFICER, on)
+
+
+def can_manage_notices(actor: Person) -> bool:
+    """Administrators of the register see failed notices and send them again."""
+    return actor.is_active and actor.is_staff and actor.has_perm("register.change_notification")

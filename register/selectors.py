@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils import timezone
 
-from register.errors import RuleViolation
-from register.models import Absence, Membership, Organization, Person, Post
+from register.errors import NotFound, RuleViolation
+from register.models import Absence, Membership, Notification, Organization, Person, Post
 
 Role = Post.Role
 
@@ -168,3 +168,26 @@ def posts():
 
 def memberships():
     return Membership.objects.select_related("person", "organization", "post").order_by("id")
+
+
+def inbox(viewer: Person):
+    """The viewer's in-app notices that have been delivered, newest first. Nobody else's."""
+    return (
+        Notification.objects.filter(
+            recipient=viewer, channel=Notification.Channel.IN_APP, status=Notification.Status.SENT
+        )
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+    )
+
+
+def unread_count(viewer: Person) -> int:
+    return inbox(viewer).filter(read_at__isnull=True).count()
+
+
+def notice_in_inbox(viewer: Person, notice_id: int) -> Notification:
+    """One notice from the viewer's inbox; anyone else's is not found, not forbidden."""
+    notice = inbox(viewer).filter(pk=notice_id).first()
+    if notice is None:
+        raise NotFound("There is no such notice in your inbox.")
+    return notice

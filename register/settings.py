@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -158,6 +159,58 @@ CSRF_COOKIE_SECURE = PRODUCTION
 # in-process, after the commit that queued it, through the same code path as a worker.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not CELERY_BROKER_URL)
+CELERY_TIMEZONE = TIME_ZONE
+# Nothing reads task results: the outbox row is the record of what happened.
+CELERY_TASK_IGNORE_RESULT = True
+# A task is acknowledged only once it has finished, and a task whose worker process dies is
+# handed back to the broker, so a crash mid-delivery is retried rather than lost. One message
+# at a time per process, so a dying process takes at most one unfinished delivery with it.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# When the broker connection drops, let running deliveries finish (their late ack is lost and the
+# message comes back, which the outbox turns into a no-op) rather than kill them mid-send.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Redis hands an unacknowledged message to another worker after the visibility timeout. It must
+# be longer than the longest delivery and the longest retry countdown (NOTICE_RETRY_MAX_SECONDS),
+# or a message that is merely waiting is delivered twice; it is also how long a message held by
+# a worker that died outright waits before Redis gives it out again (the sweep is usually sooner).
+CELERY_VISIBILITY_TIMEOUT = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "socket_connect_timeout": 5,
+    "socket_timeout": 10,
+}
+# A page that commits while the broker is down should not hang: try briefly, then leave the
+# notices pending for the sweep.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+
+# Notices (register/services/delivery.py). A failed attempt is retried after an exponential
+# back-off with full jitter: a random wait of up to NOTICE_RETRY_BASE_SECONDS * 2^(attempt-1),
+# capped at NOTICE_RETRY_MAX_SECONDS. After NOTICE_MAX_ATTEMPTS attempts the notice is failed.
+NOTICE_MAX_ATTEMPTS = int(os.environ.get("NOTICE_MAX_ATTEMPTS", "5"))
+NOTICE_RETRY_BASE_SECONDS = int(os.environ.get("NOTICE_RETRY_BASE_SECONDS", "30"))
+NOTICE_RETRY_MAX_SECONDS = int(os.environ.get("NOTICE_RETRY_MAX_SECONDS", "900"))
+# The sweep (Celery beat, every NOTICE_SWEEP_INTERVAL_SECONDS) re-queues notices that have been
+# due for more than NOTICE_SWEEP_AFTER_SECONDS and are still pending, or still sending.
+NOTICE_SWEEP_INTERVAL_SECONDS = int(os.environ.get("NOTICE_SWEEP_INTERVAL_SECONDS", "60"))
+NOTICE_SWEEP_AFTER_SECONDS = int(os.environ.get("NOTICE_SWEEP_AFTER_SECONDS", "300"))
+if NOTICE_MAX_ATTEMPTS < 1:
+    raise ImproperlyConfigured("NOTICE_MAX_ATTEMPTS must be at least 1.")
+if NOTICE_RETRY_MAX_SECONDS >= CELERY_VISIBILITY_TIMEOUT:
+    raise ImproperlyConfigured(
+        "CELERY_VISIBILITY_TIMEOUT must be longer than NOTICE_RETRY_MAX_SECONDS, or Redis gives a "
+        "notice that is waiting to be retried to a second worker."
+    )
+# Periodic work, run by the one Celery beat process. Each job is safe to run late or twice.
+CELERY_BEAT_SCHEDULE = {
+    "sweep-the-outbox": {"task": "notifications.sweep", "schedule": float(NOTICE_SWEEP_INTERVAL_SECONDS)},
+    "declarations-confirmation-reminders": {
+        "task": "declarations.send_confirmation_reminders",
+        "schedule": crontab(hour=7, minute=0),  # every morning (UTC); each reminder is sent once
+    },
+}
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
@@ -168,6 +221,8 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "register@council.example")
 
 REST_FRAMEWORK = {
@@ -217,12 +272,4 @@ DECLARATIONS_CONFIRMATION_PERIOD_DAYS = int(os.environ.get("DECLARATIONS_CONFIRM
 DECLARATIONS_FIRST_CONFIRMATION_DAYS = int(os.environ.get("DECLARATIONS_FIRST_CONFIRMATION_DAYS", "28"))
 DECLARATIONS_REMIND_BEFORE_DAYS = int(os.environ.get("DECLARATIONS_REMIND_BEFORE_DAYS", "30"))
 DECLARATIONS_REMIND_OVERDUE_EVERY_DAYS = int(os.environ.get("DECLARATIONS_REMIND_OVERDUE_EVERY_DAYS", "14"))
-from celery.schedules import crontab  # noqa: E402
 
-# Added to, not replaced: other areas put their own periodic tasks in the same schedule.
-CELERY_BEAT_SCHEDULE = globals().get("CELERY_BEAT_SCHEDULE", {})
-CELERY_BEAT_SCHEDULE["declarations-confirmation-reminders"] = {
-    "task": "declarations.send_confirmation_reminders",
-    # Every morning (UTC). Each reminder is sent once, so a late or repeated run is harmless.
-    "schedule": crontab(hour=7, minute=0),
-}

@@ -2,12 +2,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from register.views import auth, home
+from register.views import auth, home, notices
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("sign-in/", auth.SignInView.as_view(), name="sign-in"),
     path("sign-out/", auth.SignOutView.as_view(), name="sign-out"),
+    path("notices/", notices.inbox, name="notices"),
+    path("notices/<int:notice_id>/read/", notices.mark_read, name="notice-read"),
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

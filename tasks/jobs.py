@@ -1,12 +1,41 @@
-"""Celery tasks. Thin: each calls a service."""
+"""Celery tasks. Thin: each calls a service and does what its answer says.
+
+There is no request in a task to take a history user from: the services record the person whose
+action caused the notice (its actor), or the system user, with a reason (C1).
+"""
+import datetime
+
 from celery import shared_task
 
+# A notice held by a live attempt is looked at again this many times, then left to the sweep.
+MAX_RETRIES_WHILE_BUSY = 10
 
-@shared_task(name="notifications.deliver")
-def deliver_notification(notification_id: int) -> str:
-    from register.services.delivery import deliver
 
-    return deliver(notification_id)
+@shared_task(bind=True, name="notifications.deliver", max_retries=None)
+def deliver_notification(self, notification_id: int) -> str:
+    """Make one attempt at a notice; after a failed attempt, come back after the back-off it asks for.
+
+    The notice row counts attempts and decides when to give up (NOTICE_MAX_ATTEMPTS), so that
+    attempts made through the sweep or lost with a dead worker count too. In-process (the
+    embedded default) nothing waits: a notice that failed an attempt stays pending for the sweep.
+    """
+    from register.services import delivery
+
+    outcome = delivery.deliver(notification_id)
+    if outcome.retry_in is None or self.request.is_eager:
+        return outcome.status
+    if outcome.status == delivery.BUSY and self.request.retries >= MAX_RETRIES_WHILE_BUSY:
+        return outcome.status
+    raise self.retry(countdown=outcome.retry_in)
+
+
+@shared_task(name="notifications.sweep")
+def sweep_notices(stale_after_seconds: float | None = None) -> int:
+    """Re-queue notices left pending or sending (run by Celery beat every few minutes)."""
+    from register.services import delivery
+
+    stale_after = None if stale_after_seconds is None else datetime.timedelta(seconds=stale_after_seconds)
+    return len(delivery.sweep_outbox(stale_after=stale_after))
 
 
 @shared_task(name="declarations.send_confirmation_reminders")

@@ -1,4 +1,6 @@
-"""Fixtures shared by every test: a small council and one person per role."""
+"""Fixtures shared by every test: a small council, one person per role, and a real Celery worker."""
+from pathlib import Path
+
 import pytest
 from django.db import connection
 
@@ -70,10 +72,59 @@ def officer(council):
 @pytest.fixture(autouse=True)
 def _tasks_in_process_unless_a_worker_is_asked_for(request):
     """Most tests run Celery tasks in-process after commit, as `make run` does. Tests marked
-    ``worker`` send them through the real Redis broker to a real worker process instead."""
+    ``worker`` send them through the real Redis broker to the real worker process instead; the
+    worker sees only committed rows, so those tests use a transactional database."""
     from tasks.celery import app
 
+    wants_worker = request.node.get_closest_marker("worker") is not None
+    if wants_worker:
+        database = request.node.get_closest_marker("django_db")
+        if database is None or not database.kwargs.get("transaction"):
+            pytest.fail("A test marked `worker` needs @pytest.mark.django_db(transaction=True).")
+        request.getfixturevalue("worker")
     previous = app.conf.task_always_eager
-    app.conf.task_always_eager = request.node.get_closest_marker("worker") is None
+    app.conf.task_always_eager = not wants_worker
     yield
     app.conf.task_always_eager = previous
+
+
+@pytest.fixture(scope="session")
+def worker(django_db_setup, tmp_path_factory):
+    """One real Celery worker process for the session (started once: it costs a few seconds),
+    consuming from the Redis of `make test` and writing to the database pytest-django created.
+    Its e-mail goes to the recording mail server in tests/mail.py. Stopped at the end."""
+    from django.conf import settings
+
+    from tests.services import CeleryWorker, database_url
+
+    if not settings.CELERY_BROKER_URL or connection.vendor != "postgresql":
+        pytest.fail("Tests marked `worker` need the PostgreSQL and Redis that `make test` starts.")
+    workdir = tmp_path_factory.mktemp("celery-worker")
+    process = CeleryWorker(workdir=workdir, environment={
+        "DATABASE_URL": database_url(),
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "EMAIL_BACKEND": "tests.mail.RecordingBackend",
+        "REGISTER_TEST_MAIL_LOG": str(workdir / "mail.jsonl"),
+        "REGISTER_TEST_MAIL_SLOW_SECONDS": "4",
+        # Short back-offs, so that a retry happens within a test.
+        "NOTICE_RETRY_BASE_SECONDS": "1",
+        "NOTICE_RETRY_MAX_SECONDS": "4",
+    })
+    process.start()
+    yield process
+    process.stop()
+
+
+@pytest.fixture
+def sent_mail(worker):
+    """What the worker's mail server accepted (or refused) during this test."""
+    from tests.mail import read_log
+
+    path = Path(worker.environment["REGISTER_TEST_MAIL_LOG"])
+    already = {event: len(read_log(path, event=event)) for event in ("accepted", "refused")}
+
+    def sent(*, to: str | None = None, event: str = "accepted") -> list[dict]:
+        entries = read_log(path, event=event)[already[event]:]
+        return [entry for entry in entries if to is None or to in entry["to"]]
+
+    return sent

@@ -2,6 +2,7 @@
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .people import Person
@@ -12,6 +13,11 @@ class Notification(models.Model):
 
     Its idempotency key is (cause, recipient, kind, channel), held unique by the database, so that
     the same cause can never notify the same person of the same thing twice.
+
+    Status moves as ``register.workflow.NOTIFICATION_TRANSITIONS`` allows: an in-app notice goes
+    straight from pending to sent (delivering it is marking it sent); an e-mail is ``sending``
+    between the commit that claims an attempt and the commit that records the mail server's answer,
+    so an attempt that died part-way is visible, counted, and taken over.
     """
 
     class Channel(models.TextChoices):
@@ -42,6 +48,10 @@ class Notification(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    next_attempt_at = models.DateTimeField(
+        default=timezone.now,
+        help_text="When it is due to be tried (again). The sweep re-queues it if still pending or sending a few minutes later.",
+    )
     sent_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
@@ -56,6 +66,7 @@ class Notification(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "created_at"], name="notification_status_created"),
+            models.Index(fields=["status", "next_attempt_at"], name="notification_due"),
             models.Index(fields=["recipient", "channel", "read_at"], name="notification_inbox"),
         ]
 

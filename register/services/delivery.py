@@ -1,39 +1,234 @@
-"""Delivering one notice from the outbox by e-mail or into the recipient's in-app inbox."""
+"""Delivering notices from the outbox: one attempt at a time, the sweep, and retries by hand.
+
+Delivering a notice is safe to repeat: a notice already sent or failed is left alone, so a task
+that runs twice (a re-queue by the sweep, a message Redis gave out again) sends once. An in-app
+notice is delivered by marking its row sent, in one transaction, so it can never be duplicated.
+An e-mail is delivered in two commits:
+
+1. the attempt is claimed: status ``sending``, ``attempts`` + 1. The claim is committed, so an
+   attempt that dies part-way still counts towards NOTICE_MAX_ATTEMPTS and is visible.
+2. the row is locked (FOR UPDATE) while the mail server is spoken to, and the answer recorded:
+   ``sent``; or ``pending`` with a back-off; or ``failed`` after the last attempt.
+
+While step 2 runs its row lock says "an attempt is alive". If the process dies, PostgreSQL drops
+its connection and the lock, and the row stays ``sending``: the next attempt (the message Celery
+gives back, or the sweep) finds it unlocked and takes over. The one repetition this allows is an
+e-mail the mail server accepted just before the process died, before the row was marked sent.
+"""
+import datetime
+import logging
+import random
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
-from register.models import Notification
+from register import policies, workflow
+from register.errors import InvalidTransition, NotFound, NotPermitted
+from register.models import Notification, Person
 from register.services.history import save_with_history
 
+logger = logging.getLogger(__name__)
+Status = Notification.Status
 
-def deliver(notification_id: int) -> str:
-    """Deliver a notice once: a notice already sent is left alone, so delivering twice sends once."""
+# Not statuses of a notice: what an attempt found instead of a notice it could try.
+MISSING = "missing"
+BUSY = "busy"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one delivery attempt came to: the notice's status, and when to try again if ever."""
+
+    status: str
+    retry_in: float | None = None
+
+
+def deliver(notification_id: int) -> Outcome:
+    """Make one attempt at delivering a notice, unless it is already delivered, failed or in hand."""
     with transaction.atomic():
-        notice = Notification.objects.select_for_update().select_related("recipient").get(pk=notification_id)
-        if notice.status == Notification.Status.SENT:
-            return notice.status
-        actor = notice.actor or _system_user()
-        notice.attempts += 1
-        if notice.channel == Notification.Channel.EMAIL:
-            if not notice.recipient.email:
-                notice.status = Notification.Status.FAILED
-                notice.last_error = f"{notice.recipient} has no e-mail address."
-                save_with_history(notice, actor=actor, reason="Notice failed: no e-mail address",
-                                  update_fields=["status", "attempts", "last_error"])
-                return notice.status
-            message = EmailMultiAlternatives(notice.subject, notice.body_text, to=[notice.recipient.email])
-            if notice.body_html:
-                message.attach_alternative(notice.body_html, "text/html")
-            message.send()
-        notice.status = Notification.Status.SENT
-        notice.sent_at = timezone.now()
-        save_with_history(notice, actor=actor, reason="Notice delivered",
-                          update_fields=["status", "attempts", "sent_at"])
-        return notice.status
+        notice = _lock(notification_id, skip_locked=True)
+        if notice is None:
+            if Notification.objects.filter(pk=notification_id).exists():
+                # Another attempt holds it right now. Look again later in case that attempt dies.
+                return Outcome(BUSY, retry_in=retry_delay(1))
+            logger.warning("Notice %s does not exist; nothing to deliver", notification_id)
+            return Outcome(MISSING)
+        if notice.status in (Status.SENT, Status.FAILED):
+            return Outcome(notice.status)
+        if notice.attempts >= settings.NOTICE_MAX_ATTEMPTS:
+            # Only an attempt that died part-way leaves a notice here: do not let it die forever.
+            return _fail(notice, notice.last_error or "The last attempt stopped before it finished (the worker died).")
+        if notice.channel == Notification.Channel.IN_APP:
+            notice.attempts += 1
+            return _mark_sent(notice)
+        if not notice.recipient.email:
+            notice.attempts += 1
+            return _fail(notice, f"{notice.recipient} has no e-mail address.")
+        claimed = _claim(notice)
+    return _send_claimed_email(notification_id, attempt=claimed)
 
 
-def _system_user():
+def _claim(notice: Notification) -> int:
+    taking_over = notice.status == Status.SENDING
+    _move(notice, Status.SENDING)
+    notice.attempts += 1
+    notice.next_attempt_at = timezone.now()
+    reason = f"E-mail attempt {notice.attempts}" + (" (the previous attempt died part-way)" if taking_over else "")
+    _save(notice, reason, ["status", "attempts", "next_attempt_at"])
+    return notice.attempts
+
+
+def _send_claimed_email(notification_id: int, *, attempt: int) -> Outcome:
+    with transaction.atomic():
+        notice = _lock(notification_id)
+        if notice.status != Status.SENDING or notice.attempts != attempt:
+            # Between our two commits another attempt took over; it owns the notice now.
+            return Outcome(notice.status)
+        try:
+            send_email(notice)
+        except Exception as error:  # noqa: BLE001 - any failure of the mail server is retried
+            logger.warning("E-mail notice %s, attempt %s, failed: %r", notice.pk, attempt, error)
+            return _after_failed_attempt(notice, f"{type(error).__name__}: {error}")
+        return _mark_sent(notice)
+
+
+def send_email(notice: Notification) -> None:
+    """Hand one e-mail, plain text with an HTML alternative, to Django's e-mail backend."""
+    message = EmailMultiAlternatives(notice.subject, notice.body_text, to=[notice.recipient.email])
+    if notice.body_html:
+        message.attach_alternative(notice.body_html, "text/html")
+    message.send()
+
+
+def retry_delay(attempt: int) -> float:
+    """Seconds to wait after failed attempt number ``attempt``: exponential, capped, with jitter.
+
+    The ceiling doubles with each attempt up to NOTICE_RETRY_MAX_SECONDS; the wait is a random
+    point in its upper half, so notices that failed together do not all come back together.
+    """
+    ceiling = min(settings.NOTICE_RETRY_MAX_SECONDS, settings.NOTICE_RETRY_BASE_SECONDS * 2 ** max(attempt - 1, 0))
+    return random.uniform(ceiling / 2, ceiling)
+
+
+def _after_failed_attempt(notice: Notification, error: str) -> Outcome:
+    notice.last_error = error
+    if notice.attempts >= settings.NOTICE_MAX_ATTEMPTS:
+        return _fail(notice, error)
+    delay = retry_delay(notice.attempts)
+    _move(notice, Status.PENDING)
+    notice.next_attempt_at = timezone.now() + datetime.timedelta(seconds=delay)
+    _save(notice, f"Attempt {notice.attempts} failed; retrying", ["status", "last_error", "next_attempt_at"])
+    return Outcome(Status.PENDING, retry_in=delay)
+
+
+def _mark_sent(notice: Notification) -> Outcome:
+    _move(notice, Status.SENT)
+    notice.sent_at = timezone.now()
+    _save(notice, "Notice delivered", ["status", "attempts", "sent_at"])
+    return Outcome(Status.SENT)
+
+
+def _fail(notice: Notification, error: str) -> Outcome:
+    _move(notice, Status.FAILED)
+    notice.last_error = error
+    _save(notice, f"Notice failed after {notice.attempts} attempt(s)", ["status", "attempts", "last_error"])
+    return Outcome(Status.FAILED)
+
+
+def sweep_outbox(*, stale_after: datetime.timedelta | None = None, limit: int = 500) -> list[int]:
+    """Re-queue notices that have been due for longer than ``stale_after`` and are still pending
+    (the broker was down at commit, or lost the message) or still sending (the attempt died).
+
+    Run by Celery beat every NOTICE_SWEEP_INTERVAL_SECONDS. A notice whose attempt is alive is
+    locked and skipped. Each re-queued notice is marked due now, so that the next sweep leaves it
+    alone for another ``stale_after``. Costs a fixed number of queries per sweep.
+    """
+    if stale_after is None:
+        stale_after = datetime.timedelta(seconds=settings.NOTICE_SWEEP_AFTER_SECONDS)
+    now = timezone.now()
+    with transaction.atomic():
+        stale = list(
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(status__in=[Status.PENDING, Status.SENDING], next_attempt_at__lte=now - stale_after)
+            .select_related("actor")
+            .order_by("next_attempt_at")[:limit]
+        )
+        if not stale:
+            return []
+        system = _system_user()
+        for notice in stale:
+            notice.next_attempt_at = now
+            notice._history_user = notice.actor or system
+        bulk_update_with_history(
+            stale, Notification, ["next_attempt_at"], default_user=system, default_change_reason="Re-queued by the sweep"
+        )
+        ids = [notice.pk for notice in stale]
+        transaction.on_commit(lambda: queue_delivery(ids))
+    logger.info("The sweep re-queued %s notice(s)", len(ids))
+    return ids
+
+
+def notice_retry(*, notice: Notification, actor: Person, reason: str) -> Notification:
+    """Send a failed notice again, by hand, with a fresh set of attempts."""
+    if not policies.can_manage_notices(actor):
+        raise NotPermitted("Only an administrator of the register can retry a notice.")
+    with transaction.atomic():
+        notice = _lock(notice.pk)
+        if notice.status != Status.FAILED:
+            raise InvalidTransition(f"Only a failed notice can be retried; this one is {notice.get_status_display().lower()}.")
+        _move(notice, Status.PENDING)
+        notice.attempts = 0
+        notice.next_attempt_at = timezone.now()
+        save_with_history(notice, actor=actor, reason=reason, update_fields=["status", "attempts", "next_attempt_at"])
+        transaction.on_commit(lambda: queue_delivery([notice.pk]))
+    return notice
+
+
+def queue_delivery(notification_ids: list[int]) -> None:
+    """Hand each notice to Celery. Called after commit; a broker outage leaves them pending for the sweep."""
+    from tasks.jobs import deliver_notification
+
+    for position, notification_id in enumerate(notification_ids):
+        try:
+            deliver_notification.delay(notification_id)
+        except Exception:  # noqa: BLE001 - the broker is down: the sweep will re-queue them
+            # Each try waits for the publish retry policy; once the broker has failed, leave the rest too.
+            logger.warning(
+                "Could not queue %s notice(s) from %s on; the sweep will re-queue them",
+                len(notification_ids) - position, notification_id, exc_info=True,
+            )
+            return
+
+
+def _lock(notification_id: int, *, skip_locked: bool = False) -> Notification | None:
+    """The notice, locked for this transaction (its own row only, not the people it names)."""
+    notices = Notification.objects.select_for_update(skip_locked=skip_locked, of=("self",)).select_related(
+        "recipient", "actor"
+    )
+    if skip_locked:
+        return notices.filter(pk=notification_id).first()
+    try:
+        return notices.get(pk=notification_id)
+    except Notification.DoesNotExist:
+        raise NotFound("There is no such notice.") from None
+
+
+def _move(notice: Notification, status: str) -> None:
+    if not workflow.allowed(workflow.NOTIFICATION_TRANSITIONS, notice.status, status):
+        raise InvalidTransition(f"A notice cannot go from {notice.status} to {status}.")
+    notice.status = status
+
+
+def _save(notice: Notification, reason: str, fields: list[str]) -> None:
+    """Changes made while delivering are the actor's who caused the notice, or the system's (C1)."""
+    save_with_history(notice, actor=notice.actor or _system_user(), reason=reason, update_fields=fields)
+
+
+def _system_user() -> Person:
     from register.services.people import system_user
 
     return system_user()

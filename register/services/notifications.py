@@ -2,17 +2,22 @@
 
 A service that tells someone something calls ``notify`` inside its own transaction. The rows
 commit or roll back with the change that caused them; after commit, each is handed to Celery
-for delivery by id. A periodic sweep re-queues whatever is still pending, so nothing is lost if
-the broker was down at commit time.
+for delivery by id (register/services/delivery.py). A periodic sweep re-queues whatever is still
+pending, so nothing is lost if the broker was down at commit time. The recipient of an in-app
+notice marks it read here.
 """
 from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.template.loader import render_to_string
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from register.errors import NotFound
 from register.models import Notification, Person
+from register.services.delivery import queue_delivery
+from register.services.history import save_with_history
 
 DEFAULT_CHANNELS = (Notification.Channel.IN_APP, Notification.Channel.EMAIL)
 
@@ -44,7 +49,6 @@ def notify(
         )
     )
     about_type = ContentType.objects.get_for_model(about) if about is not None else None
-    system = _system_user()
     notices = []
     for recipient in recipients:
         subject, body_text, body_html = render_notice(kind, {**(context or {}), "recipient": recipient, "about": about})
@@ -61,7 +65,7 @@ def notify(
     if not notices:
         return []
     created = bulk_create_with_history(
-        notices, Notification, default_user=actor or system, default_change_reason=f"Notice queued: {kind}"
+        notices, Notification, default_user=actor or _system_user(), default_change_reason=f"Notice queued: {kind}"
     )
     ids = [notice.pk for notice in created]
     transaction.on_commit(lambda: queue_delivery(ids))
@@ -76,17 +80,29 @@ def render_notice(kind: str, context: dict) -> tuple[str, str, str]:
     return " ".join(subject.split()), body_text, body_html
 
 
-def queue_delivery(notification_ids: list[int]) -> None:
-    """Hand each notice to Celery. Called after commit; a broker outage leaves them pending for the sweep."""
-    from tasks.jobs import deliver_notification
+def notice_mark_read(*, notice: Notification, actor: Person, reason: str = "Read in the register") -> Notification:
+    """Mark an in-app notice as read by its recipient. Marking it again changes nothing.
 
-    for notification_id in notification_ids:
-        try:
-            deliver_notification.delay(notification_id)
-        except Exception:  # noqa: BLE001 - the broker is down: the sweep will re-queue it
-            import logging
+    Anyone else's notice is "not found": the inbox does not reveal that it exists.
+    """
+    with transaction.atomic():
+        notice = Notification.objects.select_for_update().filter(pk=notice.pk).first()
+        if not _in_inbox_of(actor, notice):
+            raise NotFound("There is no such notice in your inbox.")
+        if notice.read_at is None:
+            notice.read_at = timezone.now()
+            save_with_history(notice, actor=actor, reason=reason, update_fields=["read_at"])
+    return notice
 
-            logging.getLogger(__name__).warning("Could not queue notice %s; the sweep will retry it", notification_id)
+
+def _in_inbox_of(person: Person, notice: Notification | None) -> bool:
+    """Delivered in-app notices to ``person``: what ``selectors.inbox`` lists."""
+    return (
+        notice is not None
+        and notice.recipient_id == person.pk
+        and notice.channel == Notification.Channel.IN_APP
+        and notice.status == Notification.Status.SENT
+    )
 
 
 def _system_user() -> Person:

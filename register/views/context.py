@@ -12,7 +12,7 @@ def navigation_for(request) -> list[dict]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
-    items = [("Home", reverse("home"))]
+    items = [("Home", reverse("home")), ("Your notices", reverse("notices"))]
     if user.is_staff:
         items.append(("Administration", reverse("admin:index")))
     return [{"label": label, "url": url, "active": request.path == url} for label, url in items]

@@ -1,0 +1,270 @@
+"""The outbox in-process (as `make run` delivers): fan-out cost, the idempotency key, attempts,
+failure, the sweep, and retrying a failed notice by hand in the admin."""
+import datetime
+import os
+import threading
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.utils import timezone
+
+from register.errors import InvalidTransition, NotPermitted
+from register.models import Absence, Notification, Person
+from register.services import delivery, people
+from register.services.history import save_with_history
+from register.services.notifications import notify
+from tests.mail import read_log
+
+DAY = datetime.date(2026, 3, 3)
+IN_APP, EMAIL = Notification.Channel.IN_APP, Notification.Channel.EMAIL
+
+
+@pytest.fixture
+def absence(council, django_capture_on_commit_callbacks) -> Absence:
+    with django_capture_on_commit_callbacks(execute=True):
+        return people.absence_record(actor=council.chief_executive, reason="Leave", start_date=DAY, end_date=DAY)
+
+
+@pytest.fixture
+def test_mail_server(settings, tmp_path, monkeypatch):
+    """The recording mail server of tests/mail.py, in this process; returns its log."""
+    settings.EMAIL_BACKEND = "tests.mail.RecordingBackend"
+    log = tmp_path / "mail.jsonl"
+    monkeypatch.setenv("REGISTER_TEST_MAIL_LOG", str(log))
+    return log
+
+
+def tell(people_, absence, *, cause, channels=(IN_APP, EMAIL)) -> list[Notification]:
+    return notify(cause=cause, kind="absence-recorded", recipients=people_, about=absence,
+                  actor=absence.recorded_by, context={"absence": absence}, channels=channels)
+
+
+def give_address(person, email):
+    person.email = email
+    save_with_history(person, actor=people.system_user(), reason="Test data", update_fields=["email"])
+
+
+@pytest.mark.parametrize("how_many", [1, 10])
+def test_telling_ten_people_costs_the_same_queries_as_telling_one(council, absence, how_many, django_assert_num_queries):
+    recipients = list(Person.objects.exclude(kind=Person.Kind.SYSTEM).order_by("pk")[:how_many])
+    with transaction.atomic():
+        # Read the existing keys, insert the notices, insert their history: whatever the number.
+        with django_assert_num_queries(3):
+            created = tell(recipients, absence, cause="fan-out")
+    assert len(created) == 2 * how_many
+    assert Notification.objects.filter(cause="fan-out").count() == 2 * how_many
+
+
+def test_the_database_holds_the_idempotency_key_unique(council, absence):
+    notice = Notification.objects.filter(channel=EMAIL).first()
+    duplicate = Notification(recipient=notice.recipient, kind=notice.kind, channel=notice.channel,
+                             cause=notice.cause, subject="Again", body_text="Again")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        duplicate.save()
+
+
+def test_notify_writes_nothing_new_for_a_key_already_written(council, absence):
+    with transaction.atomic():
+        again = tell([council.deputy_chief_executive], absence, cause=f"absence:{absence.pk}:recorded")
+    assert again == []
+    assert Notification.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_notify_refuses_to_run_outside_the_transaction_of_its_cause(council, absence):
+    with pytest.raises(RuntimeError):
+        tell([council.monitoring_officer], absence, cause="outside")
+    assert not Notification.objects.filter(cause="outside").exists()
+
+
+def test_delivering_a_notice_twice_sends_it_once(council, absence):
+    email = Notification.objects.get(channel=EMAIL)
+    assert email.status == "sent" and len(mail.outbox) == 1
+
+    assert delivery.deliver(email.pk).status == "sent"
+    assert len(mail.outbox) == 1
+    assert email.history.filter(history_change_reason="Notice delivered").count() == 1
+
+
+def test_every_change_a_delivery_makes_carries_the_actor_and_a_reason_C1(council, absence):
+    rows = Notification.history.filter(cause=f"absence:{absence.pk}:recorded")
+    assert sorted((row.channel, row.history_change_reason) for row in rows) == [
+        ("email", "E-mail attempt 1"), ("email", "Notice delivered"), ("email", "Notice queued: absence-recorded"),
+        ("in-app", "Notice delivered"), ("in-app", "Notice queued: absence-recorded"),
+    ]
+    assert {row.history_user for row in rows} == {council.chief_executive}
+
+
+def test_a_notice_the_register_itself_caused_is_delivered_as_the_system_user_C1(council, absence, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        [notice] = notify(cause="reminder", kind="absence-recorded", recipients=[council.monitoring_officer],
+                          about=absence, actor=None, context={"absence": absence}, channels=[IN_APP])
+    rows = notice.history.order_by("history_id")
+    assert [(row.history_user, row.history_change_reason) for row in rows] == [
+        (council.system, "Notice queued: absence-recorded"), (council.system, "Notice delivered"),
+    ]
+
+
+def test_sweep_notices_the_command_delivers_what_was_left_pending(council, absence, monkeypatch, django_capture_on_commit_callbacks):
+    monkeypatch.setattr("register.services.notifications.queue_delivery", lambda ids: None)  # the broker "lost" them
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        [notice] = tell([council.monitoring_officer], absence, cause="left", channels=[IN_APP])
+    assert Notification.objects.get(pk=notice.pk).status == "pending"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("sweep_notices", "--stale-after", "0", stdout=open(os.devnull, "w"))
+    assert Notification.objects.get(pk=notice.pk).status == "sent"
+
+
+def test_an_email_that_keeps_failing_is_failed_after_the_last_attempt_with_its_error(
+    council, test_mail_server, django_capture_on_commit_callbacks
+):
+    give_address(council.deputy_chief_executive, "flaky-9-deputy@council.example")
+    with override_settings(NOTICE_MAX_ATTEMPTS=3):
+        with django_capture_on_commit_callbacks(execute=True):
+            people.absence_record(actor=council.chief_executive, reason="Leave", start_date=DAY, end_date=DAY)
+        email = Notification.objects.get(channel=EMAIL)
+        # In-process nothing waits for a back-off: the failed attempt leaves the notice pending.
+        assert (email.status, email.attempts) == ("pending", 1)
+        assert email.next_attempt_at > timezone.now()
+        assert delivery.deliver(email.pk).status == "pending"
+        outcome = delivery.deliver(email.pk)
+
+    email.refresh_from_db()
+    assert outcome.status == "failed"
+    assert (email.status, email.attempts) == ("failed", 3)
+    assert email.last_error == "SMTPServerDisconnected: The test mail server hung up"
+    assert len(read_log(test_mail_server, event="refused")) == 3
+    assert delivery.deliver(email.pk).status == "failed", "no attempt after the last"
+    assert len(read_log(test_mail_server, event="refused")) == 3
+    assert email.history.latest().history_change_reason == "Notice failed after 3 attempt(s)"
+
+
+def test_an_administrator_sees_failed_notices_and_sends_them_again_by_hand(
+    council, test_mail_server, admin_client, admin_user, django_capture_on_commit_callbacks
+):
+    give_address(council.deputy_chief_executive, "flaky-1-deputy@council.example")
+    with override_settings(NOTICE_MAX_ATTEMPTS=1), django_capture_on_commit_callbacks(execute=True):
+        people.absence_record(actor=council.chief_executive, reason="Leave", start_date=DAY, end_date=DAY)
+    email = Notification.objects.get(channel=EMAIL)
+    assert email.status == "failed"
+
+    listing = admin_client.get("/admin/register/notification/", {"status__exact": "failed"})
+    assert listing.status_code == 200
+    assert "SMTPServerDisconnected" in listing.content.decode()
+    with override_settings(NOTICE_MAX_ATTEMPTS=1), django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post("/admin/register/notification/", {
+            "action": "retry_failed_notices", "_selected_action": [email.pk],
+        })
+    assert response.status_code == 302
+
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == ("sent", 1)
+    assert len(read_log(test_mail_server)) == 1
+    retried = email.history.get(history_change_reason="Retried by hand in the admin")
+    assert retried.history_user == admin_user
+    assert retried.status == "pending"
+
+
+def test_only_a_failed_notice_can_be_retried_and_only_by_an_administrator(council, absence, admin_user):
+    email = Notification.objects.get(channel=EMAIL)
+    with pytest.raises(InvalidTransition):
+        delivery.notice_retry(notice=email, actor=admin_user, reason="Again")
+    with pytest.raises(NotPermitted):
+        delivery.notice_retry(notice=email, actor=council.chief_executive, reason="Again")
+
+
+def test_the_admin_cannot_edit_or_delete_a_notice(council, absence, admin_client):
+    email = Notification.objects.get(channel=EMAIL)
+    response = admin_client.post(f"/admin/register/notification/{email.pk}/change/", {"status": "pending"})
+    assert response.status_code == 403
+    assert admin_client.post(f"/admin/register/notification/{email.pk}/delete/", {"post": "yes"}).status_code == 403
+    email.refresh_from_db()
+    assert email.status == "sent"
+
+
+def _make_stale(notice, status, *, minutes_ago):
+    notice.status = status
+    notice.next_attempt_at = timezone.now() - datetime.timedelta(minutes=minutes_ago)
+    save_with_history(notice, actor=people.system_user(), reason="Test data", update_fields=["status", "next_attempt_at"])
+
+
+def test_the_sweep_requeues_only_notices_left_pending_or_sending_for_minutes(council, absence, django_capture_on_commit_callbacks):
+    recipients = list(Person.objects.exclude(kind=Person.Kind.SYSTEM).order_by("pk")[:4])
+    with transaction.atomic():
+        stale_pending, stale_sending, fresh, failed = tell(recipients, absence, cause="sweep", channels=[IN_APP])
+    _make_stale(stale_pending, "pending", minutes_ago=6)
+    _make_stale(stale_sending, "sending", minutes_ago=6)
+    _make_stale(fresh, "pending", minutes_ago=1)
+    _make_stale(failed, "failed", minutes_ago=60)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        requeued = delivery.sweep_outbox(stale_after=datetime.timedelta(minutes=5))
+
+    assert sorted(requeued) == sorted([stale_pending.pk, stale_sending.pk])
+    assert {n.pk: n.status for n in Notification.objects.filter(cause="sweep")} == {
+        stale_pending.pk: "sent", stale_sending.pk: "sent", fresh.pk: "pending", failed.pk: "failed",
+    }
+    swept = stale_pending.history.get(history_change_reason="Re-queued by the sweep")
+    assert swept.history_user == council.chief_executive
+    assert delivery.sweep_outbox(stale_after=datetime.timedelta(minutes=5)) == []
+
+
+@pytest.mark.parametrize("how_many", [2, 12])
+def test_the_sweep_costs_the_same_queries_for_two_notices_as_for_twelve(council, absence, how_many):
+    recipients = list(Person.objects.exclude(kind=Person.Kind.SYSTEM).order_by("pk")[:how_many])
+    with transaction.atomic():
+        notices = tell(recipients, absence, cause="sweep", channels=[IN_APP])
+    for notice in notices:
+        _make_stale(notice, "pending", minutes_ago=10)
+    with CaptureQueriesContext(connection) as queries:
+        assert len(delivery.sweep_outbox(stale_after=datetime.timedelta(minutes=5))) == how_many
+    statements = [q["sql"].split()[0] for q in queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+    # Lock and read the stale notices, the system user, update them, write their history.
+    assert statements == ["SELECT", "SELECT", "UPDATE", "INSERT"], [q["sql"][:80] for q in queries]
+
+
+def test_an_attempt_that_died_at_the_last_attempt_fails_the_notice_instead_of_trying_again(council, absence):
+    email = Notification.objects.get(channel=EMAIL)
+    email.status, email.attempts, email.sent_at = "sending", 3, None
+    save_with_history(email, actor=people.system_user(), reason="Test data: an attempt that died",
+                      update_fields=["status", "attempts", "sent_at"])
+    with override_settings(NOTICE_MAX_ATTEMPTS=3):
+        assert delivery.deliver(email.pk).status == "failed"
+    email.refresh_from_db()
+    assert "stopped before it finished" in email.last_error
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_notice_held_by_a_live_attempt_is_left_to_it_and_looked_at_again_later(council, monkeypatch):
+    # Nothing is queued after commit (as if the broker were down): this test makes the attempts.
+    monkeypatch.setattr("register.services.notifications.queue_delivery", lambda ids: None)
+    with transaction.atomic():
+        absence = people.absence_record(actor=council.chief_executive, reason="Leave", start_date=DAY, end_date=DAY)
+        [email] = tell([council.monitoring_officer], absence, cause="held", channels=[EMAIL])
+    sent_before = len(mail.outbox)
+    locked, release = threading.Event(), threading.Event()
+
+    def another_attempt_holds_the_row():
+        with transaction.atomic():
+            Notification.objects.select_for_update().get(pk=email.pk)
+            locked.set()
+            release.wait(timeout=30)
+        connection.close()
+
+    holder = threading.Thread(target=another_attempt_holds_the_row)
+    holder.start()
+    try:
+        assert locked.wait(timeout=30)
+        outcome = delivery.deliver(email.pk)
+    finally:
+        release.set()
+        holder.join()
+    assert outcome.status == delivery.BUSY and outcome.retry_in > 0
+    assert len(mail.outbox) == sent_before
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == ("pending", 0)

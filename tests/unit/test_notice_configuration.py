@@ -1,0 +1,58 @@
+"""How delivery is configured: Celery's guarantees, the back-off, the sweep's schedule, the workflow."""
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+from register import workflow
+from register.services.delivery import retry_delay
+from tasks.celery import app
+
+
+def test_a_task_is_acknowledged_late_handed_back_if_its_worker_dies_and_fetched_one_at_a_time():
+    assert app.conf.task_acks_late is True
+    assert app.conf.task_reject_on_worker_lost is True
+    assert app.conf.worker_prefetch_multiplier == 1
+
+
+def test_the_redis_visibility_timeout_is_set_and_outlasts_the_longest_back_off():
+    timeout = app.conf.broker_transport_options["visibility_timeout"]
+    assert timeout == settings.CELERY_VISIBILITY_TIMEOUT
+    assert timeout > settings.NOTICE_RETRY_MAX_SECONDS
+
+
+def test_settings_refuse_a_visibility_timeout_shorter_than_the_longest_back_off():
+    environment = {**os.environ, "CELERY_VISIBILITY_TIMEOUT": "600", "NOTICE_RETRY_MAX_SECONDS": "900"}
+    result = subprocess.run([sys.executable, "-c", "import register.settings"], env=environment,
+                            capture_output=True, text=True, cwd=settings.BASE_DIR)
+    assert result.returncode != 0
+    assert "CELERY_VISIBILITY_TIMEOUT must be longer than NOTICE_RETRY_MAX_SECONDS" in result.stderr
+
+
+def test_celery_beat_runs_the_sweep_every_interval():
+    entry = app.conf.beat_schedule["sweep-the-outbox"]
+    app.loader.import_default_modules()
+    assert entry["task"] in app.tasks
+    assert entry["schedule"] == settings.NOTICE_SWEEP_INTERVAL_SECONDS
+
+
+@pytest.mark.parametrize("attempt, low, high", [(1, 15, 30), (2, 30, 60), (3, 60, 120), (6, 450, 900), (12, 450, 900)])
+def test_the_wait_after_a_failed_attempt_doubles_up_to_a_cap(settings, attempt, low, high):
+    settings.NOTICE_RETRY_BASE_SECONDS, settings.NOTICE_RETRY_MAX_SECONDS = 30, 900
+    waits = [retry_delay(attempt) for _ in range(200)]
+    assert low <= min(waits) and max(waits) <= high
+
+
+def test_the_wait_is_jittered_so_notices_that_failed_together_do_not_return_together(settings):
+    settings.NOTICE_RETRY_BASE_SECONDS, settings.NOTICE_RETRY_MAX_SECONDS = 30, 900
+    assert len({retry_delay(3) for _ in range(20)}) > 1
+
+
+def test_a_sent_notice_never_changes_again_and_a_failed_one_only_goes_back_to_pending():
+    table = workflow.NOTIFICATION_TRANSITIONS
+    assert table["sent"] == set()
+    assert table["failed"] == {"pending"}
+    assert not workflow.allowed(table, "sent", "sending")
+    assert workflow.allowed(table, "sending", "sending"), "an attempt may take over from one that died"
