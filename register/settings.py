@@ -142,6 +142,15 @@ CSRF_COOKIE_SECURE = PRODUCTION
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not CELERY_BROKER_URL)
 
+# Audit history (C4): each morning, verify the hash chain and send its head to the Monitoring
+# Officer and the auditors (or tell them it failed). Merges with entries other blocks add.
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "history-daily-check": {"task": "history.daily_check", "schedule": crontab(hour=6, minute=0)},
+}
+
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",

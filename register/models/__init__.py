@@ -1,5 +1,9 @@
 """The register's records, one module per area."""
+from .audit import HistoryFieldSet, HistoryLink, Undeletable
 from .notifications import Notification
 from .people import Absence, Membership, Organization, Person, Post
 
-__all__ = ["Absence", "Membership", "Notification", "Organization", "Person", "Post"]
+__all__ = [
+    "Absence", "HistoryFieldSet", "HistoryLink", "Membership", "Notification", "Organization", "Person", "Post",
+    "Undeletable",
+]

@@ -10,7 +10,7 @@ from register.services.history import save_with_history
 def deliver(notification_id: int) -> str:
     """Deliver a notice once: a notice already sent is left alone, so delivering twice sends once."""
     with transaction.atomic():
-        notice = Notification.objects.select_for_update().select_related("recipient").get(pk=notification_id)
+        notice = Notification.objects.select_for_update(no_key=True, of=("self",)).select_related("recipient").get(pk=notification_id)
         if notice.status == Notification.Status.SENT:
             return notice.status
         actor = notice.actor or _system_user()
