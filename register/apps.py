@@ -1,5 +1,6 @@
 """The register's Django application."""
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class RegisterConfig(AppConfig):
@@ -11,6 +12,12 @@ class RegisterConfig(AppConfig):
         from django.contrib.auth import user_logged_in
         from django.contrib.auth.models import update_last_login
 
+        from register.services import audit
+
         # A sign-in is not a change to the person's record: recording last_login would
         # write a history row per sign-in with no reason. Sign-ins are logged by django-axes.
         user_logged_in.disconnect(update_last_login, dispatch_uid="update_last_login")
+
+        # Every history row, in every history table, is linked into the hash chain (C4).
+        audit.connect()
+        post_migrate.connect(audit.record_field_sets, sender=self, dispatch_uid="register.history-field-sets")

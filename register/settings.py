@@ -210,6 +210,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "declarations.send_confirmation_reminders",
         "schedule": crontab(hour=7, minute=0),  # every morning (UTC); each reminder is sent once
     },
+    # C4: verify the hash chain and send its head to the Monitoring Officer and the auditors.
+    "history-daily-check": {"task": "history.daily_check", "schedule": crontab(hour=6, minute=0)},
 }
 
 EMAIL_BACKEND = os.environ.get(

@@ -44,3 +44,12 @@ def send_declaration_confirmation_reminders() -> int:
     from register.services.declarations import confirmation_reminders_send
 
     return confirmation_reminders_send()
+
+
+@shared_task(name="history.daily_check")
+def check_history_daily() -> str:
+    """Verify the audit history's chain and send the day's head to the Monitoring Officer and auditors (C4)."""
+    from register.services.audit import history_daily_check
+
+    result = history_daily_check()
+    return f"verified, head {result.head_hash}" if result.ok else f"FAILED: {result.first_problem}"

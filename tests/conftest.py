@@ -128,3 +128,27 @@ def sent_mail(worker):
         return [entry for entry in entries if to is None or to in entry["to"]]
 
     return sent
+
+
+@pytest.fixture(autouse=True)
+def _the_history_chain_still_verifies_after_each_test(request):
+    """Whatever a test did through the register, every history row it wrote is in the hash chain and
+    the chain verifies (C4): a write path that bypasses the chain fails the test that uses it.
+    Tests that tamper with the history on purpose are marked ``history_tampered``."""
+    names = set(request.fixturenames)
+    uses_database = {"db", "transactional_db"} & names or request.node.get_closest_marker("django_db")
+    if not uses_database or request.node.get_closest_marker("history_tampered"):
+        yield
+        return
+    # Set the database up inside this fixture, so that the check runs before it is rolled back.
+    if "transactional_db" in names:
+        request.getfixturevalue("transactional_db")
+    elif "db" in names:
+        request.getfixturevalue("db")
+    yield
+    if connection.needs_rollback:
+        return  # the test left its transaction broken on purpose; nothing more can be read in it
+    from register.services.audit import verify_history
+
+    result = verify_history()
+    assert result.ok, f"The history chain no longer verifies: {[str(p) for p in result.problems[:5]]}"

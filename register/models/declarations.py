@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from .audit import Undeletable, UndeletableQuerySet
 from .people import Person
 
 # B2, in the words the declaration form (issue 6) and the notice to the other person show.
@@ -38,7 +39,7 @@ DECLARATION_GUIDANCE = "\n".join(
 )
 
 
-class DeclarationQuerySet(models.QuerySet):
+class DeclarationQuerySet(UndeletableQuerySet):
     def active_on(self, day):
         """Declarations of relationships current on ``day``: begun, not yet ended, not withdrawn."""
         return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day), began_on__lte=day).exclude(
@@ -46,7 +47,7 @@ class DeclarationQuerySet(models.QuerySet):
         )
 
 
-class Declaration(models.Model):
+class Declaration(Undeletable):
     """One person's declaration of a relationship with someone on the other side (member/officer)."""
 
     class Kind(models.TextChoices):
@@ -169,7 +170,7 @@ def describe_action(action: str, detail: str = "") -> str:
     return Declaration.Action(action).label
 
 
-class DeclarationConfirmation(models.Model):
+class DeclarationConfirmation(Undeletable):
     """A person's periodic confirmation that their declarations are current, or that they have
     nothing to declare: kept as evidence that the declaration was asked for and answered (B6)."""
 

@@ -5,10 +5,11 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from .audit import Undeletable
 from .people import Person
 
 
-class Notification(models.Model):
+class Notification(Undeletable):
     """One notice to one person on one channel.
 
     Its idempotency key is (cause, recipient, kind, channel), held unique by the database, so that

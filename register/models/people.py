@@ -3,13 +3,19 @@
 Roles are never flags on a person: they come from the posts a person holds on a date, so that
 "who was acting Chief Executive on 3 March" has exactly one answer, then and later.
 """
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from .audit import Undeletable, UndeletableQuerySet
 
-class Person(AbstractUser):
+
+class PersonManager(UserManager.from_queryset(UndeletableQuerySet)):
+    """Django's user manager (create_user, create_superuser) over a queryset that refuses delete() (C3)."""
+
+
+class Person(Undeletable, AbstractUser):
     """Someone the register is about, who signs in as themselves."""
 
     class Kind(models.TextChoices):
@@ -30,6 +36,7 @@ class Person(AbstractUser):
     )
 
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    objects = PersonManager()
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]
@@ -59,7 +66,7 @@ class Person(AbstractUser):
         return self.is_active and (self.left_on is None or self.left_on >= day)
 
 
-class Organization(models.Model):
+class Organization(Undeletable):
     """The council itself, a political group (classification ``party``) or a directorate."""
 
     class Classification(models.TextChoices):
@@ -86,7 +93,7 @@ class Organization(models.Model):
         return self.classification == self.Classification.PARTY
 
 
-class Post(models.Model):
+class Post(Undeletable):
     """A position in an organization, held by people over periods of time."""
 
     class Role(models.TextChoices):
@@ -128,7 +135,7 @@ class Post(models.Model):
         return self.label
 
 
-class MembershipQuerySet(models.QuerySet):
+class MembershipQuerySet(UndeletableQuerySet):
     def on(self, day):
         """Memberships current on ``day`` (end dates are inclusive)."""
         return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=day), start_date__lte=day)
@@ -141,7 +148,7 @@ class MembershipQuerySet(models.QuerySet):
         return found
 
 
-class Membership(models.Model):
+class Membership(Undeletable):
     """A person in an organization over a period; with a post, the holding of that post.
 
     A councillor's membership of a political group and an officer's place in a directorate have
@@ -171,7 +178,7 @@ class Membership(models.Model):
         return f"{self.person} — {what} from {self.start_date:%d %b %Y}"
 
 
-class Absence(models.Model):
+class Absence(Undeletable):
     """A recorded absence of the Chief Executive, during which the Deputy Chief Executive acts (A2)."""
 
     class State(models.TextChoices):

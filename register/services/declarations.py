@@ -78,7 +78,7 @@ def declaration_submit(
     with transaction.atomic():
         # Lock both people, in a fixed order, so that two declarations about the same pair made at
         # once see each other: neither duplicates, and the second links to the first.
-        list(Person.objects.select_for_update().filter(pk__in=[actor.pk, other_person.pk]).order_by("pk"))
+        list(Person.objects.select_for_update(no_key=True).filter(pk__in=[actor.pk, other_person.pk]).order_by("pk"))
         _check_not_already_declared(actor, other_person, kind)
         counterpart = _counterpart_for(actor, other_person, kind)
         declaration = Declaration(
@@ -160,7 +160,7 @@ def _check_not_already_declared(declarant: Person, other_person: Person, kind: s
 def _counterpart_for(declarant: Person, other_person: Person, kind: str) -> Declaration | None:
     """The other person's own open, unlinked declaration of this relationship, the same kind first."""
     return (
-        Declaration.objects.select_for_update()
+        Declaration.objects.select_for_update(no_key=True)
         .filter(declarant=other_person, other_person=declarant, state__in=Declaration.OPEN_STATES,
                 counterpart__isnull=True)
         .order_by(Case(When(kind=kind, then=Value(0)), default=Value(1), output_field=IntegerField()), "declared_at")
@@ -182,7 +182,7 @@ def _tell_reviewer(declaration: Declaration, *, actor: Person, cause: str) -> No
 
 def _locked(declaration: Declaration, actor: Person) -> Declaration:
     """The declaration, locked for change; NotFound unless ``actor`` may know it exists."""
-    locked = Declaration.objects.select_for_update().filter(pk=declaration.pk).first()
+    locked = Declaration.objects.select_for_update(no_key=True).filter(pk=declaration.pk).first()
     if locked is None or not (
         policies.is_named_in_declaration(actor, locked)
         or policies.can_see_declaration(actor, locked, on=selectors.today())
@@ -288,7 +288,7 @@ def declaration_withdraw(*, actor: Person, reason: str, declaration: Declaration
         _move(declaration, State.WITHDRAWN)
         counterpart = None
         if declaration.counterpart_id is not None:
-            counterpart = Declaration.objects.select_for_update().get(pk=declaration.counterpart_id)
+            counterpart = Declaration.objects.select_for_update(no_key=True).get(pk=declaration.counterpart_id)
             declaration.counterpart = None
         save_with_history(declaration, actor=actor, reason=reason, update_fields=["state", "counterpart"])
         if counterpart is not None and counterpart.counterpart_id == declaration.pk:
@@ -349,7 +349,7 @@ def _confirm(*, actor: Person, reason: str, nothing_to_declare: bool) -> Declara
     if actor.kind not in DECLARING_KINDS:
         raise RuleViolation("Only councillors and officers confirm declarations.", field="person", rule="B6")
     with transaction.atomic():
-        Person.objects.select_for_update().get(pk=actor.pk)
+        Person.objects.select_for_update(no_key=True).get(pk=actor.pk)
         open_count = Declaration.objects.filter(declarant=actor, state__in=Declaration.OPEN_STATES).count()
         if nothing_to_declare and open_count:
             raise RuleViolation(

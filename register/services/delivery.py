@@ -152,7 +152,7 @@ def sweep_outbox(*, stale_after: datetime.timedelta | None = None, limit: int = 
     now = timezone.now()
     with transaction.atomic():
         stale = list(
-            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            Notification.objects.select_for_update(skip_locked=True, no_key=True, of=("self",))
             .filter(status__in=[Status.PENDING, Status.SENDING], next_attempt_at__lte=now - stale_after)
             .select_related("actor")
             .order_by("next_attempt_at")[:limit]
@@ -206,7 +206,7 @@ def queue_delivery(notification_ids: list[int]) -> None:
 
 def _lock(notification_id: int, *, skip_locked: bool = False) -> Notification | None:
     """The notice, locked for this transaction (its own row only, not the people it names)."""
-    notices = Notification.objects.select_for_update(skip_locked=skip_locked, of=("self",)).select_related(
+    notices = Notification.objects.select_for_update(skip_locked=skip_locked, no_key=True, of=("self",)).select_related(
         "recipient", "actor"
     )
     if skip_locked:

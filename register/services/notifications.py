@@ -86,7 +86,7 @@ def notice_mark_read(*, notice: Notification, actor: Person, reason: str = "Read
     Anyone else's notice is "not found": the inbox does not reveal that it exists.
     """
     with transaction.atomic():
-        notice = Notification.objects.select_for_update().filter(pk=notice.pk).first()
+        notice = Notification.objects.select_for_update(no_key=True).filter(pk=notice.pk).first()
         if not _in_inbox_of(actor, notice):
             raise NotFound("There is no such notice in your inbox.")
         if notice.read_at is None:

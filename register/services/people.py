@@ -94,7 +94,7 @@ def membership_start(
     """Put a member in a political group, or an officer in a directorate, from ``start_date``."""
     membership = Membership(person=person, organization=organization, start_date=start_date, end_date=end_date)
     with transaction.atomic():
-        Person.objects.select_for_update().get(pk=person.pk)
+        Person.objects.select_for_update(no_key=True).get(pk=person.pk)
         check_membership(membership)
         save_with_history(membership, actor=actor, reason=reason)
     return membership
@@ -115,8 +115,8 @@ def post_appoint(
     )
     with transaction.atomic():
         # Lock the post so that two appointments at once cannot both pass the overlap check.
-        Post.objects.select_for_update().get(pk=post.pk)
-        Person.objects.select_for_update().get(pk=person.pk)
+        Post.objects.select_for_update(no_key=True).get(pk=post.pk)
+        Person.objects.select_for_update(no_key=True).get(pk=person.pk)
         check_membership(holding)
         save_with_history(holding, actor=actor, reason=reason)
     return holding
@@ -125,7 +125,7 @@ def post_appoint(
 def membership_end(*, actor: Person, reason: str, membership: Membership, end_date: datetime.date) -> Membership:
     """End a membership or a post holding on ``end_date`` (its last day)."""
     with transaction.atomic():
-        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        membership = Membership.objects.select_for_update(no_key=True).get(pk=membership.pk)
         if membership.end_date is not None and membership.end_date < end_date:
             raise RuleViolation(
                 f"This already ended on {membership.end_date:%d %B %Y}.", field="end_date"
@@ -236,7 +236,7 @@ def absence_record(
             rule="A2",
         )
     with transaction.atomic():
-        Person.objects.select_for_update().get(pk=chief.pk)
+        Person.objects.select_for_update(no_key=True).get(pk=chief.pk)
         clash = (
             Absence.objects.filter(person=chief, state=Absence.State.RECORDED)
             .filter(start_date__lte=end_date, end_date__gte=start_date)
@@ -263,7 +263,7 @@ def absence_cancel(*, actor: Person, reason: str, absence: Absence) -> Absence:
     from register import policies
 
     with transaction.atomic():
-        absence = Absence.objects.select_for_update().get(pk=absence.pk)
+        absence = Absence.objects.select_for_update(no_key=True).get(pk=absence.pk)
         if absence.state != Absence.State.RECORDED:
             raise RuleViolation("This absence is already cancelled.")
         if not policies.can_record_absence(actor, on=absence.start_date):
@@ -286,7 +286,9 @@ def system_user() -> Person:
     person = Person(username=SYSTEM_USERNAME, first_name="The register", kind=Person.Kind.SYSTEM, is_active=False)
     person.set_unusable_password()
     with transaction.atomic():
-        # The first history row of the system user is its own creation: nobody caused it.
+        # Nobody caused the system user's creation but the register itself: its first history row
+        # names the system user, like every other change the register makes on its own (C1).
+        person._history_user = person
         person._change_reason = "The register's system user, created on first use"
         person.save()
     return person
