@@ -166,3 +166,15 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Officer attendance at group meetings (A12). Decisions and officers' responses are due this many
+# working days (of COUNCIL_NATION) after submission and approval; the hourly sweep reminds the
+# acting Chief Executive and the officers, and tells the Deputy when a decision is overdue or the
+# Chief Executive is absent. Reminders are idempotent, so running the sweep again sends nothing twice.
+from celery.schedules import crontab  # noqa: E402
+
+ATTENDANCE_DECISION_WORKING_DAYS = int(os.environ.get("ATTENDANCE_DECISION_WORKING_DAYS", "2"))
+ATTENDANCE_RESPONSE_WORKING_DAYS = int(os.environ.get("ATTENDANCE_RESPONSE_WORKING_DAYS", "2"))
+CELERY_BEAT_SCHEDULE = {
+    "attendance-reminders": {"task": "attendance.send_reminders", "schedule": crontab(minute=15)},
+}

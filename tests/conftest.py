@@ -77,3 +77,53 @@ def _tasks_in_process_unless_a_worker_is_asked_for(request):
     app.conf.task_always_eager = request.node.get_closest_marker("worker") is None
     yield
     app.conf.task_always_eager = previous
+
+
+class Clock:
+    """The register's clock in a test: services read the time through ``register.selectors.now``."""
+
+    def __init__(self, at):
+        self.at = at
+
+    def now(self):
+        return self.at
+
+    def set(self, at):
+        self.at = at
+
+    def advance(self, **delta):
+        import datetime
+
+        self.at += datetime.timedelta(**delta)
+
+    @property
+    def today(self):
+        from django.utils import timezone
+
+        return timezone.localtime(self.at).date()
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    """Monday 2 March 2026, 9 am in London, until the test moves it."""
+    import datetime
+    from zoneinfo import ZoneInfo
+
+    clock = Clock(datetime.datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Europe/London")))
+    monkeypatch.setattr("register.selectors.now", clock.now)
+    return clock
+
+
+@pytest.fixture
+def deputy_group_leader(council):
+    return council.groups[0].deputy
+
+
+@pytest.fixture
+def other_group_leader(council):
+    return council.groups[1].leader
+
+
+@pytest.fixture
+def deputy_monitoring_officer(council):
+    return council.deputy_monitoring_officer
