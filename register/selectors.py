@@ -314,7 +314,9 @@ def briefing_fact(attendance_request: AttendanceRequest, *, attended_only: bool 
 
 def _agreed_briefings():
     return (
-        AttendanceRequest.objects.filter(decision=AttendanceRequest.Decision.APPROVED, state__in=workflow.AGREED_REQUEST_STATES)
+        AttendanceRequest.objects.filter(
+            decision=AttendanceRequest.Decision.APPROVED, state__in=workflow.AGREED_REQUEST_STATES
+        )
         .select_related("group", "meeting")
         .prefetch_related(
             Prefetch("invitations", queryset=AttendanceInvitation.objects.select_related("officer", "attendance"))

@@ -127,3 +127,10 @@ def other_group_leader(council):
 @pytest.fixture
 def deputy_monitoring_officer(council):
     return council.deputy_monitoring_officer
+
+
+@pytest.fixture
+def three_groups(council):
+    """The council with a third group, so that 'every other group' means more than one."""
+    council.groups.append(council.group("Green Group"))
+    return council

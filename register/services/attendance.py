@@ -152,7 +152,8 @@ def attendance_request_take_up_equivalent(
             group=group, requested_by=actor, capacity=capacity, meeting=meeting, officers=officers,
             subject=root.subject,
             scope=scope.strip() or (
-                f"An equivalent of the briefing given to the {fact.group} on {fact.date:%d %B %Y}: {fact.subject}."
+                f"An equivalent of the briefing given to the {fact.group} on {fact.date.day} {fact.date:%B %Y}: "
+                f"{fact.subject}."
             ),
             needs_confidential_information=needs_confidential_information, equivalent_of=root,
         )
@@ -331,7 +332,10 @@ def attendance_request_close(*, request: AttendanceRequest, actor: Person, reaso
     now, today = selectors.now(), selectors.today()
     with transaction.atomic():
         request = _lock(request, workflow.CLOSE, actor)
-        if not (policies.can_decide_attendance(actor, on=today) or policies.acts_for_requesting_group(actor, request, on=today)):
+        may_close = policies.can_decide_attendance(actor, on=today) or policies.acts_for_requesting_group(
+            actor, request, on=today
+        )
+        if not may_close:
             raise NotPermitted("Only the acting Chief Executive or the requesting group closes the record of a briefing.")
         reason = _require_reason(reason, "closing the record")
         if request.state == workflow.APPROVED and request.meeting.starts_at > now:
@@ -383,11 +387,8 @@ def attendance_request_amend_brief(
             meeting_changes = {}
         others_present = meeting_changes.get("others_present", meeting_row.others_present)
         _check_confidentiality(others_present, new_confidential)
-        brief_changes = {
-            name: value
-            for name, value in [("subject", new_subject), ("scope", new_scope), ("needs_confidential_information", new_confidential)]
-            if getattr(request, name) != value
-        }
+        wanted = {"subject": new_subject, "scope": new_scope, "needs_confidential_information": new_confidential}
+        brief_changes = {name: value for name, value in wanted.items() if getattr(request, name) != value}
         if not brief_changes and not meeting_changes:
             raise RuleViolation("Nothing in the brief or the meeting has changed.", field="scope")
 
@@ -537,7 +538,9 @@ def _check_times(meeting: GroupMeeting, arrived_at, left_at, now):
     arrived_at, left_at = _aware(arrived_at, "arrived_at"), _aware(left_at, "left_at")
     meeting_day = timezone.localtime(meeting.starts_at).date()
     if timezone.localtime(arrived_at).date() != meeting_day:
-        raise RuleViolation(f"Give the time you arrived on {meeting_day:%d %B %Y}, the day of the meeting.", field="arrived_at")
+        raise RuleViolation(
+            f"Give the time you arrived on {meeting_day:%d %B %Y}, the day of the meeting.", field="arrived_at"
+        )
     if left_at <= arrived_at:
         raise RuleViolation("You cannot leave before you arrive.", field="left_at")
     if left_at > now:
@@ -594,7 +597,9 @@ def attendance_information_record(
         request = _lock_visible(request, actor)
         invitation = request.invitations.filter(officer=actor).first()
         if invitation is None or invitation.state == workflow.DECLINED:
-            raise NotPermitted("Only an officer named in the request, who has not declined, records information given to the group.")
+            raise NotPermitted(
+                "Only an officer named in the request, who has not declined, records information given to the group."
+            )
         _check_move(request, workflow.RECORD_INFORMATION)
         title, summary = (title or "").strip(), (summary or "").strip()
         if not title:
@@ -613,8 +618,9 @@ def attendance_information_record(
             cited_at = _check_cited_at(cited_at)
         information = InformationProvided(
             request=request, provided_by=actor, title=title, summary=summary, reference=(reference or "").strip(),
-            classification=classification, likely_to_be_cited=likely_to_be_cited, cited_at=cited_at if likely_to_be_cited else "",
-            marked_by=actor if likely_to_be_cited else None, marked_at=now if likely_to_be_cited else None, recorded_at=now,
+            classification=classification, likely_to_be_cited=likely_to_be_cited,
+            cited_at=cited_at if likely_to_be_cited else "", marked_by=actor if likely_to_be_cited else None,
+            marked_at=now if likely_to_be_cited else None, recorded_at=now,
         )
         save_with_history(information, actor=actor, reason=reason.strip() or "Information given to the group recorded")
         if likely_to_be_cited:
@@ -645,7 +651,10 @@ def attendance_information_mark_likely_to_be_cited(
                 "as likely to be cited."
             )
         if information.likely_to_be_cited:
-            raise InvalidTransition("This information is already marked as likely to be cited; every group has had a copy.", field="likely_to_be_cited")
+            raise InvalidTransition(
+                "This information is already marked as likely to be cited; every group has had a copy.",
+                field="likely_to_be_cited",
+            )
         information.likely_to_be_cited = True
         information.cited_at = _check_cited_at(cited_at)
         information.marked_by, information.marked_at = actor, now
@@ -660,7 +669,8 @@ def attendance_information_mark_likely_to_be_cited(
 def _check_cited_at(cited_at: str) -> str:
     if cited_at not in InformationProvided.CitedAt.values:
         raise RuleViolation(
-            "Say where it is likely to be cited: at the Council, the Executive or a committee.", rule="A10", field="cited_at"
+            "Say where it is likely to be cited: at the Council, the Executive or a committee.",
+            rule="A10", field="cited_at",
         )
     return cited_at
 
@@ -706,15 +716,15 @@ def attendance_send_reminders() -> dict[str, int]:
     """
     today = selectors.today()
     acting = selectors.acting_chief_executive(today)
-    escalate_to = [
-        person for person in (
-            selectors.holder_of(Role.DEPUTY_CHIEF_EXECUTIVE, today), selectors.holder_of(Role.CHIEF_EXECUTIVE, today), acting.person,
-        ) if person is not None
-    ]
+    deputy = selectors.holder_of(Role.DEPUTY_CHIEF_EXECUTIVE, today)
+    chief = selectors.holder_of(Role.CHIEF_EXECUTIVE, today)
+    escalate_to = [person for person in (deputy, chief, acting.person) if person is not None]
     sent: Counter = Counter()
     awaiting = (
         AttendanceRequest.objects.filter(state=workflow.SUBMITTED)
-        .select_related("group", "meeting", "requested_by", "referred_by", "equivalent_of__group", "equivalent_of__decided_by")
+        .select_related(
+            "group", "meeting", "requested_by", "referred_by", "equivalent_of__group", "equivalent_of__decided_by"
+        )
         .order_by("due_on", "id")
     )
     for request in awaiting:
@@ -727,8 +737,8 @@ def attendance_send_reminders() -> dict[str, int]:
                           about=request, actor=None, context=context):
                     sent["decision overdue"] += 1
             elif today >= working_days.previous_working_day(request.due_on) and acting.person is not None:
-                if notify(cause=_cause(request, "reminder"), kind="attendance-decision-reminder", recipients=[acting.person],
-                          about=request, actor=None, context=context):
+                if notify(cause=_cause(request, "reminder"), kind="attendance-decision-reminder",
+                          recipients=[acting.person], about=request, actor=None, context=context):
                     sent["decision reminder"] += 1
     waiting = (
         AttendanceInvitation.objects.filter(
@@ -918,6 +928,7 @@ def _request_context(request: AttendanceRequest, **extra) -> dict:
     return {
         "request": request, "meeting": request.meeting, "group": request.group,
         "officers": [invitation.officer for invitation in invitations], "invitations": invitations,
+        "officer_names": ", ".join(str(invitation.officer) for invitation in invitations),
         "council_name": settings.COUNCIL_NAME, **extra,
     }
 

@@ -6,7 +6,8 @@ import pytest
 from register import workflow
 from register.errors import NotFound, RuleViolation
 from register.models import AttendanceInvitation, AttendanceRequest, Notification, Person
-from register.services import attendance, people
+from register.services import attendance
+from register.services.history import save_with_history
 from tests.factories import LONDON, meeting, row_counts, submit_request
 
 
@@ -128,10 +129,7 @@ def test_a_request_for_an_officer_who_does_not_exist_is_refused(council, clock):
 
 def test_a_request_for_an_officer_who_has_left_is_refused(council, clock):
     leaver = council.directorates[1].officers[0]
-    leaver.left_on = datetime.date(2026, 3, 6)
-    people.system_user()
-    from register.services.history import save_with_history
-
+    leaver.left_on = datetime.date(2026, 3, 6)  # before the meeting on 9 March
     save_with_history(leaver, actor=council.system, reason="Left the council", update_fields=["left_on"])
     before = row_counts()
     with pytest.raises(RuleViolation) as refused:

@@ -5,17 +5,10 @@ import datetime
 import pytest
 
 from register import selectors, workflow
-from register.errors import InvalidTransition, NotFound, RuleViolation
+from register.errors import Conflict, InvalidTransition, NotFound, RuleViolation
 from register.models import AttendanceRequest, Notification
 from register.services import attendance, people
 from tests.factories import approved_request, meeting, row_counts, submit_request
-
-
-@pytest.fixture
-def three_groups(council):
-    """A third group, so that 'every other group' means more than one."""
-    council.groups.append(council.group("Green Group"))
-    return council
 
 
 # --- A2: only the acting Chief Executive decides --------------------------------------------------
@@ -115,8 +108,6 @@ def test_a_decision_on_a_withdrawn_request_is_refused(council, clock):
 
 
 def test_a_decision_on_a_request_withdrawn_meanwhile_is_a_conflict(council, clock):
-    from register.errors import Conflict
-
     seen_by_the_chief_executive = submit_request(council)
     attendance.attendance_request_withdraw(
         request=seen_by_the_chief_executive, actor=council.groups[0].leader, reason="No longer needed"
@@ -292,7 +283,7 @@ def test_requests_not_agreed_are_not_shown_to_other_groups_A9(council, clock):
     assert selectors.briefing_facts_for_other_groups(viewer=council.groups[1].leader) == []
 
 
-def test_a_member_who_leads_no_group_sees_no_briefing_facts(council, clock):
+def test_a_member_who_leads_no_group_is_not_told_of_other_groups_briefings_A8(council, clock):
     approved_request(council)
     with pytest.raises(NotFound):
         selectors.briefing_facts_for_other_groups(viewer=council.groups[1].members[0])

@@ -11,12 +11,6 @@ from register.services import attendance
 from tests.factories import approved_request, row_counts, submit_request
 
 
-@pytest.fixture
-def three_groups(council):
-    council.groups.append(council.group("Green Group"))
-    return council
-
-
 def held(council, clock, officer, **options):
     request = approved_request(council, officers=[officer], **options)
     clock.set(request.meeting.starts_at + datetime.timedelta(hours=2))

@@ -165,7 +165,7 @@ def test_the_brief_cannot_be_amended_once_the_meeting_has_begun_A5(council, cloc
 # --- A6 and A13: after the meeting -------------------------------------------------------------------
 
 
-def test_an_officer_records_attendance_and_attests_and_the_briefing_is_held_A6(council, clock, officer):
+def test_an_officer_records_attendance_and_attests_the_briefing_is_held_and_no_report_is_sent_A6_A13(council, clock, officer):
     request = approved_request(council, officers=[officer])
     attendance.attendance_invitation_respond(request=request, actor=officer, accept=True)
     after_the_meeting(clock, request)
@@ -177,7 +177,7 @@ def test_an_officer_records_attendance_and_attests_and_the_briefing_is_held_A6(c
     assert not Notification.objects.filter(kind="attendance-report").exists()
 
 
-def test_an_officer_who_cannot_attest_must_say_what_happened_A6(council, clock, officer):
+def test_an_officer_who_cannot_attest_must_say_what_happened_A6_A13(council, clock, officer):
     request = approved_request(council, officers=[officer])
     after_the_meeting(clock, request)
     before = row_counts()
