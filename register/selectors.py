@@ -5,18 +5,26 @@ Every role is derived from posts held on a date (DOMAIN.md, "People, groups and 
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import BooleanField, Case, Exists, OuterRef, Prefetch, Q, Value, When
 from django.utils import timezone
 
+from register import policies, workflow, working_days
 from register.errors import NotFound, RuleViolation
 from register.models import Absence, Membership, Notification, Organization, Person, Post
+from register.models import AttendanceInvitation, AttendanceRecord, AttendanceRequest, InformationCopy
 
 Role = Post.Role
 
 
 def today() -> datetime.date:
     """The council's date now (Europe/London), which is what posts and absences are dated in."""
-    return timezone.localdate()
+    return timezone.localdate(now())
+
+
+def now() -> datetime.datetime:
+    """The time now. Services read the clock here, so that tests can set it."""
+    return timezone.now()
 
 
 def holdings_on(role: str, on: datetime.date, organization: Organization | None = None):
@@ -191,3 +199,272 @@ def notice_in_inbox(viewer: Person, notice_id: int) -> Notification:
     if notice is None:
         raise NotFound("There is no such notice in your inbox.")
     return notice
+
+
+# --- Officer attendance at political group meetings (A1-A13) ----------------------------------
+# Every list below is scoped to the viewer and joined up front, so that it costs the same few
+# queries whatever the number of rows. Records the viewer may not see are "not found".
+
+@dataclass(frozen=True)
+class BriefingFact:
+    """All that anyone outside the requesting group learns of a briefing: which group, which
+    officers, the date and the subject matter, and nothing of the brief or the discussion (A8, A9)."""
+
+    group: str
+    officers: tuple[str, ...]
+    date: datetime.date
+    subject: str
+
+
+@dataclass(frozen=True)
+class EquivalentOffer:
+    """An approved briefing of another group that the viewer's group may take up in one step (A3)."""
+
+    original_id: int
+    fact: BriefingFact
+
+
+@dataclass(frozen=True)
+class ParityRow:
+    """One group's requests in a period, for the parity report (A11)."""
+
+    group: Organization
+    made: int
+    approved: int
+    refused: int
+    refused_despite_precedent: int
+    withdrawn: int
+    cancelled: int
+    pending: int
+    equivalents_offered: int
+    equivalents_taken_up: int
+    decided: int
+    average_working_days_to_decision: float | None
+    longest_working_days_to_decision: int | None
+
+
+def _with_details(requests):
+    return requests.select_related(
+        "group", "meeting", "requested_by", "referred_by", "decided_by",
+        "equivalent_of__group", "equivalent_of__meeting", "equivalent_of__decided_by",
+    ).prefetch_related(
+        Prefetch("invitations", queryset=AttendanceInvitation.objects.select_related("officer", "attendance"))
+    )
+
+
+def _with_overdue(requests, on: datetime.date):
+    """``decision_overdue`` on each row: still awaiting a decision after its due day (A12)."""
+    return requests.annotate(
+        decision_overdue=Case(
+            When(state=workflow.SUBMITTED, due_on__lt=on, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+
+
+def _led_group_ids(viewer: Person, on: datetime.date) -> list[int]:
+    return [group.pk for group, _capacity in groups_led_by(viewer, on)]
+
+
+def attendance_requests_visible_to(viewer: Person, *, on: datetime.date | None = None):
+    """Every request the viewer may see in full: their group's, those naming them, or all of
+    them for the Chief Executive, the Deputy, the Monitoring Officer and auditors."""
+    on = on or today()
+    requests = AttendanceRequest.objects.all()
+    if not policies.sees_every_attendance_request(viewer, on=on):
+        named = AttendanceInvitation.objects.filter(request=OuterRef("pk"), officer=viewer)
+        requests = requests.filter(
+            Q(group__in=_led_group_ids(viewer, on)) | Q(requested_by=viewer) | Q(referred_by=viewer) | Exists(named)
+        )
+    return _with_overdue(_with_details(requests), on)
+
+
+def attendance_request_for(*, viewer: Person, pk: int, on: datetime.date | None = None) -> AttendanceRequest:
+    found = attendance_requests_visible_to(viewer, on=on).filter(pk=pk).first()
+    if found is None:
+        raise NotFound("There is no such attendance request.")
+    return found
+
+
+def attendance_decision_queue(*, viewer: Person, on: datetime.date | None = None):
+    """Requests awaiting a decision, the one due soonest first, each with its precedent (A3),
+    its due day and whether it is overdue (A12)."""
+    on = on or today()
+    if not policies.sees_every_attendance_request(viewer, on=on):
+        raise NotFound("There is no such list.")
+    queue = AttendanceRequest.objects.filter(state=workflow.SUBMITTED).order_by("due_on", "submitted_at", "id")
+    return _with_overdue(_with_details(queue), on)
+
+
+def group_attendance_requests(*, viewer: Person, group: Organization | None = None, on: datetime.date | None = None):
+    """A group's requests, newest meeting first: for its leader and deputy, or the overseers."""
+    on = on or today()
+    led = _led_group_ids(viewer, on)
+    if group is None:
+        if not led:
+            raise NotFound("You lead no political group.")
+        group_id = led[0]
+    else:
+        group_id = group.pk
+        if group_id not in led and not policies.sees_every_attendance_request(viewer, on=on):
+            raise NotFound("There is no such list.")
+    requests = AttendanceRequest.objects.filter(group_id=group_id).order_by("-meeting__starts_at", "-id")
+    return _with_overdue(_with_details(requests), on)
+
+
+def officer_attendance_invitations(*, viewer: Person):
+    """The viewer's own invitations, the soonest meeting first (A4)."""
+    return (
+        AttendanceInvitation.objects.filter(officer=viewer)
+        .select_related("request__group", "request__meeting", "request__requested_by", "attendance")
+        .order_by("request__meeting__starts_at", "id")
+    )
+
+
+def _has_attendance(invitation: AttendanceInvitation) -> bool:
+    try:
+        invitation.attendance
+    except ObjectDoesNotExist:
+        return False
+    return True
+
+
+def briefing_fact(attendance_request: AttendanceRequest, *, attended_only: bool = False) -> BriefingFact:
+    """The facts of one briefing (A8, A9). The officers are those who attended once anyone has
+    recorded attendance, and until then those named who have not declined."""
+    invitations = list(attendance_request.invitations.all())
+    attended = [i.officer for i in invitations if _has_attendance(i)]
+    if attended or attended_only:
+        officers = attended
+    else:
+        officers = [i.officer for i in invitations if i.state != workflow.DECLINED]
+    return BriefingFact(
+        group=attendance_request.group.name,
+        officers=tuple(sorted(str(officer) for officer in officers)),
+        date=timezone.localtime(attendance_request.meeting.starts_at).date(),
+        subject=attendance_request.subject,
+    )
+
+
+def _agreed_briefings():
+    return (
+        AttendanceRequest.objects.filter(
+            decision=AttendanceRequest.Decision.APPROVED, state__in=workflow.AGREED_REQUEST_STATES
+        )
+        .select_related("group", "meeting")
+        .prefetch_related(
+            Prefetch("invitations", queryset=AttendanceInvitation.objects.select_related("officer", "attendance"))
+        )
+        .order_by("meeting__starts_at", "id")
+    )
+
+
+def briefing_facts_for_other_groups(*, viewer: Person, on: datetime.date | None = None) -> list[BriefingFact]:
+    """What a group leader learns of other groups' agreed briefings: the facts, nothing else (A8, A9)."""
+    on = on or today()
+    led = _led_group_ids(viewer, on)
+    if not led and not policies.sees_every_attendance_request(viewer, on=on):
+        raise NotFound("There is no such list.")
+    return [briefing_fact(request) for request in _agreed_briefings().exclude(group__in=led)]
+
+
+def equivalent_offers_for(*, viewer: Person, on: datetime.date | None = None) -> list[EquivalentOffer]:
+    """Approved briefings of other groups that the viewer's group has not yet taken up (A3)."""
+    on = on or today()
+    led = _led_group_ids(viewer, on)
+    if not led:
+        raise NotFound("You lead no political group.")
+    taken_up = AttendanceRequest.objects.filter(
+        equivalent_of=OuterRef("pk"), group__in=led, state__in=workflow.OPEN_REQUEST_STATES | {workflow.CLOSED}
+    )
+    originals = _agreed_briefings().filter(equivalent_of__isnull=True).exclude(group__in=led).exclude(Exists(taken_up))
+    return [EquivalentOffer(original_id=request.pk, fact=briefing_fact(request)) for request in originals]
+
+
+def public_briefing_register(*, start: datetime.date | None = None, end: datetime.date | None = None) -> list[BriefingFact]:
+    """The published register of officer attendance: briefings that took place, with the officers
+    who attended (DOMAIN.md, "Who sees what")."""
+    attended = AttendanceRecord.objects.filter(invitation__request=OuterRef("pk"))
+    held = _agreed_briefings().filter(Exists(attended))
+    if start:
+        held = held.filter(meeting__starts_at__date__gte=start)
+    if end:
+        held = held.filter(meeting__starts_at__date__lte=end)
+    return [briefing_fact(request, attended_only=True) for request in held]
+
+
+def attendance_parity_report(
+    *, viewer: Person, start: datetime.date, end: datetime.date, on: datetime.date | None = None
+) -> list[ParityRow]:
+    """Per group, the requests made from ``start`` to ``end`` (inclusive) and what became of them,
+    with working days to decision, so that no group is treated less favourably (A3, A11)."""
+    on = on or today()
+    if not policies.sees_every_attendance_request(viewer, on=on):
+        raise NotFound("There is no such report.")
+    groups = list(Organization.objects.filter(classification=Organization.Classification.PARTY).order_by("name"))
+    requests = list(
+        AttendanceRequest.objects.filter(created_at__date__gte=start, created_at__date__lte=end).values(
+            "group_id", "state", "decision", "departs_from_precedent", "equivalent_of_id", "submitted_at", "decided_at"
+        )
+    )
+    approved_originals = [r for r in requests if r["decision"] == "approved" and r["equivalent_of_id"] is None]
+    return [_parity_row(group, [r for r in requests if r["group_id"] == group.pk], approved_originals) for group in groups]
+
+
+def _parity_row(group: Organization, requests: list[dict], approved_originals: list[dict]) -> ParityRow:
+    days = [
+        working_days.working_days_between(
+            timezone.localtime(r["submitted_at"]).date(), timezone.localtime(r["decided_at"]).date()
+        )
+        for r in requests
+        if r["decided_at"] is not None
+    ]
+    return ParityRow(
+        group=group,
+        made=len(requests),
+        approved=sum(r["decision"] == "approved" for r in requests),
+        refused=sum(r["decision"] == "refused" for r in requests),
+        refused_despite_precedent=sum(r["departs_from_precedent"] for r in requests),
+        withdrawn=sum(r["state"] == workflow.WITHDRAWN for r in requests),
+        cancelled=sum(r["state"] == workflow.CANCELLED for r in requests),
+        pending=sum(r["state"] == workflow.SUBMITTED for r in requests),
+        equivalents_offered=sum(r["group_id"] != group.pk for r in approved_originals),
+        equivalents_taken_up=sum(r["equivalent_of_id"] is not None for r in requests),
+        decided=len(days),
+        average_working_days_to_decision=round(sum(days) / len(days), 1) if days else None,
+        longest_working_days_to_decision=max(days) if days else None,
+    )
+
+
+def information_shared_with(*, viewer: Person, on: datetime.date | None = None):
+    """Copies of information sent to the viewer's group under A10 (every copy, for the overseers),
+    each with the notice that carried it, whose status is the delivery record."""
+    on = on or today()
+    copies = InformationCopy.objects.select_related(
+        "group", "recipient", "notification", "information__provided_by"
+    ).order_by("-created_at", "-id")
+    if policies.sees_every_attendance_request(viewer, on=on):
+        return copies
+    led = _led_group_ids(viewer, on)
+    if not led:
+        raise NotFound("There is no such list.")
+    return copies.filter(group__in=led)
+
+
+def group_leaders(on: datetime.date) -> list[tuple[Organization, Person]]:
+    """Each political group with the person who speaks for it on ``on``: the leader, or the
+    deputy while the leader's post is vacant. Groups with neither are left out."""
+    holdings = (
+        Membership.objects.on(on)
+        .filter(post__role__in=[Role.GROUP_LEADER, Role.DEPUTY_GROUP_LEADER])
+        .select_related("person", "organization", "post")
+        .order_by("organization__name", "start_date")
+    )
+    chosen: dict[int, tuple[Organization, Person, bool]] = {}
+    for holding in holdings:
+        is_leader = holding.post.role == Role.GROUP_LEADER
+        current = chosen.get(holding.organization_id)
+        if current is None or (is_leader and not current[2]):
+            chosen[holding.organization_id] = (holding.organization, holding.person, is_leader)
+    return [(organization, person) for organization, person, _ in chosen.values()]

@@ -210,6 +210,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "declarations.send_confirmation_reminders",
         "schedule": crontab(hour=7, minute=0),  # every morning (UTC); each reminder is sent once
     },
+    # A12: remind and escalate attendance decisions and officers' responses (hourly, idempotent).
+    "attendance-reminders": {"task": "attendance.send_reminders", "schedule": crontab(minute=15)},
     # C4: verify the hash chain and send its head to the Monitoring Officer and the auditors.
     "history-daily-check": {"task": "history.daily_check", "schedule": crontab(hour=6, minute=0)},
 }
@@ -275,3 +277,9 @@ DECLARATIONS_FIRST_CONFIRMATION_DAYS = int(os.environ.get("DECLARATIONS_FIRST_CO
 DECLARATIONS_REMIND_BEFORE_DAYS = int(os.environ.get("DECLARATIONS_REMIND_BEFORE_DAYS", "30"))
 DECLARATIONS_REMIND_OVERDUE_EVERY_DAYS = int(os.environ.get("DECLARATIONS_REMIND_OVERDUE_EVERY_DAYS", "14"))
 
+# Officer attendance at group meetings (A12). Decisions and officers' responses are due this many
+# working days (of COUNCIL_NATION) after submission and approval; the hourly sweep reminds the
+# acting Chief Executive and the officers, and tells the Deputy when a decision is overdue or the
+# Chief Executive is absent. Reminders are idempotent, so running the sweep again sends nothing twice.
+ATTENDANCE_DECISION_WORKING_DAYS = int(os.environ.get("ATTENDANCE_DECISION_WORKING_DAYS", "2"))
+ATTENDANCE_RESPONSE_WORKING_DAYS = int(os.environ.get("ATTENDANCE_RESPONSE_WORKING_DAYS", "2"))

@@ -53,3 +53,11 @@ def check_history_daily() -> str:
 
     result = history_daily_check()
     return f"verified, head {result.head_hash}" if result.ok else f"FAILED: {result.first_problem}"
+
+
+@shared_task(name="attendance.send_reminders")
+def send_attendance_reminders() -> dict:
+    """Run by Celery beat (settings.CELERY_BEAT_SCHEDULE): deadlines of A12."""
+    from register.services.attendance import attendance_send_reminders
+
+    return attendance_send_reminders()

@@ -152,3 +152,60 @@ def _the_history_chain_still_verifies_after_each_test(request):
 
     result = verify_history()
     assert result.ok, f"The history chain no longer verifies: {[str(p) for p in result.problems[:5]]}"
+
+
+class Clock:
+    """The register's clock in a test: services read the time through ``register.selectors.now``."""
+
+    def __init__(self, at):
+        self.at = at
+
+    def now(self):
+        return self.at
+
+    def set(self, at):
+        self.at = at
+
+    def advance(self, **delta):
+        import datetime
+
+        self.at += datetime.timedelta(**delta)
+
+    @property
+    def today(self):
+        from django.utils import timezone
+
+        return timezone.localtime(self.at).date()
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    """Monday 2 March 2026, 9 am in London, until the test moves it."""
+    import datetime
+    from zoneinfo import ZoneInfo
+
+    clock = Clock(datetime.datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Europe/London")))
+    monkeypatch.setattr("register.selectors.now", clock.now)
+    return clock
+
+
+@pytest.fixture
+def deputy_group_leader(council):
+    return council.groups[0].deputy
+
+
+@pytest.fixture
+def other_group_leader(council):
+    return council.groups[1].leader
+
+
+@pytest.fixture
+def deputy_monitoring_officer(council):
+    return council.deputy_monitoring_officer
+
+
+@pytest.fixture
+def three_groups(council):
+    """The council with a third group, so that 'every other group' means more than one."""
+    council.groups.append(council.group("Green Group"))
+    return council

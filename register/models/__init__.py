@@ -8,3 +8,17 @@ __all__ = [
     "Absence", "Declaration", "DeclarationConfirmation", "HistoryFieldSet", "HistoryLink", "Membership",
     "Notification", "Organization", "Person", "Post", "Undeletable",
 ]
+
+from .attendance import (  # noqa: E402
+    AttendanceInvitation,
+    AttendanceRecord,
+    AttendanceRequest,
+    GroupMeeting,
+    InformationCopy,
+    InformationProvided,
+)
+
+__all__ += [
+    "AttendanceInvitation", "AttendanceRecord", "AttendanceRequest", "GroupMeeting", "InformationCopy",
+    "InformationProvided",
+]
