@@ -5,4 +5,5 @@ from api import views
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="api-me"),
+    path("absences/", views.AbsenceRecordView.as_view(), name="api-absence-record"),
 ]

@@ -11,3 +11,6 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# An unreachable database is answered 503, not with the crash page (register/views/errors.py).
+handler500 = "register.views.errors.server_error"
