@@ -10,17 +10,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-# What the test run itself sets and a production server would not.
-NOT_INHERITED = {
-    "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "REGISTER_ENV", "LOG_FORMAT", "STATICFILES_STORAGE",
-    "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "CELERY_TASK_ALWAYS_EAGER", "EMAIL_BACKEND",
-}
+# Only what any process on a server has: nothing of the test run's own environment (its
+# DATABASE_URL, DEBUG, DJANGO_ALLOW_ASYNC_UNSAFE for Playwright ...) may reach the checked process.
+INHERITED = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR")
 
 
 def production_environment(**overrides: str) -> dict[str, str]:
-    environment = {
-        name: value for name, value in os.environ.items() if name not in NOT_INHERITED and not name.startswith("SECURE_")
-    }
+    environment = {name: os.environ[name] for name in INHERITED if name in os.environ}
     environment.update(
         REGISTER_ENV="production",
         SECRET_KEY=secrets.token_urlsafe(64),
@@ -37,14 +33,18 @@ def run_python(code: str, environment: dict[str, str]) -> subprocess.CompletedPr
     )
 
 
+SHOWN_SETTINGS = [
+    "DEBUG", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_PROXY_SSL_HEADER", "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE", "STORAGES", "LOGGING", "DATABASES", "MIDDLEWARE",
+]
+
+
 def production_settings(**overrides: str) -> dict:
+    """The settings a production process ends up with, as JSON from that process."""
     code = (
-        "import json, django; django.setup(); from django.conf import settings as s; "
-        "print(json.dumps({name: getattr(s, name, None) for name in %r}, default=str))"
-    ) % [
-        "DEBUG", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_PROXY_SSL_HEADER", "SESSION_COOKIE_SECURE",
-        "CSRF_COOKIE_SECURE", "STORAGES", "LOGGING", "DATABASES", "MIDDLEWARE",
-    ]
+        "import json, django; django.setup(); from django.conf import settings; "
+        f"print(json.dumps({{name: getattr(settings, name, None) for name in {SHOWN_SETTINGS!r}}}, default=str))"
+    )
     result = run_python(code, production_environment(DJANGO_SETTINGS_MODULE="register.settings", **overrides))
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])

@@ -2,8 +2,8 @@
 
 In this branch it is the Chief Executive recording an absence over the API (A2): the Deputy is
 told in the register and by e-mail, through the outbox. Once the attendance workflow is merged,
-an approval flow with the same three members (`actor`, `act`, `cause_of`) takes its place, and
-the fault tests stay as they are.
+an approval flow with the same members (`actor`, `DONE`, `act`, `cause_of`, `stored`,
+`count_stored`) takes its place in the fault tests' `flow = ...` lines, and the tests stay as they are.
 """
 import datetime
 import itertools

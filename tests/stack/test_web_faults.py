@@ -6,9 +6,8 @@ import socket
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
-from tests.stack.conftest import wait_until
+from tests.stack.conftest import assert_delivered_exactly_once, needs_redelivery
 from tests.stack.flows import AbsenceRecorded
 
 pytestmark = pytest.mark.stack
@@ -16,22 +15,8 @@ pytestmark = pytest.mark.stack
 STACK_PROCESSES = "web worker beat"
 # As production behind its proxy: plain HTTP is redirected to HTTPS.
 STACK_ENVIRONMENT = {"SECURE_SSL_REDIRECT": "true", "WEB_CONCURRENCY": "2"}
-DELIVERY_DEADLINE = 60
 
 flow = AbsenceRecorded()
-
-
-def redelivery_is_configured() -> bool:
-    """Whether something re-queues notices whose message the broker never got or lost: the beat
-    sweep and worker settings of the Celery delivery work (issue 3). Until then those tests are
-    expected to fail, and are not run."""
-    return bool(getattr(settings, "CELERY_BEAT_SCHEDULE", None))
-
-
-needs_redelivery = pytest.mark.xfail(
-    not redelivery_is_configured(), run=False,
-    reason="nothing re-queues pending notices until the beat sweep of the Celery delivery work is merged",
-)
 
 
 @pytest.fixture(scope="module")
@@ -39,21 +24,6 @@ def chief_executive(stack):
     client = stack.client()
     client.sign_in(flow.actor)
     return client
-
-
-def delivered_once(stack, cause: str) -> bool:
-    notices = stack.notices(cause)
-    return bool(notices) and all(notice["status"] == "sent" for notice in notices)
-
-
-def assert_delivered_exactly_once(stack, cause: str) -> None:
-    wait_until(lambda: delivered_once(stack, cause), within=DELIVERY_DEADLINE, what=f"the notices of {cause} sent")
-    notices = stack.notices(cause)
-    assert {notice["channel"] for notice in notices} == {"in-app", "email"}
-    for notice in notices:
-        assert stack.deliveries(notice["id"]) == 1, notice
-    [email_notice] = [notice for notice in notices if notice["channel"] == "email"]
-    assert len(stack.emails_of(email_notice)) == 1
 
 
 def web_processes(stack) -> set[int]:

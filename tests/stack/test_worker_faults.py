@@ -9,9 +9,8 @@ import signal
 
 import pytest
 
-from tests.stack.conftest import wait_until
+from tests.stack.conftest import DELIVERY_DEADLINE, assert_delivered_exactly_once, needs_redelivery, wait_until
 from tests.stack.flows import AbsenceRecorded
-from tests.stack.test_web_faults import DELIVERY_DEADLINE, assert_delivered_exactly_once, needs_redelivery
 
 pytestmark = pytest.mark.stack
 
