@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 RUN_ENV := DEBUG=true
 
-.PHONY: run test system-packages frontend lock clean
+.PHONY: run test stack backup restore system-packages frontend lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,19 @@ run: $(VENV)/.installed frontend
 ## Run the whole suite against a real PostgreSQL and Redis (and, where tests need them, a Celery worker and Chromium).
 test: $(VENV)/.installed frontend system-packages
 	scripts/with-services $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Run the production topology on this machine without Docker: PostgreSQL, Redis, then the Procfile's
+## web (gunicorn), worker and beat under honcho, with REGISTER_ENV=production (see the README).
+stack: $(VENV)/.installed frontend
+	scripts/stack up
+
+## Back up the database (DATABASE_URL, else make stack's) to var/backups/ in pg_dump's custom format.
+backup:
+	scripts/backup $(BACKUP)
+
+## Restore BACKUP=file into a fresh database TARGET_DATABASE_URL=postgres://... (never over one that holds tables).
+restore:
+	scripts/restore "$(BACKUP)" "$(TARGET_DATABASE_URL)"
 
 # Debian packages the tests need, installed when missing.
 system-packages:

@@ -1,4 +1,4 @@
-"""Django's 404 and 500 answers for API paths, as problem details rather than HTML pages."""
+"""Django's 404 for API paths, as problem details rather than an HTML page (500s: register/views/errors.py)."""
 from django.http import JsonResponse
 from django.views import defaults
 
@@ -15,8 +15,3 @@ def page_not_found(request, exception):
         return _problem(404, "Not found", "There is no such address in the API, or no record you may see there.")
     return defaults.page_not_found(request, exception)
 
-
-def server_error(request):
-    if request.path.startswith("/api/"):
-        return _problem(500, "Server error", "Something went wrong; nothing you sent was half saved. Try again later.")
-    return defaults.server_error(request)

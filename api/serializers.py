@@ -1,7 +1,7 @@
 """Output and input serializers. Output serializers only read what selectors already loaded."""
 from rest_framework import serializers
 
-from register.models import Membership, Organization, Person, Post
+from register.models import Absence, Membership, Organization, Person, Post
 
 
 class PersonSerializer(serializers.ModelSerializer):
@@ -67,3 +67,17 @@ class ProblemSerializer(serializers.Serializer):
     detail = serializers.CharField()
     rule = serializers.CharField(required=False)
     errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
+
+
+class AbsenceInSerializer(serializers.Serializer):
+    start_date = serializers.DateField()
+    end_date = serializers.DateField(help_text="The last day of the absence, inclusive.")
+    reason = serializers.CharField(max_length=500, help_text="Why; kept in the record and its history.")
+
+
+class AbsenceSerializer(serializers.ModelSerializer):
+    person = PersonSerializer(read_only=True)
+
+    class Meta:
+        model = Absence
+        fields = ["id", "person", "start_date", "end_date", "reason", "state"]

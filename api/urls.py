@@ -14,6 +14,7 @@ router.register("memberships", views.MembershipViewSet, basename="membership")
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="api-me"),
     path("token/", views.TokenView.as_view(), name="api-token"),
+    path("absences/", views.AbsenceRecordView.as_view(), name="api-absence-record"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include(router.urls)),

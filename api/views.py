@@ -1,7 +1,7 @@
 """API views: validate, load through a selector scoped to the caller, call one service, serialize."""
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -10,6 +10,8 @@ from rest_framework.views import APIView
 from api import filters, serializers
 from api.errors import problem
 from register import selectors
+from register.services import people
+from register.services import people
 
 
 class MeView(APIView):
@@ -97,3 +99,14 @@ class MembershipViewSet(ReadOnlyViewSet):
 
     def get_queryset(self):
         return selectors.memberships()
+
+
+class AbsenceRecordView(APIView):
+    """Record the Chief Executive's absence (A2): the Deputy acts meanwhile and is told so."""
+
+    @extend_schema(request=serializers.AbsenceInSerializer, responses={201: serializers.AbsenceSerializer})
+    def post(self, request):
+        given = serializers.AbsenceInSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        absence = people.absence_record(actor=request.user, **given.validated_data)
+        return Response(serializers.AbsenceSerializer(absence).data, status=status.HTTP_201_CREATED)

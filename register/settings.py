@@ -1,14 +1,20 @@
 """Settings, read from the environment with safe development defaults.
 
 REGISTER_ENV=production turns on the strict mode: it refuses to start without a real SECRET_KEY
-and explicit ALLOWED_HOSTS. Everything else has a default that works on a developer's machine.
+and explicit ALLOWED_HOSTS, and turns on HTTPS-only cookies, HSTS, the HTTPS redirect, hashed and
+compressed static files and JSON logs (`manage.py check --deploy` is clean with it). Everything
+else has a default that works on a developer's machine.
 """
+import logging
 import os
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+
+from register.logs import log_format
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -64,6 +70,7 @@ INSTALLED_APPS = [
     "axes",
     "crispy_forms",
     "crispy_forms_gds",
+    "csp",
     "register",
 ]
 
@@ -72,7 +79,15 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
 MIDDLEWARE = [
+    # First: /healthz answers load balancers and orchestrators before the host check and the
+    # HTTPS redirect, which probes from inside the network would fail.
+    "register.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files served by the app itself, before anything that would touch the database.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A body larger than the register accepts is refused before anything reads it (413).
+    "register.middleware.RequestSizeLimitMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -108,9 +123,16 @@ DATABASES = {
         env="DATABASE_URL",
         default=f"sqlite:///{BASE_DIR / 'var' / 'register.sqlite3'}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        # A persistent connection broken by a database restart is noticed and replaced on the
+        # next request, so the web processes recover without a restart of their own.
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable database fails a request in seconds (a 503) rather than hanging a worker.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))
+    )
 
 AUTH_USER_MODEL = "register.Person"
 AUTHENTICATION_BACKENDS = [
@@ -142,7 +164,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
 # GOV.UK Frontend's scripts, fonts and images from its npm package, and the stylesheet compiled
 # from frontend/register.scss (`make frontend`): served by the app itself, no CDN.
 STATICFILES_DIRS = [
@@ -151,9 +173,63 @@ STATICFILES_DIRS = [
     BASE_DIR / "var" / "frontend",
 ]
 
+# In production whitenoise serves the files collected by `collectstatic` under hashed names,
+# compressed, with far-future cache headers; the manifest makes a missing file an error at once.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": os.environ.get(
+            "STATICFILES_STORAGE",
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage",
+        )
+    },
+}
+
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = PRODUCTION
-CSRF_COOKIE_SECURE = PRODUCTION
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", PRODUCTION)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", PRODUCTION)
+
+# HTTPS. The register normally sits behind a proxy or load balancer that terminates TLS and says
+# so in a header: SECURE_PROXY_SSL_HEADER names it (e.g. HTTP_X_FORWARDED_PROTO, value https).
+# Only set it when that proxy always sets or strips the header, or clients could forge it.
+if os.environ.get("SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = (
+        os.environ["SECURE_PROXY_SSL_HEADER"],
+        os.environ.get("SECURE_PROXY_SSL_VALUE", "https"),
+    )
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600) if PRODUCTION else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# The content security policy: everything from the register itself, nothing inline. GOV.UK
+# Frontend needs nothing more: base.html loads its scripts from files and has no inline script
+# or style. Kept in development too, so that the end-to-end tests run under the same policy.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "object-src": [NONE],
+    },
+}
+
+# Request bodies. A form or JSON body may be at most DATA_UPLOAD_MAX_MEMORY_SIZE bytes and a
+# multipart upload at most MAX_UPLOAD_SIZE; larger requests are refused with 413 before they
+# are read (register.middleware.RequestSizeLimitMiddleware).
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(2_621_440)))
+MAX_UPLOAD_SIZE = int(os.environ.get("MAX_UPLOAD_SIZE", str(10 * 1024 * 1024)))
 
 # Background tasks. With no broker configured (the embedded default) Celery runs each task
 # in-process, after the commit that queued it, through the same code path as a worker.
@@ -215,6 +291,10 @@ CELERY_BEAT_SCHEDULE = {
     # C4: verify the hash chain and send its head to the Monitoring Officer and the auditors.
     "history-daily-check": {"task": "history.daily_check", "schedule": crontab(hour=6, minute=0)},
 }
+# Where `celery beat` keeps its schedule between restarts (a file, so beat needs no database).
+CELERY_BEAT_SCHEDULE_FILENAME = os.environ.get(
+    "CELERY_BEAT_SCHEDULE_FILENAME", str(BASE_DIR / "var" / "celerybeat-schedule")
+)
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
@@ -226,6 +306,8 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+# For EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend (make stack's default): one
+# file per connection, so that tests and people without a mail server can read what was sent.
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "register@council.example")
 
@@ -236,6 +318,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # The API speaks JSON only: any other body is a 415, a malformed one a 400.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "api.schema.ProblemAutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
@@ -259,14 +343,31 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
+# Logs go to standard output, one JSON object per line in production (LOG_FORMAT=json), for
+# whatever collects the containers' or processes' output. Celery's worker and beat use the same
+# configuration (tasks/celery.py), and gunicorn's own logs the same formatter (gunicorn.conf.py).
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # django-axes logs every sign-in at INFO; failures and lock-outs are WARNING.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "formatters": {
+        "json": {"()": "register.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": log_format()}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    # Removes Django's own handlers (they print unformatted text when DEBUG is on): its records
+    # reach the root handler like every other.
+    "loggers": {
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        # django-axes logs every sign-in at INFO; failures and lock-outs are WARNING.
+        "axes": {"level": "WARNING"},
+    },
 }
+if log_format() == "json":
+    # Python's warnings (e.g. Celery's about running as root) become log records too, so that
+    # nothing unstructured reaches the collected logs.
+    logging.captureWarnings(True)
 
 # --- Relationship declarations (B6): periodic re-confirmation and its reminders ----------------
 # Everyone confirms their declarations (or "nothing to declare") once per period; a newcomer

@@ -15,4 +15,5 @@ urlpatterns = [
 ]
 
 handler404 = "api.handlers.page_not_found"
-handler500 = "api.handlers.server_error"
+# An unreachable database is answered 503, not with the crash page (register/views/errors.py).
+handler500 = "register.views.errors.server_error"

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import transaction
 
 from register import selectors
-from register.errors import RuleViolation
+from register.errors import NotPermitted, RuleViolation
 from register.models import Absence, Membership, Organization, Person, Post
 from register.services.history import save_with_history
 from register.services.notifications import notify  # noqa: F401 (re-exported for commands)
@@ -231,7 +231,7 @@ def absence_record(
     if chief is None:
         raise RuleViolation(f"Nobody holds the post of Chief Executive on {start_date:%d %B %Y}.", field="start_date")
     if not policies.can_record_absence(actor, on=start_date):
-        raise RuleViolation(
+        raise NotPermitted(
             "Only the Chief Executive or the Deputy Chief Executive can record the Chief Executive's absence.",
             rule="A2",
         )
@@ -267,7 +267,7 @@ def absence_cancel(*, actor: Person, reason: str, absence: Absence) -> Absence:
         if absence.state != Absence.State.RECORDED:
             raise RuleViolation("This absence is already cancelled.")
         if not policies.can_record_absence(actor, on=absence.start_date):
-            raise RuleViolation(
+            raise NotPermitted(
                 "Only the Chief Executive or the Deputy Chief Executive can cancel a recorded absence.", rule="A2"
             )
         absence.state = Absence.State.CANCELLED

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from register import selectors
-from register.errors import RuleViolation
+from register.errors import NotPermitted, RuleViolation
 from register.models import Absence, Membership, Organization, Person, Post
 from register.services import people
 from tests.factories import TERM_START, make_person
@@ -61,7 +61,7 @@ def test_a_cancelled_absence_no_longer_lets_the_deputy_act_A2(council):
 
 
 def test_only_the_chief_executive_or_deputy_records_an_absence_A2(council):
-    with pytest.raises(RuleViolation) as refused:
+    with pytest.raises(NotPermitted) as refused:
         people.absence_record(actor=council.groups[0].leader, reason="Leave", start_date=DAY, end_date=DAY)
     assert refused.value.rule == "A2"
     assert not Absence.objects.exists()

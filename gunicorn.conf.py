@@ -1,0 +1,41 @@
+"""Gunicorn's configuration, read from the working directory by `gunicorn register.wsgi`.
+
+Everything comes from the environment, so that the Procfile's and docker-compose.yml's command
+stays the same bare `gunicorn register.wsgi` everywhere.
+"""
+import os
+
+from register.logs import log_format
+
+# WEB_BIND wins (make stack binds to loopback); else PORT, as platforms and honcho set it;
+# else all interfaces on 8000, as inside the container.
+bind = [os.environ.get("WEB_BIND") or f"0.0.0.0:{os.environ.get('PORT', '8000')}"]
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+timeout = int(os.environ.get("WEB_TIMEOUT", "30"))
+graceful_timeout = int(os.environ.get("WEB_GRACEFUL_TIMEOUT", "30"))
+# Workers are replaced now and then, so that a slow leak cannot grow for ever.
+max_requests = int(os.environ.get("WEB_MAX_REQUESTS", "1000"))
+max_requests_jitter = max_requests // 10
+# The heartbeat file on a memory filesystem: a container's disk can stall it.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+
+accesslog = "-"
+access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(D)sus'
+
+if log_format() == "json":
+    logconfig_dict = {
+        "formatters": {"json": {"()": "register.logs.JsonFormatter"}},
+        "handlers": {
+            "console": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stdout"},
+            "error_console": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stdout"},
+        },
+        # Each record once: gunicorn's loggers do not also pass their records to the root's handler.
+        "loggers": {
+            "gunicorn.error": {"level": "INFO", "handlers": ["error_console"], "propagate": False},
+            "gunicorn.access": {"level": "INFO", "handlers": ["console"], "propagate": False},
+        },
+    }
+
+# Gunicorn's run-time control socket is not used; left on, every gunicorn on a machine would
+# share one default path.
+control_socket_disable = True

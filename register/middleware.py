@@ -1,0 +1,43 @@
+"""Middleware of the register's own: refusing request bodies larger than it accepts."""
+from django.conf import settings
+
+from register.views.errors import error_response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuses with 413 a request whose declared body is larger than the register accepts.
+
+    Django limits form bodies (DATA_UPLOAD_MAX_MEMORY_SIZE) only when it parses them, and the
+    API's JSON parser reads the body without that limit; checking the declared length here
+    applies one limit to every view before anything reads the body. Multipart uploads may be
+    larger (MAX_UPLOAD_SIZE). A body sent without a declared length (chunked) is never read by
+    Django, so it cannot pass the limit unseen.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = self.limit_for(request)
+        length = self.declared_length(request)
+        if length is not None and length > limit:
+            return error_response(
+                request,
+                status=413,
+                title="The file or form you sent is too large",
+                detail=f"The register accepts at most {limit / 1024 / 1024:.1f} MB in one request.",
+            )
+        return self.get_response(request)
+
+    @staticmethod
+    def limit_for(request) -> int:
+        if request.content_type == "multipart/form-data":
+            return settings.MAX_UPLOAD_SIZE
+        return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+    @staticmethod
+    def declared_length(request) -> int | None:
+        try:
+            return int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return None

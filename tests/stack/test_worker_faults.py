@@ -1,0 +1,106 @@
+"""Celery workers killed and Redis restarted under queued notices, against the running topology.
+
+Honcho runs web and beat only: it stops every process when one dies, so the tests run the
+Procfile's worker command themselves, kill it with SIGKILL (its pool processes too, as the kernel's
+out-of-memory killer or `docker kill` would) and start another.
+"""
+import datetime
+import signal
+
+import pytest
+
+from tests.stack.conftest import DELIVERY_DEADLINE, assert_delivered_exactly_once, needs_redelivery, wait_until
+from tests.stack.flows import AbsenceRecorded
+
+pytestmark = pytest.mark.stack
+
+STACK_PROCESSES = "web beat"
+STACK_ENVIRONMENT = {"WEB_CONCURRENCY": "2"}
+
+flow = AbsenceRecorded(first_day=datetime.date(2032, 1, 5))
+
+
+@pytest.fixture(scope="module")
+def chief_executive(stack):
+    client = stack.client()
+    client.sign_in(flow.actor)
+    return client
+
+
+@pytest.fixture
+def workers(stack):
+    """Workers a test starts; whatever is still running is stopped after the test."""
+    started = []
+
+    def start():
+        worker = stack.start_worker()
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        if worker.poll() is None:
+            stack.kill(worker, signal.SIGTERM)
+
+
+def pending(stack, cause: str) -> bool:
+    notices = stack.notices(cause)
+    return bool(notices) and all(notice["status"] == "pending" for notice in notices)
+
+
+def test_a_notice_queued_after_its_worker_was_killed_is_delivered_once_by_the_next_worker(
+    stack, chief_executive, workers
+):
+    stack.kill(workers(), signal.SIGKILL)
+    answer = flow.act(chief_executive)
+    assert answer.status == flow.DONE, answer.text
+    cause = flow.cause_of(answer)
+    assert pending(stack, cause), "with no worker running, the notices wait"
+    workers()
+    assert_delivered_exactly_once(stack, cause)
+
+
+def test_notices_queued_before_redis_restarts_are_delivered_once_after_it(stack, chief_executive, workers):
+    """Redis keeps its queue in the append-only file across the restart."""
+    answers = [flow.act(chief_executive) for _ in range(3)]
+    assert [answer.status for answer in answers] == [flow.DONE] * 3
+    causes = [flow.cause_of(answer) for answer in answers]
+    assert all(pending(stack, cause) for cause in causes)
+
+    stack.redis("restart")
+    workers()
+    for cause in causes:
+        assert_delivered_exactly_once(stack, cause)
+
+
+def worker_waiting_on_a_lock(stack) -> bool:
+    """Whether a worker's delivery is inside its transaction, waiting for the row the test holds."""
+    # (pg_stat_activity keeps only the start of a long query: its FOR UPDATE may be cut off.)
+    return bool(stack.query(
+        "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE %s",
+        ('SELECT "register_notification".%',),
+    ))
+
+
+@needs_redelivery
+def test_a_worker_killed_mid_delivery_leaves_its_notices_to_be_delivered_once_by_another(
+    stack, chief_executive, workers
+):
+    worker = workers()
+    with stack.database_session() as held:
+        # The delivery locks the notice and its recipient (select_for_update with select_related).
+        # Holding the recipient's row stops every delivery to them half-way, inside its transaction,
+        # while still letting the change itself write their notices (a foreign key needs no more
+        # than a key-share lock).
+        held.execute(
+            "SELECT 1 FROM register_person WHERE username = %s FOR NO KEY UPDATE", ("deputy-chief-executive",)
+        )
+        answer = flow.act(chief_executive)
+        assert answer.status == flow.DONE, answer.text
+        wait_until(lambda: worker_waiting_on_a_lock(stack), within=DELIVERY_DEADLINE, what="a delivery under way")
+        stack.kill(worker, signal.SIGKILL)
+    cause = flow.cause_of(answer)
+    assert pending(stack, cause), "the killed delivery's transaction was rolled back"
+
+    workers()
+    assert_delivered_exactly_once(stack, cause)

@@ -1,0 +1,114 @@
+"""The Procfile is the one definition of the processes' commands: docker-compose.yml and make stack
+run the same ones, with the same Redis policy, configured only through the environment."""
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+import yaml
+from honcho.environ import parse_procfile
+
+ROOT = Path(__file__).resolve().parents[2]
+# The compose service that runs each Procfile process.
+SERVICE_OF_PROCESS = {"release": "migrate", "web": "web", "worker": "worker", "beat": "beat"}
+APP_SERVICES = set(SERVICE_OF_PROCESS.values())
+
+
+@pytest.fixture(scope="module")
+def procfile() -> dict[str, str]:
+    return dict(parse_procfile((ROOT / "Procfile").read_text()).processes)
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def words(command) -> list[str]:
+    """A command as compose runs it: a string is split like a shell would, a list is taken as is."""
+    return shlex.split(command) if isinstance(command, str) else list(command)
+
+
+def test_every_procfile_process_has_a_compose_service_and_no_service_runs_a_command_of_its_own(procfile, compose):
+    assert set(procfile) == set(SERVICE_OF_PROCESS)
+    services_with_a_command = {name for name, service in compose["services"].items() if "command" in service}
+    assert services_with_a_command - APP_SERVICES == {"redis"}
+
+
+@pytest.mark.parametrize("process", sorted(SERVICE_OF_PROCESS))
+def test_compose_runs_the_procfile_command_of_each_process(procfile, compose, process):
+    service = compose["services"][SERVICE_OF_PROCESS[process]]
+    assert words(service["command"]) == shlex.split(procfile[process])
+
+
+def test_the_app_services_run_one_image_configured_only_by_the_environment(compose):
+    services = compose["services"]
+    images = {(services[name]["build"], services[name]["image"]) for name in APP_SERVICES}
+    assert len(images) == 1
+    for name in APP_SERVICES:
+        service = services[name]
+        assert service["env_file"] == ".env"
+        assert not service.get("volumes"), f"{name} should keep no configuration or data in files"
+        for key, value in service["environment"].items():
+            # Every value comes from .env or is an address inside the compose network.
+            assert "${" in value or re.fullmatch(r"redis://redis:6379/\d+", value), (key, value)
+
+
+def test_the_processes_start_only_after_the_release_step_and_healthy_services(compose):
+    services = compose["services"]
+    assert services["migrate"]["depends_on"] == {"db": {"condition": "service_healthy"}}
+    for name in ("web", "worker", "beat"):
+        assert services[name]["depends_on"] == {
+            "db": {"condition": "service_healthy"},
+            "redis": {"condition": "service_healthy"},
+            "migrate": {"condition": "service_completed_successfully"},
+        }
+
+
+def test_every_long_running_service_has_a_health_check_and_restarts(compose):
+    for name, service in compose["services"].items():
+        if name == "migrate":
+            assert service["restart"] == "no"
+            continue
+        assert service["healthcheck"]["test"], name
+        assert service["restart"] == "unless-stopped", name
+
+
+def test_postgresql_15_keeps_its_data_in_a_volume(compose):
+    db = compose["services"]["db"]
+    assert db["image"].split(":")[1].startswith("15")
+    assert "postgres-data:/var/lib/postgresql/data" in db["volumes"]
+    assert "postgres-data" in compose["volumes"]
+
+
+def test_redis_persists_and_never_evicts_in_compose_and_in_make_stack(compose):
+    redis = compose["services"]["redis"]
+    compose_flags = words(redis["command"])[1:]
+    assert compose_flags == ["--appendonly", "yes", "--maxmemory-policy", "noeviction"]
+    assert "redis-data:/data" in redis["volumes"]
+    stack_policy = re.search(r"^REDIS_POLICY=\((.*)\)$", (ROOT / "scripts" / "stack").read_text(), re.M)
+    assert stack_policy, "scripts/stack defines REDIS_POLICY=(...)"
+    assert shlex.split(stack_policy.group(1)) == compose_flags
+
+
+def test_make_stack_runs_the_procfile_with_honcho():
+    script = (ROOT / "scripts" / "stack").read_text()
+    assert 'honcho start -f "$ROOT/Procfile"' in script
+    assert 'sh -c "$(procfile_command release)"' in script
+
+
+def test_the_image_is_built_from_the_lock_files():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "COPY package.json package-lock.json ./" in dockerfile
+    assert "RUN npm ci " in dockerfile
+    assert "COPY requirements.lock ./" in dockerfile
+    assert "pip install -r requirements.lock" in dockerfile
+    assert "collectstatic" in dockerfile
+
+
+def test_the_example_environment_names_every_variable_compose_requires(compose):
+    example = (ROOT / ".env.example").read_text()
+    defined = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]*)=", example, re.M))
+    required = set(re.findall(r"\$\{([A-Z][A-Z0-9_]*):\?", (ROOT / "docker-compose.yml").read_text()))
+    assert required <= defined
+    assert {"SECRET_KEY", "ALLOWED_HOSTS"} <= defined
