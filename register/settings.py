@@ -135,6 +135,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     )
 
 AUTH_USER_MODEL = "register.Person"
+# History reasons are people's words (a refusal's reason, an absence's): keep them whole.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",

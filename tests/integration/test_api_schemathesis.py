@@ -10,6 +10,7 @@ from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from rest_framework.authtoken.models import Token
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from register.wsgi import application
 
@@ -58,4 +59,7 @@ def test_every_operation_answers_every_role_without_a_server_error_and_as_the_sc
 ):
     for role in ROLES:
         headers = {} if role == "anonymous" else {"Authorization": f"Token {tokens[role]}"}
-        case.call_and_validate(headers=headers)
+        # Every check but "schema-valid data is accepted": the register's rules refuse well-formed
+        # requests by design (a date when nobody held the post, a move the state does not allow),
+        # with a documented 400/409 naming the rule.
+        case.call_and_validate(headers=headers, excluded_checks=[positive_data_acceptance])

@@ -60,19 +60,6 @@ def wait_until(condition: Callable[[], object], *, within: float, what: str, eve
 DELIVERY_DEADLINE = 60
 
 
-def redelivery_is_configured() -> bool:
-    """Whether something re-queues notices whose message the broker never got or lost: the beat
-    sweep and worker settings of the Celery delivery work (issue 3). Until then those tests are
-    expected to fail, and are not run."""
-    return bool(getattr(settings, "CELERY_BEAT_SCHEDULE", None))
-
-
-needs_redelivery = pytest.mark.xfail(
-    not redelivery_is_configured(), run=False,
-    reason="nothing re-queues pending notices until the beat sweep of the Celery delivery work is merged",
-)
-
-
 def delivered_once(stack: "Stack", cause: str) -> bool:
     notices = stack.notices(cause)
     return bool(notices) and all(notice["status"] == "sent" for notice in notices)
