@@ -1,7 +1,7 @@
 """Output and input serializers. Output serializers only read what selectors already loaded."""
 from rest_framework import serializers
 
-from register.models import Membership, Organization, Person, Post
+from register.models import Membership, Notification, Organization, Person, Post
 
 
 class PersonSerializer(serializers.ModelSerializer):
@@ -67,3 +67,27 @@ class ProblemSerializer(serializers.Serializer):
     detail = serializers.CharField()
     rule = serializers.CharField(required=False)
     errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
+
+
+class NoticeActorSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class NoticeSerializer(serializers.ModelSerializer):
+    """An in-app notice in the caller's inbox."""
+
+    body = serializers.CharField(source="body_text")
+    actor = NoticeActorSerializer(allow_null=True, help_text="Whose action caused it; null when the register did.")
+    read = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "subject", "body", "created_at", "actor", "read", "read_at"]
+
+    def get_read(self, notice) -> bool:
+        return notice.read_at is not None
+
+
+class UnreadCountSerializer(serializers.Serializer):
+    unread = serializers.IntegerField()
