@@ -20,7 +20,7 @@ from register.models import Declaration, Person
 from register.models.declarations import IF_IN_DOUBT, WHAT_COUNTS, WHAT_DOES_NOT_COUNT
 from register.services import declarations as services
 from register.views.domain_errors import in_words, not_found, tell
-from register.workflow import DECLARATION_TRANSITIONS, check_transition
+from register.workflow import DECLARATION_TRANSITIONS, allowed, check_transition
 
 State = Declaration.State
 ROWS_PER_PAGE = 50
@@ -47,7 +47,7 @@ def _seen(viewer: Person, declaration_id: int):
 
 
 def _may_move(declaration: Declaration, wanted: str) -> bool:
-    return wanted in DECLARATION_TRANSITIONS.get(declaration.state, frozenset())
+    return allowed(DECLARATION_TRANSITIONS, declaration.state, wanted)
 
 
 # --- The declarant's pages ----------------------------------------------------------------------
@@ -235,7 +235,6 @@ def naming_you(request):
     viewer = _declarer(request)
     return render(request, "register/declarations/naming_you.html", {
         "page": _page(request, reads.declarations_naming(viewer)),
-        "open_state": "current",
     })
 
 

@@ -346,3 +346,9 @@ def person_in(council, role):
         "officer": council.directorates[0].officers[0],
         "auditor": council.auditor,
     }[role]
+
+
+@pytest.mark.parametrize("path", ["", "review/", "end/", "withdraw/"])
+def test_an_id_beyond_any_record_is_page_not_found(council, path):
+    response = signed_in(council.monitoring_officer).get(f"/declarations/{10**30}/{path}")
+    assert response.status_code == 404
