@@ -5,7 +5,7 @@ from django import forms
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from register.models import Membership, Organization, Person, Post
+from register.models import Declaration, Membership, Notification, Organization, Person, Post
 
 
 class StrictFilterSet(django_filters.FilterSet):
@@ -87,3 +87,20 @@ class MembershipFilter(StrictFilterSet):
 
     def filter_on(self, queryset, name, value):
         return queryset.on(value)
+
+
+class DeclarationFilter(StrictFilterSet):
+    declarant = IdFilter(field_name="declarant_id")
+    other_person = IdFilter(field_name="other_person_id")
+
+    class Meta:
+        model = Declaration
+        fields = ["state", "kind", "declarant", "other_person"]
+
+
+class NoticeFilter(StrictFilterSet):
+    unread = YesOrNoFilter(field_name="read_at", lookup_expr="isnull", label="Only unread (true) or only read (false)")
+
+    class Meta:
+        model = Notification
+        fields = ["unread"]

@@ -1,7 +1,7 @@
 """Output and input serializers. Output serializers only read what selectors already loaded."""
 from rest_framework import serializers
 
-from register.models import Absence, Membership, Organization, Person, Post
+from register.models import Absence, Membership, Notification, Organization, Person, Post
 
 
 class PersonSerializer(serializers.ModelSerializer):
@@ -50,7 +50,8 @@ class MeSerializer(serializers.Serializer):
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField()
+    # Not trimmed: a username of spaces is simply a wrong username (401), like any other.
+    username = serializers.CharField(trim_whitespace=False)
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
 
 
@@ -81,3 +82,27 @@ class AbsenceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Absence
         fields = ["id", "person", "start_date", "end_date", "reason", "state"]
+
+
+class NoticeActorSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class NoticeSerializer(serializers.ModelSerializer):
+    """An in-app notice in the caller's inbox."""
+
+    body = serializers.CharField(source="body_text")
+    actor = NoticeActorSerializer(allow_null=True, help_text="Whose action caused it; null when the register did.")
+    read = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "subject", "body", "created_at", "actor", "read", "read_at"]
+
+    def get_read(self, notice) -> bool:
+        return notice.read_at is not None
+
+
+class UnreadCountSerializer(serializers.Serializer):
+    unread = serializers.IntegerField()

@@ -3,13 +3,15 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from api import views
+from api import views, views_declarations
 
 router = DefaultRouter()
 router.register("people", views.PersonViewSet, basename="person")
 router.register("organizations", views.OrganizationViewSet, basename="organization")
 router.register("posts", views.PostViewSet, basename="post")
 router.register("memberships", views.MembershipViewSet, basename="membership")
+router.register("declarations", views_declarations.DeclarationViewSet, basename="declaration")
+router.register("notices", views.NoticeViewSet, basename="notice")
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="api-me"),

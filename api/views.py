@@ -2,6 +2,8 @@
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -9,9 +11,10 @@ from rest_framework.views import APIView
 
 from api import filters, serializers
 from api.errors import problem
+from api.pagination import CursorPagination
 from register import selectors
-from register.services import people
-from register.services import people
+from register.models import Notification
+from register.services import notifications, people
 
 
 class MeView(APIView):
@@ -110,3 +113,35 @@ class AbsenceRecordView(APIView):
         given.is_valid(raise_exception=True)
         absence = people.absence_record(actor=request.user, **given.validated_data)
         return Response(serializers.AbsenceSerializer(absence).data, status=status.HTTP_201_CREATED)
+
+
+class NoticeViewSet(ReadOnlyViewSet):
+    """The caller's in-app notices, newest first; nobody else's (theirs are not found)."""
+
+    serializer_class = serializers.NoticeSerializer
+    filterset_class = filters.NoticeFilter
+    pagination_class = CursorPagination
+    parser_classes = [JSONParser]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Notification.objects.none()
+        return selectors.inbox(self.request.user)
+
+    def get_object(self):
+        return selectors.notice_in_inbox(self.request.user, int(self.kwargs["pk"]))
+
+    @extend_schema(summary="Mark a notice as read (again changes nothing)", request=None,
+                   responses=serializers.NoticeSerializer)
+    @action(detail=True, methods=["post"], url_path="read", url_name="mark-read")
+    def mark_read(self, request, pk=None):
+        notice = notifications.notice_mark_read(
+            notice=self.get_object(), actor=request.user, reason="Read through the API"
+        )
+        return Response(serializers.NoticeSerializer(notice).data)
+
+    @extend_schema(summary="How many of the caller's notices are unread", responses=serializers.UnreadCountSerializer)
+    @action(detail=False, methods=["get"], url_path="unread-count", url_name="unread-count", filter_backends=[],
+            pagination_class=None)
+    def unread_count(self, request):
+        return Response(serializers.UnreadCountSerializer({"unread": selectors.unread_count(request.user)}).data)

@@ -23,9 +23,10 @@ def can_record_absence(actor: Person, *, on: datetime.date) -> bool:
 DECLARATION_OVERSIGHT_ROLES = frozenset({Role.MONITORING_OFFICER, Role.AUDITOR})
 
 
-def oversees_declarations(viewer: Person, *, on: datetime.date) -> bool:
+def oversees_declarations(viewer: Person, *, on: datetime.date, roles: set[str] | None = None) -> bool:
     """The Monitoring Officer and auditors read every declaration that does not name them."""
-    return bool(selectors.roles_of(viewer, on) & DECLARATION_OVERSIGHT_ROLES)
+    roles = selectors.roles_of(viewer, on) if roles is None else roles
+    return bool(roles & DECLARATION_OVERSIGHT_ROLES)
 
 
 def is_named_in_declaration(viewer: Person, declaration) -> bool:
@@ -56,6 +57,42 @@ def can_reroute_declaration(viewer: Person, declaration, *, on: datetime.date) -
     if is_named_in_declaration(viewer, declaration):
         return False
     return is_declarant(viewer, declaration) or selectors.holds(viewer, Role.MONITORING_OFFICER, on)
+
+
+def can_declare(person: Person) -> bool:
+    """Councillors and officers declare relationships and re-confirm them (B1, B6)."""
+    return person.is_active and person.kind in (Person.Kind.MEMBER, Person.Kind.OFFICER)
+
+
+# Posts whose holders review declarations (B3, B4, and the routing's edge cases: the Deputy
+# Monitoring Officer for declarations naming the Monitoring Officer, the Chief Executive for
+# Directors' declarations and officers outside directorates).
+DECLARATION_REVIEWING_ROLES = frozenset({
+    Role.MONITORING_OFFICER, Role.DEPUTY_MONITORING_OFFICER, Role.CHIEF_EXECUTIVE, Role.DIRECTOR,
+    Role.ASSISTANT_DIRECTOR,
+})
+
+
+def reviews_declarations(viewer: Person, *, on: datetime.date, roles: set[str] | None = None) -> bool:
+    """Who has a list of declarations to review: the holders of a reviewing post, and anyone a
+    declaration is still routed to after they left that post (until it is sent on)."""
+    roles = selectors.roles_of(viewer, on) if roles is None else roles
+    if roles & DECLARATION_REVIEWING_ROLES:
+        return True
+    from register.models import Declaration
+
+    return Declaration.objects.filter(reviewer=viewer).exists()
+
+
+# Who watches others' re-confirmations (selectors_declarations.confirmations_outstanding): the
+# Monitoring Officer members', each Director their officers', the Chief Executive the Directors'
+# and auditors everyone's.
+CONFIRMATION_OVERSIGHT_ROLES = frozenset({Role.MONITORING_OFFICER, Role.DIRECTOR, Role.CHIEF_EXECUTIVE, Role.AUDITOR})
+
+
+def watches_confirmations(viewer: Person, *, on: datetime.date, roles: set[str] | None = None) -> bool:
+    roles = selectors.roles_of(viewer, on) if roles is None else roles
+    return bool(roles & CONFIRMATION_OVERSIGHT_ROLES)
 
 
 def can_manage_notices(actor: Person) -> bool:

@@ -9,12 +9,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Case, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from register import policies, selectors
 from register.errors import NotFound, RuleViolation
-from register.models import Declaration, Membership, Organization, Person, Post
+from register.models import Declaration, DeclarationConfirmation, Membership, Organization, Person, Post
 from register.models.declarations import describe_action, describe_kind
 
 Role = Post.Role
@@ -176,6 +176,11 @@ class NamedDeclaration:
     state_text: str
     your_declaration_id: int | None
 
+    @property
+    def pk(self) -> int:
+        """So that a service handed the narrow view finds the record (and refuses the move)."""
+        return self.id
+
 
 NAMED_STATE_TEXT = {
     Declaration.State.ENDED: "Ended",
@@ -308,6 +313,121 @@ def confirmations_outstanding(viewer: Person, *, on: datetime.date | None = None
 
 def confirmations_overdue_everywhere(on: datetime.date) -> QuerySet:
     return _overdue(people_in_confirmation_scope(on), on)
+
+
+@dataclass(frozen=True)
+class ConfirmationStatus:
+    """Where one person stands with their re-confirmation (B6) on a day."""
+
+    on: datetime.date
+    last_confirmed_on: datetime.date | None
+    due_on: datetime.date
+    open_declarations: int
+
+    @property
+    def overdue(self) -> bool:
+        return self.due_on < self.on
+
+    @property
+    def due_soon(self) -> bool:
+        """Due within the reminder window, or overdue: what the reminders ask the person to do."""
+        return self.due_on - datetime.timedelta(days=settings.DECLARATIONS_REMIND_BEFORE_DAYS) <= self.on
+
+
+def _latest_confirmation(on: datetime.date) -> Subquery:
+    return Subquery(
+        DeclarationConfirmation.objects.filter(person=OuterRef("pk"), confirmed_on__lte=on)
+        .order_by("-confirmed_on").values("confirmed_on")[:1]
+    )
+
+
+def _status_from(person: Person, on: datetime.date) -> ConfirmationStatus:
+    return ConfirmationStatus(
+        on=on, last_confirmed_on=person.last_confirmed_on, due_on=confirmation_due_on(person),
+        open_declarations=person.open_declarations,
+    )
+
+
+def confirmation_status(person: Person, *, on: datetime.date | None = None) -> ConfirmationStatus | None:
+    """When ``person`` last confirmed, when they must next, and how many declarations they have
+    open; None for anyone who does not confirm (not a current councillor or officer). One query."""
+    on = on or selectors.today()
+    if not policies.can_declare(person) or not person.is_current_on(on):
+        return None
+    row = (
+        Person.objects.filter(pk=person.pk)
+        .annotate(last_confirmed_on=_latest_confirmation(on), open_declarations=_CountOf(_open_declarations_of(person)))
+        .only("pk", "date_joined").first()
+    )
+    return _status_from(row, on) if row is not None else None
+
+
+def _open_declarations_of(person: Person) -> QuerySet:
+    return Declaration.objects.filter(declarant=person, state__in=Declaration.OPEN_STATES)
+
+
+class _CountOf(Subquery):
+    """COUNT(*) of a queryset as a scalar subquery, so that several counts cost one query."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) AS counted)"
+    output_field = IntegerField()
+
+    def __init__(self, queryset, **extra):
+        super().__init__(queryset.order_by().values("pk"), **extra)
+
+
+@dataclass(frozen=True)
+class DeclarationTasks:
+    """What needs the viewer's action in the declarations area, for the home page. Counts are
+    None where the area is not the viewer's (they review nothing, watch nobody, declare nothing)."""
+
+    to_review: int | None
+    to_acknowledge: int | None
+    naming_unanswered: int | None
+    confirmation: ConfirmationStatus | None
+    not_confirmed: int | None
+
+
+def declaration_tasks(viewer: Person, *, on: datetime.date | None = None, roles: set[str] | None = None) -> DeclarationTasks:
+    """The home page's declaration counts: declarations awaiting the viewer's review, advice
+    awaiting their acknowledgement, declarations naming them they have not answered with their
+    own, their re-confirmation, and who they watch has not re-confirmed. A fixed number of
+    queries: one for the viewer's own counts, and the non-confirmation list's count."""
+    on = on or selectors.today()
+    roles = selectors.roles_of(viewer, on) if roles is None else roles
+    declares = policies.can_declare(viewer) and viewer.is_current_on(on)
+    row = (
+        Person.objects.filter(pk=viewer.pk)
+        .annotate(
+            to_review=_CountOf(declarations_to_review(viewer, pending_only=True)),
+            to_acknowledge=_CountOf(_own_awaiting_acknowledgement(viewer)),
+            naming_unanswered=_CountOf(_naming_unanswered(viewer)),
+            has_routed=Exists(Declaration.objects.filter(reviewer=viewer)),
+            last_confirmed_on=_latest_confirmation(on),
+            open_declarations=_CountOf(_open_declarations_of(viewer)),
+        )
+        .only("pk", "date_joined").get()
+    )
+    reviews = bool(roles & policies.DECLARATION_REVIEWING_ROLES) or row.has_routed
+    watches = policies.watches_confirmations(viewer, on=on, roles=roles)
+    return DeclarationTasks(
+        to_review=row.to_review if reviews else None,
+        to_acknowledge=row.to_acknowledge if declares else None,
+        naming_unanswered=row.naming_unanswered if declares else None,
+        confirmation=_status_from(row, on) if declares else None,
+        not_confirmed=confirmations_outstanding(viewer, on=on).count() if watches else None,
+    )
+
+
+def _own_awaiting_acknowledgement(viewer: Person) -> QuerySet:
+    return Declaration.objects.filter(declarant=viewer, state=Declaration.State.REVIEWED)
+
+
+def _naming_unanswered(viewer: Person) -> QuerySet:
+    """Current declarations naming the viewer that their own declaration does not answer yet."""
+    return Declaration.objects.filter(
+        other_person=viewer, state__in=Declaration.OPEN_STATES, counterpart__isnull=True
+    )
 
 
 # --- The conflict check (B7) --------------------------------------------------------------------

@@ -343,6 +343,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Two choice sets share the field name "kind": name each after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "PersonKindEnum": "register.models.people.Person.Kind",
+        "DeclarationKindEnum": "register.models.declarations.Declaration.Kind",
+    },
 }
 
 # Logs go to standard output, one JSON object per line in production (LOG_FORMAT=json), for

@@ -2,7 +2,22 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from register.views import auth, home, notices
+from register.views import auth, declarations, home, notices
+
+declaration_pages = ([
+    path("", declarations.mine, name="mine"),
+    path("new/", declarations.declare, name="declare"),
+    path("naming-you/", declarations.naming_you, name="naming-you"),
+    path("confirm/", declarations.confirm, name="confirm"),
+    path("to-review/", declarations.to_review, name="to-review"),
+    path("not-confirmed/", declarations.not_confirmed, name="not-confirmed"),
+    path("all/", declarations.register_of_declarations, name="all"),
+    path("<int:declaration_id>/", declarations.detail, name="detail"),
+    path("<int:declaration_id>/review/", declarations.review, name="review"),
+    path("<int:declaration_id>/acknowledge/", declarations.acknowledge, name="acknowledge"),
+    path("<int:declaration_id>/end/", declarations.end, name="end"),
+    path("<int:declaration_id>/withdraw/", declarations.withdraw, name="withdraw"),
+], "declarations")
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -10,6 +25,7 @@ urlpatterns = [
     path("sign-out/", auth.SignOutView.as_view(), name="sign-out"),
     path("notices/", notices.inbox, name="notices"),
     path("notices/<int:notice_id>/read/", notices.mark_read, name="notice-read"),
+    path("declarations/", include(declaration_pages)),
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -10,7 +10,8 @@ from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -74,10 +75,16 @@ def notify(
 
 def render_notice(kind: str, context: dict) -> tuple[str, str, str]:
     """Subject, plain text and HTML of a notice, from its three templates."""
-    subject = render_to_string(f"notifications/{kind}.subject.txt", context).strip()
-    body_text = render_to_string(f"notifications/{kind}.txt", context).strip()
+    subject = _render_plain_text(f"notifications/{kind}.subject.txt", context).strip()
+    body_text = _render_plain_text(f"notifications/{kind}.txt", context).strip()
     body_html = render_to_string(f"notifications/{kind}.html", context).strip()
     return " ".join(subject.split()), body_text, body_html
+
+
+def _render_plain_text(name: str, context: dict) -> str:
+    """A plain-text template, not HTML-escaped: "O'Brien" stays "O'Brien" in a subject line, an
+    e-mail's text part and the inbox (which escapes it once, when it shows it)."""
+    return get_template(name).template.render(Context(context, autoescape=False))
 
 
 def notice_mark_read(*, notice: Notification, actor: Person, reason: str = "Read in the register") -> Notification:

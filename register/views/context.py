@@ -2,17 +2,45 @@
 from django.conf import settings
 from django.urls import reverse
 
+from register import policies, selectors
+
 
 def council(request):
     return {"council_name": settings.COUNCIL_NAME, "navigation": navigation_for(request)}
 
 
+def roles_today(request) -> set[str]:
+    """The signed-in person's roles today, read once per request (the navigation and the page
+    both need them)."""
+    if not hasattr(request, "_register_roles"):
+        request._register_roles = selectors.roles_of(request.user, selectors.today())
+    return request._register_roles
+
+
 def navigation_for(request) -> list[dict]:
-    """The service navigation: the pages the signed-in person can use."""
+    """The service navigation: the pages the signed-in person can use, by the posts they hold today."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
-    items = [("Home", reverse("home")), ("Your notices", reverse("notices"))]
+    on = selectors.today()
+    roles = roles_today(request)
+    items = [("Home", reverse("home"))]
+    if policies.can_declare(user):
+        items.append(("Your declarations", reverse("declarations:mine")))
+    if roles & policies.DECLARATION_REVIEWING_ROLES:
+        items.append(("Declarations to review", reverse("declarations:to-review")))
+    if policies.watches_confirmations(user, on=on, roles=roles):
+        items.append(("Not re-confirmed", reverse("declarations:not-confirmed")))
+    if policies.oversees_declarations(user, on=on, roles=roles):
+        items.append(("All declarations", reverse("declarations:all")))
+    items.append(("Your notices", reverse("notices")))
     if user.is_staff:
         items.append(("Administration", reverse("admin:index")))
-    return [{"label": label, "url": url, "active": request.path == url} for label, url in items]
+    active = _active(request.path, [url for _, url in items])
+    return [{"label": label, "url": url, "active": url == active} for label, url in items]
+
+
+def _active(path: str, urls: list[str]) -> str | None:
+    """The item the page belongs to: the longest address the path starts with ("/" only for home)."""
+    matching = [url for url in urls if path == url or (url != "/" and path.startswith(url))]
+    return max(matching, key=len, default=None)

@@ -1,8 +1,11 @@
-"""The home page: who you are today, and what you hold."""
+"""The home page: who you are today, what you hold, and what needs your action now."""
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.urls import reverse
 
 from register import selectors
+from register import selectors_declarations as declaration_reads
+from register.views.context import roles_today
 
 
 @login_required
@@ -16,5 +19,37 @@ def home(request):
     return render(
         request,
         "register/home.html",
-        {"holdings": holdings, "acting": acting, "today": on},
+        {"holdings": holdings, "acting": acting, "today": on, "actions": needs_action(request, on)},
     )
+
+
+def needs_action(request, on) -> list[dict]:
+    """One row per area the person acts in, with how many things await them there. A fixed
+    number of queries whatever the counts: the declaration counts come in one query."""
+    person = request.user
+    tasks = declaration_reads.declaration_tasks(person, on=on, roles=roles_today(request))
+    rows = []
+    if tasks.to_review is not None:
+        rows.append(_row("Declarations to review", tasks.to_review, reverse("declarations:to-review"),
+                         "awaiting your advice"))
+    if tasks.to_acknowledge is not None:
+        rows.append(_row("Advice to acknowledge", tasks.to_acknowledge, reverse("declarations:mine"),
+                         "on your declarations"))
+    if tasks.naming_unanswered:
+        rows.append(_row("Declarations naming you", tasks.naming_unanswered, reverse("declarations:naming-you"),
+                         "without your own declaration"))
+    if tasks.confirmation is not None:
+        confirmation = tasks.confirmation
+        rows.append({
+            "label": "Re-confirmation due", "count": int(confirmation.due_soon), "url": reverse("declarations:confirm"),
+            "detail": ("overdue since " if confirmation.overdue else "due by ") + f"{confirmation.due_on:%-d %B %Y}",
+        })
+    if tasks.not_confirmed is not None:
+        rows.append(_row("Not re-confirmed", tasks.not_confirmed, reverse("declarations:not-confirmed"),
+                         "past their due date, among those you oversee"))
+    rows.append(_row("Unread notices", selectors.unread_count(person), reverse("notices"), "in your inbox"))
+    return rows
+
+
+def _row(label: str, count: int, url: str, detail: str) -> dict:
+    return {"label": label, "count": count, "url": url, "detail": detail}

@@ -76,3 +76,156 @@ CELLS: list[Cell] = [
     Cell("membership-list", "GET", everyone_signed_in()),
     Cell("membership-detail", "GET", everyone_signed_in(), kwargs=membership_kwargs),
 ]
+
+
+# --- Relationship declarations (B1-B7) and the notices inbox -----------------------------------
+# Each cell makes its own records through the services, per role, so that no cell depends on
+# another's moves. "own": the caller's own declaration (or notice); "other": someone else's (a
+# councillor's declaration about an officer, routed to the Monitoring Officer); "named": a
+# declaration by someone else that names the caller.
+
+def by_role(default: int, **statuses: int) -> dict[str, int]:
+    return {"anonymous": 401, **{role: default for role in SIGNED_IN}, **statuses}
+
+
+def _caller(world, role):
+    """The caller, or for the anonymous row the councillor whose records it is refused."""
+    return world.person_for(role) or world.council.groups[0].members[0]
+
+
+def _someone_on_the_other_side_of(person):
+    from register.models import Person
+    from tests.factories import make_person
+
+    return make_person(Person.Kind.OFFICER if person.is_member else Person.Kind.MEMBER)
+
+
+def _declaration(world, role, target, *, reviewed=False):
+    from register.models import Person
+    from tests.factories import make_person
+    from tests.integration.declaration_helpers import declare, review
+
+    caller = _caller(world, role)
+    if target.startswith("own"):
+        declaration = declare(caller, _someone_on_the_other_side_of(caller))
+    elif target == "named":
+        declaration = declare(_someone_on_the_other_side_of(caller), caller)
+    else:
+        declaration = declare(make_person(Person.Kind.MEMBER), make_person(Person.Kind.OFFICER))
+    return review(declaration) if reviewed else declaration
+
+
+def declaration_kwargs(world, role, target):
+    return {"pk": _declaration(world, role, target).pk}
+
+
+def reviewed_declaration_kwargs(world, role, target):
+    return {"pk": _declaration(world, role, target, reviewed=True).pk}
+
+
+def declare_body(world, role, target):
+    caller = _caller(world, role)
+    if target == "same-side":
+        from tests.factories import make_person
+
+        other = make_person(caller.kind)
+    else:
+        other = _someone_on_the_other_side_of(caller)
+    return {"other_person": other.pk, "kind": "friendship", "began_on": "2024-06-01",
+            "description": "We go hill walking together most weekends."}
+
+
+def review_body(world, role, target):
+    return {"advice": "Declare the interest whenever the officer attends.", "action_agreed": "declare-at-meetings"}
+
+
+def end_body(world, role, target):
+    from register import selectors
+
+    return {"ended_on": selectors.today().isoformat()}
+
+
+def with_an_open_declaration(world, role, target):
+    from register.models import Declaration
+
+    caller = _caller(world, role)
+    if not Declaration.objects.filter(declarant=caller, state__in=Declaration.OPEN_STATES).exists():
+        _declaration(world, role, "own")
+    return {}
+
+
+def with_nothing_open(world, role, target):
+    from register.models import Declaration
+    from register.services.declarations import declaration_withdraw
+
+    caller = _caller(world, role)
+    for declaration in Declaration.objects.filter(declarant=caller, state__in=Declaration.OPEN_STATES):
+        declaration_withdraw(actor=caller, reason="Test data: made in error", declaration=declaration)
+    return {}
+
+
+def notice_kwargs(world, role, target):
+    """A delivered in-app notice: to the caller ("own"), or to the Deputy Monitoring Officer."""
+    from django.db import transaction
+
+    from register.models import Notification
+    from register.services.delivery import deliver
+    from register.services.notifications import notify
+
+    recipient = _caller(world, role) if target == "own" else world.council.deputy_monitoring_officer
+    with transaction.atomic():
+        [notice] = notify(
+            cause=f"access-matrix:{role}:{target}:{Notification.objects.count()}", kind="declarations-confirmation-due",
+            recipients=[recipient], about=recipient, actor=None, channels=[Notification.Channel.IN_APP],
+            context={"due_on": end_body(world, role, target)["ended_on"], "what_counts": [], "what_does_not_count": []},
+        )
+    deliver(notice.pk)
+    return {"pk": notice.pk}
+
+
+# Those who may read a declaration they did not make, are not named in and do not review.
+OVERSEERS_READ = by_role(404, monitoring_officer=200, auditor=200)
+# Acting on such a declaration: the overseers see it, so are told they may not (403); the rest find nothing.
+OVERSEERS_REFUSED = by_role(404, monitoring_officer=403, auditor=403)
+
+CELLS += [
+    Cell("declaration-list", "GET", everyone_signed_in()),
+    Cell("declaration-list", "POST", everyone_signed_in(201), body=declare_body),
+    Cell("declaration-list", "POST", everyone_signed_in(400), target="same-side", body=declare_body,
+         notes="a relationship between two councillors or two officers is outside the protocol (B1)"),
+    Cell("declaration-detail", "GET", everyone_signed_in(), kwargs=declaration_kwargs),
+    Cell("declaration-detail", "GET", OVERSEERS_READ, target="other", kwargs=declaration_kwargs),
+    Cell("declaration-detail", "GET", everyone_signed_in(), target="named", kwargs=declaration_kwargs,
+         notes="the narrow view: who declared it and its kind"),
+    Cell("declaration-review", "POST", everyone_signed_in(403), kwargs=declaration_kwargs, body=review_body,
+         notes="nobody reviews their own declaration"),
+    Cell("declaration-review", "POST", by_role(404, monitoring_officer=200, auditor=403), target="other",
+         kwargs=declaration_kwargs, body=review_body, notes="a councillor's declaration goes to the Monitoring Officer (B3)"),
+    Cell("declaration-review", "POST", everyone_signed_in(403), target="named", kwargs=declaration_kwargs,
+         body=review_body),
+    Cell("declaration-acknowledge", "POST", everyone_signed_in(), kwargs=reviewed_declaration_kwargs),
+    Cell("declaration-acknowledge", "POST", everyone_signed_in(409), target="own-unreviewed",
+         kwargs=declaration_kwargs, notes="there is no advice to acknowledge yet"),
+    Cell("declaration-acknowledge", "POST", OVERSEERS_REFUSED, target="other", kwargs=reviewed_declaration_kwargs),
+    Cell("declaration-end", "POST", everyone_signed_in(), kwargs=declaration_kwargs, body=end_body),
+    Cell("declaration-end", "POST", OVERSEERS_REFUSED, target="other", kwargs=declaration_kwargs, body=end_body),
+    Cell("declaration-withdraw", "POST", everyone_signed_in(), kwargs=declaration_kwargs),
+    Cell("declaration-withdraw", "POST", OVERSEERS_REFUSED, target="other", kwargs=declaration_kwargs),
+    Cell("declaration-withdraw", "POST", everyone_signed_in(403), target="named", kwargs=declaration_kwargs),
+    Cell("declaration-to-review", "GET", by_role(404, chief_executive=200, monitoring_officer=200),
+         notes="for those who hold a reviewing post (B3, B4), as on the pages"),
+    Cell("declaration-naming-me", "GET", everyone_signed_in()),
+    Cell("declaration-not-confirmed", "GET", by_role(404, chief_executive=200, monitoring_officer=200, auditor=200),
+         notes="the Monitoring Officer, Directors, the Chief Executive and auditors oversee re-confirmation (B6)"),
+    Cell("declaration-confirmation", "GET", everyone_signed_in()),
+    Cell("declaration-confirm", "POST", everyone_signed_in(201), body=with_an_open_declaration),
+    Cell("declaration-nothing-to-declare", "POST", everyone_signed_in(201), body=with_nothing_open),
+    Cell("declaration-nothing-to-declare", "POST", everyone_signed_in(400), target="with-open",
+         body=with_an_open_declaration, notes="not while declarations are open (B6)"),
+    Cell("notice-list", "GET", everyone_signed_in()),
+    Cell("notice-detail", "GET", everyone_signed_in(), kwargs=notice_kwargs),
+    Cell("notice-detail", "GET", everyone_signed_in(404), target="other", kwargs=notice_kwargs),
+    Cell("notice-mark-read", "POST", everyone_signed_in(), kwargs=notice_kwargs),
+    Cell("notice-mark-read", "POST", everyone_signed_in(404), target="other", kwargs=notice_kwargs),
+    Cell("notice-unread-count", "GET", everyone_signed_in()),
+]

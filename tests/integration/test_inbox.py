@@ -114,5 +114,22 @@ def test_the_inbox_page_costs_the_same_queries_for_5_notices_as_for_50(
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/notices/")
     assert response.content.decode().count("<article") == how_many
-    # The session, the person, the page count, the page of notices with their actors, the unread count.
-    assert len(queries) == 5, [q["sql"][:90] for q in queries]
+    # The session, the person, the page count, the page of notices with their actors, the unread
+    # count, and the person's posts today (for the navigation).
+    assert len(queries) == 6, [q["sql"][:90] for q in queries]
+
+
+def test_a_notices_plain_text_is_not_html_escaped_and_the_inbox_escapes_it_once(council, client):
+    from register.services.history import save_with_history
+    from tests.integration.declaration_helpers import declare
+
+    member = council.groups[0].members[0]
+    member.last_name = "O'Brien"
+    save_with_history(member, actor=people.system_user(), reason="Test data", update_fields=["last_name"])
+    officer = council.directorates[0].officers[0]
+    declare(member, officer)
+    notice = Notification.objects.get(recipient=officer, channel=IN_APP)
+    assert notice.subject.startswith(f"{member.first_name} O'Brien has declared")
+    assert "other's homes" in notice.body_text and "&#x27;" not in notice.body_text
+    email = Notification.objects.get(recipient=officer, channel=Notification.Channel.EMAIL)
+    assert "O&#x27;Brien" in email.body_html  # the HTML part stays escaped

@@ -1,0 +1,304 @@
+"""The declaration pages (B1-B7): declaring a relationship, one's own declarations, those naming
+one, reviewing, acknowledging, ending, withdrawing and re-confirming.
+
+Thin: each page loads through a selector scoped to the viewer and changes things only through
+one service. What a person may not see is "page not found"; what they may not do is explained.
+"""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from register import policies, selectors
+from register import selectors_declarations as reads
+from register.errors import DomainError, InvalidTransition, NotFound
+from register.forms_declarations import ConfirmationForm, DeclarationForm, EndForm, ReviewForm
+from register.models import Declaration, Person
+from register.models.declarations import IF_IN_DOUBT, WHAT_COUNTS, WHAT_DOES_NOT_COUNT
+from register.services import declarations as services
+from register.views.domain_errors import in_words, not_found, tell
+from register.workflow import DECLARATION_TRANSITIONS, allowed, check_transition
+
+State = Declaration.State
+ROWS_PER_PAGE = 50
+GUIDANCE = {"what_counts": WHAT_COUNTS, "what_does_not_count": WHAT_DOES_NOT_COUNT, "if_in_doubt": IF_IN_DOUBT}
+
+
+def _declarer(request) -> Person:
+    """The signed-in person, if they are someone who declares (a councillor or officer)."""
+    if not policies.can_declare(request.user):
+        raise Http404("Only councillors and officers make declarations.")
+    return request.user
+
+
+def _page(request, rows):
+    return Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+
+
+def _seen(viewer: Person, declaration_id: int):
+    """The declaration as the viewer may see it (in full, or the other person's narrow view)."""
+    try:
+        return reads.declaration_for(viewer, declaration_id)
+    except NotFound as error:
+        raise not_found(error) from None
+
+
+def _may_move(declaration: Declaration, wanted: str) -> bool:
+    return allowed(DECLARATION_TRANSITIONS, declaration.state, wanted)
+
+
+# --- The declarant's pages ----------------------------------------------------------------------
+
+@login_required
+def mine(request):
+    """The declarant's own declarations, with status tags, and their re-confirmation."""
+    viewer = _declarer(request)
+    return render(request, "register/declarations/mine.html", {
+        "page": _page(request, reads.declarations_made_by(viewer)),
+        "confirmation": reads.confirmation_status(viewer),
+    })
+
+
+@login_required
+def declare(request):
+    """Declare a relationship, with the B2 guidance on the form. Reached from a declaration naming
+    the viewer ("in-reply-to"), the other person and the kind are filled in, and the service links
+    the two declarations."""
+    viewer = _declarer(request)
+    on = selectors.today()
+    replying_to = _replying_to(viewer, request.GET.get("in-reply-to"))
+    other_people = selectors.people_search(
+        kind=Person.Kind.OFFICER if viewer.is_member else Person.Kind.MEMBER, on=on
+    ).exclude(pk=viewer.pk).order_by("last_name", "first_name", "pk")
+    # The reviewers offered whoever the other person is (the service re-checks with them named).
+    routes = reads.declaration_routes(viewer, viewer, on)
+    initial = {"other_person": replying_to.declarant.pk, "kind": replying_to.kind} if replying_to else {}
+    form = DeclarationForm(
+        request.POST or None, declarant=viewer, other_people=other_people, routes=routes, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            declaration = services.declaration_submit(
+                actor=viewer, reason="Declared in the register", **form.cleaned_data
+            )
+        except NotFound as error:
+            raise not_found(error) from None
+        except DomainError as error:
+            form.refuse(error)
+        else:
+            messages.success(request, f"Your declaration has gone to {declaration.reviewer} for review.")
+            return redirect("declarations:detail", declaration.pk)
+    return render(request, "register/declarations/declare.html", {
+        "form": form, "routes": routes, "replying_to": replying_to, **GUIDANCE,
+    })
+
+
+def _replying_to(viewer: Person, declaration_id: str | None):
+    """The declaration naming the viewer that they answer with their own, if they came from one."""
+    if not declaration_id:
+        return None
+    if not declaration_id.isdigit() or len(declaration_id) > 18:
+        raise Http404("There is no such declaration.")
+    seen = _seen(viewer, int(declaration_id))
+    if not isinstance(seen, reads.NamedDeclaration):
+        raise Http404("That declaration does not name you.")
+    return seen
+
+
+@login_required
+def detail(request, declaration_id: int):
+    """One declaration: in full for its declarant, reviewer, the Monitoring Officer and auditors;
+    for the other person, only who declared it, its kind and whether it stands."""
+    viewer = request.user
+    seen = _seen(viewer, declaration_id)
+    if isinstance(seen, reads.NamedDeclaration):
+        return render(request, "register/declarations/named.html", {"named": seen})
+    on = selectors.today()
+    counterpart = seen.counterpart
+    counterpart_visible = counterpart is not None and (
+        policies.is_named_in_declaration(viewer, counterpart) or policies.can_see_declaration(viewer, counterpart, on=on)
+    )
+    is_declarant = policies.is_declarant(viewer, seen)
+    return render(request, "register/declarations/detail.html", {
+        "declaration": seen,
+        "counterpart_visible": counterpart_visible,
+        "may_review": policies.can_review_declaration(viewer, seen) and _may_move(seen, State.REVIEWED),
+        "may_acknowledge": is_declarant and _may_move(seen, State.ACKNOWLEDGED),
+        "may_end": is_declarant and _may_move(seen, State.ENDED),
+        "may_withdraw": is_declarant and _may_move(seen, State.WITHDRAWN),
+    })
+
+
+def _for_declarant(viewer: Person, declaration_id: int, *, doing: str, wanted: str) -> Declaration:
+    """The declaration, if the viewer made it and its state allows ``wanted``; otherwise the page
+    says why not (as the service would), or "not found" if they may not know it exists."""
+    seen = _seen(viewer, declaration_id)
+    if isinstance(seen, reads.NamedDeclaration) or not policies.is_declarant(viewer, seen):
+        raise PermissionDenied(f"Only {seen.declarant}, who made the declaration, can {doing} it.")
+    _check_state(seen, wanted)
+    return seen
+
+
+def _check_state(declaration: Declaration, wanted: str) -> None:
+    try:
+        check_transition(DECLARATION_TRANSITIONS, declaration.state, wanted, labels=dict(State.choices))
+    except InvalidTransition as error:
+        raise PermissionDenied(in_words(error)) from None
+
+
+@login_required
+@require_POST
+def acknowledge(request, declaration_id: int):
+    """The declarant acknowledges the advice and the action agreed: one button on the declaration."""
+    viewer = request.user
+    declaration = _for_declarant(viewer, declaration_id, doing="acknowledge the advice on", wanted=State.ACKNOWLEDGED)
+    try:
+        services.declaration_acknowledge(actor=viewer, reason="Advice acknowledged in the register", declaration=declaration)
+    except DomainError as error:
+        tell(request, error)
+    else:
+        messages.success(request, "You have acknowledged the advice and the action agreed.")
+    return redirect("declarations:detail", declaration_id)
+
+
+@login_required
+def end(request, declaration_id: int):
+    """The relationship has ended: the declaration stays on the register with its end date."""
+    viewer = request.user
+    declaration = _for_declarant(viewer, declaration_id, doing="end", wanted=State.ENDED)
+    form = EndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.declaration_end(
+                actor=viewer, reason="Relationship ended, recorded in the register", declaration=declaration,
+                ended_on=form.cleaned_data["ended_on"],
+            )
+        except NotFound as error:
+            raise not_found(error) from None
+        except DomainError as error:
+            form.refuse(error)
+        else:
+            messages.success(request, "The declaration now shows that the relationship has ended.")
+            return redirect("declarations:detail", declaration_id)
+    return render(request, "register/declarations/end.html", {"form": form, "declaration": declaration})
+
+
+@login_required
+def withdraw(request, declaration_id: int):
+    """A declaration made in error is withdrawn (never deleted), after the declarant confirms."""
+    viewer = request.user
+    declaration = _for_declarant(viewer, declaration_id, doing="withdraw", wanted=State.WITHDRAWN)
+    if request.method == "POST":
+        try:
+            services.declaration_withdraw(actor=viewer, reason="Withdrawn in the register: made in error", declaration=declaration)
+        except DomainError as error:
+            tell(request, error)
+        else:
+            messages.success(request, "Your declaration is withdrawn. It stays on the register, marked as made in error.")
+        return redirect("declarations:detail", declaration_id)
+    return render(request, "register/declarations/withdraw.html", {"declaration": declaration})
+
+
+@login_required
+def confirm(request):
+    """The periodic re-confirmation (B6): "my declarations are current", or "nothing to declare"."""
+    viewer = _declarer(request)
+    status = reads.confirmation_status(viewer)
+    if status is None:
+        raise Http404("Only current councillors and officers confirm their declarations.")
+    form = ConfirmationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        confirm_with = (
+            services.declarations_nothing_to_declare if form.cleaned_data["answer"] == ConfirmationForm.NOTHING
+            else services.declarations_reconfirm
+        )
+        try:
+            confirmation = confirm_with(actor=viewer, reason="Confirmed in the register")
+        except DomainError as error:
+            form.refuse(error)
+        else:
+            next_due = confirmation.confirmed_on + reads.confirmation_period()
+            messages.success(request, f"Thank you: your confirmation is recorded. The next is due by {next_due:%-d %B %Y}.")
+            return redirect("declarations:mine")
+    return render(request, "register/declarations/confirm.html", {"form": form, "confirmation": status, **GUIDANCE})
+
+
+# --- The other person's page --------------------------------------------------------------------
+
+@login_required
+def naming_you(request):
+    """Declarations by others that name the viewer: who, what kind, whether it stands, and a
+    one-step "make your own declaration" that links the two (B1)."""
+    viewer = _declarer(request)
+    return render(request, "register/declarations/naming_you.html", {
+        "page": _page(request, reads.declarations_naming(viewer)),
+    })
+
+
+# --- Reviewers and overseers --------------------------------------------------------------------
+
+@login_required
+def to_review(request):
+    """The reviewer's list: declarations routed to them, those awaiting review first (B3, B4)."""
+    viewer = request.user
+    if not policies.reviews_declarations(viewer, on=selectors.today()):
+        raise Http404("You review no declarations.")
+    return render(request, "register/declarations/to_review.html", {
+        "page": _page(request, reads.declarations_to_review(viewer)),
+    })
+
+
+@login_required
+def review(request, declaration_id: int):
+    """The reviewer records advice and the action agreed; revising it asks for a new acknowledgement."""
+    viewer = request.user
+    declaration = _seen(viewer, declaration_id)
+    if isinstance(declaration, reads.NamedDeclaration):
+        raise PermissionDenied("Only the reviewer the declaration was sent to records advice on it.")
+    if not policies.can_review_declaration(viewer, declaration):
+        raise PermissionDenied(
+            f"This declaration goes to {declaration.reviewer} ({declaration.reviewer_capacity}) for review, not to you."
+        )
+    _check_state(declaration, State.REVIEWED)
+    initial = {"advice": declaration.advice, "action_agreed": declaration.action_agreed,
+               "action_detail": declaration.action_detail}
+    form = ReviewForm(request.POST or None, initial=initial if declaration.reviewed_at else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.declaration_review(actor=viewer, reason="Reviewed in the register", declaration=declaration,
+                                        **form.cleaned_data)
+        except NotFound as error:
+            raise not_found(error) from None
+        except DomainError as error:
+            form.refuse(error)
+        else:
+            messages.success(request, f"Your advice is recorded and {declaration.declarant} is asked to acknowledge it.")
+            return redirect("declarations:to-review")
+    return render(request, "register/declarations/review.html", {"form": form, "declaration": declaration})
+
+
+@login_required
+def not_confirmed(request):
+    """Who has not re-confirmed by their due date, among those the viewer watches (B6)."""
+    viewer = request.user
+    on = selectors.today()
+    if not policies.watches_confirmations(viewer, on=on):
+        raise Http404("You do not watch anyone's confirmations.")
+    page = _page(request, reads.confirmations_outstanding(viewer, on=on))
+    rows = [(person, reads.confirmation_due_on(person)) for person in page]
+    return render(request, "register/declarations/not_confirmed.html", {"page": page, "rows": rows, "today": on})
+
+
+@login_required
+def register_of_declarations(request):
+    """Every declaration, for the Monitoring Officer and auditors (less any naming themselves)."""
+    viewer = request.user
+    on = selectors.today()
+    if not policies.oversees_declarations(viewer, on=on):
+        raise Http404("Only the Monitoring Officer and auditors see every declaration.")
+    return render(request, "register/declarations/all.html", {
+        "page": _page(request, reads.declarations_visible_to(viewer, on=on)),
+    })
