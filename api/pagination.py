@@ -27,6 +27,19 @@ class PageNumberPagination(StrictPageSize, pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
 
+    def get_page_number(self, request, paginator):
+        given = request.query_params.get(self.page_query_param)
+        if given is not None and not given.isdigit():
+            raise ValidationError({self.page_query_param: ["Enter a page number: a whole number from 1."]})
+        return super().get_page_number(request, paginator)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1}
+        return parameters
+
 
 class CursorPagination(StrictPageSize, pagination.CursorPagination):
     """For the audit timeline and notices: stays fast however deep the reader goes."""

@@ -41,3 +41,25 @@ class RequestSizeLimitMiddleware:
             return int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             return None
+
+
+class SingleQueryParametersMiddleware:
+    """Refuses with 400 an API request that gives a query parameter more than once.
+
+    Every parameter of the API takes one value; Django would silently use the last of several,
+    so a caller who sent ``?page=2&page=3`` would get an answer to a question they did not ask.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/api/"):
+            repeated = sorted(name for name, values in request.GET.lists() if len(values) > 1)
+            if repeated:
+                response = error_response(
+                    request, status=400, title="Your request has errors",
+                    detail=f"Give each query parameter once: {', '.join(repeated)} was given more than once.",
+                )
+                return response
+        return self.get_response(request)

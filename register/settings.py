@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A body larger than the register accepts is refused before anything reads it (413).
     "register.middleware.RequestSizeLimitMiddleware",
+    # An API query parameter given twice is refused (400), not silently reduced to its last value.
+    "register.middleware.SingleQueryParametersMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -106,3 +106,19 @@ def test_a_list_costs_the_same_queries_at_5_and_at_50_rows(council, django_asser
         person = make_person(Person.Kind.MEMBER)
         council.join(person, council.groups[0].organization)
     assert count() == small
+
+
+def test_a_query_parameter_given_twice_is_refused_not_reduced_to_its_last_value(council):
+    client = APIClient()
+    client.force_authenticate(council.auditor)
+    response = client.get("/api/people/?page=1&page=2")
+    assert response.status_code == 400
+    assert "page" in response.json()["detail"]
+
+
+def test_a_page_that_is_not_a_number_is_refused_naming_it(council):
+    client = APIClient()
+    client.force_authenticate(council.auditor)
+    response = client.get("/api/people/", {"page": "x"})
+    assert response.status_code == 400
+    assert "page" in response.json()["errors"]
