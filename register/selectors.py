@@ -13,6 +13,7 @@ from register import policies, workflow, working_days
 from register.errors import NotFound, RuleViolation
 from register.models import Absence, Membership, Notification, Organization, Person, Post
 from register.models import AttendanceInvitation, AttendanceRecord, AttendanceRequest, InformationCopy
+from register.models import GroupMeeting, InformationProvided
 
 Role = Post.Role
 
@@ -450,6 +451,60 @@ def information_shared_with(*, viewer: Person, on: datetime.date | None = None):
     if not led:
         raise NotFound("There is no such list.")
     return copies.filter(group__in=led)
+
+
+# --- Reads for the API: the same scoping, with the ids an integrator needs -----------------------
+
+
+@dataclass(frozen=True)
+class SeenBriefing:
+    """Another group's agreed briefing as a group leader sees it: its id and the facts (A8, A9), and
+    whether the viewer's group may still take up an equivalent (A3)."""
+
+    request_id: int
+    fact: BriefingFact
+    offered: bool
+
+
+def briefings_for_other_groups(*, viewer: Person, on: datetime.date | None = None) -> list[SeenBriefing]:
+    """``briefing_facts_for_other_groups`` with each briefing's id, for linking and taking up (A3, A8, A9)."""
+    on = on or today()
+    led = _led_group_ids(viewer, on)
+    if not led and not policies.sees_every_attendance_request(viewer, on=on):
+        raise NotFound("There is no such list.")
+    offered = {offer.original_id for offer in equivalent_offers_for(viewer=viewer, on=on)} if led else set()
+    return [
+        SeenBriefing(request_id=request.pk, fact=briefing_fact(request), offered=request.pk in offered)
+        for request in _agreed_briefings().exclude(group__in=led)
+    ]
+
+
+def other_group_briefing_for(*, viewer: Person, pk: int, on: datetime.date | None = None) -> SeenBriefing:
+    """One agreed briefing of another group, as its facts, for a group leader (A8, A9); else not found."""
+    on = on or today()
+    led = _led_group_ids(viewer, on)
+    found = _agreed_briefings().exclude(group__in=led).filter(pk=pk).first() if led else None
+    if found is None:
+        raise NotFound("There is no such attendance request.")
+    return SeenBriefing(request_id=found.pk, fact=briefing_fact(found), offered=False)
+
+
+def group_meetings_visible_to(viewer: Person, *, on: datetime.date | None = None):
+    """The meetings of the requests the viewer may see in full, soonest first."""
+    visible = attendance_requests_visible_to(viewer, on=on).values("meeting_id")
+    return GroupMeeting.objects.filter(pk__in=visible).select_related("group").order_by("starts_at", "id")
+
+
+def information_provided_for(*, viewer: Person, pk: int, on: datetime.date | None = None) -> InformationProvided:
+    """Information given at a briefing whose request the viewer may see in full; else not found."""
+    visible = attendance_requests_visible_to(viewer, on=on).values("pk")
+    found = (
+        InformationProvided.objects.filter(pk=pk, request__in=visible)
+        .select_related("request", "provided_by", "marked_by").first()
+    )
+    if found is None:
+        raise NotFound("There is no such information.")
+    return found
 
 
 def group_leaders(on: datetime.date) -> list[tuple[Organization, Person]]:
