@@ -11,7 +11,6 @@ from rest_framework import serializers
 from api.serializers_declarations import BIGINT_MAX, FullView, PersonRefSerializer, Text
 from register import selectors, workflow
 from register.models import AttendanceRecord, AttendanceRequest, InformationProvided
-from register.services.attendance import MeetingDetails
 
 REQUEST_STATES = list(workflow.REQUEST_STATE_LABELS.items())
 INVITATION_STATES = list(workflow.INVITATION_STATE_LABELS.items())
@@ -31,11 +30,10 @@ class GroupRefSerializer(serializers.Serializer):
 # --- Output ---------------------------------------------------------------------------------------
 
 
-class MeetingSerializer(serializers.Serializer):
-    """A political group's meeting that officers are asked to brief."""
+class RequestMeetingSerializer(serializers.Serializer):
+    """The meeting a request is for (its group is the request's)."""
 
     id = serializers.IntegerField()
-    group = GroupRefSerializer()
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField(allow_null=True)
     place = serializers.CharField(allow_blank=True)
@@ -45,6 +43,12 @@ class MeetingSerializer(serializers.Serializer):
         help_text="Someone present will be neither a councillor nor an officer (A7)."
     )
     others_present_description = serializers.CharField(allow_blank=True)
+
+
+class MeetingSerializer(RequestMeetingSerializer):
+    """A political group's meeting that officers are asked to brief."""
+
+    group = GroupRefSerializer()
 
 
 class AttendanceRecordSerializer(serializers.Serializer):
@@ -93,7 +97,7 @@ class AttendanceRequestSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     view = FullView(help_text="Always 'full': the whole request.")
     group = GroupRefSerializer()
-    meeting = MeetingSerializer()
+    meeting = RequestMeetingSerializer()
     requested_by = PersonRefSerializer()
     requested_capacity = serializers.CharField()
     referred_by = PersonRefSerializer(allow_null=True, help_text="The officer asked directly, who referred it (A1).")
@@ -222,13 +226,6 @@ class MeetingInSerializer(serializers.Serializer):
         help_text="Someone present will be neither a councillor (elected or co-opted) nor an officer (A7).",
     )
     others_present_description = Text(max_length=300, required=False, default="", allow_blank=True)
-
-    def to_details(self) -> MeetingDetails:
-        return MeetingDetails(**self.validated_data)
-
-
-def meeting_details(data: dict) -> MeetingDetails:
-    return MeetingDetails(**data)
 
 
 class BriefInSerializer(serializers.Serializer):
