@@ -139,11 +139,16 @@ class BriefingSerializer(serializers.Serializer):
     )
 
 
+class OfficerInPostSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    post = serializers.CharField()
+
+
 class PublicBriefingSerializer(serializers.Serializer):
     """One line of the published register of officer attendance."""
 
     group = serializers.CharField()
-    officers = serializers.ListField(child=serializers.CharField(), help_text="The officers who attended.")
+    officers = OfficerInPostSerializer(many=True, help_text="The officers who attended, with their posts on the day.")
     date = serializers.DateField()
     subject = serializers.CharField()
 

@@ -507,6 +507,59 @@ def information_provided_for(*, viewer: Person, pk: int, on: datetime.date | Non
     return found
 
 
+@dataclass(frozen=True)
+class OfficerInPost:
+    name: str
+    post: str
+
+
+@dataclass(frozen=True)
+class PublishedBriefing:
+    """A line of the public register: the group, each attending officer with their post on the day,
+    the date and the subject matter (DOMAIN.md, "Who sees what")."""
+
+    group: str
+    officers: tuple[OfficerInPost, ...]
+    date: datetime.date
+    subject: str
+
+
+def published_officer_attendance(*, start: datetime.date | None = None, end: datetime.date | None = None):
+    """``public_briefing_register`` with each officer's post on the day of the meeting: a post they
+    held, else their directorate. One more query for all the officers, whatever their number."""
+    attended = AttendanceRecord.objects.filter(invitation__request=OuterRef("pk"))
+    held = _agreed_briefings().filter(Exists(attended))
+    if start:
+        held = held.filter(meeting__starts_at__date__gte=start)
+    if end:
+        held = held.filter(meeting__starts_at__date__lte=end)
+    held = list(held)
+    officer_ids = {i.officer_id for request in held for i in request.invitations.all() if _has_attendance(i)}
+    memberships = list(
+        Membership.objects.filter(person__in=officer_ids).exclude(organization__classification=Organization.Classification.PARTY)
+        .select_related("post", "organization")
+    )
+
+    def post_of(officer: Person, day: datetime.date) -> str:
+        current = [m for m in memberships if m.person_id == officer.pk and m.start_date <= day
+                   and (m.end_date is None or m.end_date >= day)]
+        posts = [m.post.label for m in current if m.post_id]
+        if posts:
+            return posts[0]
+        places = [m.organization.name for m in current if m.organization.classification == Organization.Classification.DIRECTORATE]
+        return f"Officer, {places[0]}" if places else "Officer"
+
+    published = []
+    for request in held:
+        day = timezone.localtime(request.meeting.starts_at).date()
+        officers = sorted((i.officer for i in request.invitations.all() if _has_attendance(i)), key=str)
+        published.append(PublishedBriefing(
+            group=request.group.name, officers=tuple(OfficerInPost(str(o), post_of(o, day)) for o in officers),
+            date=day, subject=request.subject,
+        ))
+    return published
+
+
 def group_leaders(on: datetime.date) -> list[tuple[Organization, Person]]:
     """Each political group with the person who speaks for it on ``on``: the leader, or the
     deputy while the leader's post is vacant. Groups with neither are left out."""

@@ -113,18 +113,26 @@ def test_a_request_not_yet_agreed_is_not_found_for_other_groups_and_members_A9(c
     assert api(council.groups[1].leader).get(REQUESTS).json()["results"] == []
 
 
-def test_the_public_register_shows_briefings_that_took_place_with_no_sign_in(council, clock):
-    officer = council.directorates[0].officers[0]
-    request = approved_request(council, subject="Library closures", scope="Confidential options")
+def test_the_public_register_shows_briefings_that_took_place_with_each_officers_post_and_no_sign_in(council, clock):
+    directorate = council.directorates[0]
+    officer, director = directorate.officers[0], directorate.director
+    request = approved_request(council, officers=[officer, director], subject="Library closures",
+                               scope="Confidential options")
     assert api().get("/api/public/officer-attendance/").json()["results"] == []
-    times = attended(officer, request, clock)
-    attendance.attendance_record_attendance(request=request, actor=officer, attested=True,
-                                            arrived_at=request.meeting.starts_at,
-                                            left_at=request.meeting.starts_at + datetime.timedelta(minutes=40))
-    assert times
+    attended(officer, request, clock)
+    for person in [officer, director]:
+        attendance.attendance_record_attendance(request=request, actor=person, attested=True,
+                                                arrived_at=request.meeting.starts_at,
+                                                left_at=request.meeting.starts_at + datetime.timedelta(minutes=40))
     rows = api().get("/api/public/officer-attendance/").json()["results"]
-    assert rows == [{"group": council.groups[0].organization.name, "officers": [str(officer)],
-                     "date": request.meeting.starts_at.date().isoformat(), "subject": "Library closures"}]
+    director_post = director.memberships.exclude(post=None).get().post.label
+    assert rows == [{
+        "group": council.groups[0].organization.name,
+        "officers": sorted([{"name": str(officer), "post": f"Officer, {directorate.organization.name}"},
+                            {"name": str(director), "post": director_post}], key=lambda o: o["name"]),
+        "date": request.meeting.starts_at.date().isoformat(), "subject": "Library closures",
+    }]
+    assert "Confidential" not in api().get("/api/public/officer-attendance/").content.decode()
 
 
 # --- Each move, and its refusals ------------------------------------------------------------------
