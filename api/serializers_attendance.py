@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from api.serializers_declarations import BIGINT_MAX, FullView, PersonRefSerializer, Text
 from register import selectors, workflow
+from register.errors import RuleViolation
 from register.models import AttendanceRecord, AttendanceRequest, InformationProvided
 
 REQUEST_STATES = list(workflow.REQUEST_STATE_LABELS.items())
@@ -215,14 +216,26 @@ class ParityRowSerializer(serializers.Serializer):
 # --- Input ----------------------------------------------------------------------------------------
 
 
+class Moment(serializers.DateTimeField):
+    """A date and time. One the schema allows but the council's time zone cannot hold (a time in
+    the first or last hours of the calendar) is refused naming the field, as a time the register
+    cannot use, like a meeting in the past; not as a malformed request."""
+
+    def enforce_timezone(self, value):
+        try:
+            return super().enforce_timezone(value)
+        except serializers.ValidationError:
+            raise RuleViolation("Give a date and time between the years 1 and 9999.", field=self.field_name) from None
+
+
 def _reason(help_text: str, *, required: bool = False) -> Text:
     options = {} if required else {"required": False, "default": ""}
     return Text(max_length=5000, allow_blank=True, help_text=help_text, **options)
 
 
 class MeetingInSerializer(serializers.Serializer):
-    starts_at = serializers.DateTimeField(help_text="When the meeting starts; still to come.")
-    ends_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    starts_at = Moment(help_text="When the meeting starts; still to come.")
+    ends_at = Moment(required=False, allow_null=True, default=None)
     place = Text(max_length=300, required=False, default="", allow_blank=True,
                  help_text="Where; may be left out for an online meeting.")
     online = serializers.BooleanField(required=False, default=False)
@@ -287,8 +300,8 @@ class RespondSerializer(serializers.Serializer):
 
 
 class AttendInSerializer(serializers.Serializer):
-    arrived_at = serializers.DateTimeField()
-    left_at = serializers.DateTimeField()
+    arrived_at = Moment()
+    left_at = Moment()
     attested = serializers.BooleanField(
         help_text="I left before the group formed its view, and no party business was discussed in front of me (A6)."
     )

@@ -284,7 +284,7 @@ class InformationSharedView(GenericAPIView):
             return InformationCopy.objects.none()
         return selectors.information_shared_with(viewer=self.request.user)
 
-    @extend_schema(summary="Information shared with every group (A10)")
+    @extend_schema(summary="Information shared with every group (A10)", responses=io.InformationCopySerializer(many=True))
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(io.InformationCopySerializer(page, many=True).data)
@@ -317,7 +317,7 @@ class PublicAttendanceRegisterView(GenericAPIView):
     public = True
 
     @extend_schema(summary="The public register of officer attendance at group meetings",
-                   parameters=[io.PublicPeriodSerializer], auth=[])
+                   parameters=[io.PublicPeriodSerializer], responses=io.PublicBriefingSerializer(many=True))
     def get(self, request):
         given = io.PublicPeriodSerializer(data=request.query_params)
         given.is_valid(raise_exception=True)

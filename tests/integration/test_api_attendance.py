@@ -327,3 +327,12 @@ def test_an_error_in_a_nested_field_is_named_by_its_path(council, clock):
     assert response.status_code == 400
     assert set(response.json()["errors"]) == {"meeting.starts_at", "officers.1"}
     assert all(isinstance(messages, list) for messages in response.json()["errors"].values())
+
+
+def test_a_time_the_councils_time_zone_cannot_hold_is_refused_naming_the_field(council, clock):
+    response = api(council.groups[0].leader).post(REQUESTS, {
+        "meeting": {"starts_at": "0001-01-01T00:00:00Z", "place": "Room 1"}, "officers": [1], "subject": "s",
+        "scope": "s",
+    }, format="json")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["starts_at"]
