@@ -336,3 +336,24 @@ def test_a_time_the_councils_time_zone_cannot_hold_is_refused_naming_the_field(c
     }, format="json")
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["starts_at"]
+
+
+def test_a_subject_and_a_title_of_the_longest_length_allowed_go_through_every_notice(three_groups, clock):
+    """The invitation's subject line quotes the briefing's subject, the A10 copy the title: both
+    are cut to fit the outbox, never refused by the database."""
+    council = three_groups
+    officer = council.directorates[0].officers[0]
+    asked = api(council.groups[0].leader).post(REQUESTS, {
+        "meeting": meeting_in_a_week(clock), "officers": [officer.pk], "subject": "S" * 300, "scope": "Scope",
+    }, format="json")
+    assert asked.status_code == 201
+    url = f"{REQUESTS}{asked.json()['id']}/"
+    assert api(council.chief_executive).post(url + "approve/", {}, format="json").status_code == 200
+    attended(officer, AttendanceRequest.objects.get(pk=asked.json()["id"]), clock)
+    given = api(officer).post(url + "information/", {"title": "T" * 300, "summary": "Summary",
+                                                     "likely_to_be_cited": True, "cited_at": "committee"}, format="json")
+    assert given.status_code == 201
+    subjects = Notification.objects.filter(kind__in=["attendance-invitation", "attendance-information-shared"])
+    assert subjects.count() >= 2
+    assert all(len(notice.subject) <= 300 for notice in subjects)
+    assert any(notice.subject.endswith("…") for notice in subjects)
