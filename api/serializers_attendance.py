@@ -345,3 +345,10 @@ class PeriodSerializer(serializers.Serializer):
 class PublicPeriodSerializer(serializers.Serializer):
     start = serializers.DateField(required=False, help_text="Briefings from this day.")
     end = serializers.DateField(required=False, help_text="Briefings up to this day, inclusive.")
+
+    def to_internal_value(self, data):
+        # A query parameter given empty is refused, as the filters do, not taken as left out.
+        empty = {name: ["Enter a date, or leave this out."] for name in self.fields if data.get(name) == ""}
+        if empty:
+            raise serializers.ValidationError(empty)
+        return super().to_internal_value(data)

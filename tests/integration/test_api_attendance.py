@@ -357,3 +357,8 @@ def test_a_subject_and_a_title_of_the_longest_length_allowed_go_through_every_no
     assert subjects.count() >= 2
     assert all(len(notice.subject) <= 300 for notice in subjects)
     assert any(notice.subject.endswith("…") for notice in subjects)
+
+
+def test_an_empty_date_on_the_public_register_is_refused_not_ignored(council):
+    response = api().get("/api/public/officer-attendance/", {"start": ""})
+    assert response.status_code == 400 and list(response.json()["errors"]) == ["start"]
