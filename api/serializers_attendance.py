@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.serializers_declarations import BIGINT_MAX, FullView, PersonRefSerializer, Text
-from register import selectors, workflow
+from register import workflow
 from register.errors import RuleViolation
 from register.models import AttendanceRecord, AttendanceRequest, InformationProvided
 
@@ -78,7 +78,8 @@ class InvitationSerializer(serializers.Serializer):
     attended = serializers.SerializerMethodField()
 
     def get_attended(self, invitation) -> bool:
-        return selectors._has_attendance(invitation)
+        # A missing reverse one-to-one raises RelatedObjectDoesNotExist, an AttributeError.
+        return hasattr(invitation, "attendance")
 
 
 class PrecedentSerializer(serializers.Serializer):

@@ -3,7 +3,6 @@ services: the journey of a briefing, what other groups and the public see, each 
 problem details naming the rule, and lists whose cost does not grow with their length."""
 import datetime
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
@@ -84,7 +83,9 @@ def test_a_briefing_from_request_to_information_shared_with_every_group_A1_A3_A4
     assert given.status_code == 201, given.json()
     assert given.json()["likely_to_be_cited"] is True
 
-    assert api(leader).get(url).json()["state"] == workflow.HELD
+    seen = api(leader).get(url).json()
+    assert seen["state"] == workflow.HELD
+    assert [(i["officer"]["id"], i["state"], i["attended"]) for i in seen["invitations"]] == [(officer.pk, "accepted", True)]
     for group in council.groups:
         shared = api(group.leader).get("/api/information-shared/").json()["results"]
         assert [row["information"]["title"] for row in shared] == ["Library usage figures 2025"], group
