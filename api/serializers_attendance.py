@@ -279,8 +279,18 @@ class TakeUpSerializer(serializers.Serializer):
     reason = _reason("Optional: kept in the history.")
 
 
+ROUND_HELP = ("Optional: the round of the brief you read (its 'round'). If the group has amended the brief since, "
+              "the decision is refused with a 409, so that every decision is on a brief the decision-maker saw.")
+
+
 class ApproveSerializer(serializers.Serializer):
     reason = _reason("Optional for an approval: kept with the decision (A2).")
+    round = serializers.IntegerField(required=False, min_value=1, max_value=32767, help_text=ROUND_HELP)
+
+
+class RefuseSerializer(serializers.Serializer):
+    reason = _reason("Required: the group sees it (A2, A3).", required=True)
+    round = serializers.IntegerField(required=False, min_value=1, max_value=32767, help_text=ROUND_HELP)
 
 
 class ReasonSerializer(serializers.Serializer):

@@ -157,15 +157,23 @@ class AttendanceRequestViewSet(viewsets.GenericViewSet):
     def approve(self, request, pk=None):
         data = _valid(io.ApproveSerializer, request)
         return self._answer(services.attendance_request_approve(
-            request=self._request(pk), actor=request.user, reason=data["reason"]))
+            request=self._as_read(pk, data), actor=request.user, reason=data["reason"]))
 
-    @extend_schema(summary="Refuse, with a reason (the acting Chief Executive; A2, A3)", request=io.ReasonSerializer,
+    @extend_schema(summary="Refuse, with a reason (the acting Chief Executive; A2, A3)", request=io.RefuseSerializer,
                    responses=REQUEST_RESPONSES)
     @action(detail=True, methods=["post"])
     def refuse(self, request, pk=None):
-        data = _valid(io.ReasonSerializer, request)
+        data = _valid(io.RefuseSerializer, request)
         return self._answer(services.attendance_request_refuse(
-            request=self._request(pk), actor=request.user, reason=data["reason"]))
+            request=self._as_read(pk, data), actor=request.user, reason=data["reason"]))
+
+    def _as_read(self, pk, data) -> AttendanceRequest:
+        """The request as the decision-maker read it: the service refuses a decision on an older
+        round of the brief than the stored one (a Conflict)."""
+        found = self._request(pk)
+        if data.get("round") is not None:
+            found.round = data["round"]
+        return found
 
     @extend_schema(summary="Withdraw the request (the group), with a reason", request=io.ReasonSerializer,
                    responses=REQUEST_RESPONSES)

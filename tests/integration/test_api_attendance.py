@@ -363,3 +363,16 @@ def test_a_subject_and_a_title_of_the_longest_length_allowed_go_through_every_no
 def test_an_empty_date_on_the_public_register_is_refused_not_ignored(council):
     response = api().get("/api/public/officer-attendance/", {"start": ""})
     assert response.status_code == 400 and list(response.json()["errors"]) == ["start"]
+
+
+def test_a_decision_on_a_brief_amended_since_it_was_read_is_a_conflict_A5(council, clock):
+    request = submit_request(council)
+    read = api(council.chief_executive).get(f"{REQUESTS}{request.pk}/").json()
+    attendance.attendance_request_amend_brief(request=request, actor=council.groups[0].leader, reason="Wider",
+                                              scope="Libraries and museums")
+    stale = api(council.chief_executive).post(f"{REQUESTS}{request.pk}/approve/", {"round": read["round"]},
+                                              format="json")
+    assert stale.status_code == 409 and list(stale.json()["errors"]) == ["round"]
+    current = api(council.chief_executive).post(f"{REQUESTS}{request.pk}/approve/", {"round": read["round"] + 1},
+                                                format="json")
+    assert current.status_code == 200
