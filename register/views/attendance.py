@@ -194,7 +194,7 @@ def detail(request, request_id: int):
     return render(request, "register/attendance/detail.html", {
         "attendance_request": found, "invitations": invitations, "mine": mine,
         "information": found.information.select_related("provided_by"),
-        "warnings": conflicts.warnings_for(found) if (oversees or mine) else [],
+        "warnings": _warnings(found, on) if (oversees or mine) else [],
         "may_withdraw": policies.acts_for_requesting_group(viewer, found, on=on)
         and workflow.allows(workflow.REQUEST_MOVES, found.state, workflow.WITHDRAW) and not begun,
         "may_decide": found.state == workflow.SUBMITTED and policies.can_decide_attendance(viewer, on=on),
@@ -206,6 +206,12 @@ def detail(request, request_id: int):
         and workflow.allows(workflow.REQUEST_MOVES, found.state, workflow.RECORD_INFORMATION),
         "a5_reminder": A5_REMINDER, "today": on,
     })
+
+
+def _warnings(found: AttendanceRequest, on: datetime.date) -> list:
+    """The conflict warnings for one request (B7): what ``conflicts.warnings_for`` finds, or else the
+    declared relationships the pages read for a whole queue at once."""
+    return conflicts.warnings_for(found) or reads.conflict_warnings([found], on).get(found.pk, [])
 
 
 def _check_move(found: AttendanceRequest, move: str, doing: str) -> None:
@@ -270,7 +276,7 @@ def decide(request, request_id: int):
             return redirect("attendance:queue")
     return render(request, "register/attendance/decide.html", {
         "form": form, "attendance_request": found, "invitations": list(found.invitations.all()),
-        "warnings": conflicts.warnings_for(found), "days_left": _days_left(on, found.due_on),
+        "warnings": _warnings(found, on), "days_left": _days_left(on, found.due_on),
     })
 
 

@@ -10,6 +10,7 @@ from register import selectors, workflow
 from register.models import Absence, AttendanceRecord, AttendanceRequest, InformationProvided
 from register.services import attendance
 from tests.factories import LONDON, approved_request, submit_request
+from tests.integration.declaration_helpers import declare, review
 
 pytestmark = pytest.mark.usefixtures("clock")
 
@@ -81,6 +82,14 @@ def test_a_request_is_not_found_for_another_group_and_officers_not_named_A9(coun
     assert signed_in(council.chief_executive).get("/attendance/999999/").status_code == 404
 
 
+@pytest.mark.parametrize("action", ["withdraw", "decide", "respond", "attendance", "information"])
+def test_every_action_on_a_request_is_not_found_for_whoever_may_not_see_it_A9(council, action):
+    request = submit_request(council)
+    address = f"/attendance/{request.pk}/{action}/"
+    assert signed_in(council.groups[1].leader).get(address).status_code == 404
+    assert signed_in(council.directorates[0].officers[1]).get(address).status_code == 404
+
+
 # --- Asking (A1, A5, A7) --------------------------------------------------------------------------
 
 def test_a_leader_requests_a_briefing_with_the_guidance_on_the_form_A1_A5(council):
@@ -136,6 +145,19 @@ def test_the_queue_shows_deadlines_working_days_left_and_the_precedent_A3_A12(co
     page = text(signed_in(council.chief_executive).get("/attendance/queue/"))
     assert "working days left" in page
     assert "Equivalent of the Blue Group's briefing, approved" in page
+
+
+def test_the_queue_and_the_decision_page_warn_of_a_declared_relationship_B7(council):
+    officer, member = council.directorates[0].officers[0], council.groups[0].members[0]
+    review(declare(member, officer))
+    request = submit_request(council, officers=[officer])
+    submit_request(council, group=1, officers=[officer])
+    client = signed_in(council.chief_executive)
+    queue = text(client.get("/attendance/queue/"))
+    assert queue.count("Conflict</strong>") == 1 and f"Councillor {member}" in queue
+    assert "(protocol rule B7)" in text(client.get(f"/attendance/{request.pk}/decide/"))
+    assert "(protocol rule B7)" in text(signed_in(officer).get(f"/attendance/{request.pk}/"))
+    assert "(protocol rule B7)" not in text(signed_in(council.groups[0].leader).get(f"/attendance/{request.pk}/"))
 
 
 def test_the_chief_executive_approves_and_a_refusal_needs_a_reason_A2(council):

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from register.services import attendance
 from tests.factories import approved_request, submit_request
+from tests.integration.declaration_helpers import declare, review
 
 pytestmark = pytest.mark.usefixtures("clock")
 
@@ -52,6 +53,8 @@ def test_the_groups_list_A1(council):
 
 
 def test_the_decision_queue_with_precedents_and_warnings_A2_A3_B7(council):
+    review(declare(council.groups[0].members[0], council.directorates[0].officers[0]))
+
     def add(count):
         for number in range(count):
             if number % 5 == 0:
