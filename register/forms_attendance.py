@@ -12,7 +12,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from register.forms_declarations import DateField, PersonChoiceField, RegisterForm
+from register.forms_declarations import DateField, RegisterForm
 from register.models import AttendanceRecord, InformationProvided, Person
 from register.services.attendance import MeetingDetails
 from register.views.domain_errors import in_words
@@ -318,6 +318,6 @@ class ParityPeriodForm(forms.Form):
 
 
 __all__ = [
-    "AbsenceForm", "AttendanceForm", "DecisionForm", "InformationForm", "ParityPeriodForm", "PersonChoiceField",
+    "AbsenceForm", "AttendanceForm", "DecisionForm", "InformationForm", "ParityPeriodForm",
     "ReasonForm", "RequestForm", "ResponseForm", "TakeUpForm",
 ]

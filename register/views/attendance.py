@@ -159,6 +159,7 @@ def take_up(request, original_id: int):
         data = form.cleaned_data
         try:
             created = services.attendance_request_take_up_equivalent(
+                # The service locks the original by its id; the viewer may know only its facts (A9).
                 actor=request.user, original=AttendanceRequest(pk=original_id), meeting=data["meeting"],
                 scope=data["scope"], needs_confidential_information=data["needs_confidential_information"],
             )
