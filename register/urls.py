@@ -2,7 +2,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from register.views import auth, declarations, home, notices
+from register.views import attendance, auth, declarations, home, notices
 
 declaration_pages = ([
     path("", declarations.mine, name="mine"),
@@ -19,6 +19,24 @@ declaration_pages = ([
     path("<int:declaration_id>/withdraw/", declarations.withdraw, name="withdraw"),
 ], "declarations")
 
+attendance_pages = ([
+    path("", attendance.group_requests, name="group"),
+    path("new/", attendance.new_request, name="new"),
+    path("other-groups/", attendance.other_groups, name="other-groups"),
+    path("same/<int:original_id>/", attendance.take_up, name="take-up"),
+    path("shared/", attendance.shared_information, name="shared"),
+    path("queue/", attendance.queue, name="queue"),
+    path("absence/", attendance.absence, name="absence"),
+    path("parity/", attendance.parity, name="parity"),
+    path("invitations/", attendance.invitations, name="invitations"),
+    path("<int:request_id>/", attendance.detail, name="detail"),
+    path("<int:request_id>/withdraw/", attendance.withdraw, name="withdraw"),
+    path("<int:request_id>/decide/", attendance.decide, name="decide"),
+    path("<int:request_id>/respond/", attendance.respond, name="respond"),
+    path("<int:request_id>/attendance/", attendance.record_attendance, name="record-attendance"),
+    path("<int:request_id>/information/", attendance.record_information, name="record-information"),
+], "attendance")
+
 urlpatterns = [
     path("", home.home, name="home"),
     path("sign-in/", auth.SignInView.as_view(), name="sign-in"),
@@ -26,6 +44,8 @@ urlpatterns = [
     path("notices/", notices.inbox, name="notices"),
     path("notices/<int:notice_id>/read/", notices.mark_read, name="notice-read"),
     path("declarations/", include(declaration_pages)),
+    path("attendance/", include(attendance_pages)),
+    path("register-of-attendance/", attendance.published, name="published-attendance"),
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

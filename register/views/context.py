@@ -3,6 +3,9 @@ from django.conf import settings
 from django.urls import reverse
 
 from register import policies, selectors
+from register.models import Post
+
+Role = Post.Role
 
 
 def council(request):
@@ -33,11 +36,26 @@ def navigation_for(request) -> list[dict]:
         items.append(("Not re-confirmed", reverse("declarations:not-confirmed")))
     if policies.oversees_declarations(user, on=on, roles=roles):
         items.append(("All declarations", reverse("declarations:all")))
+    items += attendance_navigation(user, roles)
     items.append(("Your notices", reverse("notices")))
     if user.is_staff:
         items.append(("Administration", reverse("admin:index")))
     active = _active(request.path, [url for _, url in items])
     return [{"label": label, "url": url, "active": url == active} for label, url in items]
+
+
+def attendance_navigation(user, roles: set[str]) -> list[tuple[str, str]]:
+    """The attendance pages (A1-A13) for the posts held today: no extra query (roles are read once)."""
+    items = []
+    if roles & {Role.GROUP_LEADER, Role.DEPUTY_GROUP_LEADER}:
+        items.append(("Group briefings", reverse("attendance:group")))
+    if roles & {Role.CHIEF_EXECUTIVE, Role.DEPUTY_CHIEF_EXECUTIVE}:
+        items.append(("Attendance decisions", reverse("attendance:queue")))
+    elif roles & policies.ATTENDANCE_OVERSEERS:
+        items.append(("Attendance requests", reverse("attendance:queue")))
+    if user.is_officer and Role.AUDITOR not in roles:
+        items.append(("Your briefing invitations", reverse("attendance:invitations")))
+    return items
 
 
 def _active(path: str, urls: list[str]) -> str | None:

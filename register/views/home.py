@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from register import selectors
+from register import selectors_attendance as attendance_reads
 from register import selectors_declarations as declaration_reads
 from register.views.context import roles_today
 
@@ -47,7 +48,26 @@ def needs_action(request, on) -> list[dict]:
     if tasks.not_confirmed is not None:
         rows.append(_row("Not re-confirmed", tasks.not_confirmed, reverse("declarations:not-confirmed"),
                          "past their due date, among those you oversee"))
+    rows += attendance_rows(request, on)
     rows.append(_row("Unread notices", selectors.unread_count(person), reverse("notices"), "in your inbox"))
+    return rows
+
+
+def attendance_rows(request, on) -> list[dict]:
+    """Officer attendance (A1-A13): at most one query per list the person has."""
+    tasks = attendance_reads.attendance_tasks(request.user, roles=roles_today(request), on=on)
+    rows = []
+    if tasks.decisions is not None:
+        rows.append(_row("Attendance requests to decide", tasks.decisions, reverse("attendance:queue"),
+                         "awaiting the Chief Executive's decision"))
+    if tasks.group_awaiting is not None:
+        rows.append(_row("Requests from your group", tasks.group_awaiting, reverse("attendance:group"),
+                         "awaiting the Chief Executive's decision"))
+    if tasks.invitations_to_answer is not None:
+        rows.append(_row("Briefing invitations", tasks.invitations_to_answer, reverse("attendance:invitations"),
+                         "to accept or decline"))
+        rows.append(_row("Attendance to record", tasks.attendance_to_record, reverse("attendance:invitations"),
+                         "after meetings you attended"))
     return rows
 
 

@@ -37,14 +37,20 @@ def needs_action(person) -> dict[str, str]:
 
 @pytest.mark.parametrize("role, expected", [
     ("member", ["Home", "Your declarations", "Your notices"]),
-    ("officer", ["Home", "Your declarations", "Your notices"]),
+    ("officer", ["Home", "Your declarations", "Your briefing invitations", "Your notices"]),
+    ("group_leader", ["Home", "Your declarations", "Group briefings", "Your notices"]),
     ("monitoring_officer", ["Home", "Your declarations", "Declarations to review", "Not re-confirmed",
-                            "All declarations", "Your notices"]),
-    ("deputy_monitoring_officer", ["Home", "Your declarations", "Declarations to review", "Your notices"]),
-    ("chief_executive", ["Home", "Your declarations", "Declarations to review", "Not re-confirmed", "Your notices"]),
-    ("director", ["Home", "Your declarations", "Declarations to review", "Not re-confirmed", "Your notices"]),
-    ("assistant_director", ["Home", "Your declarations", "Declarations to review", "Your notices"]),
-    ("auditor", ["Home", "Your declarations", "Not re-confirmed", "All declarations", "Your notices"]),
+                            "All declarations", "Attendance requests", "Your briefing invitations", "Your notices"]),
+    ("deputy_monitoring_officer", ["Home", "Your declarations", "Declarations to review", "Your briefing invitations",
+                                   "Your notices"]),
+    ("chief_executive", ["Home", "Your declarations", "Declarations to review", "Not re-confirmed",
+                         "Attendance decisions", "Your briefing invitations", "Your notices"]),
+    ("director", ["Home", "Your declarations", "Declarations to review", "Not re-confirmed",
+                  "Your briefing invitations", "Your notices"]),
+    ("assistant_director", ["Home", "Your declarations", "Declarations to review", "Your briefing invitations",
+                            "Your notices"]),
+    ("auditor", ["Home", "Your declarations", "Not re-confirmed", "All declarations", "Attendance requests",
+                 "Your notices"]),
 ])
 def test_the_navigation_offers_each_role_its_pages(council, role, expected):
     person = {
@@ -52,6 +58,7 @@ def test_the_navigation_offers_each_role_its_pages(council, role, expected):
         "monitoring_officer": council.monitoring_officer, "deputy_monitoring_officer": council.deputy_monitoring_officer,
         "chief_executive": council.chief_executive, "director": council.directorates[0].director,
         "assistant_director": council.directorates[0].assistant_director, "auditor": council.auditor,
+        "group_leader": council.groups[0].leader,
     }[role]
     assert navigation_of(person) == expected
 

@@ -1,0 +1,323 @@
+"""Forms for the attendance pages (A1-A13), in the GOV.UK Design System (crispy-forms-gds).
+
+Each form only collects what the person typed; the services decide. Field names are the
+services' own (``starts_at``, ``officers``, ``scope``, ``reason``, ``classification`` ...), so a
+refusal naming a field lands on that field, with the rule in words.
+"""
+import datetime
+from zoneinfo import ZoneInfo
+
+from crispy_forms_gds.choices import Choice
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+from register.forms_declarations import DateField, RegisterForm
+from register.models import AttendanceRecord, InformationProvided, Person
+from register.services.attendance import MeetingDetails
+from register.views.domain_errors import in_words
+
+TIME_FORMATS = ["%H:%M", "%H.%M", "%H%M", "%I:%M%p", "%I.%M%p", "%I%p"]
+YES_NO = [Choice("yes", "Yes"), Choice("no", "No")]
+
+
+def _local(day: datetime.date, time: datetime.time | None) -> datetime.datetime | None:
+    if day is None or time is None:
+        return None
+    return datetime.datetime.combine(day, time, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+class TimeField(forms.TimeField):
+    """A time typed as 18:00 or 6pm, with errors in plain words."""
+
+    def __init__(self, *, what: str, **kwargs):
+        kwargs.setdefault("input_formats", TIME_FORMATS)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"class": "govuk-input--width-5", "autocomplete": "off"}))
+        super().__init__(**kwargs)
+        self.error_messages["required"] = f"Enter the time {what}"
+        self.error_messages["invalid"] = f"Enter the time {what} as hours and minutes, for example 18:30"
+
+    def to_python(self, value):
+        return super().to_python(value.replace(" ", "").upper() if isinstance(value, str) else value)
+
+
+class YesNoField(forms.TypedChoiceField):
+    def __init__(self, *, required_message: str, **kwargs):
+        super().__init__(
+            widget=forms.RadioSelect, choices=YES_NO, coerce=lambda value: value == "yes",
+            error_messages={"required": required_message}, **kwargs,
+        )
+
+
+class OfficersField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, person):
+        return person.name
+
+
+class MeetingForm(RegisterForm):
+    """The group meeting: when, where, and whether anyone present is neither a councillor nor an
+    officer (A7). Shared by a new request and by taking up an equivalent (A3)."""
+
+    meeting_date = DateField(
+        what="of the meeting", label="Date of the meeting", help_text="For example, 27 3 2026",
+    )
+    starts_at = TimeField(what="the meeting starts", label="Start time", help_text="For example, 18:00")
+    ends_at = TimeField(what="the meeting ends", label="End time (optional)", required=False)
+    place = forms.CharField(
+        label="Where is the meeting?", required=False, max_length=300,
+        help_text="For example, Committee Room 2, County Hall. Leave empty if it is online only.",
+        error_messages={"max_length": "Give the place in 300 characters or fewer"},
+    )
+    online = forms.BooleanField(label="The meeting is online, or people can join online", required=False)
+    others_present = YesNoField(
+        label="Will anyone present be neither a councillor nor an officer of the council?",
+        help_text="For example a party organiser or researcher. Co-opted members count as councillors (A7).",
+        required_message="Say whether anyone present will be neither a councillor nor an officer",
+    )
+    others_present_description = forms.CharField(
+        label="If yes: who will they be?", required=False, max_length=300,
+        error_messages={"max_length": "Say who they are in 300 characters or fewer"},
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        day = cleaned.get("meeting_date")
+        if cleaned.get("others_present") and not (cleaned.get("others_present_description") or "").strip():
+            self.add_error("others_present_description", "Say who will be present who is neither a councillor nor an officer")
+        if "starts_at" in cleaned and day:
+            cleaned["meeting"] = MeetingDetails(
+                starts_at=_local(day, cleaned["starts_at"]), ends_at=_local(day, cleaned.get("ends_at")),
+                place=cleaned.get("place", ""), online=cleaned.get("online", False),
+                others_present=bool(cleaned.get("others_present")),
+                others_present_description=cleaned.get("others_present_description", ""),
+            )
+        return cleaned
+
+    def refuse(self, error) -> None:
+        # The service names the meeting as a whole "meeting"; on the form that is the start time.
+        field = "starts_at" if error.field == "meeting" else error.field
+        self.add_error(field if field in self.fields else None, in_words(error))
+
+
+class RequestForm(MeetingForm):
+    """A group leader (or deputy) asks for officers to brief a meeting (A1), with the brief (A5)."""
+
+    submit_label = "Send the request to the Chief Executive"
+
+    officers = OfficersField(
+        label="Which officers would you like to attend?", queryset=Person.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Each officer decides for themselves whether to attend (A4).",
+        error_messages={"required": "Choose at least one officer", "invalid_choice": "Choose officers from the list"},
+    )
+    subject = forms.CharField(
+        label="Subject of the briefing", max_length=300,
+        help_text="Other groups and the public see the subject, never the scope below (A8, A9).",
+        error_messages={"required": "Enter the subject of the briefing",
+                        "max_length": "Give the subject in 300 characters or fewer"},
+    )
+    scope = forms.CharField(
+        label="Scope of the brief", widget=forms.Textarea(attrs={"rows": 5}), max_length=5000,
+        help_text="What the officers are asked to explain. It is agreed in advance, and officers will not comment "
+                  "beyond it (A5).",
+        error_messages={"required": "Set out the scope of the brief (protocol rule A5)",
+                        "max_length": "Give the scope in 5,000 characters or fewer"},
+    )
+    needs_confidential_information = YesNoField(
+        label="Does the group ask for confidential or exempt information?",
+        help_text="Not possible if anyone present will be neither a councillor nor an officer (A7).",
+        required_message="Say whether the group asks for confidential or exempt information",
+    )
+
+    field_order = [
+        "meeting_date", "starts_at", "ends_at", "place", "online", "others_present", "others_present_description",
+        "officers", "subject", "scope", "needs_confidential_information",
+    ]
+
+    def __init__(self, *args, officers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officers"].queryset = officers
+
+
+class TakeUpForm(MeetingForm):
+    """Another group takes up an approved briefing in one step: only its own meeting is asked (A3)."""
+
+    submit_label = "Request the same briefing"
+
+    scope = forms.CharField(
+        label="Scope of the brief (optional)", widget=forms.Textarea(attrs={"rows": 3}), required=False,
+        max_length=5000, help_text="Your group's own brief. Leave empty to ask for the briefing as given on its subject.",
+        error_messages={"max_length": "Give the scope in 5,000 characters or fewer"},
+    )
+    needs_confidential_information = YesNoField(
+        label="Does the group ask for confidential or exempt information?",
+        help_text="Not possible if anyone present will be neither a councillor nor an officer (A7).",
+        required_message="Say whether the group asks for confidential or exempt information",
+    )
+
+
+class ReasonForm(RegisterForm):
+    """A reason, which the protocol asks for (withdrawing, refusing)."""
+
+    reason = forms.CharField(
+        label="Reason", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000,
+        error_messages={"required": "Give a reason", "max_length": "Give the reason in 5,000 characters or fewer"},
+    )
+
+    def __init__(self, *args, label: str, submit_label: str, help_text: str = "", required_message: str = "",
+                 warning: bool = False, **kwargs):
+        self.submit_label = submit_label
+        super().__init__(*args, **kwargs)
+        field = self.fields["reason"]
+        field.label, field.help_text = label, help_text
+        if required_message:
+            field.error_messages["required"] = required_message
+        if warning:
+            self.helper.inputs[0].field_classes = "govuk-button govuk-button--warning"
+
+
+class DecisionForm(RegisterForm):
+    """The acting Chief Executive approves, or refuses with a reason (A2, A3)."""
+
+    APPROVE, REFUSE = "approve", "refuse"
+    submit_label = "Record the decision"
+
+    decision = forms.ChoiceField(
+        label="Your decision", widget=forms.RadioSelect,
+        choices=[
+            Choice(APPROVE, "Approve", hint="The officers are invited, and the other groups are told the facts (A3, A8)."),
+            Choice(REFUSE, "Refuse", hint="The group sees your reason (A2)."),
+        ],
+        error_messages={"required": "Choose whether to approve or refuse the request"},
+    )
+    reason = forms.CharField(
+        label="Reason", widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=5000,
+        help_text="Needed to refuse; optional to approve.",
+        error_messages={"max_length": "Give the reason in 5,000 characters or fewer"},
+    )
+    round = forms.IntegerField(widget=forms.HiddenInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == self.REFUSE and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", "A refusal needs a reason, which the group will see (protocol rule A2)")
+        return cleaned
+
+
+class ResponseForm(RegisterForm):
+    """An officer accepts or declines; no reason is needed to decline (A4)."""
+
+    ACCEPT, DECLINE = "accept", "decline"
+    submit_label = "Send my answer"
+
+    answer = forms.ChoiceField(
+        label="Will you attend?", widget=forms.RadioSelect,
+        choices=[Choice(ACCEPT, "Yes, I will attend"), Choice(DECLINE, "No, I will not attend",
+                                                              hint="You do not need to give a reason (A4).")],
+        error_messages={"required": "Choose whether you will attend"},
+    )
+    reason = forms.CharField(
+        label="Note to the group (optional)", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": "Give the note in 1,000 characters or fewer"},
+    )
+
+
+class AttendanceForm(RegisterForm):
+    """After the meeting: when the officer arrived and left, and their attestation or report (A6, A13)."""
+
+    submit_label = "Record my attendance"
+
+    arrived_at = TimeField(what="you arrived", label="What time did you arrive?", help_text="For example, 18:00")
+    left_at = TimeField(what="you left", label="What time did you leave?", help_text="For example, 19:15")
+    attested = forms.BooleanField(
+        required=False,
+        label="I left before the group formed its view, and no party business was discussed in front of me (A6)",
+    )
+    concerns = forms.MultipleChoiceField(
+        label="Did anything go against the protocol? (optional)", required=False,
+        widget=forms.CheckboxSelectMultiple, choices=AttendanceRecord.Concern.choices,
+        help_text="Your report goes to the Chief Executive and the Monitoring Officer (A13).",
+    )
+    report = forms.CharField(
+        label="What happened (needed if you cannot attest)", required=False, max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"max_length": "Give the report in 10,000 characters or fewer"},
+    )
+
+    def __init__(self, *args, meeting_day: datetime.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meeting_day = meeting_day
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("arrived_at", "left_at"):
+            if cleaned.get(name) is not None:
+                cleaned[name] = _local(self.meeting_day, cleaned[name])
+        return cleaned
+
+
+class InformationForm(RegisterForm):
+    """Information the officer gave the group, and whether it is likely to be cited (A7, A10)."""
+
+    submit_label = "Record the information"
+
+    title = forms.CharField(label="Title", max_length=300,
+                            error_messages={"required": "Give the information a title"})
+    summary = forms.CharField(label="Summary", widget=forms.Textarea(attrs={"rows": 4}), max_length=10000,
+                              error_messages={"required": "Summarise the information given"})
+    reference = forms.CharField(label="Where is the document? (optional)", required=False, max_length=500,
+                                help_text="A link or a file reference.")
+    classification = forms.ChoiceField(
+        label="Is it confidential or exempt?", widget=forms.RadioSelect, choices=InformationProvided.Classification.choices,
+        initial=InformationProvided.Classification.OPEN,
+        error_messages={"required": "Say whether the information is confidential, exempt or neither"},
+    )
+    likely_to_be_cited = YesNoField(
+        label="Is it likely to be cited in support of an option or decision?",
+        help_text="If so, a copy goes to every group's leader (A10).",
+        required_message="Say whether the information is likely to be cited",
+    )
+    cited_at = forms.ChoiceField(
+        label="If yes: where?", widget=forms.RadioSelect, required=False,
+        choices=[Choice(value, label[:1].upper() + label[1:]) for value, label in InformationProvided.CitedAt.choices],
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("likely_to_be_cited") and not cleaned.get("cited_at"):
+            self.add_error("cited_at", "Say where it is likely to be cited: the Council, the Executive or a committee "
+                                       "(protocol rule A10)")
+        return cleaned
+
+
+class AbsenceForm(RegisterForm):
+    """The Chief Executive's absence, so that the Deputy decides meanwhile (A2)."""
+
+    submit_label = "Record the absence"
+
+    start_date = DateField(what="the absence starts", label="First day of the absence", help_text="For example, 27 3 2026")
+    end_date = DateField(what="the absence ends", label="Last day of the absence", help_text="For example, 3 4 2026")
+    reason = forms.CharField(
+        label="Reason", max_length=500, help_text="For example, annual leave. Recorded in the history.",
+        error_messages={"required": "Give a reason for the absence"},
+    )
+
+
+class ParityPeriodForm(forms.Form):
+    """The period of the parity report (A11), read from the address."""
+
+    start = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+    end = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+
+    def period(self, today: datetime.date) -> tuple[datetime.date, datetime.date]:
+        if not self.is_valid():
+            raise ValidationError("Give the dates as YYYY-MM-DD")
+        end = self.cleaned_data.get("end") or today
+        start = self.cleaned_data.get("start") or end - datetime.timedelta(days=365)
+        return start, end
+
+
+__all__ = [
+    "AbsenceForm", "AttendanceForm", "DecisionForm", "InformationForm", "ParityPeriodForm",
+    "ReasonForm", "RequestForm", "ResponseForm", "TakeUpForm",
+]

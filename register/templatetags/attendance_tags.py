@@ -1,0 +1,36 @@
+"""Status tags for attendance requests and invitations, coloured as the GOV.UK Design System
+suggests: what awaits someone's action stands out; what is finished is grey."""
+from django import template
+from django.utils.html import format_html
+
+from register import workflow
+
+register = template.Library()
+
+TAG_COLOURS = {
+    workflow.SUBMITTED: "govuk-tag--blue",
+    workflow.APPROVED: "govuk-tag--green",
+    workflow.REFUSED: "govuk-tag--red",
+    workflow.WITHDRAWN: "govuk-tag--grey",
+    workflow.CANCELLED: "govuk-tag--grey",
+    workflow.HELD: "govuk-tag--turquoise",
+    workflow.CLOSED: "govuk-tag--grey",
+    workflow.INVITED: "govuk-tag--yellow",
+    workflow.ACCEPTED: "govuk-tag--green",
+    workflow.DECLINED: "govuk-tag--grey",
+}
+
+
+@register.simple_tag
+def attendance_status(state: str, text: str):
+    return format_html('<strong class="govuk-tag {}">{}</strong>', TAG_COLOURS.get(state, "govuk-tag--grey"), text)
+
+
+@register.filter
+def days_left_text(days: int) -> str:
+    """Working days left to decide, in words (A12)."""
+    if days < 0:
+        return f"Overdue by {-days} working day{'s' if days != -1 else ''}"
+    if days == 0:
+        return "Due today"
+    return f"{days} working day{'s' if days != 1 else ''} left"

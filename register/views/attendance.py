@@ -1,0 +1,442 @@
+"""The attendance pages (A1-A13): group leaders ask for officer briefings and take up other groups'
+(A3); the Chief Executive (or Deputy) decides, records an absence and reads the parity report (A11);
+officers answer, attend, attest or report (A4, A6, A13) and record information (A10); and the
+public read the published register (A8).
+
+Thin: each page loads through a selector scoped to the viewer and changes things only through one
+service. What a person may not see is "page not found"; what they may not do is explained.
+"""
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from register import conflicts, policies, selectors, workflow, working_days
+from register import selectors_attendance as reads
+from register.errors import DomainError, NotFound
+from register.forms_attendance import (
+    AbsenceForm,
+    AttendanceForm,
+    DecisionForm,
+    InformationForm,
+    ParityPeriodForm,
+    ReasonForm,
+    RequestForm,
+    ResponseForm,
+    TakeUpForm,
+)
+from register.models import Absence, AttendanceRequest, Person
+from register.services import attendance as services
+from register.services import people as people_services
+from register.views.context import roles_today
+from register.views.domain_errors import in_words, not_found
+
+ROWS_PER_PAGE = 50
+# The reminder every officer is given with an invitation (A5), shown wherever they answer one.
+A5_REMINDER = (
+    "Attending is voluntary. You brief the group on the subject and scope agreed in advance, and do not comment "
+    "beyond it. Leave before the group forms its view, and if party business is discussed in front of you. You may "
+    "leave at any time if you feel vulnerable or your integrity is put in question (A4, A5, A6)."
+)
+
+
+def _posted(request):
+    """The form's data when sent, even if empty (an empty form must show its errors)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _page(request, rows):
+    return Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+
+
+def _seen(viewer: Person, request_id: int) -> AttendanceRequest:
+    try:
+        return selectors.attendance_request_for(viewer=viewer, pk=request_id)
+    except NotFound as error:
+        raise not_found(error) from None
+
+
+def _leader(request) -> tuple:
+    led = selectors.groups_led_by(request.user, selectors.today())
+    if not led:
+        raise Http404("You lead no political group.")
+    return led[0]
+
+
+def _reads(call, **kwargs):
+    """A selector's answer, or "page not found" where it says the viewer has no such list."""
+    try:
+        return call(**kwargs)
+    except NotFound as error:
+        raise not_found(error) from None
+
+
+# --- Group leaders (A1, A3, A10) ------------------------------------------------------------------
+
+@login_required
+def group_requests(request):
+    """The group's requests, the latest meeting first, with status tags and deadlines."""
+    group, capacity = _leader(request)
+    rows = _reads(selectors.group_attendance_requests, viewer=request.user)
+    return render(request, "register/attendance/group.html", {
+        "group": group, "capacity": capacity, "page": _page(request, rows), "today": selectors.today(),
+    })
+
+
+@login_required
+def new_request(request):
+    """Ask for officers to brief a group meeting (A1), with the A5-A7 guidance on the form."""
+    group, capacity = _leader(request)
+    form = RequestForm(_posted(request), officers=reads.officers_to_ask(selectors.today()))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            created = services.attendance_request_submit(
+                actor=request.user, reason="Requested in the register", meeting=data["meeting"],
+                officers=list(data["officers"]), subject=data["subject"], scope=data["scope"],
+                needs_confidential_information=data["needs_confidential_information"],
+            )
+        except DomainError as error:
+            form.refuse(error)
+        else:
+            messages.success(request, f"Your request has gone to the Chief Executive. A decision is due by "
+                                      f"{created.due_on:%-d %B %Y}.")
+            return redirect("attendance:detail", created.pk)
+    return render(request, "register/attendance/new.html", {"form": form, "group": group, "capacity": capacity})
+
+
+@login_required
+def withdraw(request, request_id: int):
+    """The group withdraws its request, with a reason, before the meeting."""
+    found = _seen(request.user, request_id)
+    if not policies.acts_for_requesting_group(request.user, found, on=selectors.today()):
+        raise PermissionDenied("Only the group's leader, its deputy leader or whoever made the request can withdraw it.")
+    _check_move(found, workflow.WITHDRAW, "withdraw")
+    form = ReasonForm(_posted(request), label="Why is the group withdrawing the request?",
+                      submit_label="Withdraw the request", required_message="Give a reason for withdrawing the request",
+                      help_text="The Chief Executive and any officers invited are told.", warning=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.attendance_request_withdraw(request=found, actor=request.user, reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            form.refuse(error)
+        else:
+            messages.success(request, "The request is withdrawn. It stays in the register, marked as withdrawn.")
+            return redirect("attendance:detail", request_id)
+    return render(request, "register/attendance/withdraw.html", {"form": form, "attendance_request": found})
+
+
+@login_required
+def other_groups(request):
+    """Briefings agreed for other groups (group, officers, date, subject only: A8, A9), each with a
+    one-step "request the same briefing" while the viewer's group has not yet (A3)."""
+    group, _capacity = _leader(request)
+    facts = _reads(selectors.briefing_facts_for_other_groups, viewer=request.user)
+    offers = {_key(offer.fact): offer.original_id for offer in _reads(selectors.equivalent_offers_for, viewer=request.user)}
+    rows = [(fact, offers.get(_key(fact))) for fact in reversed(facts)]
+    return render(request, "register/attendance/other_groups.html", {"group": group, "rows": rows})
+
+
+def _key(fact) -> tuple:
+    return (fact.group, fact.date, fact.subject, fact.officers)
+
+
+@login_required
+def take_up(request, original_id: int):
+    """Request the same briefing for a meeting of the viewer's group (A3): only the meeting is asked."""
+    group, _capacity = _leader(request)
+    offers = {offer.original_id: offer for offer in _reads(selectors.equivalent_offers_for, viewer=request.user)}
+    offer = offers.get(original_id)
+    if offer is None:
+        raise Http404("There is no such briefing for your group to take up.")
+    form = TakeUpForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            created = services.attendance_request_take_up_equivalent(
+                # The service locks the original by its id; the viewer may know only its facts (A9).
+                actor=request.user, original=AttendanceRequest(pk=original_id), meeting=data["meeting"],
+                scope=data["scope"], needs_confidential_information=data["needs_confidential_information"],
+            )
+        except NotFound as error:
+            raise not_found(error) from None
+        except DomainError as error:
+            form.refuse(error)
+        else:
+            messages.success(request, "Your request for the same briefing has gone to the Chief Executive.")
+            return redirect("attendance:detail", created.pk)
+    return render(request, "register/attendance/take_up.html", {"form": form, "offer": offer, "group": group})
+
+
+@login_required
+def shared_information(request):
+    """Information given to any group that is likely to be cited, copied to every group (A10)."""
+    rows = _reads(selectors.information_shared_with, viewer=request.user)
+    return render(request, "register/attendance/shared.html", {"page": _page(request, rows)})
+
+
+# --- One request, for whoever may see it ----------------------------------------------------------
+
+@login_required
+def detail(request, request_id: int):
+    """A request in full, for the group, the officers named and the overseers; with the actions the
+    viewer may take."""
+    viewer, on, now = request.user, selectors.today(), selectors.now()
+    found = _seen(viewer, request_id)
+    invitations = list(found.invitations.all())
+    mine = next((i for i in invitations if i.officer_id == viewer.pk), None)
+    oversees = reads.is_attendance_overseer(roles_today(request))
+    begun = found.meeting.starts_at <= now
+    return render(request, "register/attendance/detail.html", {
+        "attendance_request": found, "invitations": invitations, "mine": mine,
+        "information": found.information.select_related("provided_by"),
+        "warnings": _warnings(found, on) if (oversees or mine) else [],
+        "may_withdraw": policies.acts_for_requesting_group(viewer, found, on=on)
+        and workflow.allows(workflow.REQUEST_MOVES, found.state, workflow.WITHDRAW) and not begun,
+        "may_decide": found.state == workflow.SUBMITTED and policies.can_decide_attendance(viewer, on=on),
+        "may_respond": mine is not None and found.state in {workflow.SUBMITTED, workflow.APPROVED} and not begun,
+        "may_record_attendance": mine is not None and mine.state == workflow.ACCEPTED and begun
+        and workflow.allows(workflow.REQUEST_MOVES, found.state, workflow.RECORD_ATTENDANCE)
+        and not selectors._has_attendance(mine),
+        "may_record_information": mine is not None and mine.state != workflow.DECLINED
+        and workflow.allows(workflow.REQUEST_MOVES, found.state, workflow.RECORD_INFORMATION),
+        "a5_reminder": A5_REMINDER, "today": on,
+    })
+
+
+def _warnings(found: AttendanceRequest, on: datetime.date) -> list:
+    """The conflict warnings for one request (B7): what ``conflicts.warnings_for`` finds, or else the
+    declared relationships the pages read for a whole queue at once."""
+    return conflicts.warnings_for(found) or reads.conflict_warnings([found], on).get(found.pk, [])
+
+
+def _check_move(found: AttendanceRequest, move: str, doing: str) -> None:
+    if not workflow.allows(workflow.REQUEST_MOVES, found.state, move):
+        raise PermissionDenied(f"You cannot {doing} this request: it is {found.state_label.lower()}.")
+
+
+# --- The Chief Executive and Deputy (A2, A3, A11, A12) -------------------------------------------
+
+@login_required
+def queue(request):
+    """Requests awaiting a decision, the one due soonest first, with working days left (A12), the
+    conflict warnings (B7) and the precedent for equivalent requests (A3)."""
+    on = selectors.today()
+    if not reads.is_attendance_overseer(roles_today(request)):
+        raise Http404("There is no such list.")
+    page = _page(request, _reads(selectors.attendance_decision_queue, viewer=request.user))
+    warnings = reads.conflict_warnings(page, on)
+    rows = [(item, _days_left(on, item.due_on), warnings.get(item.pk, [])) for item in page]
+    return render(request, "register/attendance/queue.html", {
+        "page": page, "rows": rows, "acting": selectors.acting_chief_executive(on),
+        "may_decide": policies.can_decide_attendance(request.user, on=on),
+        "records_absence": bool(roles_today(request) & reads.DECIDING_ROLES),
+    })
+
+
+def _days_left(on: datetime.date, due_on: datetime.date) -> int:
+    """Working days left to decide: negative once overdue."""
+    if due_on >= on:
+        return working_days.working_days_between(on, due_on)
+    return -working_days.working_days_between(due_on, on)
+
+
+@login_required
+def decide(request, request_id: int):
+    """Approve, or refuse with a reason (A2). Refusing an equivalent of an approved briefing shows on
+    the parity report (A3, A11)."""
+    viewer, on = request.user, selectors.today()
+    found = _seen(viewer, request_id)
+    try:
+        selectors.chief_executive_capacity(viewer, on)
+    except DomainError as error:
+        raise PermissionDenied(in_words(error)) from None
+    _check_move(found, workflow.APPROVE, "decide")
+    form = DecisionForm(_posted(request), initial={"round": found.round})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        found.round = data["round"]  # the brief the decision-maker read; the service checks it is current
+        decide_with = (
+            services.attendance_request_approve if data["decision"] == DecisionForm.APPROVE
+            else services.attendance_request_refuse
+        )
+        try:
+            decide_with(request=found, actor=viewer, reason=data["reason"])
+        except NotFound as error:
+            raise not_found(error) from None
+        except DomainError as error:
+            form.refuse(error)
+        else:
+            done = "approved: the officers are invited" if data["decision"] == DecisionForm.APPROVE else "refused"
+            messages.success(request, f"The request from the {found.group} is {done}.")
+            return redirect("attendance:queue")
+    return render(request, "register/attendance/decide.html", {
+        "form": form, "attendance_request": found, "invitations": list(found.invitations.all()),
+        "warnings": _warnings(found, on), "days_left": _days_left(on, found.due_on),
+    })
+
+
+@login_required
+def absence(request):
+    """Record the Chief Executive's absence, and see who decides meanwhile (A2)."""
+    on = selectors.today()
+    if not roles_today(request) & reads.DECIDING_ROLES:
+        raise Http404("Only the Chief Executive and the Deputy record an absence.")
+    form = AbsenceForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            recorded = people_services.absence_record(actor=request.user, **form.cleaned_data)
+        except NotFound as error:
+            raise not_found(error) from None
+        except DomainError as error:
+            form.refuse(error)
+        else:
+            messages.success(request, f"The absence from {recorded.start_date:%-d %B %Y} to "
+                                      f"{recorded.end_date:%-d %B %Y} is recorded; the Deputy decides meanwhile.")
+            return redirect("attendance:absence")
+    absences = Absence.objects.filter(state=Absence.State.RECORDED, end_date__gte=on).select_related(
+        "person", "recorded_by").order_by("start_date")
+    return render(request, "register/attendance/absence.html", {
+        "form": form, "acting": selectors.acting_chief_executive(on), "absences": absences, "today": on,
+    })
+
+
+@login_required
+def parity(request):
+    """Per group: requests made and what became of them in a period (A3, A11), as a table and bars."""
+    on = selectors.today()
+    if not reads.is_attendance_overseer(roles_today(request)):
+        raise Http404("There is no such report.")
+    try:
+        start, end = ParityPeriodForm(request.GET).period(on)
+    except ValidationError:
+        start, end = on - datetime.timedelta(days=365), on
+    rows = _reads(selectors.attendance_parity_report, viewer=request.user, start=start, end=end)
+    most = max([row.made for row in rows] + [1])
+    charts = [
+        ("Requests made", [(row.group, row.made, _width(row.made, most)) for row in rows]),
+        ("Requests approved", [(row.group, row.approved, _width(row.approved, most)) for row in rows]),
+    ]
+    return render(request, "register/attendance/parity.html", {
+        "rows": rows, "start": start, "end": end, "charts": charts,
+    })
+
+
+def _width(value: int, most: int) -> int:
+    """The bar's width as a multiple of 5 per cent (the stylesheet has a class for each)."""
+    return int(round(20 * value / most)) * 5 if most else 0
+
+
+# --- Officers (A4, A6, A10, A13) -------------------------------------------------------------------
+
+def _officer(request) -> Person:
+    if not request.user.is_officer:
+        raise Http404("Only officers are invited to brief groups.")
+    return request.user
+
+
+@login_required
+def invitations(request):
+    """The officer's invitations: to answer, upcoming, and past meetings to record."""
+    viewer = _officer(request)
+    now = selectors.now()
+    to_answer, upcoming, past = [], [], []
+    for invitation in selectors.officer_attendance_invitations(viewer=viewer):
+        live = invitation.request.state in {workflow.SUBMITTED, workflow.APPROVED}
+        future = invitation.request.meeting.starts_at > now
+        if future and live and invitation.state == workflow.INVITED:
+            to_answer.append(invitation)
+        elif future and live:
+            upcoming.append(invitation)
+        elif not future and invitation.request.state in workflow.AGREED_REQUEST_STATES:
+            past.append((invitation, selectors._has_attendance(invitation)))
+    return render(request, "register/attendance/invitations.html", {
+        "to_answer": to_answer, "upcoming": upcoming, "past": list(reversed(past)), "a5_reminder": A5_REMINDER,
+    })
+
+
+def _named(request, request_id: int):
+    """The request and the viewer's own invitation to it; an officer not named may not act on it."""
+    found = _seen(request.user, request_id)
+    mine = next((i for i in found.invitations.all() if i.officer_id == request.user.pk), None)
+    if mine is None:
+        raise PermissionDenied("Only the officers named in the request answer it, attend and record what they gave (A4).")
+    return found, mine
+
+
+@login_required
+def respond(request, request_id: int):
+    """Accept or decline, before or after approval; no reason is needed to decline (A4)."""
+    found, mine = _named(request, request_id)
+    form = ResponseForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        accept = form.cleaned_data["answer"] == ResponseForm.ACCEPT
+        try:
+            services.attendance_invitation_respond(
+                request=found, actor=request.user, accept=accept, reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            form.refuse(error)
+        else:
+            messages.success(request, "You have accepted the invitation." if accept else "You have declined the invitation.")
+            return redirect("attendance:invitations")
+    return render(request, "register/attendance/respond.html", {
+        "form": form, "attendance_request": found, "mine": mine, "a5_reminder": A5_REMINDER,
+    })
+
+
+@login_required
+def record_attendance(request, request_id: int):
+    """After the meeting: arrival, departure and the attestation, or a report of what happened (A6, A13)."""
+    found, mine = _named(request, request_id)
+    meeting_day = timezone.localtime(found.meeting.starts_at).date()
+    form = AttendanceForm(_posted(request), meeting_day=meeting_day)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            record = services.attendance_record_attendance(
+                request=found, actor=request.user, arrived_at=data["arrived_at"], left_at=data["left_at"],
+                attested=data["attested"], concerns=data["concerns"], report=data["report"],
+            )
+        except DomainError as error:
+            form.refuse(error)
+        else:
+            messages.success(request, "Your attendance is recorded" + (
+                ", and your report has gone to the Chief Executive and the Monitoring Officer." if record.is_report
+                else ", with your attestation."))
+            return redirect("attendance:detail", request_id)
+    return render(request, "register/attendance/record_attendance.html", {
+        "form": form, "attendance_request": found, "meeting_day": meeting_day,
+    })
+
+
+@login_required
+def record_information(request, request_id: int):
+    """Information the officer gave the group; if likely to be cited, every group gets a copy (A10)."""
+    found, mine = _named(request, request_id)
+    form = InformationForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            information = services.attendance_information_record(
+                request=found, actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            form.refuse(error)
+        else:
+            messages.success(request, "The information is recorded" + (
+                ", and a copy has gone to every group's leader." if information.likely_to_be_cited else "."))
+            return redirect("attendance:detail", request_id)
+    return render(request, "register/attendance/record_information.html", {
+        "form": form, "attendance_request": found,
+    })
+
+
+# --- The public -----------------------------------------------------------------------------------
+
+def published(request):
+    """The published register of officer attendance at group meetings: group, officer's post, date
+    and subject, nothing more (A8). No sign-in."""
+    return render(request, "register/attendance/published.html", {"briefings": reads.published_register()})
