@@ -2,7 +2,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from register.views import auth, declarations, home, notices
+from register.views import audit, auth, declarations, home, notices
 
 declaration_pages = ([
     path("", declarations.mine, name="mine"),
@@ -19,6 +19,12 @@ declaration_pages = ([
     path("<int:declaration_id>/withdraw/", declarations.withdraw, name="withdraw"),
 ], "declarations")
 
+audit_pages = ([
+    path("", audit.timeline, name="timeline"),
+    path("export.csv", audit.export, name="export"),
+    path("<slug:record_type>/<int:record_id>/", audit.record_history, name="record"),
+], "audit")
+
 urlpatterns = [
     path("", home.home, name="home"),
     path("sign-in/", auth.SignInView.as_view(), name="sign-in"),
@@ -26,6 +32,7 @@ urlpatterns = [
     path("notices/", notices.inbox, name="notices"),
     path("notices/<int:notice_id>/read/", notices.mark_read, name="notice-read"),
     path("declarations/", include(declaration_pages)),
+    path("history/", include(audit_pages)),
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
