@@ -274,6 +274,8 @@ def record_history(viewer: Person, slug: str, record_id: int, *, roles: set[str]
     """A record's history, newest first, each version with its field-by-field differences from the
     one before; NotFound if the viewer may not read it or it never existed."""
     kind = record_type(slug)
+    if not 0 < record_id < 2**63:  # beyond any id the database can hold
+        raise NotFound("There is no such record.")
     if not _may_read_record_history(viewer, kind, record_id, selectors.today(), roles):
         raise NotFound("There is no such record.")
     key = kind.model._meta.pk.attname
