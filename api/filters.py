@@ -111,7 +111,9 @@ class NoticeFilter(StrictFilterSet):
 class TimelineFilter(StrictFilterSet):
     """The audit timeline's filters: kind of record, who made the change, and dates (inclusive)."""
 
-    record_type = django_filters.ChoiceFilter(method="filter_nothing", choices=[], label="Kind of record")
+    # The register's tracked models (read when the URLs load, after the apps are ready).
+    record_type = django_filters.ChoiceFilter(method="filter_nothing", label="Kind of record",
+                                              choices=[(t.slug, t.label) for t in record_types()])
     person = IdFilter(method="filter_nothing", label="Who made the change (a person's id)")
     since = django_filters.DateFilter(method="filter_nothing", label="From this day (inclusive)")
     until = django_filters.DateFilter(method="filter_nothing", label="To this day (inclusive)")
@@ -119,10 +121,6 @@ class TimelineFilter(StrictFilterSet):
     class Meta:
         model = HistoryLink
         fields = ["record_type", "person", "since", "until"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["record_type"].extra["choices"] = [(t.slug, t.label) for t in record_types()]
 
     def filter_nothing(self, queryset, name, value):
         return queryset  # the filters apply together, in the selector (selection() below)
