@@ -134,10 +134,25 @@ def timeline_links(selection: TimelineFilter) -> QuerySet:
     if selection.person is not None:
         links = links.filter(history_user_id=selection.person)
     if selection.since:
-        links = links.filter(history_date__gte=_start_of(selection.since))
+        start = _start_of(selection.since)
+        first = _first_position_dated_from(start)
+        links = links.filter(history_date__gte=start, position__gte=first if first is not None else 2**63 - 1)
     if selection.until:
-        links = links.filter(history_date__lt=_start_of(selection.until + datetime.timedelta(days=1)))
+        end = _start_of(selection.until + datetime.timedelta(days=1))
+        beyond = _first_position_dated_from(end)
+        links = links.filter(history_date__lt=end)
+        if beyond is not None:
+            links = links.filter(position__lt=beyond)
     return links
+
+
+def _first_position_dated_from(moment: datetime.datetime) -> int | None:
+    """The first link dated at or after ``moment``: one seek on the (history_date, position) index.
+    The links' dates never go back along the chain (register/services/audit.py), so every link
+    from there on is dated at or after it and none before is: a date range is a range of
+    positions, and the keyset reads only inside it, however far back it lies."""
+    return (HistoryLink.objects.filter(history_date__gte=moment).order_by("history_date", "position")
+            .values_list("position", flat=True).first())
 
 
 def timeline_page(viewer: Person, selection: TimelineFilter, *, older_than: int | None = None,

@@ -26,6 +26,15 @@ def copy_who_and_when(table: str) -> str:
     )
 
 
+# Then make the copies never go back along the chain, as new links are written (a running maximum).
+NEVER_BACK_IN_TIME = (
+    "UPDATE register_historylink SET history_date = running.latest FROM ("
+    "SELECT position, MAX(history_date) OVER (ORDER BY position) AS latest FROM register_historylink"
+    ") AS running WHERE register_historylink.position = running.position "
+    "AND running.latest > register_historylink.history_date"
+)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -36,7 +45,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historylink',
             name='history_date',
-            field=models.DateTimeField(help_text='When the change was made (copied from the history row).', null=True),
+            field=models.DateTimeField(help_text="When the change was made (the history row's date; never earlier than the link before's).", null=True),
         ),
         migrations.AddField(
             model_name='historylink',
@@ -53,6 +62,8 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='historylink',
-            index=models.Index(fields=['history_date'], name='register_link_date'),
+            index=models.Index(fields=['history_date', 'position'], name='register_link_date_pos'),
         ),
-    ] + [migrations.RunSQL(copy_who_and_when(table), migrations.RunSQL.noop) for table in HISTORY_TABLES]
+    ] + [migrations.RunSQL(copy_who_and_when(table), migrations.RunSQL.noop) for table in HISTORY_TABLES] + [
+        migrations.RunSQL(NEVER_BACK_IN_TIME, migrations.RunSQL.noop),
+    ]

@@ -60,9 +60,12 @@ class HistoryLink(Undeletable):
     chain_hash = models.CharField(max_length=64)
     # Copied from the history row when the link is written, so that the audit timeline can filter
     # by person and date on this one table. Outside the hashes: the history row's own copies are
-    # hashed (row_hash), and the pages show who and when from the link only as an index; a copy
-    # edited here would only mis-file a row in a filter, never change what the chain proves.
-    history_date = models.DateTimeField(null=True, help_text="When the change was made (copied from the history row).")
+    # hashed (row_hash); a copy edited here would mis-file a row in a filter, never change what
+    # the chain proves. The date never goes back along the chain: it is the row's own date, or the
+    # link before's if that is later (by the moments a writer waits for the chain's lock).
+    history_date = models.DateTimeField(
+        null=True, help_text="When the change was made (the history row's date; never earlier than the link before's)."
+    )
     history_user = models.ForeignKey(
         "register.Person", null=True, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+",
         help_text="Who made the change (copied from the history row). No constraint: checking it would slow every write.",
@@ -75,7 +78,7 @@ class HistoryLink(Undeletable):
         indexes = [
             models.Index(fields=["table", "position"], name="register_link_table_pos"),
             models.Index(fields=["history_user", "position"], name="register_link_user_pos"),
-            models.Index(fields=["history_date"], name="register_link_date"),
+            models.Index(fields=["history_date", "position"], name="register_link_date_pos"),
         ]
 
     def __str__(self):

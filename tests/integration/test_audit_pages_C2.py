@@ -82,17 +82,17 @@ def test_the_navigation_offers_the_timeline_to_auditors_only_C2(council, auditor
 def test_the_timeline_filters_by_record_type_person_and_dates_C2(council, auditor):
     leader = council.groups[0].leader
     organization = council.groups[0].organization
-    earlier_day = timezone.now() - datetime.timedelta(days=3)
-    rename(organization, leader, 2, reason="Leader's rename", at=earlier_day)
-    rename(organization, council.chief_executive, 1, reason="Chief Executive's rename", at=earlier_day)
-    rename(organization, leader, 1, reason="Later rename", at=timezone.now())
+    rename(organization, leader, 2, reason="Leader's rename")
+    rename(organization, council.chief_executive, 1, reason="Chief Executive's rename")
+    later_moment = timezone.now() + datetime.timedelta(days=3)  # history is written in time order
+    rename(organization, leader, 1, reason="Later rename", at=later_moment)
     client = signed_in(auditor)
 
     by_leader = client.get("/history/", {"record_type": "organization", "person": leader.pk}).content.decode()
     assert by_leader.count("Leader&#x27;s rename") == 2 and "Later rename" in by_leader
     assert "Chief Executive&#x27;s rename" not in by_leader
 
-    later = timezone.localdate()
+    later = timezone.localdate(later_moment)
     dated = client.get("/history/", {"record_type": "organization", "since_0": later.day, "since_1": later.month,
                                      "since_2": later.year}).content.decode()
     assert "Later rename" in dated and "Leader&#x27;s rename" not in dated
@@ -101,6 +101,20 @@ def test_the_timeline_filters_by_record_type_person_and_dates_C2(council, audito
     earlier = client.get("/history/", {"record_type": "organization", "until_0": until.day, "until_1": until.month,
                                        "until_2": until.year}).content.decode()
     assert "Leader&#x27;s rename" in earlier and "Later rename" not in earlier
+
+
+def test_a_links_date_never_goes_back_along_the_chain_so_dates_are_ranges_of_positions_C2(council):
+    """A writer that stamped its row before another's but took the chain's lock after it is filed
+    at the other's time: the timeline's dates never go back, and its own row keeps its true date."""
+    organization = council.groups[0].organization
+    rename(organization, council.groups[0].leader, 1, at=timezone.now() + datetime.timedelta(hours=2))
+    rename(organization, council.groups[0].leader, 1, reason="Stamped earlier", at=timezone.now())
+    ahead, behind = HistoryLink.objects.order_by("-position")[1], HistoryLink.objects.order_by("-position")[0]
+    assert behind.history_date == ahead.history_date
+    row = organization.history.get(history_id=int(behind.row_id))
+    assert row.history_date < ahead.history_date
+    dates = list(HistoryLink.objects.order_by("position").exclude(history_date=None).values_list("history_date", flat=True))
+    assert dates == sorted(dates)
 
 
 def test_a_timeline_filter_in_error_is_named_in_the_error_summary_C2(council, auditor):
