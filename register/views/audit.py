@@ -81,10 +81,15 @@ def _csv_lines(entries: Iterator[audit.TimelineEntry]) -> Iterator[str]:
         who = entry.who
         yield writer.writerow([
             entry.position, timezone.localtime(entry.when).isoformat() if entry.when else "",
-            who.name if who else "", who.username if who else "",
+            _cell(who.name) if who else "", _cell(who.username) if who else "",
             entry.record_type.label if entry.record_type else "", entry.record_id, entry.change_text,
-            entry.reason, entry.history_id,
+            _cell(entry.reason), entry.history_id,
         ])
+
+
+def _cell(text: str) -> str:
+    """Text a person typed, safe to open in a spreadsheet: one starting like a formula is quoted."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 @login_required

@@ -44,7 +44,7 @@ def needs_action(person) -> dict[str, str]:
     ("chief_executive", ["Home", "Your declarations", "Declarations to review", "Not re-confirmed", "Your notices"]),
     ("director", ["Home", "Your declarations", "Declarations to review", "Not re-confirmed", "Your notices"]),
     ("assistant_director", ["Home", "Your declarations", "Declarations to review", "Your notices"]),
-    ("auditor", ["Home", "Your declarations", "Not re-confirmed", "All declarations", "Your notices"]),
+    ("auditor", ["Home", "Your declarations", "Not re-confirmed", "All declarations", "Audit timeline", "Your notices"]),
 ])
 def test_the_navigation_offers_each_role_its_pages(council, role, expected):
     person = {
