@@ -246,11 +246,12 @@ def _lock_chain_and_read_head(using: str) -> tuple[int, str, datetime.datetime |
 
 
 def _as_datetime(value) -> datetime.datetime | None:
-    """A date read by plain SQL: an aware datetime from PostgreSQL, text in UTC from SQLite."""
+    """A date read by plain SQL: an aware datetime from PostgreSQL; from SQLite, UTC without a zone
+    (as a naive datetime through Django's converter, or as text)."""
     if isinstance(value, str):
         value = parse_datetime(value)
-        if value is not None and timezone.is_naive(value):
-            value = timezone.make_aware(value, datetime.timezone.utc)
+    if isinstance(value, datetime.datetime) and timezone.is_naive(value):
+        value = timezone.make_aware(value, datetime.timezone.utc)
     return value
 
 
