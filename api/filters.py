@@ -6,7 +6,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from register import workflow
-from register.models import AttendanceRequest, Declaration, Membership, Notification, Organization, Person, Post
+from register.models import AttendanceRequest, Declaration, HistoryLink, Membership, Notification, Organization, Person, Post
+from register.selectors_audit import TimelineFilter as SelectorTimelineFilter
+from register.selectors_audit import record_types
 
 
 class StrictFilterSet(django_filters.FilterSet):
@@ -115,3 +117,26 @@ class AttendanceRequestFilter(StrictFilterSet):
     class Meta:
         model = AttendanceRequest
         fields = ["state", "group", "equivalent_of"]
+
+
+class TimelineFilter(StrictFilterSet):
+    """The audit timeline's filters: kind of record, who made the change, and dates (inclusive)."""
+
+    # The register's tracked models (read when the URLs load, after the apps are ready).
+    record_type = django_filters.ChoiceFilter(method="filter_nothing", label="Kind of record",
+                                              choices=[(t.slug, t.label) for t in record_types()])
+    person = IdFilter(method="filter_nothing", label="Who made the change (a person's id)")
+    since = django_filters.DateFilter(method="filter_nothing", label="From this day (inclusive)")
+    until = django_filters.DateFilter(method="filter_nothing", label="To this day (inclusive)")
+
+    class Meta:
+        model = HistoryLink
+        fields = ["record_type", "person", "since", "until"]
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset  # the filters apply together, in the selector (selection() below)
+
+    def selection(self) -> SelectorTimelineFilter:
+        data = self.form.cleaned_data
+        return SelectorTimelineFilter(record_type=data.get("record_type") or None, person=data.get("person"),
+                                      since=data.get("since"), until=data.get("until"))

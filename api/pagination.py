@@ -1,6 +1,6 @@
 """Pagination: page numbers for ordinary lists; cursors for the long, growing ones."""
 from rest_framework import pagination
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 
 
 class StrictPageSize:
@@ -48,3 +48,19 @@ class CursorPagination(StrictPageSize, pagination.CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
     ordering = "-id"
+
+
+class TimelineCursorPagination(CursorPagination):
+    """The audit timeline, newest first by its place in the history chain: a keyset on a unique,
+    indexed column, so no page ever needs an OFFSET."""
+
+    ordering = "-position"
+
+    def decode_cursor(self, request):
+        cursor = super().decode_cursor(request)
+        # The position is compared with a bigint column: anything but a whole number in range is no page.
+        if cursor is not None and cursor.position is not None and not (
+            cursor.position.isdigit() and len(cursor.position) <= 18
+        ):
+            raise NotFound(self.invalid_cursor_message)
+        return cursor

@@ -3,7 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from api import views, views_attendance, views_declarations
+from api import views, views_attendance, views_audit, views_declarations
 
 router = DefaultRouter()
 router.register("people", views.PersonViewSet, basename="person")
@@ -24,6 +24,9 @@ urlpatterns = [
     path("attendance-parity/", views_attendance.ParityReportView.as_view(), name="api-attendance-parity"),
     path("public/officer-attendance/", views_attendance.PublicAttendanceRegisterView.as_view(),
          name="api-public-officer-attendance"),
+    path("history/", views_audit.TimelineView.as_view(), name="audit-timeline"),
+    path("history/<slug:record_type>/<int:record_id>/", views_audit.RecordHistoryView.as_view(),
+         name="audit-record-history"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include(router.urls)),

@@ -151,3 +151,22 @@ def can_mark_information_likely_cited(person: Person, information, *, on: dateti
         or can_decide_attendance(person, on=on)
         or selectors.holds(person, Role.MONITORING_OFFICER, on)
     )
+
+
+# --- The audit history (C2) ---------------------------------------------------------------------
+# DOMAIN.md, "Who sees what": the history of anything is read by auditors, and by anyone who may see
+# the record itself, for that record (register/selectors_audit.py decides per kind of record).
+
+def reads_all_history(viewer: Person, *, on: datetime.date, roles: set[str] | None = None) -> bool:
+    """Auditors read the whole timeline across the register, read-only."""
+    roles = selectors.roles_of(viewer, on) if roles is None else roles
+    return Role.AUDITOR in roles
+
+
+def reads_history_of_any_record(viewer: Person, *, on: datetime.date, notices: bool = False,
+                                roles: set[str] | None = None) -> bool:
+    """Records with no reader of their own (people, posts, meetings, invitations ...): auditors, and
+    the Monitoring Officer too -- except notices, which are their recipients' own, and may quote
+    declarations the Monitoring Officer must not read."""
+    roles = selectors.roles_of(viewer, on) if roles is None else roles
+    return Role.AUDITOR in roles or (not notices and Role.MONITORING_OFFICER in roles)

@@ -2,7 +2,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from register.views import attendance, auth, declarations, home, notices
+from register.views import attendance, audit, auth, declarations, home, notices
 
 declaration_pages = ([
     path("", declarations.mine, name="mine"),
@@ -37,6 +37,13 @@ attendance_pages = ([
     path("<int:request_id>/information/", attendance.record_information, name="record-information"),
 ], "attendance")
 
+
+audit_pages = ([
+    path("", audit.timeline, name="timeline"),
+    path("export.csv", audit.export, name="export"),
+    path("<slug:record_type>/<int:record_id>/", audit.record_history, name="record"),
+], "audit")
+
 urlpatterns = [
     path("", home.home, name="home"),
     path("sign-in/", auth.SignInView.as_view(), name="sign-in"),
@@ -46,6 +53,7 @@ urlpatterns = [
     path("declarations/", include(declaration_pages)),
     path("attendance/", include(attendance_pages)),
     path("register-of-attendance/", attendance.published, name="published-attendance"),
+    path("history/", include(audit_pages)),
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

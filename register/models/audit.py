@@ -52,16 +52,34 @@ class HistoryLink(Undeletable):
     django-simple-history: the chain is the evidence about the history, not a record of the register.
     """
 
-    # The only index is the primary key: every write pays for each index, and the chain is read whole.
     position = models.PositiveBigIntegerField(primary_key=True, help_text="1, 2, 3 ... with no gaps.")
     table = models.CharField(max_length=128, help_text="The history table the row is in.")
     row_id = models.CharField(max_length=64, help_text="The history row's primary key.")
     field_set = models.CharField(max_length=16, help_text="Digest of the columns hashed (a HistoryFieldSet).")
     row_hash = models.CharField(max_length=64)
     chain_hash = models.CharField(max_length=64)
+    # Copied from the history row when the link is written, so that the audit timeline can filter
+    # by person and date on this one table. Outside the hashes: the history row's own copies are
+    # hashed (row_hash); a copy edited here would mis-file a row in a filter, never change what
+    # the chain proves. The date never goes back along the chain: it is the row's own date, or the
+    # link before's if that is later (by the moments a writer waits for the chain's lock).
+    history_date = models.DateTimeField(
+        null=True, help_text="When the change was made (the history row's date; never earlier than the link before's)."
+    )
+    history_user = models.ForeignKey(
+        "register.Person", null=True, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+",
+        help_text="Who made the change (copied from the history row). No constraint: checking it would slow every write.",
+    )
 
     class Meta:
         ordering = ["position"]
+        # Each index serves one filter of the audit timeline, read newest first by position
+        # (keyset pagination). Every history write pays for each, so there are only these.
+        indexes = [
+            models.Index(fields=["table", "position"], name="register_link_table_pos"),
+            models.Index(fields=["history_user", "position"], name="register_link_user_pos"),
+            models.Index(fields=["history_date", "position"], name="register_link_date_pos"),
+        ]
 
     def __str__(self):
         return f"#{self.position} {self.table} {self.row_id}"

@@ -37,6 +37,8 @@ def navigation_for(request) -> list[dict]:
     if policies.oversees_declarations(user, on=on, roles=roles):
         items.append(("All declarations", reverse("declarations:all")))
     items += attendance_navigation(user, roles)
+    if policies.reads_all_history(user, on=on, roles=roles):
+        items.append(("Audit timeline", reverse("audit:timeline")))
     items.append(("Your notices", reverse("notices")))
     if user.is_staff:
         items.append(("Administration", reverse("admin:index")))

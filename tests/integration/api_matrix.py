@@ -441,3 +441,28 @@ CELLS += [
     Cell("api-public-officer-attendance", "GET", everyone(),
          notes="the published register of officer attendance needs no sign-in"),
 ]
+
+
+# --- The audit history (C2) ---------------------------------------------------------------------
+# The timeline is for auditors. A record's history is for auditors and whoever may see the record
+# itself: a declaration's for those who read it in full (not the person it names); of records with
+# no reader of their own (an organization here), auditors and the Monitoring Officer.
+
+def declaration_history_kwargs(world, role, target):
+    return {"record_type": "declaration", "record_id": _declaration(world, role, target, reviewed=True).pk}
+
+
+def organization_history_kwargs(world, role, target):
+    return {"record_type": "organization", "record_id": world.council.groups[1].organization.pk}
+
+
+CELLS += [
+    Cell("audit-timeline", "GET", by_role(404, auditor=200), notes="auditors read the whole timeline (C2)"),
+    Cell("audit-record-history", "GET", everyone_signed_in(), kwargs=declaration_history_kwargs,
+         notes="the declarant reads their own declaration's history"),
+    Cell("audit-record-history", "GET", OVERSEERS_READ, target="other", kwargs=declaration_history_kwargs),
+    Cell("audit-record-history", "GET", everyone_signed_in(404), target="named", kwargs=declaration_history_kwargs,
+         notes="the person a declaration names sees neither its description nor the advice, so not its history"),
+    Cell("audit-record-history", "GET", by_role(404, monitoring_officer=200, auditor=200), target="organization",
+         kwargs=organization_history_kwargs),
+]

@@ -1,0 +1,58 @@
+"""Output serializers of the audit history (C2): the timeline's entries and a record's versions.
+They read only what ``register.selectors_audit`` loaded."""
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+CHANGES = {"+": "created", "~": "changed", "-": "deleted"}
+
+
+class HistoryUserSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    name = serializers.CharField()
+
+
+class ChangeField(serializers.Field):
+    def to_representation(self, value):
+        return CHANGES.get(value, "changed")
+
+
+ChangeField = extend_schema_field({"type": "string", "enum": sorted(set(CHANGES.values()))})(ChangeField)
+
+
+class TimelineEntrySerializer(serializers.Serializer):
+    position = serializers.IntegerField(help_text="The change's place in the history chain: 1, 2, 3 ... in write order.")
+    when = serializers.DateTimeField(allow_null=True)
+    who = HistoryUserSerializer(allow_null=True, help_text="Who made the change; null for the system before it had a user.")
+    record_type = serializers.SerializerMethodField()
+    record_id = serializers.CharField(help_text="The changed record's id, for /api/history/{record_type}/{record_id}/.")
+    change = ChangeField(help_text="created, changed or deleted")
+    reason = serializers.CharField(help_text="Why, as recorded with the change.")
+    history_id = serializers.CharField(help_text="The history row's id in its table.")
+
+    def get_record_type(self, entry) -> str | None:
+        return entry.record_type.slug if entry.record_type else None
+
+
+class FieldChangeSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    label = serializers.CharField()
+    old = serializers.JSONField(allow_null=True, help_text="The value before (null when the record was created).")
+    new = serializers.JSONField(allow_null=True)
+
+
+class HistoryVersionSerializer(serializers.Serializer):
+    history_id = serializers.IntegerField()
+    when = serializers.DateTimeField()
+    who = HistoryUserSerializer(allow_null=True)
+    change = ChangeField(help_text="created, changed or deleted")
+    reason = serializers.CharField(allow_blank=True)
+    changes = FieldChangeSerializer(many=True, help_text="Field by field: on creation, the values it was created with.")
+
+
+class RecordHistorySerializer(serializers.Serializer):
+    record_type = serializers.CharField(source="record_type.slug")
+    record_type_label = serializers.CharField(source="record_type.label")
+    record_id = serializers.IntegerField()
+    versions = HistoryVersionSerializer(many=True, help_text="Newest first.")
+

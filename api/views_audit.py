@@ -1,0 +1,60 @@
+"""The audit history API (C2): the timeline across the register, by cursor, with the pages'
+filters, for auditors; each record's history with field-by-field differences, for auditors and
+those who may see the record. The same selector decides as on the pages; everyone else gets 404."""
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api import filters
+from api import serializers_audit as out
+from api.pagination import TimelineCursorPagination
+from register import selectors_audit as audit
+from register.models import HistoryLink
+
+
+class TimelineView(generics.ListAPIView):
+    """Every change across the register, newest first: who, what record, what change, when, why.
+    For auditors (404 for anyone else). Follow ``next`` to read back in time."""
+
+    serializer_class = out.TimelineEntrySerializer
+    pagination_class = TimelineCursorPagination
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = filters.TimelineFilter
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return HistoryLink.objects.none()
+        audit.check_reads_all_history(self.request.user)
+        return HistoryLink.objects.none()  # replaced by the filtered links in filter_queryset
+
+    def filter_queryset(self, queryset):
+        filterset = filters.TimelineFilter(self.request.query_params, queryset=queryset, request=self.request)
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        return audit.timeline_links(filterset.selection())
+
+    @extend_schema(summary="The audit timeline (auditors)")
+    def get(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        links = self.paginate_queryset(queryset)
+        return self.get_paginated_response(self.get_serializer(audit.entries_for(links), many=True).data)
+
+
+class RecordHistoryView(APIView):
+    """One record's history, newest first, each version with its field-by-field differences."""
+
+    @extend_schema(
+        summary="A record's history",
+        description="For auditors; and for anyone who may see the record itself (a declaration in full, an "
+                    "attendance request), for that record. Of other records, auditors and the Monitoring Officer. "
+                    "404 for anyone else, and for a record that never existed.",
+        parameters=[OpenApiParameter("record_type", str, OpenApiParameter.PATH,
+                                     enum=[t.slug for t in audit.record_types()])],
+        responses=out.RecordHistorySerializer,
+    )
+    def get(self, request, record_type: str, record_id: int):
+        history = audit.record_history(request.user, record_type, record_id)
+        return Response(out.RecordHistorySerializer(history).data)

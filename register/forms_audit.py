@@ -1,0 +1,54 @@
+"""The audit timeline's filters (C2), in the GOV.UK Design System: a GET form, so that a filtered
+timeline has an address that can be shared, paged and exported."""
+from django import forms
+from django.core.exceptions import ValidationError
+
+from register.forms_declarations import DateField, RegisterForm
+from register.models import Person
+from register.selectors_audit import TimelineFilter, record_types
+
+
+class OptionalDateField(DateField):
+    """A date that may be left out; one given in part is an error naming what is missing."""
+
+    def compress(self, data_list):
+        parts = list(data_list or [])
+        if not any(parts):
+            return None
+        if not all(parts):
+            raise ValidationError(self.error_messages["incomplete"])
+        return super().compress(parts)
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, person):
+        return f"{person.name} ({person.username})"
+
+
+class TimelineFilterForm(RegisterForm):
+    submit_label = "Filter the timeline"
+
+    record_type = forms.ChoiceField(label="Kind of record", required=False)
+    person = PersonChoiceField(label="Changed by", required=False, queryset=Person.objects.none(),
+                               empty_label="Anyone")
+    since = OptionalDateField(what="to start from", label="From", required=False, help_text="For example, 1 4 2026")
+    until = OptionalDateField(what="to end on", label="To", required=False, help_text="Inclusive: the whole of that day")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.form_method = "get"
+        self.fields["record_type"].choices = [("", "Any kind")] + [(t.slug, t.label) for t in record_types()]
+        self.fields["person"].queryset = Person.objects.order_by("last_name", "first_name", "pk")
+
+    def clean(self):
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since and until and until < since:
+            raise ValidationError({"until": "The date to end on must be the same as or after the date to start from"})
+        return data
+
+    def selection(self) -> TimelineFilter:
+        data = self.cleaned_data
+        person = data.get("person")
+        return TimelineFilter(record_type=data.get("record_type") or None, person=person.pk if person else None,
+                              since=data.get("since"), until=data.get("until"))
