@@ -50,7 +50,7 @@ def needs_action(person) -> dict[str, str]:
     ("assistant_director", ["Home", "Your declarations", "Declarations to review", "Your briefing invitations",
                             "Your notices"]),
     ("auditor", ["Home", "Your declarations", "Not re-confirmed", "All declarations", "Attendance requests",
-                 "Your notices"]),
+                 "Audit timeline", "Your notices"]),
 ])
 def test_the_navigation_offers_each_role_its_pages(council, role, expected):
     person = {
