@@ -31,6 +31,7 @@ from register.models import (
     Person,
     Post,
 )
+from register.services.declarations import declare_at_meeting_remind
 from register.services.history import save_with_history
 from register.services.notifications import notify
 
@@ -237,7 +238,18 @@ def attendance_request_approve(*, request: AttendanceRequest, actor: Person, rea
         _tell_group_of_decision(request, actor)
         _invite_officers(request, actor, warnings)
         _tell_other_groups(request, actor)
+        _remind_members_to_declare(request, actor)
     return request
+
+
+def _remind_members_to_declare(request: AttendanceRequest, actor: Person) -> None:
+    """A member of the group with a declared relationship with an officer who will attend is
+    reminded to declare the interest at that meeting (B7, B3)."""
+    declare_at_meeting_remind(
+        relationships=conflicts.relationships_for(request), about=request,
+        meeting_on=conflicts.meeting_day(request), actor=actor,
+        cause=f"attendance-request:{request.pk}:approved:declare-at-meeting",
+    )
 
 
 def attendance_request_refuse(*, request: AttendanceRequest, actor: Person, reason: str) -> AttendanceRequest:
