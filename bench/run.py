@@ -74,6 +74,7 @@ class Stack:
         # The measuring process also calls views in-process, through Django's test client.
         environment["ALLOWED_HOSTS"] += ",testserver"
         environment["BENCH_WEB"] = f"127.0.0.1:{self.web_port}"
+        environment["PYTHONUNBUFFERED"] = "1"  # progress as it happens, under make too
         return environment
 
     def stop(self) -> None:
