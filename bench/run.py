@@ -98,6 +98,8 @@ def main(argv=None) -> int:
     parser.add_argument("--json", default=str(ROOT / "var" / "bench" / "results.json"))
     parser.add_argument("--keep", action="store_true", help="keep the stack's directory (logs) afterwards")
     options = parser.parse_args(argv)
+    # Stopped by SIGTERM as by Ctrl-C: unwind through `finally`, which stops the stack.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     directory = Path(tempfile.mkdtemp(prefix="register-bench."))
     stack = Stack(directory)
     try:
