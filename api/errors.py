@@ -42,7 +42,7 @@ def problem_details_handler(exc, context):
         return None  # an unexpected error: Django's 500 handling applies
     detail = response.data
     if isinstance(exc, exceptions.ValidationError):
-        fields = detail if isinstance(detail, dict) else {"non_field_errors": detail}
+        fields = dict(_flat_errors(detail if isinstance(detail, dict) else {"non_field_errors": detail}))
         return problem(response.status_code, "invalid", "Your request has errors",
                        "Check the fields named in 'errors'.", errors=fields)
     slug = getattr(exc, "default_code", "error").replace("_", "-")
@@ -52,6 +52,23 @@ def problem_details_handler(exc, context):
         if header in response:
             result[header] = response[header]
     return result
+
+
+def _flat_errors(detail, name: str = ""):
+    """(field, [messages]) pairs, a nested field named by its path: 'meeting.starts_at', 'officers.1'.
+    One shape for every error, however deep the request's body."""
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            yield from _flat_errors(value, f"{name}.{key}" if name else str(key))
+    elif isinstance(detail, list):
+        messages = [str(item) for item in detail if not isinstance(item, (dict, list))]
+        if messages:
+            yield name, messages
+        for index, item in enumerate(detail):
+            if isinstance(item, (dict, list)):
+                yield from _flat_errors(item, f"{name}.{index}")
+    else:
+        yield name, [str(detail)]
 
 
 def _title_for(status_code: int) -> str:

@@ -5,7 +5,8 @@ from django import forms
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from register.models import Declaration, Membership, Notification, Organization, Person, Post
+from register import workflow
+from register.models import AttendanceRequest, Declaration, Membership, Notification, Organization, Person, Post
 
 
 class StrictFilterSet(django_filters.FilterSet):
@@ -104,3 +105,13 @@ class NoticeFilter(StrictFilterSet):
     class Meta:
         model = Notification
         fields = ["unread"]
+
+
+class AttendanceRequestFilter(StrictFilterSet):
+    state = django_filters.ChoiceFilter(choices=list(workflow.REQUEST_STATE_LABELS.items()))
+    group = IdFilter(field_name="group_id")
+    equivalent_of = IdFilter(field_name="equivalent_of_id")
+
+    class Meta:
+        model = AttendanceRequest
+        fields = ["state", "group", "equivalent_of"]

@@ -3,7 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from api import views, views_declarations
+from api import views, views_attendance, views_declarations
 
 router = DefaultRouter()
 router.register("people", views.PersonViewSet, basename="person")
@@ -11,12 +11,19 @@ router.register("organizations", views.OrganizationViewSet, basename="organizati
 router.register("posts", views.PostViewSet, basename="post")
 router.register("memberships", views.MembershipViewSet, basename="membership")
 router.register("declarations", views_declarations.DeclarationViewSet, basename="declaration")
+router.register("attendance-requests", views_attendance.AttendanceRequestViewSet, basename="attendance-request")
+router.register("meetings", views_attendance.MeetingViewSet, basename="meeting")
+router.register("attendance-information", views_attendance.InformationViewSet, basename="attendance-information")
 router.register("notices", views.NoticeViewSet, basename="notice")
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="api-me"),
     path("token/", views.TokenView.as_view(), name="api-token"),
     path("absences/", views.AbsenceRecordView.as_view(), name="api-absence-record"),
+    path("information-shared/", views_attendance.InformationSharedView.as_view(), name="api-information-shared"),
+    path("attendance-parity/", views_attendance.ParityReportView.as_view(), name="api-attendance-parity"),
+    path("public/officer-attendance/", views_attendance.PublicAttendanceRegisterView.as_view(),
+         name="api-public-officer-attendance"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include(router.urls)),

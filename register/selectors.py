@@ -13,6 +13,7 @@ from register import policies, workflow, working_days
 from register.errors import NotFound, RuleViolation
 from register.models import Absence, Membership, Notification, Organization, Person, Post
 from register.models import AttendanceInvitation, AttendanceRecord, AttendanceRequest, InformationCopy
+from register.models import GroupMeeting, InformationProvided
 
 Role = Post.Role
 
@@ -450,6 +451,113 @@ def information_shared_with(*, viewer: Person, on: datetime.date | None = None):
     if not led:
         raise NotFound("There is no such list.")
     return copies.filter(group__in=led)
+
+
+# --- Reads for the API: the same scoping, with the ids an integrator needs -----------------------
+
+
+@dataclass(frozen=True)
+class SeenBriefing:
+    """Another group's agreed briefing as a group leader sees it: its id and the facts (A8, A9), and
+    whether the viewer's group may still take up an equivalent (A3)."""
+
+    request_id: int
+    fact: BriefingFact
+    offered: bool
+
+
+def briefings_for_other_groups(*, viewer: Person, on: datetime.date | None = None) -> list[SeenBriefing]:
+    """``briefing_facts_for_other_groups`` with each briefing's id, for linking and taking up (A3, A8, A9)."""
+    on = on or today()
+    led = _led_group_ids(viewer, on)
+    if not led and not policies.sees_every_attendance_request(viewer, on=on):
+        raise NotFound("There is no such list.")
+    offered = {offer.original_id for offer in equivalent_offers_for(viewer=viewer, on=on)} if led else set()
+    return [
+        SeenBriefing(request_id=request.pk, fact=briefing_fact(request), offered=request.pk in offered)
+        for request in _agreed_briefings().exclude(group__in=led)
+    ]
+
+
+def other_group_briefing_for(*, viewer: Person, pk: int, on: datetime.date | None = None) -> SeenBriefing:
+    """One agreed briefing of another group, as its facts, for a group leader (A8, A9); else not found."""
+    on = on or today()
+    led = _led_group_ids(viewer, on)
+    found = _agreed_briefings().exclude(group__in=led).filter(pk=pk).first() if led else None
+    if found is None:
+        raise NotFound("There is no such attendance request.")
+    return SeenBriefing(request_id=found.pk, fact=briefing_fact(found), offered=False)
+
+
+def group_meetings_visible_to(viewer: Person, *, on: datetime.date | None = None):
+    """The meetings of the requests the viewer may see in full, soonest first."""
+    visible = attendance_requests_visible_to(viewer, on=on).values("meeting_id")
+    return GroupMeeting.objects.filter(pk__in=visible).select_related("group").order_by("starts_at", "id")
+
+
+def information_provided_for(*, viewer: Person, pk: int, on: datetime.date | None = None) -> InformationProvided:
+    """Information given at a briefing whose request the viewer may see in full; else not found."""
+    visible = attendance_requests_visible_to(viewer, on=on).values("pk")
+    found = (
+        InformationProvided.objects.filter(pk=pk, request__in=visible)
+        .select_related("request", "provided_by", "marked_by").first()
+    )
+    if found is None:
+        raise NotFound("There is no such information.")
+    return found
+
+
+@dataclass(frozen=True)
+class OfficerInPost:
+    name: str
+    post: str
+
+
+@dataclass(frozen=True)
+class PublishedBriefing:
+    """A line of the public register: the group, each attending officer with their post on the day,
+    the date and the subject matter (DOMAIN.md, "Who sees what")."""
+
+    group: str
+    officers: tuple[OfficerInPost, ...]
+    date: datetime.date
+    subject: str
+
+
+def published_officer_attendance(*, start: datetime.date | None = None, end: datetime.date | None = None):
+    """``public_briefing_register`` with each officer's post on the day of the meeting: a post they
+    held, else their directorate. One more query for all the officers, whatever their number."""
+    attended = AttendanceRecord.objects.filter(invitation__request=OuterRef("pk"))
+    held = _agreed_briefings().filter(Exists(attended))
+    if start:
+        held = held.filter(meeting__starts_at__date__gte=start)
+    if end:
+        held = held.filter(meeting__starts_at__date__lte=end)
+    held = list(held)
+    officer_ids = {i.officer_id for request in held for i in request.invitations.all() if _has_attendance(i)}
+    memberships = list(
+        Membership.objects.filter(person__in=officer_ids).exclude(organization__classification=Organization.Classification.PARTY)
+        .select_related("post", "organization")
+    )
+
+    def post_of(officer: Person, day: datetime.date) -> str:
+        current = [m for m in memberships if m.person_id == officer.pk and m.start_date <= day
+                   and (m.end_date is None or m.end_date >= day)]
+        posts = [m.post.label for m in current if m.post_id]
+        if posts:
+            return posts[0]
+        places = [m.organization.name for m in current if m.organization.classification == Organization.Classification.DIRECTORATE]
+        return f"Officer, {places[0]}" if places else "Officer"
+
+    published = []
+    for request in held:
+        day = timezone.localtime(request.meeting.starts_at).date()
+        officers = sorted((i.officer for i in request.invitations.all() if _has_attendance(i)), key=str)
+        published.append(PublishedBriefing(
+            group=request.group.name, officers=tuple(OfficerInPost(str(o), post_of(o, day)) for o in officers),
+            date=day, subject=request.subject,
+        ))
+    return published
 
 
 def group_leaders(on: datetime.date) -> list[tuple[Organization, Person]]:

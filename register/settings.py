@@ -349,6 +349,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PersonKindEnum": "register.models.people.Person.Kind",
         "DeclarationKindEnum": "register.models.declarations.Declaration.Kind",
+        "InformationClassificationEnum": "register.models.attendance.InformationProvided.Classification",
+        "BriefingViewEnum": ["briefing"],
+        "FullViewEnum": ["full"],
     },
 }
 

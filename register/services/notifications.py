@@ -78,7 +78,14 @@ def render_notice(kind: str, context: dict) -> tuple[str, str, str]:
     subject = _render_plain_text(f"notifications/{kind}.subject.txt", context).strip()
     body_text = _render_plain_text(f"notifications/{kind}.txt", context).strip()
     body_html = render_to_string(f"notifications/{kind}.html", context).strip()
-    return " ".join(subject.split()), body_text, body_html
+    return _fit_subject(" ".join(subject.split())), body_text, body_html
+
+
+def _fit_subject(subject: str) -> str:
+    """A subject line that quotes a long title (a briefing's subject, information's title) is cut
+    to what the outbox holds, with an ellipsis; the body carries it in full."""
+    limit = Notification._meta.get_field("subject").max_length
+    return subject if len(subject) <= limit else subject[: limit - 1].rstrip() + "…"
 
 
 def _render_plain_text(name: str, context: dict) -> str:

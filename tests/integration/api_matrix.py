@@ -229,3 +229,215 @@ CELLS += [
     Cell("notice-mark-read", "POST", everyone_signed_in(404), target="other", kwargs=notice_kwargs),
     Cell("notice-unread-count", "GET", everyone_signed_in()),
 ]
+
+
+# --- Officer attendance at political group meetings (A1-A13) -------------------------------------
+# "own": a request of the first group (the matrix's member and group leader), naming the matrix's
+# officer; "other": a request of the second group naming an officer of the other directorate.
+# Each cell makes its own request through the services, at the stage its move needs.
+
+def _at(moment):
+    """Run the services as if it were ``moment`` (they read the clock through register.selectors.now)."""
+    from unittest import mock
+
+    return mock.patch("register.selectors.now", lambda: moment)
+
+
+def _attendance_request(world, target, *, stage="submitted"):
+    """A request at ``stage``: submitted, approved (meeting still to come), past (approved, its
+    meeting begun three hours ago), or held (past, and the officer has attested)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from register.services import attendance
+    from tests.factories import approved_request, submit_request
+
+    council = world.council
+    own = target.startswith("own")
+    options = {"group": 0 if own else 1, "officers": [_named_officer(world, target)]}
+    if stage in {"past", "held"}:
+        starts_at = timezone.now() - datetime.timedelta(hours=3)
+        with _at(starts_at - datetime.timedelta(days=2)):
+            request = approved_request(council, starts_at=starts_at, **options)
+        if stage == "held":
+            attendance.attendance_record_attendance(
+                request=request, actor=_named_officer(world, target), arrived_at=starts_at,
+                left_at=starts_at + datetime.timedelta(minutes=30), attested=True,
+            )
+        return request
+    if stage == "approved":
+        return approved_request(council, **options)
+    return submit_request(council, **options)
+
+
+def _named_officer(world, target):
+    directorate = world.council.directorates[0 if target.startswith("own") else 1]
+    return directorate.officers[0]
+
+
+def attendance_kwargs(stage):
+    def kwargs(world, role, target):
+        return {"pk": _attendance_request(world, target, stage=stage).pk}
+
+    return kwargs
+
+
+def meeting_kwargs(world, role, target):
+    return {"pk": _attendance_request(world, target).meeting_id}
+
+
+def information_kwargs(world, role, target):
+    from register.services import attendance
+
+    request = _attendance_request(world, target, stage="past")
+    information = attendance.attendance_information_record(
+        request=request, actor=_named_officer(world, target), title="Library usage figures",
+        summary="Visits by branch, and the cost per visit.",
+    )
+    return {"pk": information.pk}
+
+
+def _meeting_body(days_ahead=7):
+    import datetime
+
+    from django.utils import timezone
+
+    starts_at = (timezone.localtime() + datetime.timedelta(days=days_ahead)).replace(hour=18, minute=0, second=0,
+                                                                                   microsecond=0)
+    return {"starts_at": starts_at.isoformat(), "place": "Committee Room 1"}
+
+
+def submit_body(world, role, target):
+    return {"meeting": _meeting_body(), "officers": [_named_officer(world, "own").pk],
+            "subject": "The draft budget", "scope": "The options for libraries in the draft budget."}
+
+
+def refer_body(world, role, target):
+    caller = _caller(world, role)
+    return {**submit_body(world, role, target), "officers": [caller.pk],
+            "asked_by": world.council.groups[0].members[0].pk}
+
+
+def reason_body(world, role, target):
+    return {"reason": "Recorded by the access matrix."}
+
+
+def amend_body(world, role, target):
+    return {"reason": "The scope is wider now.", "scope": "The options for libraries and museums."}
+
+
+def take_up_body(world, role, target):
+    return {"meeting": _meeting_body(days_ahead=8)}
+
+
+def respond_body(world, role, target):
+    return {"accept": True}
+
+
+def attend_body(world, role, target):
+    import datetime
+
+    from django.utils import timezone
+
+    starts_at = timezone.now() - datetime.timedelta(hours=3)
+    return {"arrived_at": starts_at.isoformat(), "left_at": (starts_at + datetime.timedelta(minutes=30)).isoformat(),
+            "attested": True}
+
+
+def information_body(world, role, target):
+    return {"title": "Library usage figures", "summary": "Visits by branch, and the cost per visit."}
+
+
+def cited_body(world, role, target):
+    return {"cited_at": "council"}
+
+
+def period_query(world, role, target):
+    from register import selectors
+
+    today = selectors.today()
+    return {"start": today.replace(day=1).isoformat(), "end": today.isoformat()}
+
+
+OVERSEERS = {"chief_executive": 200, "monitoring_officer": 200, "auditor": 200}
+# Those who see every request in full, but may not make this move: the service's words, 400 or 403.
+SEE_ALL_BUT_A_RULE_REFUSES = {"chief_executive": 400, "monitoring_officer": 400, "auditor": 400}
+SEE_ALL_BUT_NOT_PERMITTED = {"chief_executive": 403, "monitoring_officer": 403, "auditor": 403}
+SUBMITTED = attendance_kwargs("submitted")
+APPROVED = attendance_kwargs("approved")
+PAST = attendance_kwargs("past")
+
+CELLS += [
+    Cell("attendance-request-list", "GET", everyone_signed_in()),
+    Cell("attendance-request-list", "POST", by_role(400, group_leader=201), body=submit_body,
+         notes="requests come from a group's leader or deputy (A1)"),
+    Cell("attendance-request-detail", "GET", by_role(200, member=404), kwargs=SUBMITTED),
+    Cell("attendance-request-detail", "GET", by_role(404, group_leader=200, **OVERSEERS), target="other",
+         kwargs=APPROVED, notes="another group's leader sees an agreed briefing's facts only (A8, A9)"),
+    Cell("attendance-request-detail", "GET", by_role(404, **OVERSEERS), target="other-submitted", kwargs=SUBMITTED,
+         notes="nobody outside the group learns of a request not yet agreed"),
+    Cell("attendance-request-queue", "GET", by_role(404, **OVERSEERS)),
+    Cell("attendance-request-briefings", "GET", by_role(404, group_leader=200, **OVERSEERS)),
+    Cell("attendance-request-refer", "POST", by_role(201, member=400, group_leader=400), body=refer_body,
+         notes="an officer asked directly refers the request (A1)"),
+    Cell("attendance-request-take-up-equivalent", "POST", by_role(404, group_leader=201, **SEE_ALL_BUT_A_RULE_REFUSES),
+         target="other", kwargs=APPROVED, body=take_up_body, notes="another group's leader takes it up (A3)"),
+    Cell("attendance-request-take-up-equivalent", "POST",
+         by_role(400, member=404), kwargs=APPROVED, body=take_up_body,
+         notes="not one's own group's briefing (A3); only a group leader takes one up (A1)"),
+    Cell("attendance-request-approve", "POST", by_role(400, member=404, chief_executive=200), kwargs=SUBMITTED,
+         notes="only the acting Chief Executive decides (A2); a named officer refers, never decides (A1)"),
+    Cell("attendance-request-approve", "POST", by_role(404, **{**SEE_ALL_BUT_A_RULE_REFUSES, "chief_executive": 200}),
+         target="other", kwargs=SUBMITTED),
+    Cell("attendance-request-refuse", "POST", by_role(400, member=404, chief_executive=200), kwargs=SUBMITTED,
+         body=reason_body),
+    Cell("attendance-request-refuse", "POST", by_role(404, **{**SEE_ALL_BUT_A_RULE_REFUSES, "chief_executive": 200}),
+         target="other", kwargs=SUBMITTED, body=reason_body),
+    Cell("attendance-request-withdraw", "POST", by_role(403, member=404, group_leader=200), kwargs=SUBMITTED,
+         body=reason_body, notes="the group withdraws its own request"),
+    Cell("attendance-request-withdraw", "POST", by_role(404, **SEE_ALL_BUT_NOT_PERMITTED), target="other",
+         kwargs=SUBMITTED, body=reason_body),
+    Cell("attendance-request-cancel", "POST", by_role(400, member=404, chief_executive=200), kwargs=APPROVED,
+         body=reason_body, notes="only the acting Chief Executive calls off an agreed briefing (A2)"),
+    Cell("attendance-request-cancel", "POST", by_role(404, **{**SEE_ALL_BUT_A_RULE_REFUSES, "chief_executive": 200}),
+         target="other", kwargs=APPROVED, body=reason_body),
+    Cell("attendance-request-amend-brief", "POST", by_role(403, member=404, group_leader=200), kwargs=SUBMITTED,
+         body=amend_body, notes="the group amends its brief (A5)"),
+    Cell("attendance-request-amend-brief", "POST", by_role(404, **SEE_ALL_BUT_NOT_PERMITTED), target="other",
+         kwargs=SUBMITTED, body=amend_body),
+    Cell("attendance-request-respond", "POST", by_role(400, member=404, officer=200), kwargs=SUBMITTED,
+         body=respond_body, notes="only the officers named answer (A4)"),
+    Cell("attendance-request-respond", "POST", by_role(404, **SEE_ALL_BUT_A_RULE_REFUSES), target="other",
+         kwargs=SUBMITTED, body=respond_body),
+    Cell("attendance-request-attendance", "POST", by_role(400, member=404, officer=201), kwargs=PAST,
+         body=attend_body, notes="only an invited officer attests or reports (A6, A13)"),
+    Cell("attendance-request-attendance", "POST", by_role(404, **SEE_ALL_BUT_A_RULE_REFUSES), target="other",
+         kwargs=PAST, body=attend_body),
+    Cell("attendance-request-information", "POST", by_role(403, member=404, officer=201), kwargs=PAST,
+         body=information_body, notes="only a named officer records information given (A10)"),
+    Cell("attendance-request-information", "POST", by_role(404, **SEE_ALL_BUT_NOT_PERMITTED), target="other",
+         kwargs=PAST, body=information_body),
+    Cell("attendance-request-close", "POST", by_role(403, member=404, group_leader=200, chief_executive=200),
+         kwargs=PAST, body=reason_body, notes="the acting Chief Executive or the group closes the record"),
+    Cell("attendance-request-close", "POST", by_role(404, **{**SEE_ALL_BUT_NOT_PERMITTED, "chief_executive": 200}),
+         target="other", kwargs=PAST, body=reason_body),
+    Cell("meeting-list", "GET", everyone_signed_in()),
+    Cell("meeting-detail", "GET", by_role(200, member=404), kwargs=meeting_kwargs),
+    Cell("meeting-detail", "GET", by_role(404, **OVERSEERS), target="other", kwargs=meeting_kwargs),
+    Cell("attendance-information-detail", "GET", by_role(200, member=404), kwargs=information_kwargs),
+    Cell("attendance-information-detail", "GET", by_role(404, **OVERSEERS), target="other",
+         kwargs=information_kwargs),
+    Cell("attendance-information-likely-to-be-cited", "POST",
+         by_role(403, member=404, officer=200, chief_executive=200, monitoring_officer=200),
+         kwargs=information_kwargs, body=cited_body,
+         notes="the officer who gave it, the acting Chief Executive or the Monitoring Officer (A10)"),
+    Cell("attendance-information-likely-to-be-cited", "POST",
+         by_role(404, chief_executive=200, monitoring_officer=200, auditor=403), target="other",
+         kwargs=information_kwargs, body=cited_body),
+    Cell("api-information-shared", "GET", by_role(404, group_leader=200, **OVERSEERS)),
+    Cell("api-attendance-parity", "GET", by_role(404, **OVERSEERS), body=period_query,
+         notes="the parity report is for the overseers (A11)"),
+    Cell("api-public-officer-attendance", "GET", everyone(),
+         notes="the published register of officer attendance needs no sign-in"),
+]

@@ -40,7 +40,7 @@ def api_endpoints() -> set[tuple[str, str]]:
             if isinstance(entry, URLResolver):
                 walk(entry.url_patterns, prefix + str(entry.pattern))
             elif isinstance(entry, URLPattern) and (prefix + str(entry.pattern)).startswith("api/"):
-                if entry.name is None or "format" in str(entry.pattern):
+                if entry.name is None or "(?P<format>" in str(entry.pattern):  # not "information"
                     continue
                 for method in allowed_methods(entry.callback):
                     found.add((entry.name, method))

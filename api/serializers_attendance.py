@@ -1,0 +1,365 @@
+"""Serializers for officer attendance at political group meetings (A1-A13).
+
+Output serializers read only what the selectors already loaded. A group's own request is shown in
+full to those who may see it; other groups (and the public) get the narrow facts of a briefing:
+group, officers, date and subject, nothing of the brief or the discussion (A8, A9). Input
+serializers describe each move's request exactly and leave the protocol's rules to the services.
+"""
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from api.serializers_declarations import BIGINT_MAX, FullView, PersonRefSerializer, Text
+from register import workflow
+from register.errors import RuleViolation
+from register.models import AttendanceRecord, AttendanceRequest, InformationProvided
+
+REQUEST_STATES = list(workflow.REQUEST_STATE_LABELS.items())
+INVITATION_STATES = list(workflow.INVITATION_STATE_LABELS.items())
+
+
+@extend_schema_field({"type": "string", "enum": ["briefing"]})
+class BriefingView(FullView):
+    def to_representation(self, value):
+        return "briefing"
+
+
+class GroupRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+# --- Output ---------------------------------------------------------------------------------------
+
+
+class RequestMeetingSerializer(serializers.Serializer):
+    """The meeting a request is for (its group is the request's)."""
+
+    id = serializers.IntegerField()
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField(allow_null=True)
+    place = serializers.CharField(allow_blank=True)
+    online = serializers.BooleanField()
+    where = serializers.CharField()
+    others_present = serializers.BooleanField(
+        help_text="Someone present will be neither a councillor nor an officer (A7)."
+    )
+    others_present_description = serializers.CharField(allow_blank=True)
+
+
+class MeetingSerializer(RequestMeetingSerializer):
+    """A political group's meeting that officers are asked to brief."""
+
+    group = GroupRefSerializer()
+
+
+class AttendanceRecordSerializer(serializers.Serializer):
+    """An officer's record after the meeting: attestation (A6) or report (A13)."""
+
+    id = serializers.IntegerField()
+    officer = PersonRefSerializer(source="invitation.officer")
+    arrived_at = serializers.DateTimeField()
+    left_at = serializers.DateTimeField()
+    attested = serializers.BooleanField()
+    concerns = serializers.ListField(child=serializers.ChoiceField(choices=AttendanceRecord.Concern.choices))
+    report = serializers.CharField(allow_blank=True)
+    is_report = serializers.BooleanField()
+    recorded_at = serializers.DateTimeField()
+
+
+class InvitationSerializer(serializers.Serializer):
+    """One officer named in a request, and their own answer (A4)."""
+
+    id = serializers.IntegerField()
+    request = serializers.IntegerField(source="request_id")
+    officer = PersonRefSerializer()
+    state = serializers.ChoiceField(choices=INVITATION_STATES)
+    responded_at = serializers.DateTimeField(allow_null=True)
+    response_note = serializers.CharField(allow_blank=True)
+    attended = serializers.SerializerMethodField()
+
+    def get_attended(self, invitation) -> bool:
+        # A missing reverse one-to-one raises RelatedObjectDoesNotExist, an AttributeError.
+        return hasattr(invitation, "attendance")
+
+
+class PrecedentSerializer(serializers.Serializer):
+    """The approved briefing of another group that a request is the equivalent of (A3): its facts."""
+
+    id = serializers.IntegerField()
+    group = serializers.CharField(source="group.name")
+    subject = serializers.CharField()
+    decision = serializers.ChoiceField(choices=[("", "Not decided"), *AttendanceRequest.Decision.choices],
+                                       allow_blank=True)
+
+
+class AttendanceRequestSerializer(serializers.Serializer):
+    """A request in full: for its group's leader and deputy, the named officers, the Chief
+    Executive and Deputy, the Monitoring Officer and auditors."""
+
+    id = serializers.IntegerField()
+    view = FullView(help_text="Always 'full': the whole request.")
+    group = GroupRefSerializer()
+    meeting = RequestMeetingSerializer()
+    requested_by = PersonRefSerializer()
+    requested_capacity = serializers.CharField()
+    referred_by = PersonRefSerializer(allow_null=True, help_text="The officer asked directly, who referred it (A1).")
+    referred_at = serializers.DateTimeField(allow_null=True)
+    subject = serializers.CharField()
+    scope = serializers.CharField()
+    needs_confidential_information = serializers.BooleanField()
+    equivalent_of = PrecedentSerializer(allow_null=True)
+    state = serializers.ChoiceField(choices=REQUEST_STATES)
+    state_text = serializers.CharField(source="state_label")
+    round = serializers.IntegerField(help_text="Goes up each time the brief is amended (A5).")
+    created_at = serializers.DateTimeField()
+    submitted_at = serializers.DateTimeField()
+    due_on = serializers.DateField(help_text="The decision is due by the end of this working day (A12).")
+    decision_overdue = serializers.BooleanField()
+    decision = serializers.ChoiceField(choices=[("", "Not decided"), *AttendanceRequest.Decision.choices],
+                                       allow_blank=True)
+    decided_by = PersonRefSerializer(allow_null=True)
+    decided_capacity = serializers.CharField(allow_blank=True)
+    decided_at = serializers.DateTimeField(allow_null=True)
+    decision_reason = serializers.CharField(allow_blank=True)
+    departs_from_precedent = serializers.BooleanField()
+    responses_due_on = serializers.DateField(allow_null=True)
+    closing_reason = serializers.CharField(allow_blank=True)
+    invitations = InvitationSerializer(many=True, source="invitations.all")
+
+
+class BriefingSerializer(serializers.Serializer):
+    """Another group's agreed briefing: the facts only, nothing of the brief or discussion (A8, A9)."""
+
+    id = serializers.IntegerField(source="request_id")
+    view = BriefingView(help_text="Always 'briefing': the facts other groups learn.")
+    group = serializers.CharField(source="fact.group")
+    officers = serializers.ListField(child=serializers.CharField(), source="fact.officers")
+    date = serializers.DateField(source="fact.date")
+    subject = serializers.CharField(source="fact.subject")
+    offered = serializers.BooleanField(
+        help_text="Your group may take up an equivalent briefing in one step (A3): POST take-up-equivalent."
+    )
+
+
+class OfficerInPostSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    post = serializers.CharField()
+
+
+class PublicBriefingSerializer(serializers.Serializer):
+    """One line of the published register of officer attendance."""
+
+    group = serializers.CharField()
+    officers = OfficerInPostSerializer(many=True, help_text="The officers who attended, with their posts on the day.")
+    date = serializers.DateField()
+    subject = serializers.CharField()
+
+
+class InformationProvidedSerializer(serializers.Serializer):
+    """Information an officer gave a group (A7, A10)."""
+
+    id = serializers.IntegerField()
+    request = serializers.IntegerField(source="request_id")
+    provided_by = PersonRefSerializer()
+    title = serializers.CharField()
+    summary = serializers.CharField()
+    reference = serializers.CharField(allow_blank=True)
+    classification = serializers.ChoiceField(choices=InformationProvided.Classification.choices)
+    likely_to_be_cited = serializers.BooleanField()
+    cited_at = serializers.ChoiceField(choices=[("", "Not marked"), *InformationProvided.CitedAt.choices],
+                                       allow_blank=True)
+    marked_by = PersonRefSerializer(allow_null=True)
+    marked_at = serializers.DateTimeField(allow_null=True)
+    recorded_at = serializers.DateTimeField()
+
+
+class SharedInformationSerializer(serializers.Serializer):
+    """The information itself, as every group receives it (A10): not the group's discussion."""
+
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    summary = serializers.CharField()
+    reference = serializers.CharField(allow_blank=True)
+    cited_at = serializers.ChoiceField(choices=InformationProvided.CitedAt.choices)
+    provided_by = PersonRefSerializer()
+    recorded_at = serializers.DateTimeField()
+
+
+class InformationCopySerializer(serializers.Serializer):
+    """A copy of information sent to one group under A10, and whether its e-mail was delivered."""
+
+    id = serializers.IntegerField()
+    group = GroupRefSerializer()
+    recipient = PersonRefSerializer()
+    information = SharedInformationSerializer()
+    created_at = serializers.DateTimeField()
+    delivery = serializers.CharField()
+
+
+class ParityRowSerializer(serializers.Serializer):
+    """One group's requests in the period (A11)."""
+
+    group = GroupRefSerializer()
+    made = serializers.IntegerField()
+    approved = serializers.IntegerField()
+    refused = serializers.IntegerField()
+    refused_despite_precedent = serializers.IntegerField()
+    withdrawn = serializers.IntegerField()
+    cancelled = serializers.IntegerField()
+    pending = serializers.IntegerField()
+    equivalents_offered = serializers.IntegerField()
+    equivalents_taken_up = serializers.IntegerField()
+    decided = serializers.IntegerField()
+    average_working_days_to_decision = serializers.FloatField(allow_null=True)
+    longest_working_days_to_decision = serializers.IntegerField(allow_null=True)
+
+
+# --- Input ----------------------------------------------------------------------------------------
+
+
+class Moment(serializers.DateTimeField):
+    """A date and time. One the schema allows but the council's time zone cannot hold (a time in
+    the first or last hours of the calendar) is refused naming the field, as a time the register
+    cannot use, like a meeting in the past; not as a malformed request."""
+
+    def enforce_timezone(self, value):
+        try:
+            return super().enforce_timezone(value)
+        except serializers.ValidationError:
+            raise RuleViolation("Give a date and time between the years 1 and 9999.", field=self.field_name) from None
+
+
+def _reason(help_text: str, *, required: bool = False) -> Text:
+    options = {} if required else {"required": False, "default": ""}
+    return Text(max_length=5000, allow_blank=True, help_text=help_text, **options)
+
+
+class MeetingInSerializer(serializers.Serializer):
+    starts_at = Moment(help_text="When the meeting starts; still to come.")
+    ends_at = Moment(required=False, allow_null=True, default=None)
+    place = Text(max_length=300, required=False, default="", allow_blank=True,
+                 help_text="Where; may be left out for an online meeting.")
+    online = serializers.BooleanField(required=False, default=False)
+    others_present = serializers.BooleanField(
+        required=False, default=False,
+        help_text="Someone present will be neither a councillor (elected or co-opted) nor an officer (A7).",
+    )
+    others_present_description = Text(max_length=300, required=False, default="", allow_blank=True)
+
+
+class BriefInSerializer(serializers.Serializer):
+    meeting = MeetingInSerializer()
+    officers = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=BIGINT_MAX), max_length=50,
+        help_text="The officers asked to attend, by id.",
+    )
+    subject = Text(max_length=300, allow_blank=True, help_text="What the briefing is about.")
+    scope = Text(max_length=10000, allow_blank=True, help_text="The brief, agreed in advance (A5).")
+    needs_confidential_information = serializers.BooleanField(
+        required=False, default=False, help_text="The group asks for confidential or exempt information (A7)."
+    )
+    reason = _reason("Optional: kept in the history.")
+
+
+class SubmitSerializer(BriefInSerializer):
+    pass
+
+
+class ReferSerializer(BriefInSerializer):
+    asked_by = serializers.IntegerField(
+        min_value=1, max_value=BIGINT_MAX, help_text="The councillor who asked the officer directly (A1)."
+    )
+
+
+class TakeUpSerializer(serializers.Serializer):
+    meeting = MeetingInSerializer(help_text="Your group's own meeting.")
+    scope = Text(max_length=10000, required=False, default="", allow_blank=True,
+                 help_text="Your group's own scope; left out, the brief is the original's subject.")
+    needs_confidential_information = serializers.BooleanField(required=False, default=False)
+    reason = _reason("Optional: kept in the history.")
+
+
+ROUND_HELP = ("Optional: the round of the brief you read (its 'round'). If the group has amended the brief since, "
+              "the decision is refused with a 409, so that every decision is on a brief the decision-maker saw.")
+
+
+class ApproveSerializer(serializers.Serializer):
+    reason = _reason("Optional for an approval: kept with the decision (A2).")
+    round = serializers.IntegerField(required=False, min_value=1, max_value=32767, help_text=ROUND_HELP)
+
+
+class RefuseSerializer(serializers.Serializer):
+    reason = _reason("Required: the group sees it (A2, A3).", required=True)
+    round = serializers.IntegerField(required=False, min_value=1, max_value=32767, help_text=ROUND_HELP)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = _reason("Why: required, kept with the record and its history.", required=True)
+
+
+class AmendSerializer(serializers.Serializer):
+    reason = _reason("Why the brief changes: required.", required=True)
+    subject = Text(max_length=300, required=False, allow_blank=True)
+    scope = Text(max_length=10000, required=False, allow_blank=True)
+    needs_confidential_information = serializers.BooleanField(required=False)
+    meeting = MeetingInSerializer(required=False, help_text="The meeting in full, if it changes.")
+
+
+class RespondSerializer(serializers.Serializer):
+    accept = serializers.BooleanField(help_text="true to accept, false to decline: attendance is voluntary (A4).")
+    note = _reason("Optional: no reason is needed to decline (A4).")
+
+
+class AttendInSerializer(serializers.Serializer):
+    arrived_at = Moment()
+    left_at = Moment()
+    attested = serializers.BooleanField(
+        help_text="I left before the group formed its view, and no party business was discussed in front of me (A6)."
+    )
+    concerns = serializers.ListField(
+        child=serializers.ChoiceField(choices=AttendanceRecord.Concern.choices), required=False, default=list,
+        max_length=len(AttendanceRecord.Concern.choices),
+    )
+    report = Text(max_length=10000, required=False, default="", allow_blank=True,
+                  help_text="What happened, for the Chief Executive and the Monitoring Officer (A13).")
+
+
+class InformationInSerializer(serializers.Serializer):
+    title = Text(max_length=300, allow_blank=True)
+    summary = Text(max_length=10000, allow_blank=True)
+    reference = Text(max_length=500, required=False, default="", allow_blank=True)
+    classification = serializers.ChoiceField(
+        choices=InformationProvided.Classification.choices, required=False,
+        default=InformationProvided.Classification.OPEN,
+    )
+    likely_to_be_cited = serializers.BooleanField(
+        required=False, default=False,
+        help_text="Likely to be cited at the Council, the Executive or a committee: every group gets a copy (A10).",
+    )
+    cited_at = serializers.ChoiceField(
+        choices=[("", "Not likely to be cited"), *InformationProvided.CitedAt.choices], required=False, default="",
+        allow_blank=True,
+    )
+    reason = _reason("Optional: kept in the history.")
+
+
+class MarkCitedSerializer(serializers.Serializer):
+    cited_at = serializers.ChoiceField(choices=InformationProvided.CitedAt.choices)
+    reason = _reason("Optional: kept in the history.")
+
+
+class PeriodSerializer(serializers.Serializer):
+    start = serializers.DateField(help_text="The first day of the period.")
+    end = serializers.DateField(help_text="The last day of the period, inclusive.")
+
+
+class PublicPeriodSerializer(serializers.Serializer):
+    start = serializers.DateField(required=False, help_text="Briefings from this day.")
+    end = serializers.DateField(required=False, help_text="Briefings up to this day, inclusive.")
+
+    def to_internal_value(self, data):
+        # A query parameter given empty is refused, as the filters do, not taken as left out.
+        empty = {name: ["Enter a date, or leave this out."] for name in self.fields if data.get(name) == ""}
+        if empty:
+            raise serializers.ValidationError(empty)
+        return super().to_internal_value(data)
