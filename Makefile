@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 RUN_ENV := DEBUG=true
 
-.PHONY: run test stack backup restore system-packages frontend lock clean
+.PHONY: run test stack bench backup restore system-packages frontend lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,12 @@ test: $(VENV)/.installed frontend system-packages
 ## web (gunicorn), worker and beat under honcho, with REGISTER_ENV=production (see the README).
 stack: $(VENV)/.installed frontend
 	scripts/stack up
+
+## Measure the register against bare baselines on the production topology (not part of `make test`):
+## starts the stack on free ports, seeds a generated council, runs every scenario, prints the table,
+## writes var/bench/results.json and tears the stack down. E.g. BENCH_ARGS="--history-rows=200000".
+bench: $(VENV)/.installed frontend
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 ## Back up the database (DATABASE_URL, else make stack's) to var/backups/ in pg_dump's custom format.
 backup:

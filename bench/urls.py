@@ -1,0 +1,12 @@
+"""The register's URLs, and the bare baseline views under /bench/."""
+from django.urls import include, path
+
+from bench import views
+
+urlpatterns = [
+    path("bench/requests/", views.bare_request_list, name="bench-bare-requests"),
+    path("", include("register.urls")),
+]
+
+handler404 = "api.handlers.page_not_found"
+handler500 = "register.views.errors.server_error"

@@ -1,0 +1,62 @@
+"""`make bench` is not part of the suite (timings are not tests), but its harness must not rot:
+this runs the seed and the in-process scenarios on a tiny council and checks what they report,
+never how fast anything was."""
+import json
+
+import pytest
+
+from bench import harness, scenarios
+from bench.seed import seed
+from register.models import AttendanceRequest, Declaration, HistoryLink
+from register.services.audit import verify_history
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("bench.urls")]
+
+
+@pytest.fixture
+def seeded(db):
+    return seed(requests=30, declarations=12, history_rows=200, say=lambda line: None)
+
+
+def test_the_bench_seed_loads_what_it_is_asked_for_and_the_chain_still_verifies_C4(seeded):
+    assert AttendanceRequest.objects.filter(subject__startswith="Bench ").count() == 30
+    assert Declaration.objects.filter(description__startswith="Bench ").count() == 12
+    assert HistoryLink.objects.count() >= 200
+    assert verify_history().ok
+
+
+def test_the_bench_seed_run_again_adds_nothing(seeded):
+    links = HistoryLink.objects.count()
+    seed(requests=30, declarations=12, history_rows=200, say=lambda line: None)
+    assert HistoryLink.objects.count() == links
+
+
+def test_the_in_process_scenarios_measure_against_their_baseline(seeded):
+    bench = scenarios.Bench(web="unused:0", quick=True)
+    saved = scenarios.save_with_and_without_history(bench)
+    assert saved.ratio is not None and saved.figures["ours"]["n"] == 5 and saved.figures["baseline"]["n"] == 5
+    assert verify_history().ok
+
+
+def test_the_bare_baseline_view_returns_a_page_of_requests_with_their_related_records(seeded, client):
+    answer = client.get(scenarios.BARE, secure=True)
+    [first, *_] = answer.json()["results"]
+    assert answer.status_code == 200 and len(answer.json()["results"]) == 30
+    assert set(first) >= {"id", "subject", "group", "meeting", "requested_by", "officers"}
+
+
+def test_a_scenario_whose_page_is_missing_says_not_measured_and_why(monkeypatch, seeded):
+    monkeypatch.setitem(scenarios.PATHS, "queue", ["/no-such-page/"])
+    result = scenarios.queue_page(scenarios.Bench(web="unused:0", quick=True))
+    assert result.note.startswith("not measured:") and result.row[1].startswith("not measured:")
+
+
+def test_the_table_and_the_json_carry_the_same_figures(tmp_path):
+    results = [harness.Result("a scenario", "ratio at most 1.5", ours="2.0 ms", baseline="1.0 ms", ratio=2.0,
+                              met=False), harness.not_measured("later", "under 100 ms", "no page yet")]
+    table = harness.table(results)
+    harness.write_json(results, tmp_path / "results.json", seeded={"history_rows": 1})
+    written = json.loads((tmp_path / "results.json").read_text())
+    assert "| a scenario | 2.0 ms | 1.0 ms | 2.00 | ratio at most 1.5 (MISSED) |" in table
+    assert "not measured: no page yet" in table
+    assert [row["ratio"] for row in written["results"]] == [2.0, None] and written["machine"]["nproc"] >= 1
