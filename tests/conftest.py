@@ -2,9 +2,15 @@
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from django.db import connection
 
 from tests.factories import Council
+
+# Property-based tests (Hypothesis, Schemathesis) draw the same examples on every run, so that CI
+# and a developer see the same result; widen a search by raising max_examples, not by luck.
+hypothesis_settings.register_profile("register", derandomize=True, print_blob=True)
+hypothesis_settings.load_profile("register")
 
 
 def pytest_report_header(config):
