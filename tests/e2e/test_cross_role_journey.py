@@ -101,7 +101,6 @@ def test_one_briefing_and_one_declaration_across_every_role_found_by_the_auditor
     journey.sign_in("leader-2")
     journey.follow("Your notices")
     assert page.get_by_text(SUBJECT).first.is_visible()
-    save_screenshot(page, "journey-notice-to-another-leader")
     journey.follow("Group briefings")
     journey.follow("Briefings given to other groups")
     assert page.get_by_text("what the consultation found").count() == 0  # the scope stays the group's (A9)
@@ -209,7 +208,6 @@ def test_one_briefing_and_one_declaration_across_every_role_found_by_the_auditor
     page.get_by_label("Month").fill("3")
     page.get_by_label("Year").fill("2021")
     page.get_by_label("Describe the relationship").fill("We met at a running club and run together most Sundays.")
-    save_screenshot(page, "journey-declare")
     journey.submit("Declare the relationship")
     declaration = Declaration.objects.get()
     assert declaration.declarant == member and declaration.other_person == officer
@@ -222,7 +220,6 @@ def test_one_briefing_and_one_declaration_across_every_role_found_by_the_auditor
     page.get_by_label("Your advice to the declarant").fill(
         "Thank you for declaring this. Declare the interest at any meeting the officer attends.")
     page.get_by_label("Declare the interest at meetings").check()
-    save_screenshot(page, "journey-review")
     journey.submit("Record advice and action")
     assert page.get_by_text("Your advice is recorded").is_visible()
     journey.sign_out()
