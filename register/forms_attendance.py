@@ -11,6 +11,7 @@ from crispy_forms_gds.choices import Choice
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from register.forms_declarations import DateField, RegisterForm
 from register.models import AttendanceRecord, InformationProvided, Person
@@ -137,6 +138,71 @@ class RequestForm(MeetingForm):
     def __init__(self, *args, officers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["officers"].queryset = officers
+
+
+class AmendBriefForm(RequestForm):
+    """The group changes its brief or its meeting, pre-filled with the current ones. The brief is
+    fixed once approved, so a change sends the request back for a decision (A5). The officers stay
+    those named; each is asked again."""
+
+    submit_label = "Send the amended brief to the Chief Executive"
+
+    reason = forms.CharField(
+        label="Why is the group amending the brief?", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000,
+        help_text="The Chief Executive and the officers see it, and it is kept in the history.",
+        error_messages={"required": "Give a reason for amending the brief",
+                        "max_length": "Give the reason in 5,000 characters or fewer"},
+    )
+
+    field_order = [
+        "meeting_date", "starts_at", "ends_at", "place", "online", "others_present", "others_present_description",
+        "subject", "scope", "needs_confidential_information", "reason",
+    ]
+
+    def __init__(self, *args, attendance_request, **kwargs):
+        kwargs.setdefault("initial", _current_brief(attendance_request))
+        super().__init__(*args, officers=Person.objects.none(), **kwargs)
+        del self.fields["officers"]  # the officers named stay; amending is about the brief and the meeting
+
+
+def _current_brief(attendance_request) -> dict:
+    """The request's brief and meeting as the form shows them, in the council's local time."""
+    meeting = attendance_request.meeting
+    starts = timezone.localtime(meeting.starts_at)
+    ends = timezone.localtime(meeting.ends_at) if meeting.ends_at else None
+    return {
+        "meeting_date": starts.date(), "starts_at": starts.strftime("%H:%M"),
+        "ends_at": ends.strftime("%H:%M") if ends else "", "place": meeting.place, "online": meeting.online,
+        "others_present": "yes" if meeting.others_present else "no",
+        "others_present_description": meeting.others_present_description,
+        "subject": attendance_request.subject, "scope": attendance_request.scope,
+        "needs_confidential_information": "yes" if attendance_request.needs_confidential_information else "no",
+    }
+
+
+class ReferralForm(RequestForm):
+    """An officer asked directly by a councillor records the request as referred to the Chief
+    Executive, who decides it (A1). The officer names themself among those asked."""
+
+    submit_label = "Refer the request to the Chief Executive"
+
+    asked_by = forms.ModelChoiceField(
+        label="Which councillor asked you?", queryset=Person.objects.none(), empty_label="Choose a councillor",
+        help_text="The request is recorded as theirs, for their political group.",
+        error_messages={"required": "Choose the councillor who asked you",
+                        "invalid_choice": "Choose a councillor from the list"},
+    )
+
+    field_order = ["asked_by", *RequestForm.field_order]
+
+    def __init__(self, *args, councillors, officers, referring_officer, **kwargs):
+        kwargs.setdefault("initial", {"officers": [referring_officer.pk]})
+        super().__init__(*args, officers=officers, **kwargs)
+        self.fields["asked_by"].queryset = councillors
+        self.fields["asked_by"].label_from_instance = lambda person: person.name
+        self.fields["officers"].label = "Which officers were asked to attend?"
+        self.fields["officers"].help_text = "Include yourself. Each officer still decides whether to attend (A4)."
+        self.fields["subject"].help_text = "What the councillor asked to be briefed on."
 
 
 class TakeUpForm(MeetingForm):
@@ -290,6 +356,24 @@ class InformationForm(RegisterForm):
         return cleaned
 
 
+class CitedAtForm(RegisterForm):
+    """Information recorded earlier, now likely to be cited: where (A10). The service decides
+    whether an answer is missing, so that its refusal names the rule."""
+
+    submit_label = "Mark as likely to be cited"
+
+    cited_at = forms.ChoiceField(
+        label="Where is it likely to be cited in support of an option or decision?", widget=forms.RadioSelect,
+        required=False, help_text="A copy goes to every group's leader (A10).",
+        choices=[Choice(value, label[:1].upper() + label[1:]) for value, label in InformationProvided.CitedAt.choices],
+    )
+    reason = forms.CharField(
+        label="Why now? (optional)", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept in the history.",
+        error_messages={"max_length": "Give the reason in 1,000 characters or fewer"},
+    )
+
+
 class AbsenceForm(RegisterForm):
     """The Chief Executive's absence, so that the Deputy decides meanwhile (A2)."""
 
@@ -318,6 +402,6 @@ class ParityPeriodForm(forms.Form):
 
 
 __all__ = [
-    "AbsenceForm", "AttendanceForm", "DecisionForm", "InformationForm", "ParityPeriodForm",
-    "ReasonForm", "RequestForm", "ResponseForm", "TakeUpForm",
+    "AbsenceForm", "AmendBriefForm", "AttendanceForm", "CitedAtForm", "DecisionForm", "InformationForm",
+    "ParityPeriodForm", "ReasonForm", "ReferralForm", "RequestForm", "ResponseForm", "TakeUpForm",
 ]

@@ -144,13 +144,28 @@ def can_decide_attendance(person: Person, *, on: datetime.date) -> bool:
     return acting.person is not None and acting.person.pk == person.pk
 
 
-def can_mark_information_likely_cited(person: Person, information, *, on: datetime.date) -> bool:
-    """The officer who provided it, the acting Chief Executive or the Monitoring Officer (A10)."""
-    return (
-        information.provided_by_id == person.pk
-        or can_decide_attendance(person, on=on)
-        or selectors.holds(person, Role.MONITORING_OFFICER, on)
-    )
+def can_mark_information_likely_cited(person: Person, information, *, on: datetime.date,
+                                      marks_any: bool | None = None) -> bool:
+    """The officer who provided it, the acting Chief Executive or the Monitoring Officer (A10).
+    ``marks_any`` is ``marks_any_information_likely_cited``, when a page has read it once for a list."""
+    if information.provided_by_id == person.pk:
+        return True
+    return marks_any_information_likely_cited(person, on=on) if marks_any is None else marks_any
+
+
+def marks_any_information_likely_cited(person: Person, *, on: datetime.date) -> bool:
+    """The acting Chief Executive and the Monitoring Officer mark any group's information (A10)."""
+    return can_decide_attendance(person, on=on) or selectors.holds(person, Role.MONITORING_OFFICER, on)
+
+
+def can_cancel_attendance(person: Person, *, on: datetime.date) -> bool:
+    """Only the acting Chief Executive calls off an agreed briefing (A2)."""
+    return can_decide_attendance(person, on=on)
+
+
+def can_close_attendance(person: Person, attendance_request, *, on: datetime.date) -> bool:
+    """The acting Chief Executive, or the requesting group, closes the record after the meeting."""
+    return can_decide_attendance(person, on=on) or acts_for_requesting_group(person, attendance_request, on=on)
 
 
 # --- The audit history (C2) ---------------------------------------------------------------------

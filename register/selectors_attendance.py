@@ -69,6 +69,12 @@ def officers_to_ask(on: datetime.date):
     return selectors.people_search(kind=Person.Kind.OFFICER, on=on).order_by("last_name", "first_name", "pk")
 
 
+def councillors_to_name(on: datetime.date):
+    """Councillors an officer may say asked them directly (A1): every serving member; the service
+    refuses one in no political group, naming the field."""
+    return selectors.people_search(kind=Person.Kind.MEMBER, on=on).order_by("last_name", "first_name", "pk")
+
+
 def conflict_warnings(requests, on: datetime.date) -> dict[int, list]:
     """For each request (by id), the declared relationships between an officer it names and a
     member of the requesting group (B7). Two queries for the whole list: the groups' members and

@@ -35,6 +35,12 @@ attendance_pages = ([
     path("<int:request_id>/respond/", attendance.respond, name="respond"),
     path("<int:request_id>/attendance/", attendance.record_attendance, name="record-attendance"),
     path("<int:request_id>/information/", attendance.record_information, name="record-information"),
+    path("<int:request_id>/information/<int:information_id>/likely-to-be-cited/", attendance.mark_likely_to_be_cited,
+         name="likely-to-be-cited"),
+    path("<int:request_id>/amend/", attendance.amend, name="amend"),
+    path("<int:request_id>/cancel/", attendance.cancel, name="cancel"),
+    path("<int:request_id>/close/", attendance.close, name="close"),
+    path("refer/", attendance.refer, name="refer"),
 ], "attendance")
 
 

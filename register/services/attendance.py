@@ -325,7 +325,7 @@ def attendance_request_cancel(*, request: AttendanceRequest, actor: Person, reas
     now, today = selectors.now(), selectors.today()
     with transaction.atomic():
         request = _lock(request, workflow.CANCEL, actor)
-        if not policies.can_decide_attendance(actor, on=today):
+        if not policies.can_cancel_attendance(actor, on=today):
             raise RuleViolation(
                 "Only the Chief Executive, or the Deputy during a recorded absence, can cancel an agreed briefing.",
                 rule="A2",
@@ -344,10 +344,7 @@ def attendance_request_close(*, request: AttendanceRequest, actor: Person, reaso
     now, today = selectors.now(), selectors.today()
     with transaction.atomic():
         request = _lock(request, workflow.CLOSE, actor)
-        may_close = policies.can_decide_attendance(actor, on=today) or policies.acts_for_requesting_group(
-            actor, request, on=today
-        )
-        if not may_close:
+        if not policies.can_close_attendance(actor, request, on=today):
             raise NotPermitted("Only the acting Chief Executive or the requesting group closes the record of a briefing.")
         reason = _require_reason(reason, "closing the record")
         if request.state == workflow.APPROVED and request.meeting.starts_at > now:

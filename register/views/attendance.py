@@ -1,7 +1,9 @@
-"""The attendance pages (A1-A13): group leaders ask for officer briefings and take up other groups'
-(A3); the Chief Executive (or Deputy) decides, records an absence and reads the parity report (A11);
-officers answer, attend, attest or report (A4, A6, A13) and record information (A10); and the
-public read the published register (A8).
+"""The attendance pages (A1-A13): group leaders ask for officer briefings, amend the brief (A5) and
+take up other groups' (A3); the Chief Executive (or Deputy) decides, cancels an agreed briefing (A2),
+records an absence and reads the parity report (A11); officers refer a request made to them directly
+(A1), answer, attend, attest or report (A4, A6, A13) and record information, later marked likely to
+be cited (A10); the Chief Executive or the group closes the record; and the public read the
+published register (A8).
 
 Thin: each page loads through a selector scoped to the viewer and changes things only through one
 service. What a person may not see is "page not found"; what they may not do is explained.
@@ -21,11 +23,14 @@ from register import selectors_attendance as reads
 from register.errors import DomainError, NotFound
 from register.forms_attendance import (
     AbsenceForm,
+    AmendBriefForm,
     AttendanceForm,
+    CitedAtForm,
     DecisionForm,
     InformationForm,
     ParityPeriodForm,
     ReasonForm,
+    ReferralForm,
     RequestForm,
     ResponseForm,
     TakeUpForm,
@@ -132,6 +137,39 @@ def withdraw(request, request_id: int):
 
 
 @login_required
+def amend(request, request_id: int):
+    """The group amends its brief or its meeting, pre-filled with the current ones. Once approved the
+    brief is fixed, so an amendment goes back to the Chief Executive for a decision (A5)."""
+    found = _seen(request.user, request_id)
+    if not policies.acts_for_requesting_group(request.user, found, on=selectors.today()):
+        raise PermissionDenied("Only the group's leader, its deputy leader or whoever made the request can amend "
+                               "its brief.")
+    _check_move(found, workflow.AMEND_BRIEF, "amend the brief of")
+    was_approved = found.state == workflow.APPROVED
+    form = AmendBriefForm(_posted(request), attendance_request=found)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            amended = services.attendance_request_amend_brief(
+                request=found, actor=request.user, reason=data["reason"], subject=data["subject"],
+                scope=data["scope"], needs_confidential_information=data["needs_confidential_information"],
+                meeting=data["meeting"],
+            )
+        except NotFound as error:
+            raise not_found(error) from None
+        except DomainError as error:
+            form.refuse(error)
+        else:
+            messages.success(request, "The brief is amended and has gone to the Chief Executive for a decision, due by "
+                                      f"{amended.due_on:%-d %B %Y}." + (
+                                          " Officers who had accepted are asked again." if was_approved else ""))
+            return redirect("attendance:detail", request_id)
+    return render(request, "register/attendance/amend.html", {
+        "form": form, "attendance_request": found, "was_approved": was_approved,
+    })
+
+
+@login_required
 def other_groups(request):
     """Briefings agreed for other groups (group, officers, date, subject only: A8, A9), each with a
     one-step "request the same briefing" while the viewer's group has not yet (A3)."""
@@ -192,13 +230,19 @@ def detail(request, request_id: int):
     mine = next((i for i in invitations if i.officer_id == viewer.pk), None)
     oversees = reads.is_attendance_overseer(roles_today(request))
     begun = found.meeting.starts_at <= now
+    for_group = policies.acts_for_requesting_group(viewer, found, on=on)
+    deciding = policies.can_decide_attendance(viewer, on=on)
+    information = list(found.information.select_related("provided_by"))
     return render(request, "register/attendance/detail.html", {
-        "attendance_request": found, "invitations": invitations, "mine": mine,
-        "information": found.information.select_related("provided_by"),
+        "attendance_request": found, "invitations": invitations, "mine": mine, "information": information,
+        "may_mark": _information_viewer_may_mark(viewer, information, on),
         "warnings": _warnings(found, on) if (oversees or mine) else [],
-        "may_withdraw": policies.acts_for_requesting_group(viewer, found, on=on)
-        and workflow.allows(workflow.REQUEST_MOVES, found.state, workflow.WITHDRAW) and not begun,
-        "may_decide": found.state == workflow.SUBMITTED and policies.can_decide_attendance(viewer, on=on),
+        "may_withdraw": for_group and _allows(found, workflow.WITHDRAW) and not begun,
+        "may_amend": for_group and _allows(found, workflow.AMEND_BRIEF) and not begun,
+        "may_cancel": deciding and _allows(found, workflow.CANCEL) and not begun,
+        "may_close": (deciding or for_group) and _allows(found, workflow.CLOSE)
+        and (begun or found.state != workflow.APPROVED),
+        "may_decide": found.state == workflow.SUBMITTED and deciding,
         "may_respond": mine is not None and found.state in {workflow.SUBMITTED, workflow.APPROVED} and not begun,
         "may_record_attendance": mine is not None and mine.state == workflow.ACCEPTED and begun
         and workflow.allows(workflow.REQUEST_MOVES, found.state, workflow.RECORD_ATTENDANCE)
@@ -207,6 +251,23 @@ def detail(request, request_id: int):
         and workflow.allows(workflow.REQUEST_MOVES, found.state, workflow.RECORD_INFORMATION),
         "a5_reminder": A5_REMINDER, "today": on,
     })
+
+
+def _allows(found: AttendanceRequest, move: str) -> bool:
+    return workflow.allows(workflow.REQUEST_MOVES, found.state, move)
+
+
+def _information_viewer_may_mark(viewer: Person, information: list, on: datetime.date) -> set[int]:
+    """The ids of the information not yet marked likely to be cited that the viewer may mark (A10):
+    their own, or any if they act as Chief Executive or are the Monitoring Officer (read once)."""
+    unmarked = [item for item in information if not item.likely_to_be_cited]
+    if not unmarked:
+        return set()
+    marks_any = policies.marks_any_information_likely_cited(viewer, on=on)
+    return {
+        item.pk for item in unmarked
+        if policies.can_mark_information_likely_cited(viewer, item, on=on, marks_any=marks_any)
+    }
 
 
 def _warnings(found: AttendanceRequest, on: datetime.date) -> list:
@@ -279,6 +340,58 @@ def decide(request, request_id: int):
         "form": form, "attendance_request": found, "invitations": list(found.invitations.all()),
         "warnings": _warnings(found, on), "days_left": _days_left(on, found.due_on),
     })
+
+
+@login_required
+def cancel(request, request_id: int):
+    """The acting Chief Executive calls off an agreed briefing before its meeting, with a reason (A2)."""
+    found = _seen(request.user, request_id)
+    if not policies.can_cancel_attendance(request.user, on=selectors.today()):
+        raise PermissionDenied("Only the Chief Executive, or the Deputy while the Chief Executive's absence is "
+                               "recorded, can cancel an agreed briefing (protocol rule A2).")
+    _check_move(found, workflow.CANCEL, "cancel")
+    form = ReasonForm(_posted(request), label="Why are you cancelling the briefing?",
+                      submit_label="Cancel the briefing", required_message="Give a reason for cancelling the briefing",
+                      help_text="The group and the officers see your reason. The other groups' leaders are told only "
+                                "that the briefing will not take place (A9).", warning=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.attendance_request_cancel(request=found, actor=request.user, reason=form.cleaned_data["reason"])
+        except NotFound as error:
+            raise not_found(error) from None
+        except DomainError as error:
+            form.refuse(error)
+        else:
+            messages.success(request, "The briefing is cancelled. The group, the officers and the other groups' "
+                                      "leaders are told. It stays in the register, marked as cancelled.")
+            return redirect("attendance:detail", request_id)
+    return render(request, "register/attendance/cancel.html", {"form": form, "attendance_request": found})
+
+
+@login_required
+def close(request, request_id: int):
+    """After the meeting, the acting Chief Executive or the requesting group closes the record."""
+    found = _seen(request.user, request_id)
+    if not policies.can_close_attendance(request.user, found, on=selectors.today()):
+        raise PermissionDenied("Only the acting Chief Executive, or the requesting group's leader, its deputy "
+                               "leader or whoever made the request, closes the record of a briefing.")
+    _check_move(found, workflow.CLOSE, "close")
+    form = ReasonForm(_posted(request), label="Why are you closing the record?", submit_label="Close the record",
+                      required_message="Give a reason for closing the record",
+                      help_text="For example: the briefing took place and the officers have recorded their attendance; "
+                                "or the meeting took place without them.")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.attendance_request_close(request=found, actor=request.user, reason=form.cleaned_data["reason"])
+        except NotFound as error:
+            raise not_found(error) from None
+        except DomainError as error:
+            form.refuse(error)
+        else:
+            messages.success(request, "The record of the briefing is closed. Information given can still be recorded "
+                                      "and marked as likely to be cited (A10).")
+            return redirect("attendance:detail", request_id)
+    return render(request, "register/attendance/close.html", {"form": form, "attendance_request": found})
 
 
 @login_required
@@ -432,6 +545,65 @@ def record_information(request, request_id: int):
     return render(request, "register/attendance/record_information.html", {
         "form": form, "attendance_request": found,
     })
+
+
+@login_required
+def mark_likely_to_be_cited(request, request_id: int, information_id: int):
+    """Information recorded earlier is now likely to be cited: every group gets a copy (A10). For the
+    officer who gave it, the acting Chief Executive and the Monitoring Officer."""
+    viewer, on = request.user, selectors.today()
+    found = _seen(viewer, request_id)
+    information = found.information.select_related("provided_by").filter(pk=information_id).first()
+    if information is None:
+        raise Http404("There is no such information.")
+    if not policies.can_mark_information_likely_cited(viewer, information, on=on):
+        raise PermissionDenied("Only the officer who gave it, the acting Chief Executive or the Monitoring Officer "
+                               "marks information as likely to be cited (protocol rule A10).")
+    if information.likely_to_be_cited:
+        raise PermissionDenied(f"This information is already marked as likely to be cited at "
+                               f"{information.get_cited_at_display()}; every group has had a copy (protocol rule A10).")
+    form = CitedAtForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.attendance_information_mark_likely_to_be_cited(
+                information=information, actor=viewer, cited_at=form.cleaned_data["cited_at"],
+                reason=form.cleaned_data["reason"],
+            )
+        except NotFound as error:
+            raise not_found(error) from None
+        except DomainError as error:
+            form.refuse(error)
+        else:
+            messages.success(request, f"“{information.title}” is marked as likely to be cited, and a copy has gone "
+                                      "to every group's leader (A10).")
+            return redirect("attendance:detail", request_id)
+    return render(request, "register/attendance/likely_to_be_cited.html", {
+        "form": form, "attendance_request": found, "information": information,
+    })
+
+
+@login_required
+def refer(request):
+    """An officer asked directly by a councillor records the request as referred to the Chief
+    Executive, who decides it; the officer does not answer it themself (A1)."""
+    viewer, on = _officer(request), selectors.today()
+    form = ReferralForm(_posted(request), councillors=reads.councillors_to_name(on),
+                        officers=reads.officers_to_ask(on), referring_officer=viewer)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            created = services.attendance_request_refer(
+                actor=viewer, reason="Referred in the register", asked_by=data["asked_by"], meeting=data["meeting"],
+                officers=list(data["officers"]), subject=data["subject"], scope=data["scope"],
+                needs_confidential_information=data["needs_confidential_information"],
+            )
+        except DomainError as error:
+            form.refuse(error)
+        else:
+            messages.success(request, f"The request is referred to the Chief Executive, who decides it (A1). The "
+                                      f"{created.group}'s leader sees it; a decision is due by {created.due_on:%-d %B %Y}.")
+            return redirect("attendance:detail", created.pk)
+    return render(request, "register/attendance/refer.html", {"form": form})
 
 
 # --- The public -----------------------------------------------------------------------------------

@@ -59,10 +59,8 @@ def test_a_briefing_is_requested_approved_taken_up_attended_and_shared_with_ever
     assert journey.needs_action("Attendance requests to decide") == "1"
     journey.follow("Attendance decisions")
     assert page.get_by_text("working days left").is_visible()
-    save_screenshot(page, "attendance-queue")
     journey.follow(f"Decide the request from the {request.group} on {request.subject}")
     page.get_by_label("Approve", exact=True).check()
-    save_screenshot(page, "attendance-decide")
     journey.submit("Record the decision")
     assert page.get_by_text("approved: the officers are invited").is_visible()
     journey.follow("Parity report")
@@ -123,7 +121,6 @@ def test_a_briefing_is_requested_approved_taken_up_attended_and_shared_with_ever
     journey.submit("Record the information")
     assert page.get_by_text("a copy has gone to every group's leader").is_visible()
     assert InformationProvided.objects.get().likely_to_be_cited
-    save_screenshot(page, "attendance-request")
     journey.sign_out()
 
     # Every group's leader sees it among the information shared with all groups (A10).
@@ -132,8 +129,6 @@ def test_a_briefing_is_requested_approved_taken_up_attended_and_shared_with_ever
         journey.follow("Group briefings")
         journey.follow("Information shared with all groups")
         assert page.get_by_text("Branch library visits 2021-2025").first.is_visible()
-        if number == 1:
-            save_screenshot(page, "attendance-shared")
         journey.sign_out()
 
     # The public register: the group, the officer's post, the date and the subject, nothing more (A8).
