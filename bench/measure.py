@@ -25,6 +25,9 @@ def main(argv=None) -> int:
     from bench import harness, scenarios
     from register.models import AttendanceRequest, Declaration, HistoryLink
 
+    unknown = set(options.only) - {scenario.__name__ for scenario in scenarios.ALL}
+    if unknown:
+        parser.error(f"no such scenario: {', '.join(sorted(unknown))} (see bench/scenarios.py, ALL)")
     bench = scenarios.Bench(web=os.environ.get("BENCH_WEB", "127.0.0.1:8000"), quick=options.quick)
     results = []
     for scenario in scenarios.ALL:

@@ -1,6 +1,9 @@
 """`make bench`: start the stack, seed it, measure every scenario, tear it all down.
 
     python -m bench.run [--requests N] [--declarations N] [--history-rows N] [--quick] [--json PATH]
+                        [--only NAME,NAME] [--keep]
+
+--only runs only the named scenarios (the function names of bench/scenarios.py, e.g. api_list).
 
 The stack is `scripts/stack up` (what `make stack` runs) in a throwaway directory on free loopback
 ports, with DJANGO_SETTINGS_MODULE=bench.settings so that the web and worker processes also serve
@@ -97,6 +100,8 @@ def main(argv=None) -> int:
     parser.add_argument("--quick", action="store_true", help="few repetitions: checks the harness, measures nothing")
     parser.add_argument("--json", default=str(ROOT / "var" / "bench" / "results.json"))
     parser.add_argument("--keep", action="store_true", help="keep the stack's directory (logs) afterwards")
+    parser.add_argument("--only", default="", help="comma-separated scenario names (bench/scenarios.py), e.g. "
+                                                   "api_list,notice_fan_out; all of them when left out")
     options = parser.parse_args(argv)
     # Stopped by SIGTERM as by Ctrl-C: unwind through `finally`, which stops the stack.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -111,6 +116,9 @@ def main(argv=None) -> int:
                         f"--declarations={options.declarations}", f"--history-rows={options.history_rows}"],
                        cwd=ROOT, env=environment, check=True)
         measure = [python, "-m", "bench.measure", f"--json={options.json}"] + (["--quick"] if options.quick else [])
+        only = [name for name in options.only.split(",") if name]
+        if only:
+            measure += ["--only", *only]
         return subprocess.run(measure, cwd=ROOT, env=environment).returncode
     finally:
         stack.stop()
