@@ -15,6 +15,8 @@ Notices are handed to the worker in batches (``queue_delivery``: up to DELIVERY_
 and delivers its in-app notices and claims its e-mails (step 1) in ONE transaction, so that the
 history chain's lock and the commit are paid once a batch rather than once a notice; each e-mail
 is then sent in its own step 2, as above. Each notice is still saved with its own history row.
+A worker that dies part-way through a batch's e-mails leaves the ones it had not sent yet
+``sending``: the next attempt takes them over as it would one that died, and counts the claim.
 
 While step 2 runs its row lock says "an attempt is alive". If the process dies, PostgreSQL drops
 its connection and the lock, and the row stays ``sending``: the next attempt (the message Celery
