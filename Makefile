@@ -50,9 +50,10 @@ stack: $(VENV)/.installed frontend
 
 ## Measure the register against bare baselines on the production topology (not part of `make test`):
 ## starts the stack on free ports, seeds a generated council, runs every scenario, prints the table,
-## writes var/bench/results.json and tears the stack down. E.g. BENCH_ARGS="--history-rows=200000".
+## writes var/bench/results.json and tears the stack down (tests/bench/). E.g. BENCH_ARGS="--history-rows=200000",
+## BENCH_ARGS="--only api_list,notice_fan_out", BENCH_ARGS=--quick.
 bench: $(VENV)/.installed frontend
-	$(BIN)/python -m bench.run $(BENCH_ARGS)
+	$(BIN)/python -m tests.bench.run $(BENCH_ARGS)
 
 ## Back up the database (DATABASE_URL, else make stack's) to var/backups/ in pg_dump's custom format.
 backup:

@@ -12,7 +12,9 @@ class RegisterConfig(AppConfig):
         from django.contrib.auth import user_logged_in
         from django.contrib.auth.models import update_last_login
 
-        from register.services import audit
+        from django.core.signals import request_started
+
+        from register.services import audit, people
 
         # A sign-in is not a change to the person's record: recording last_login would
         # write a history row per sign-in with no reason. Sign-ins are logged by django-axes.
@@ -21,3 +23,8 @@ class RegisterConfig(AppConfig):
         # Every history row, in every history table, is linked into the hash chain (C4).
         audit.connect()
         post_migrate.connect(audit.record_field_sets, sender=self, dispatch_uid="register.history-field-sets")
+
+        # The system user is kept per process for a request's or task's length only (tasks/celery.py
+        # forgets it before each task), so a database that lost it meanwhile is never written to with it.
+        request_started.connect(people.forget_system_user, dispatch_uid="register.forget-system-user")
+        post_migrate.connect(people.forget_system_user, sender=self, dispatch_uid="register.forget-system-user")

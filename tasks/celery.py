@@ -3,7 +3,7 @@ import logging.config
 import os
 
 from celery import Celery
-from celery.signals import setup_logging
+from celery.signals import setup_logging, task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "register.settings")
 
@@ -22,3 +22,11 @@ def use_the_registers_logging(**kwargs):
     from django.conf import settings
 
     logging.config.dictConfig(settings.LOGGING)
+
+
+@task_prerun.connect
+def look_the_system_user_up_again(**kwargs):
+    """Each task looks the system user up once and keeps it for its length (register/services/people.py)."""
+    from register.services.people import forget_system_user
+
+    forget_system_user()

@@ -4,8 +4,11 @@ There is no request in a task to take a history user from: the services record t
 action caused the notice (its actor), or the system user, with a reason (C1).
 """
 import datetime
+import logging
 
 from celery import shared_task
+
+logger = logging.getLogger(__name__)
 
 # A notice held by a live attempt is looked at again this many times, then left to the sweep.
 MAX_RETRIES_WHILE_BUSY = 10
@@ -27,6 +30,33 @@ def deliver_notification(self, notification_id: int) -> str:
     if outcome.status == delivery.BUSY and self.request.retries >= MAX_RETRIES_WHILE_BUSY:
         return outcome.status
     raise self.retry(countdown=outcome.retry_in)
+
+
+@shared_task(bind=True, name="notifications.deliver_batch")
+def deliver_notifications(self, notification_ids: list[int]) -> dict:
+    """Make one attempt at each of a batch of notices (register/services/delivery.py, deliver_batch).
+
+    A notice that asks to be tried again (a failed e-mail's back-off, or one another attempt holds)
+    comes back on its own, as ``deliver_notification``, after the wait it asks for.
+    """
+    from register.services import delivery
+
+    outcomes = delivery.deliver_batch(notification_ids)
+    if not self.request.is_eager:
+        again = {pk: outcome.retry_in for pk, outcome in outcomes.items() if outcome.retry_in is not None}
+        try:
+            for notification_id, countdown in again.items():
+                deliver_notification.apply_async((notification_id,), countdown=countdown)
+        except Exception:  # noqa: BLE001 - the broker is down: they are still pending, and the sweep re-queues them
+            logger.warning("Could not queue %s notice(s) to try again; the sweep will", len(again), exc_info=True)
+    return _count_by_status(outcomes.values())
+
+
+def _count_by_status(outcomes) -> dict:
+    counted: dict[str, int] = {}
+    for outcome in outcomes:
+        counted[outcome.status] = counted.get(outcome.status, 0) + 1
+    return counted
 
 
 @shared_task(name="notifications.sweep")

@@ -76,6 +76,17 @@ def officer(council):
 
 
 @pytest.fixture(autouse=True)
+def _the_system_user_looked_up_afresh():
+    """The process keeps the system user it looked up (register/services/people.py); each test's
+    database is rolled back or flushed afterwards, so the next test must not be given the old one."""
+    from register.services.people import forget_system_user
+
+    forget_system_user()
+    yield
+    forget_system_user()
+
+
+@pytest.fixture(autouse=True)
 def _tasks_in_process_unless_a_worker_is_asked_for(request):
     """Most tests run Celery tasks in-process after commit, as `make run` does. Tests marked
     ``worker`` send them through the real Redis broker to the real worker process instead; the

@@ -28,6 +28,8 @@ ALWAYS_FLAGGED = {
 ALLOWED = {
     ("register/services/audit.py", "_lock_chain_and_read_head"):
         "the PostgreSQL advisory lock that serialises writers of the hash chain, and the read of its head",
+    ("register/services/audit.py", "_link_one_row_in_one_statement"):
+        "takes the chain's lock and appends one link after its head in one statement (PostgreSQL), in plain SQL for speed",
     ("register/services/audit.py", "_append_links"):
         "appends the hash chain's own links (not a tracked model: the evidence about the history), in plain SQL for speed",
     ("register/health.py", "database_status"):

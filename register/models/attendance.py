@@ -135,6 +135,8 @@ class AttendanceRequest(Undeletable):
         indexes = [
             models.Index(fields=["state", "due_on"], name="attendance_queue"),
             models.Index(fields=["group", "created_at"], name="attendance_group_period"),
+            # The lists' order (Meta.ordering): a page is an index walk of its rows, not a sort of all.
+            models.Index(fields=["-created_at", "-id"], name="attendance_request_list"),
         ]
 
     def __str__(self):

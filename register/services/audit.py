@@ -202,6 +202,11 @@ def link_history_rows(rows: list[models.Model]) -> None:
         hashed.append((str(row.pk), row_hash(table, hashed_fields(history_model, values, names)),
                        getattr(row, "history_date", None), getattr(row, "history_user_id", None)))
     using = router.db_for_write(HistoryLink)
+    if len(hashed) == 1 and connections[using].vendor == "postgresql":
+        # One save, one history row (nearly every write): lock, read the head and link in one round trip.
+        with transaction.atomic(using=using, savepoint=False):
+            _link_one_row_in_one_statement(table, digest, *hashed[0], using=using)
+        return
     with transaction.atomic(using=using, savepoint=False):
         position, previous, latest = _lock_chain_and_read_head(using)
         links = []
@@ -243,6 +248,36 @@ def _lock_chain_and_read_head(using: str) -> tuple[int, str, datetime.datetime |
     if not head:
         return 0, GENESIS, None
     return head[0], head[1], _as_datetime(head[2])
+
+
+def _link_one_row_in_one_statement(table: str, digest: str, row_id: str, content_hash: str,
+                                   history_date: datetime.datetime | None, history_user_id: int | None, *,
+                                   using: str) -> None:
+    """PostgreSQL: take the chain's lock, then append one link after the head, computing its chain
+    hash in the database exactly as ``chain_hash`` does (SHA-256 of "position:previous:row hash",
+    as lowercase hex), in one round trip. As in ``_lock_chain_and_read_head``, the INSERT takes its
+    snapshot after the lock is granted, so it reads the head the previous holder committed. The
+    timeline's date is the later of the row's and the head's, as in ``link_history_rows``."""
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    link_table = quote(HistoryLink._meta.db_table)
+    position, chain, date = quote("position"), quote("chain_hash"), quote("history_date")
+    columns = ", ".join(quote(column) for column in LINK_COLUMNS)
+    statement = (
+        f"SELECT pg_advisory_xact_lock({CHAIN_LOCK_KEY:d}); "
+        f"INSERT INTO {link_table} ({columns}) "
+        f"SELECT head.next, %s, %s, %s, %s, "
+        f"encode(sha256(convert_to(head.next::text || ':' || head.previous || ':' || %s, 'UTF8')), 'hex'), "
+        f"GREATEST(head.latest, %s::timestamptz), %s "
+        f"FROM (SELECT COALESCE(last.{position}, 0) + 1 AS next, COALESCE(last.{chain}, %s) AS previous, "
+        f"last.{date} AS latest "
+        f"FROM (SELECT 1) AS always LEFT JOIN LATERAL (SELECT {position}, {chain}, {date} FROM {link_table} "
+        f"ORDER BY {position} DESC LIMIT 1) AS last ON true) AS head"
+    )
+    parameters = [table, row_id, digest, content_hash, content_hash,
+                  connection.ops.adapt_datetimefield_value(history_date), history_user_id, GENESIS]
+    with connection.cursor() as cursor:
+        cursor.execute(statement, parameters)
 
 
 def _as_datetime(value) -> datetime.datetime | None:

@@ -10,6 +10,14 @@ An e-mail is delivered in two commits:
 2. the row is locked (FOR UPDATE) while the mail server is spoken to, and the answer recorded:
    ``sent``; or ``pending`` with a back-off; or ``failed`` after the last attempt.
 
+Notices are handed to the worker in batches (``queue_delivery``: up to DELIVERY_BATCH ids a task).
+``deliver_batch`` locks a batch's notices with one query, skipping those another attempt holds,
+and delivers its in-app notices and claims its e-mails (step 1) in ONE transaction, so that the
+history chain's lock and the commit are paid once a batch rather than once a notice; each e-mail
+is then sent in its own step 2, as above. Each notice is still saved with its own history row.
+A worker that dies part-way through a batch's e-mails leaves the ones it had not sent yet
+``sending``: the next attempt takes them over as it would one that died, and counts the claim.
+
 While step 2 runs its row lock says "an attempt is alive". If the process dies, PostgreSQL drops
 its connection and the lock, and the row stays ``sending``: the next attempt (the message Celery
 gives back, or the sweep) finds it unlocked and takes over. The one repetition this allows is an
@@ -47,29 +55,74 @@ class Outcome:
     retry_in: float | None = None
 
 
+# Notices a delivery task takes at once: one transaction, one turn of the history chain's lock.
+DELIVERY_BATCH = 100
+
+
+@dataclass(frozen=True)
+class _Claimed:
+    """An e-mail whose attempt this transaction claimed (step 1): it is sent after the commit."""
+
+    attempt: int
+
+
 def deliver(notification_id: int) -> Outcome:
     """Make one attempt at delivering a notice, unless it is already delivered, failed or in hand."""
-    with transaction.atomic():
-        notice = _lock(notification_id, skip_locked=True)
-        if notice is None:
-            if Notification.objects.filter(pk=notification_id).exists():
-                # Another attempt holds it right now. Look again later in case that attempt dies.
-                return Outcome(BUSY, retry_in=retry_delay(1))
+    return deliver_batch([notification_id])[notification_id]
+
+
+def deliver_batch(notification_ids: list[int]) -> dict[int, Outcome]:
+    """Make one attempt at each notice, as ``deliver`` does, with one lock query and one commit for
+    the in-app notices and the e-mails' claims; then send each claimed e-mail (step 2)."""
+    ids = list(dict.fromkeys(notification_ids))
+    try:
+        with transaction.atomic():
+            decided = _deliver_or_claim(ids)
+    except Exception:
+        if len(ids) == 1:
+            raise
+        # One notice must not hold back the batch: try each in a transaction of its own.
+        logger.warning("Delivering %s notices together failed; delivering them one by one", len(ids), exc_info=True)
+        return {notification_id: deliver(notification_id) for notification_id in ids}
+    return {
+        notification_id: _send_claimed_email(notification_id, attempt=outcome.attempt)
+        if isinstance(outcome, _Claimed) else outcome
+        for notification_id, outcome in decided.items()
+    }
+
+
+def _deliver_or_claim(ids: list[int]) -> dict[int, "Outcome | _Claimed"]:
+    notices = {notice.pk: notice for notice in _lock_batch(ids)}
+    held = set(Notification.objects.filter(pk__in=set(ids) - notices.keys()).values_list("pk", flat=True))
+    decided: dict[int, Outcome | _Claimed] = {}
+    for notification_id in ids:
+        notice = notices.get(notification_id)
+        if notice is not None:
+            decided[notification_id] = _attempt(notice)
+        elif notification_id in held:
+            # Another attempt holds it right now. Look again later in case that attempt dies.
+            decided[notification_id] = Outcome(BUSY, retry_in=retry_delay(1))
+        else:
             logger.warning("Notice %s does not exist; nothing to deliver", notification_id)
-            return Outcome(MISSING)
-        if notice.status in (Status.SENT, Status.FAILED):
-            return Outcome(notice.status)
-        if notice.attempts >= settings.NOTICE_MAX_ATTEMPTS:
-            # Only an attempt that died part-way leaves a notice here: do not let it die forever.
-            return _fail(notice, notice.last_error or "The last attempt stopped before it finished (the worker died).")
-        if notice.channel == Notification.Channel.IN_APP:
-            notice.attempts += 1
-            return _mark_sent(notice)
-        if not notice.recipient.email:
-            notice.attempts += 1
-            return _fail(notice, f"{notice.recipient} has no e-mail address.")
-        claimed = _claim(notice)
-    return _send_claimed_email(notification_id, attempt=claimed)
+            decided[notification_id] = Outcome(MISSING)
+    return decided
+
+
+def _attempt(notice: Notification) -> "Outcome | _Claimed":
+    """Within the transaction that locked ``notice``: deliver it in the register, fail it, or claim
+    its e-mail attempt."""
+    if notice.status in (Status.SENT, Status.FAILED):
+        return Outcome(notice.status)
+    if notice.attempts >= settings.NOTICE_MAX_ATTEMPTS:
+        # Only an attempt that died part-way leaves a notice here: do not let it die forever.
+        return _fail(notice, notice.last_error or "The last attempt stopped before it finished (the worker died).")
+    if notice.channel == Notification.Channel.IN_APP:
+        notice.attempts += 1
+        return _mark_sent(notice)
+    if not notice.recipient.email:
+        notice.attempts += 1
+        return _fail(notice, f"{notice.recipient} has no e-mail address.")
+    return _Claimed(_claim(notice))
 
 
 def _claim(notice: Notification) -> int:
@@ -189,32 +242,41 @@ def notice_retry(*, notice: Notification, actor: Person, reason: str) -> Notific
 
 
 def queue_delivery(notification_ids: list[int]) -> None:
-    """Hand each notice to Celery. Called after commit; a broker outage leaves them pending for the sweep."""
-    from tasks.jobs import deliver_notification
+    """Hand the notices to Celery, DELIVERY_BATCH to a task. Called after commit; a broker outage
+    leaves them pending for the sweep."""
+    from tasks.jobs import deliver_notifications
 
-    for position, notification_id in enumerate(notification_ids):
+    for start in range(0, len(notification_ids), DELIVERY_BATCH):
+        batch = list(notification_ids[start:start + DELIVERY_BATCH])
         try:
-            deliver_notification.delay(notification_id)
+            deliver_notifications.delay(batch)
         except Exception:  # noqa: BLE001 - the broker is down: the sweep will re-queue them
             # Each try waits for the publish retry policy; once the broker has failed, leave the rest too.
             logger.warning(
                 "Could not queue %s notice(s) from %s on; the sweep will re-queue them",
-                len(notification_ids) - position, notification_id, exc_info=True,
+                len(notification_ids) - start, batch[0], exc_info=True,
             )
             return
 
 
-def _lock(notification_id: int, *, skip_locked: bool = False) -> Notification | None:
+def _lock(notification_id: int) -> Notification:
     """The notice, locked for this transaction (its own row only, not the people it names)."""
-    notices = Notification.objects.select_for_update(skip_locked=skip_locked, no_key=True, of=("self",)).select_related(
-        "recipient", "actor"
-    )
-    if skip_locked:
-        return notices.filter(pk=notification_id).first()
+    notices = Notification.objects.select_for_update(no_key=True, of=("self",)).select_related("recipient", "actor")
     try:
         return notices.get(pk=notification_id)
     except Notification.DoesNotExist:
         raise NotFound("There is no such notice.") from None
+
+
+def _lock_batch(notification_ids: list[int]) -> list[Notification]:
+    """Those of the notices that no other attempt holds right now, locked for this transaction
+    (their own rows only), with one query."""
+    return list(
+        Notification.objects.select_for_update(skip_locked=True, no_key=True, of=("self",))
+        .select_related("recipient", "actor")
+        .filter(pk__in=notification_ids)
+        .order_by("pk")
+    )
 
 
 def _move(notice: Notification, status: str) -> None:

@@ -5,12 +5,12 @@ import json
 
 import pytest
 
-from bench import harness, scenarios
-from bench.seed import seed
 from register.models import AttendanceRequest, Declaration, HistoryLink
 from register.services.audit import verify_history
+from tests.bench import harness, scenarios
+from tests.bench.seed import seed
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("bench.urls")]
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.bench.urls")]
 
 
 @pytest.fixture

@@ -70,6 +70,32 @@ def test_each_link_follows_from_the_one_before_C4(council):
         previous = link.chain_hash
 
 
+def test_a_single_save_is_linked_in_one_statement_with_the_hash_and_date_python_computes_C4(council):
+    """On PostgreSQL the link of one saved row is written by one statement that hashes in SQL: it
+    must come out exactly as ``chain_hash`` and the row's own content hash say."""
+    from django.test.utils import CaptureQueriesContext
+
+    from register.services.history import save_with_history
+
+    group = council.groups[0].organization
+    head = HistoryLink.objects.order_by("-position").first()
+    group.name = "Renamed group"
+    with CaptureQueriesContext(connection) as queries:
+        save_with_history(group, actor=council.chief_executive, reason="Renamed", update_fields=["name"])
+    link = HistoryLink.objects.order_by("-position").first()
+    row = Organization.history.get(history_id=int(link.row_id))
+    chain_statements = [q["sql"] for q in queries if "register_historylink" in q["sql"]]
+    assert len(chain_statements) == 1 and chain_statements[0].startswith("SELECT pg_advisory_xact_lock")
+    assert link.position == head.position + 1
+    assert link.chain_hash == audit.chain_hash(link.position, head.chain_hash, link.row_hash)
+    digest, names = audit.field_set_of(type(row))
+    values = {name: getattr(row, name) for name in names}
+    assert link.row_hash == audit.row_hash(ORGANIZATION_HISTORY, audit.hashed_fields(type(row), values, names))
+    assert link.history_date == max(row.history_date, head.history_date)
+    assert (link.field_set, link.history_user_id) == (digest, council.chief_executive.pk)
+    assert audit.verify_history().ok
+
+
 # --- Tampering with the database -----------------------------------------------------------------
 
 

@@ -224,9 +224,9 @@ def test_the_sweep_costs_the_same_queries_for_two_notices_as_for_twelve(council,
     with CaptureQueriesContext(connection) as queries:
         assert len(delivery.sweep_outbox(stale_after=datetime.timedelta(minutes=5))) == how_many
     statements = [q["sql"].split()[0] for q in queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
-    # Lock and read the stale notices, the system user, update them, write their history, then
-    # take the history chain's lock and head and link the history rows into it.
-    assert statements == ["SELECT", "SELECT", "UPDATE", "INSERT", "SELECT", "INSERT"], [q["sql"][:80] for q in queries]
+    # Lock and read the stale notices, update them, write their history, then take the history
+    # chain's lock and head and link the history rows into it. The system user is already known.
+    assert statements == ["SELECT", "UPDATE", "INSERT", "SELECT", "INSERT"], [q["sql"][:80] for q in queries]
 
 
 def test_an_attempt_that_died_at_the_last_attempt_fails_the_notice_instead_of_trying_again(council, absence):
@@ -270,3 +270,95 @@ def test_a_notice_held_by_a_live_attempt_is_left_to_it_and_looked_at_again_later
     assert len(mail.outbox) == sent_before
     email.refresh_from_db()
     assert (email.status, email.attempts) == ("pending", 0)
+
+
+# --- Delivering in batches ---------------------------------------------------------------------
+
+
+def transactions_in(queries) -> int:
+    """The transactions a delivery ran (savepoints, inside the test's own transaction)."""
+    return sum(1 for q in queries if q["sql"].startswith("SAVEPOINT"))
+
+
+@pytest.mark.parametrize("how_many", [2, 12])
+def test_a_batch_of_in_app_notices_is_delivered_in_one_transaction_whatever_its_size(council, absence, how_many):
+    recipients = list(Person.objects.exclude(kind=Person.Kind.SYSTEM).order_by("pk")[:how_many])
+    with transaction.atomic():
+        notices = tell(recipients, absence, cause="batch", channels=[IN_APP])
+    with CaptureQueriesContext(connection) as queries:
+        outcomes = delivery.deliver_batch([notice.pk for notice in notices])
+    assert {outcome.status for outcome in outcomes.values()} == {"sent"} and len(outcomes) == how_many
+    locks = [q for q in queries if q["sql"].startswith("SELECT") and "FOR NO KEY UPDATE" in q["sql"]]
+    assert len(locks) == 1, "the batch's notices are locked with one query"
+    assert transactions_in(queries) == 1
+    # Each notice keeps its own history row, attributed to the actor who caused it (C1).
+    for notice in Notification.objects.filter(cause="batch"):
+        assert notice.history.get(history_change_reason="Notice delivered").history_user == council.chief_executive
+
+
+def test_a_batch_claims_its_emails_together_and_sends_each_in_its_own_transaction(council, absence):
+    recipients = [council.deputy_chief_executive, council.monitoring_officer]
+    for person in recipients:
+        give_address(person, f"{person.username}@council.example")
+    with transaction.atomic():
+        notices = tell(recipients, absence, cause="batch-mail")
+    sent_before = len(mail.outbox)
+    with CaptureQueriesContext(connection) as queries:
+        outcomes = delivery.deliver_batch([notice.pk for notice in notices])
+    assert {outcome.status for outcome in outcomes.values()} == {"sent"} and len(outcomes) == 4
+    # One transaction for the in-app notices and the e-mails' claims; then one per e-mail sent.
+    assert transactions_in(queries) == 1 + 2
+    assert sorted(message.to[0] for message in mail.outbox[sent_before:]) == sorted(
+        f"{person.username}@council.example" for person in recipients)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_leaves_alone_what_is_sent_held_by_another_attempt_or_missing(council, monkeypatch):
+    # Nothing is queued after commit (as if the broker were down): this test makes the attempts.
+    monkeypatch.setattr("register.services.notifications.queue_delivery", lambda ids: None)
+    recipients = list(Person.objects.exclude(kind=Person.Kind.SYSTEM).order_by("pk")[:3])
+    with transaction.atomic():
+        absence = people.absence_record(actor=council.chief_executive, reason="Leave", start_date=DAY, end_date=DAY)
+        sent, held, waiting = tell(recipients, absence, cause="batch-mixed", channels=[IN_APP])
+    delivery.deliver(sent.pk)
+    holding = threading.Event()
+    release = threading.Event()
+
+    def hold_the_notice():
+        with transaction.atomic():
+            Notification.objects.select_for_update().get(pk=held.pk)
+            holding.set()
+            release.wait(timeout=30)
+        connection.close()
+
+    holder = threading.Thread(target=hold_the_notice)
+    holder.start()
+    try:
+        assert holding.wait(timeout=30)
+        outcomes = delivery.deliver_batch([sent.pk, held.pk, waiting.pk, 10**12])
+    finally:
+        release.set()
+        holder.join()
+    assert {pk: outcome.status for pk, outcome in outcomes.items()} == {
+        sent.pk: "sent", held.pk: delivery.BUSY, waiting.pk: "sent", 10**12: delivery.MISSING}
+    assert outcomes[held.pk].retry_in is not None
+    assert sent.history.filter(history_change_reason="Notice delivered").count() == 1, "never delivered twice"
+
+
+def test_notices_are_queued_for_the_worker_in_batches(council, monkeypatch):
+    from tasks import jobs
+
+    queued = []
+    monkeypatch.setattr(jobs.deliver_notifications, "delay", lambda ids: queued.append(ids))
+    delivery.queue_delivery(list(range(1, 2 * delivery.DELIVERY_BATCH + 2)))
+    assert [len(batch) for batch in queued] == [delivery.DELIVERY_BATCH, delivery.DELIVERY_BATCH, 1]
+
+
+def test_the_system_user_is_looked_up_once_and_again_after_it_is_forgotten(council, django_assert_num_queries):
+    first = people.system_user()
+    with django_assert_num_queries(0):
+        again = people.system_user()
+    assert again.pk == first.pk and again is not first, "a copy: no caller changes the one kept"
+    people.forget_system_user()
+    with django_assert_num_queries(1):
+        assert people.system_user().pk == first.pk

@@ -1,7 +1,7 @@
-"""Load the generated council `make bench` measures (see bench/seed.py). Adds only what is missing."""
+"""Load the generated council `make bench` measures (see tests/bench/seed.py). Adds only what is missing."""
 from django.core.management.base import BaseCommand
 
-from bench.seed import seed
+from tests.bench.seed import seed
 
 
 class Command(BaseCommand):

@@ -1,5 +1,5 @@
 """The peak memory of a process exporting the whole timeline as CSV, measured in a process of its
-own (``python -m bench.memory PATH``) so that nothing else the harness did counts.
+own (``python -m tests.bench.memory PATH``) so that nothing else the harness did counts.
 
 It streams the export through Django's test client as the auditor, reading the resident set size
 as rows arrive: the peak (VmHWM), and the growth from a tenth of the rows to the end, which is
@@ -19,7 +19,7 @@ def rss_mb(field: str = "VmRSS") -> float:
 
 
 def export_peak_memory(path: str) -> dict:
-    answer = subprocess.run([sys.executable, "-m", "bench.memory", path], capture_output=True, text=True,
+    answer = subprocess.run([sys.executable, "-m", "tests.bench.memory", path], capture_output=True, text=True,
                             env=os.environ, check=True)
     return json.loads(answer.stdout.strip().splitlines()[-1])
 

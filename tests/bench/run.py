@@ -1,9 +1,12 @@
 """`make bench`: start the stack, seed it, measure every scenario, tear it all down.
 
-    python -m bench.run [--requests N] [--declarations N] [--history-rows N] [--quick] [--json PATH]
+    python -m tests.bench.run [--requests N] [--declarations N] [--history-rows N] [--quick] [--json PATH]
+                              [--only NAME,NAME] [--keep]
+
+--only runs only the named scenarios (the function names of tests/bench/scenarios.py, e.g. api_list).
 
 The stack is `scripts/stack up` (what `make stack` runs) in a throwaway directory on free loopback
-ports, with DJANGO_SETTINGS_MODULE=bench.settings so that the web and worker processes also serve
+ports, with DJANGO_SETTINGS_MODULE=tests.bench.settings so that the web and worker processes also serve
 the bare baselines. Seeding and measuring run as their own processes with the stack's environment.
 """
 import argparse
@@ -18,7 +21,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 INHERITED = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "PG_BIN")
 STARTUP_DEADLINE = 240
 
@@ -41,7 +44,7 @@ class Stack:
         environment.update(
             STACK_DIR=str(self.directory), STACK_WEB_PORT=str(self.web_port), STACK_PG_PORT=str(self.pg_port),
             STACK_REDIS_PORT=str(self.redis_port), STACK_PROCESSES="web worker beat",
-            DJANGO_SETTINGS_MODULE="bench.settings", LOG_LEVEL="WARNING",
+            DJANGO_SETTINGS_MODULE="tests.bench.settings", LOG_LEVEL="WARNING",
         )
         return environment
 
@@ -97,6 +100,8 @@ def main(argv=None) -> int:
     parser.add_argument("--quick", action="store_true", help="few repetitions: checks the harness, measures nothing")
     parser.add_argument("--json", default=str(ROOT / "var" / "bench" / "results.json"))
     parser.add_argument("--keep", action="store_true", help="keep the stack's directory (logs) afterwards")
+    parser.add_argument("--only", default="", help="comma-separated scenario names (tests/bench/scenarios.py), e.g. "
+                                                   "api_list,notice_fan_out; all of them when left out")
     options = parser.parse_args(argv)
     # Stopped by SIGTERM as by Ctrl-C: unwind through `finally`, which stops the stack.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -110,7 +115,10 @@ def main(argv=None) -> int:
         subprocess.run([python, "manage.py", "bench_seed", f"--requests={options.requests}",
                         f"--declarations={options.declarations}", f"--history-rows={options.history_rows}"],
                        cwd=ROOT, env=environment, check=True)
-        measure = [python, "-m", "bench.measure", f"--json={options.json}"] + (["--quick"] if options.quick else [])
+        measure = [python, "-m", "tests.bench.measure", f"--json={options.json}"] + (["--quick"] if options.quick else [])
+        only = [name for name in options.only.split(",") if name]
+        if only:
+            measure += ["--only", *only]
         return subprocess.run(measure, cwd=ROOT, env=environment).returncode
     finally:
         stack.stop()

@@ -1,5 +1,5 @@
 """One small function per scenario of issue 10. Each takes the ``Bench`` context and returns a
-``Result`` (bench/harness.py); a scenario whose page or endpoint does not exist yet returns
+``Result`` (tests/bench/harness.py); a scenario whose page or endpoint does not exist yet returns
 ``not_measured`` naming what is missing, rather than a figure for something else.
 
 Where a page is looked for by path (PATHS), the first candidate the URLconf resolves is measured,
@@ -18,9 +18,9 @@ from django.test import Client
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
-from bench import harness
-from bench.harness import Result, ms, not_measured
 from register.models import GroupMeeting, HistoryLink, Notification, Person
+from tests.bench import harness
+from tests.bench.harness import Result, ms, not_measured
 
 # Candidate paths of each page, first found wins (other branches are adding them as this is written).
 PATHS = {
@@ -208,7 +208,7 @@ def _wait_for_outbox_empty(within: float = 600) -> None:
 def notice_fan_out(bench: Bench) -> Result:
     from register.services.notifications import notify
 
-    from bench.tasks import COUNTER, _redis, noop
+    from tests.bench.tasks import COUNTER, _redis, noop
 
     name, target = "Notice fan-out, 10,000 notices (notices/s)", "ratio at least 0.5"
     wanted = bench.repeat(10_000, quick=40)
@@ -366,7 +366,7 @@ def csv_export_memory(bench: Bench) -> Result:
     path = find_path("timeline_csv")
     if path is None:
         return not_measured(name, target, "the timeline's CSV export is not in this branch yet")
-    from bench.memory import export_peak_memory
+    from tests.bench.memory import export_peak_memory
 
     figures = export_peak_memory(path)
     peak_mb = figures["peak_mb"]

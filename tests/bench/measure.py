@@ -1,8 +1,8 @@
 """Run every scenario against the seeded stack; print the table and write it as JSON.
 
-    python -m bench.measure [--quick] [--json PATH] [--only NAME ...]
+    python -m tests.bench.measure [--quick] [--json PATH] [--only NAME ...]
 
-Runs with the stack's environment (bench/run.py gives it). A scenario that fails is reported as
+Runs with the stack's environment (tests/bench/run.py gives it). A scenario that fails is reported as
 "not measured: <the error>" and the others still run.
 """
 import argparse
@@ -20,11 +20,14 @@ def main(argv=None) -> int:
     parser.add_argument("--json", default="var/bench/results.json")
     parser.add_argument("--only", nargs="*", default=[])
     options = parser.parse_args(argv)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.bench.settings")
     django.setup()
-    from bench import harness, scenarios
+    from tests.bench import harness, scenarios
     from register.models import AttendanceRequest, Declaration, HistoryLink
 
+    unknown = set(options.only) - {scenario.__name__ for scenario in scenarios.ALL}
+    if unknown:
+        parser.error(f"no such scenario: {', '.join(sorted(unknown))} (see tests/bench/scenarios.py, ALL)")
     bench = scenarios.Bench(web=os.environ.get("BENCH_WEB", "127.0.0.1:8000"), quick=options.quick)
     results = []
     for scenario in scenarios.ALL:

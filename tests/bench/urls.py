@@ -1,7 +1,7 @@
 """The register's URLs, and the bare baseline views under /bench/."""
 from django.urls import include, path
 
-from bench import views
+from tests.bench import views
 
 urlpatterns = [
     path("bench/requests/", views.bare_request_list, name="bench-bare-requests"),
