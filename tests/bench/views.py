@@ -1,45 +1,116 @@
 """The baseline the register's pages are compared with: a bare Django view returning the same
 fields as JSON from one hand-written query. No DRF, no selectors, no policies: the fastest the same
-stack (gunicorn, Django's middleware, PostgreSQL) can answer."""
+stack (gunicorn, Django's middleware, PostgreSQL) can answer.
+
+"The same fields" is checked: tests/integration/test_bench_harness.py compares this view's page
+with the attendance API's, field for field.
+"""
+import datetime
+
 from django.db import connection
 from django.http import JsonResponse
+from django.utils import timezone
 
-# One page of attendance requests with their group, meeting, requester and officers.
-PAGE_SQL = """
-SELECT r.id, r.state, r.subject, r.scope, r.created_at, r.due_on, r.decision, r.decided_at,
-       g.id, g.name, m.starts_at, m.place, p.id, p.first_name, p.last_name,
-       COALESCE((SELECT json_agg(json_build_object('id', o.id, 'name', o.first_name || ' ' || o.last_name,
-                                                   'state', i.state))
+from register import workflow
+
+PAGE_SIZE = 50
+
+
+def _person(alias: str) -> str:
+    """A person as the API names them (id, name, kind), or null."""
+    name = f"COALESCE(NULLIF(TRIM({alias}.first_name || ' ' || {alias}.last_name), ''), {alias}.username)"
+    return (f"CASE WHEN {alias}.id IS NULL THEN NULL ELSE "
+            f"json_build_object('id', {alias}.id, 'name', {name}, 'kind', {alias}.kind) END")
+
+
+# One page of attendance requests with everything the API's list shows of each: the group, the
+# meeting, the people, the precedent (A3) and the officers' invitations, and the count of all.
+PAGE_SQL = f"""
+SELECT r.id, r.requested_capacity, r.referred_at, r.subject, r.scope, r.needs_confidential_information,
+       r.state, r.round, r.created_at, r.submitted_at, r.due_on, r.decision, r.decided_capacity, r.decided_at,
+       r.decision_reason, r.departs_from_precedent, r.responses_due_on, r.closing_reason,
+       g.id, g.name,
+       m.id, m.starts_at, m.ends_at, m.place, m.online, m.others_present, m.others_present_description,
+       {_person("asked")}, {_person("referrer")}, {_person("decider")},
+       CASE WHEN e.id IS NULL THEN NULL ELSE
+            json_build_object('id', e.id, 'group', eg.name, 'subject', e.subject, 'decision', e.decision) END,
+       COALESCE((SELECT json_agg(json_build_object(
+                    'id', i.id, 'request', i.request_id, 'officer', {_person("o")}, 'state', i.state,
+                    'responded_at', i.responded_at, 'response_note', i.response_note,
+                    'attended', EXISTS (SELECT 1 FROM register_attendancerecord a WHERE a.invitation_id = i.id))
+                    ORDER BY i.id)
                  FROM register_attendanceinvitation i JOIN register_person o ON o.id = i.officer_id
-                 WHERE i.request_id = r.id), '[]')
+                 WHERE i.request_id = r.id), '[]'),
+       (SELECT count(*) FROM register_attendancerequest)
 FROM register_attendancerequest r
 JOIN register_organization g ON g.id = r.group_id
 JOIN register_groupmeeting m ON m.id = r.meeting_id
-JOIN register_person p ON p.id = r.requested_by_id
+JOIN register_person asked ON asked.id = r.requested_by_id
+LEFT JOIN register_person referrer ON referrer.id = r.referred_by_id
+LEFT JOIN register_person decider ON decider.id = r.decided_by_id
+LEFT JOIN register_attendancerequest e ON e.id = r.equivalent_of_id
+LEFT JOIN register_organization eg ON eg.id = e.group_id
 ORDER BY r.created_at DESC, r.id DESC
 LIMIT %s OFFSET %s
 """
-COLUMNS = ("id", "state", "subject", "scope", "created_at", "due_on", "decision", "decided_at", "group_id",
-           "group_name", "meeting_starts_at", "meeting_place", "requested_by_id", "requested_by_first_name",
-           "requested_by_last_name", "officers")
+COLUMNS = (
+    "id", "requested_capacity", "referred_at", "subject", "scope", "needs_confidential_information", "state",
+    "round", "created_at", "submitted_at", "due_on", "decision", "decided_capacity", "decided_at",
+    "decision_reason", "departs_from_precedent", "responses_due_on", "closing_reason",
+    "group_id", "group_name",
+    "meeting_id", "starts_at", "ends_at", "place", "online", "others_present", "others_present_description",
+    "requested_by", "referred_by", "decided_by", "equivalent_of", "invitations", "count",
+)
+
+
+def _moment(value) -> str | None:
+    """A date and time as the API writes it: in the council's time zone, UTC as Z."""
+    if value is None:
+        return None
+    if isinstance(value, str):  # from json_agg
+        value = datetime.datetime.fromisoformat(value)
+    text = timezone.localtime(value).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _day(value) -> str | None:
+    return value and value.isoformat()
+
+
+def _request(row: tuple, today: datetime.date) -> dict:
+    item = dict(zip(COLUMNS, row))
+    for invitation in item["invitations"]:
+        invitation["responded_at"] = _moment(invitation["responded_at"])
+    return {
+        "id": item["id"], "view": "full",
+        "group": {"id": item["group_id"], "name": item["group_name"]},
+        "meeting": {
+            "id": item["meeting_id"], "starts_at": _moment(item["starts_at"]), "ends_at": _moment(item["ends_at"]),
+            "place": item["place"], "online": item["online"],
+            "where": f"{item['place']}, and online" if item["online"] and item["place"] else item["place"] or "Online",
+            "others_present": item["others_present"], "others_present_description": item["others_present_description"],
+        },
+        "requested_by": item["requested_by"], "requested_capacity": item["requested_capacity"],
+        "referred_by": item["referred_by"], "referred_at": _moment(item["referred_at"]),
+        "subject": item["subject"], "scope": item["scope"],
+        "needs_confidential_information": item["needs_confidential_information"],
+        "equivalent_of": item["equivalent_of"],
+        "state": item["state"], "state_text": workflow.REQUEST_STATE_LABELS[item["state"]], "round": item["round"],
+        "created_at": _moment(item["created_at"]), "submitted_at": _moment(item["submitted_at"]),
+        "due_on": _day(item["due_on"]),
+        "decision_overdue": item["state"] == workflow.SUBMITTED and today > item["due_on"],
+        "decision": item["decision"], "decided_by": item["decided_by"], "decided_capacity": item["decided_capacity"],
+        "decided_at": _moment(item["decided_at"]), "decision_reason": item["decision_reason"],
+        "departs_from_precedent": item["departs_from_precedent"],
+        "responses_due_on": _day(item["responses_due_on"]), "closing_reason": item["closing_reason"],
+        "invitations": item["invitations"],
+    }
 
 
 def bare_request_list(request):
     page = int(request.GET.get("page", "1"))
     with connection.cursor() as cursor:
-        cursor.execute(PAGE_SQL, [50, (page - 1) * 50])
+        cursor.execute(PAGE_SQL, [PAGE_SIZE, (page - 1) * PAGE_SIZE])
         rows = cursor.fetchall()
-    results = []
-    for row in rows:
-        item = dict(zip(COLUMNS, row))
-        results.append({
-            "id": item["id"], "state": item["state"], "subject": item["subject"], "scope": item["scope"],
-            "created_at": item["created_at"].isoformat(), "due_on": item["due_on"].isoformat(),
-            "decision": item["decision"], "decided_at": item["decided_at"] and item["decided_at"].isoformat(),
-            "group": {"id": item["group_id"], "name": item["group_name"]},
-            "meeting": {"starts_at": item["meeting_starts_at"].isoformat(), "place": item["meeting_place"]},
-            "requested_by": {"id": item["requested_by_id"],
-                             "name": f"{item['requested_by_first_name']} {item['requested_by_last_name']}"},
-            "officers": item["officers"],
-        })
-    return JsonResponse({"results": results})
+    today = timezone.localdate()
+    return JsonResponse({"count": rows[0][-1] if rows else 0, "results": [_request(row, today) for row in rows]})
