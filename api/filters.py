@@ -7,8 +7,8 @@ from drf_spectacular.utils import extend_schema_field
 
 from register import workflow
 from register.models import AttendanceRequest, Declaration, HistoryLink, Membership, Notification, Organization, Person, Post
-from register.selectors_audit import TimelineFilter as SelectorTimelineFilter
-from register.selectors_audit import record_types
+from register.selectors.audit import TimelineFilter as SelectorTimelineFilter
+from register.selectors.audit import record_types
 
 
 class StrictFilterSet(django_filters.FilterSet):

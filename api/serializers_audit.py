@@ -1,5 +1,5 @@
 """Output serializers of the audit history (C2): the timeline's entries and a record's versions.
-They read only what ``register.selectors_audit`` loaded."""
+They read only what ``register.selectors.audit`` loaded."""
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 

@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 from api import filters
 from api import serializers_audit as out
 from api.pagination import TimelineCursorPagination
-from register import selectors_audit as audit
+from register.selectors import audit as audit
 from register.models import HistoryLink
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from register import selectors
 from register.models import AttendanceRequest, Membership, Person
-from register.selectors_declarations import ActiveRelationship, active_relationships
+from register.selectors.declarations import ActiveRelationship, active_relationships
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from register.forms_declarations import DateField, RegisterForm
 from register.models import Person
-from register.selectors_audit import TimelineFilter, record_types
+from register.selectors.audit import TimelineFilter, record_types
 
 
 class OptionalDateField(DateField):

@@ -84,7 +84,7 @@ def reviews_declarations(viewer: Person, *, on: datetime.date, roles: set[str] |
     return Declaration.objects.filter(reviewer=viewer).exists()
 
 
-# Who watches others' re-confirmations (selectors_declarations.confirmations_outstanding): the
+# Who watches others' re-confirmations (selectors.declarations.confirmations_outstanding): the
 # Monitoring Officer members', each Director their officers', the Chief Executive the Directors'
 # and auditors everyone's.
 CONFIRMATION_OVERSIGHT_ROLES = frozenset({Role.MONITORING_OFFICER, Role.DIRECTOR, Role.CHIEF_EXECUTIVE, Role.AUDITOR})
@@ -170,7 +170,7 @@ def can_close_attendance(person: Person, attendance_request, *, on: datetime.dat
 
 # --- The audit history (C2) ---------------------------------------------------------------------
 # DOMAIN.md, "Who sees what": the history of anything is read by auditors, and by anyone who may see
-# the record itself, for that record (register/selectors_audit.py decides per kind of record).
+# the record itself, for that record (register/selectors/audit.py decides per kind of record).
 
 def reads_all_history(viewer: Person, *, on: datetime.date, roles: set[str] | None = None) -> bool:
     """Auditors read the whole timeline across the register, read-only."""

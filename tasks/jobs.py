@@ -5,6 +5,7 @@ action caused the notice (its actor), or the system user, with a reason (C1).
 """
 import datetime
 import logging
+from collections import Counter
 
 from celery import shared_task
 
@@ -49,14 +50,7 @@ def deliver_notifications(self, notification_ids: list[int]) -> dict:
                 deliver_notification.apply_async((notification_id,), countdown=countdown)
         except Exception:  # noqa: BLE001 - the broker is down: they are still pending, and the sweep re-queues them
             logger.warning("Could not queue %s notice(s) to try again; the sweep will", len(again), exc_info=True)
-    return _count_by_status(outcomes.values())
-
-
-def _count_by_status(outcomes) -> dict:
-    counted: dict[str, int] = {}
-    for outcome in outcomes:
-        counted[outcome.status] = counted.get(outcome.status, 0) + 1
-    return counted
+    return dict(Counter(outcome.status for outcome in outcomes.values()))
 
 
 @shared_task(name="notifications.sweep")

@@ -215,7 +215,7 @@ def link_history_rows(rows: list[models.Model]) -> None:
             previous = chain_hash(position, previous, content_hash)
             # The timeline's copy of the date never goes back along the chain (a writer that
             # stamped its row earlier may take the lock later): so a date range is a range of
-            # positions, found by two index seeks (register/selectors_audit.py).
+            # positions, found by two index seeks (register/selectors/audit.py).
             latest = max(history_date, latest) if history_date and latest else (history_date or latest)
             links.append((position, table, row_id, digest, content_hash, previous, latest, history_user_id))
         _append_links(links, using)

@@ -14,7 +14,7 @@ from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 
 from register import policies, selectors
-from register import selectors_declarations as declaration_selectors
+from register.selectors import declarations as declaration_selectors
 from register.errors import NotFound, NotPermitted, RuleViolation
 from register.models import Declaration, DeclarationConfirmation, Notification, Person
 from register.models.declarations import IF_IN_DOUBT, WHAT_COUNTS, WHAT_DOES_NOT_COUNT

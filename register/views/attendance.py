@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from register import conflicts, policies, selectors, workflow, working_days
-from register import selectors_attendance as reads
+from register.selectors import attendance as reads
 from register.errors import DomainError, NotFound
 from register.forms_attendance import (
     AbsenceForm,

@@ -1,5 +1,5 @@
 """The audit pages (C2): the timeline across the register, its CSV export, and each record's
-history with field-by-field differences. Read-only; thin over ``register.selectors_audit``.
+history with field-by-field differences. Read-only; thin over ``register.selectors.audit``.
 
 The timeline and export are for auditors; a record's history also for those who may see the
 record (the selector decides). Everyone else gets "page not found".
@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from register import policies, selectors
-from register import selectors_audit as audit
+from register.selectors import audit as audit
 from register.errors import NotFound
 from register.forms_audit import TimelineFilterForm
 from register.views.context import roles_today

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from register import policies, selectors
-from register import selectors_declarations as reads
+from register.selectors import declarations as reads
 from register.errors import DomainError, InvalidTransition, NotFound
 from register.forms_declarations import ConfirmationForm, DeclarationForm, EndForm, ReviewForm
 from register.models import Declaration, Person

@@ -4,8 +4,8 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from register import selectors
-from register import selectors_attendance as attendance_reads
-from register import selectors_declarations as declaration_reads
+from register.selectors import attendance as attendance_reads
+from register.selectors import declarations as declaration_reads
 from register.views.context import roles_today
 
 

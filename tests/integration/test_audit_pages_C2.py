@@ -186,7 +186,7 @@ def test_a_reason_that_looks_like_a_formula_is_exported_as_text(council, auditor
 
 
 def test_the_export_reads_the_history_in_chunks_C2(council, auditor, monkeypatch):
-    from register import selectors_audit
+    from register.selectors import audit as selectors_audit
 
     monkeypatch.setattr(selectors_audit, "EXPORT_CHUNK", 7)
     rename(council.groups[0].organization, council.groups[0].leader, 20, reason="Chunked")

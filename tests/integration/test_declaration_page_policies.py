@@ -5,7 +5,7 @@ import datetime
 from django.test import Client
 
 from register import policies, selectors
-from register import selectors_declarations as reads
+from register.selectors import declarations as reads
 from register.models import Membership, Post
 from register.services import people
 from tests.integration.declaration_helpers import declare

@@ -9,7 +9,7 @@ from django.test import override_settings
 from register import selectors
 from register.errors import RuleViolation
 from register.models import DeclarationConfirmation, Notification, Person
-from register.selectors_declarations import confirmation_due_on, confirmations_outstanding, people_in_confirmation_scope
+from register.selectors.declarations import confirmation_due_on, confirmations_outstanding, people_in_confirmation_scope
 from register.services import declarations
 from tests.integration.declaration_helpers import declare, snapshot
 

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from register import selectors
 from register.models import Declaration, Notification
-from register.selectors_declarations import ActiveRelationship, active_relationships
+from register.selectors.declarations import ActiveRelationship, active_relationships
 from register.services import declarations
 from tests.integration.declaration_helpers import DESCRIPTION, declare, review
 

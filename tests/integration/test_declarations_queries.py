@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from register import selectors
-from register import selectors_declarations as reads
+from register.selectors import declarations as reads
 from register.models import Person
 from register.services import declarations
 from tests.factories import make_person

@@ -9,7 +9,7 @@ import pytest
 from register import selectors
 from register.errors import RuleViolation
 from register.models import Declaration, Membership, Notification, Post
-from register.selectors_declarations import declaration_routes
+from register.selectors.declarations import declaration_routes
 from register.services import people
 from tests.factories import make_person
 from tests.integration.declaration_helpers import declare, snapshot

@@ -6,7 +6,7 @@ import dataclasses
 import pytest
 
 from register import policies, selectors
-from register import selectors_declarations as reads
+from register.selectors import declarations as reads
 from register.errors import NotFound
 from register.models import Declaration
 from tests.integration.declaration_helpers import declare, review

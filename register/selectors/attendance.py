@@ -11,7 +11,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from register import policies, selectors, workflow
-from register import selectors_declarations as declaration_reads
+from register.selectors import declarations as declaration_reads
 from register.models import (
     AttendanceInvitation,
     AttendanceRecord,
