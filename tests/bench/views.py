@@ -16,40 +16,38 @@ from register import workflow
 PAGE_SIZE = 50
 
 
-def _person(alias: str) -> str:
-    """A person as the API names them (id, name, kind), or null."""
-    name = f"COALESCE(NULLIF(TRIM({alias}.first_name || ' ' || {alias}.last_name), ''), {alias}.username)"
-    return (f"CASE WHEN {alias}.id IS NULL THEN NULL ELSE "
-            f"json_build_object('id', {alias}.id, 'name', {name}, 'kind', {alias}.kind) END")
+def _person(column: str) -> str:
+    """A person as the API names them (id, name, kind), or null: a subquery of its own, which
+    PostgreSQL plans on its own (joining every person into the page made planning cost 9 ms)."""
+    name = "COALESCE(NULLIF(TRIM(p.first_name || ' ' || p.last_name), ''), p.username)"
+    return (f"(SELECT json_build_object('id', p.id, 'name', {name}, 'kind', p.kind) "
+            f"FROM register_person p WHERE p.id = {column})")
 
 
 # One page of attendance requests with everything the API's list shows of each: the group, the
 # meeting, the people, the precedent (A3) and the officers' invitations, and the count of all.
+# Only the group and the meeting are joined; the rest are correlated subqueries, each planned
+# cheaply on its own: a nine-way join took longer to plan than to run.
 PAGE_SQL = f"""
 SELECT r.id, r.requested_capacity, r.referred_at, r.subject, r.scope, r.needs_confidential_information,
        r.state, r.round, r.created_at, r.submitted_at, r.due_on, r.decision, r.decided_capacity, r.decided_at,
        r.decision_reason, r.departs_from_precedent, r.responses_due_on, r.closing_reason,
        g.id, g.name,
        m.id, m.starts_at, m.ends_at, m.place, m.online, m.others_present, m.others_present_description,
-       {_person("asked")}, {_person("referrer")}, {_person("decider")},
-       CASE WHEN e.id IS NULL THEN NULL ELSE
-            json_build_object('id', e.id, 'group', eg.name, 'subject', e.subject, 'decision', e.decision) END,
+       {_person("r.requested_by_id")}, {_person("r.referred_by_id")}, {_person("r.decided_by_id")},
+       (SELECT json_build_object('id', e.id, 'group', eg.name, 'subject', e.subject, 'decision', e.decision)
+          FROM register_attendancerequest e JOIN register_organization eg ON eg.id = e.group_id
+         WHERE e.id = r.equivalent_of_id),
        COALESCE((SELECT json_agg(json_build_object(
-                    'id', i.id, 'request', i.request_id, 'officer', {_person("o")}, 'state', i.state,
+                    'id', i.id, 'request', i.request_id, 'officer', {_person("i.officer_id")}, 'state', i.state,
                     'responded_at', i.responded_at, 'response_note', i.response_note,
                     'attended', EXISTS (SELECT 1 FROM register_attendancerecord a WHERE a.invitation_id = i.id))
                     ORDER BY i.id)
-                 FROM register_attendanceinvitation i JOIN register_person o ON o.id = i.officer_id
-                 WHERE i.request_id = r.id), '[]'),
+                 FROM register_attendanceinvitation i WHERE i.request_id = r.id), '[]'),
        (SELECT count(*) FROM register_attendancerequest)
 FROM register_attendancerequest r
 JOIN register_organization g ON g.id = r.group_id
 JOIN register_groupmeeting m ON m.id = r.meeting_id
-JOIN register_person asked ON asked.id = r.requested_by_id
-LEFT JOIN register_person referrer ON referrer.id = r.referred_by_id
-LEFT JOIN register_person decider ON decider.id = r.decided_by_id
-LEFT JOIN register_attendancerequest e ON e.id = r.equivalent_of_id
-LEFT JOIN register_organization eg ON eg.id = e.group_id
 ORDER BY r.created_at DESC, r.id DESC
 LIMIT %s OFFSET %s
 """
