@@ -18,13 +18,13 @@ LONDON = ZoneInfo("Europe/London")
 MEETING_DAY = datetime.date(2026, 3, 9)  # the Monday after the clock's Monday 2 March 2026
 
 
-def fill_meeting(page):
-    page.get_by_label("Day").fill(str(MEETING_DAY.day))
-    page.get_by_label("Month").fill(str(MEETING_DAY.month))
-    page.get_by_label("Year").fill(str(MEETING_DAY.year))
+def fill_meeting(page, day: datetime.date = MEETING_DAY, *, place="Committee Room 2, County Hall"):
+    page.get_by_label("Day").fill(str(day.day))
+    page.get_by_label("Month").fill(str(day.month))
+    page.get_by_label("Year").fill(str(day.year))
     page.get_by_label("Start time").fill("18:00")
     page.get_by_label("End time (optional)").fill("20:00")
-    page.get_by_label("Where is the meeting?").fill("Committee Room 2, County Hall")
+    page.get_by_label("Where is the meeting?").fill(place)
     page.locator('input[name="others_present"][value="no"]').check()
     page.locator('input[name="needs_confidential_information"][value="no"]').check()
 

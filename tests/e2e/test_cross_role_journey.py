@@ -19,6 +19,7 @@ from django.core.management import call_command
 from register import workflow
 from register.models import AttendanceRequest, Declaration, InformationProvided, Person
 from tests.e2e.conftest import save_screenshot
+from tests.e2e.test_attendance_journey import fill_meeting
 from tests.e2e.test_declarations_journey import Journey
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -28,17 +29,6 @@ SECOND_GROUPS_MEETING = datetime.date(2026, 3, 10)
 LATER_MEETING = datetime.date(2026, 3, 16)
 SUBJECT = "Adult social care charging"
 LATER_SUBJECT = "Day centres for older people"
-
-
-def fill_meeting(page, day: datetime.date, *, place="Committee Room 2, County Hall"):
-    page.get_by_label("Day").fill(str(day.day))
-    page.get_by_label("Month").fill(str(day.month))
-    page.get_by_label("Year").fill(str(day.year))
-    page.get_by_label("Start time").fill("18:00")
-    page.get_by_label("End time (optional)").fill("20:00")
-    page.get_by_label("Where is the meeting?").fill(place)
-    page.locator('input[name="others_present"][value="no"]').check()
-    page.locator('input[name="needs_confidential_information"][value="no"]').check()
 
 
 def request_briefing(journey, officer: Person, day: datetime.date, subject: str, scope: str):
