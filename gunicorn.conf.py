@@ -3,6 +3,7 @@
 Everything comes from the environment, so that the Procfile's and docker-compose.yml's command
 stays the same bare `gunicorn register.wsgi` everywhere.
 """
+
 import os
 
 from register.logs import log_format

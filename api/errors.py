@@ -3,6 +3,7 @@
 Domain errors map to status codes here, once: RuleViolation 400, NotPermitted 403, NotFound 404,
 InvalidTransition and Conflict 409. A record the caller may not see is 404, never 403.
 """
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from rest_framework import exceptions, status
@@ -17,7 +18,11 @@ DOMAIN_STATUS = {
     errors.RuleViolation: (status.HTTP_400_BAD_REQUEST, "rule-violation", "The register's rules refuse this"),
     errors.NotPermitted: (status.HTTP_403_FORBIDDEN, "not-permitted", "You may not do this"),
     errors.NotFound: (status.HTTP_404_NOT_FOUND, "not-found", "Not found"),
-    errors.InvalidTransition: (status.HTTP_409_CONFLICT, "invalid-transition", "Not possible in the record's current state"),
+    errors.InvalidTransition: (
+        status.HTTP_409_CONFLICT,
+        "invalid-transition",
+        "Not possible in the record's current state",
+    ),
     errors.Conflict: (status.HTTP_409_CONFLICT, "conflict", "Someone else changed this first"),
 }
 
@@ -31,8 +36,14 @@ def problem(status_code: int, slug: str, title: str, detail: str, **extra) -> Re
 def problem_details_handler(exc, context):
     for error_class, (status_code, slug, title) in DOMAIN_STATUS.items():
         if isinstance(exc, error_class):
-            return problem(status_code, slug, title, exc.message, rule=exc.rule,
-                           errors={exc.field: [exc.message]} if exc.field else None)
+            return problem(
+                status_code,
+                slug,
+                title,
+                exc.message,
+                rule=exc.rule,
+                errors={exc.field: [exc.message]} if exc.field else None,
+            )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -43,8 +54,13 @@ def problem_details_handler(exc, context):
     detail = response.data
     if isinstance(exc, exceptions.ValidationError):
         fields = dict(_flat_errors(detail if isinstance(detail, dict) else {"non_field_errors": detail}))
-        return problem(response.status_code, "invalid", "Your request has errors",
-                       "Check the fields named in 'errors'.", errors=fields)
+        return problem(
+            response.status_code,
+            "invalid",
+            "Your request has errors",
+            "Check the fields named in 'errors'.",
+            errors=fields,
+        )
     slug = getattr(exc, "default_code", "error").replace("_", "-")
     message = detail.get("detail", str(detail)) if isinstance(detail, dict) else str(detail)
     result = problem(response.status_code, slug, _title_for(response.status_code), str(message))

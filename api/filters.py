@@ -1,12 +1,22 @@
 """List filters (django-filter). A filter given a value it cannot use is refused with a 400 naming
 it, never silently ignored: a caller who filters must get what they asked for or be told why."""
+
 import django_filters
 from django import forms
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from register import workflow
-from register.models import AttendanceRequest, Declaration, HistoryLink, Membership, Notification, Organization, Person, Post
+from register.models import (
+    AttendanceRequest,
+    Declaration,
+    HistoryLink,
+    Membership,
+    Notification,
+    Organization,
+    Person,
+    Post,
+)
 from register.selectors.audit import TimelineFilter as SelectorTimelineFilter
 from register.selectors.audit import record_types
 
@@ -123,8 +133,9 @@ class TimelineFilter(StrictFilterSet):
     """The audit timeline's filters: kind of record, who made the change, and dates (inclusive)."""
 
     # The register's tracked models (read when the URLs load, after the apps are ready).
-    record_type = django_filters.ChoiceFilter(method="filter_nothing", label="Kind of record",
-                                              choices=[(t.slug, t.label) for t in record_types()])
+    record_type = django_filters.ChoiceFilter(
+        method="filter_nothing", label="Kind of record", choices=[(t.slug, t.label) for t in record_types()]
+    )
     person = IdFilter(method="filter_nothing", label="Who made the change (a person's id)")
     since = django_filters.DateFilter(method="filter_nothing", label="From this day (inclusive)")
     until = django_filters.DateFilter(method="filter_nothing", label="To this day (inclusive)")
@@ -138,5 +149,9 @@ class TimelineFilter(StrictFilterSet):
 
     def selection(self) -> SelectorTimelineFilter:
         data = self.form.cleaned_data
-        return SelectorTimelineFilter(record_type=data.get("record_type") or None, person=data.get("person"),
-                                      since=data.get("since"), until=data.get("until"))
+        return SelectorTimelineFilter(
+            record_type=data.get("record_type") or None,
+            person=data.get("person"),
+            since=data.get("since"),
+            until=data.get("until"),
+        )

@@ -1,4 +1,5 @@
 """Pagination: page numbers for ordinary lists; cursors for the long, growing ones."""
+
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound, ValidationError
 
@@ -11,7 +12,9 @@ class StrictPageSize:
         if given is None:
             return self.page_size
         if not given.isdigit() or not 1 <= int(given) <= self.max_page_size:
-            raise ValidationError({self.page_size_query_param: [f"Enter a whole number from 1 to {self.max_page_size}."]})
+            raise ValidationError(
+                {self.page_size_query_param: [f"Enter a whole number from 1 to {self.max_page_size}."]}
+            )
         return int(given)
 
     def get_schema_operation_parameters(self, view):
@@ -59,8 +62,10 @@ class TimelineCursorPagination(CursorPagination):
     def decode_cursor(self, request):
         cursor = super().decode_cursor(request)
         # The position is compared with a bigint column: anything but a whole number in range is no page.
-        if cursor is not None and cursor.position is not None and not (
-            cursor.position.isdigit() and len(cursor.position) <= 18
+        if (
+            cursor is not None
+            and cursor.position is not None
+            and not (cursor.position.isdigit() and len(cursor.position) <= 18)
         ):
             raise NotFound(self.invalid_cursor_message)
         return cursor

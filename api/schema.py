@@ -1,4 +1,5 @@
 """The OpenAPI schema: every operation also documents the problem-details errors it can answer."""
+
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers
 
@@ -10,8 +11,12 @@ NO_NUL_CHARACTERS = "^[^\\u0000]*$"
 class ProblemAutoSchema(AutoSchema):
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
-        if isinstance(field, serializers.CharField) and schema.get("type") == "string" and "format" not in schema \
-                and "enum" not in schema:
+        if (
+            isinstance(field, serializers.CharField)
+            and schema.get("type") == "string"
+            and "format" not in schema
+            and "enum" not in schema
+        ):
             schema.setdefault("pattern", NO_NUL_CHARACTERS)
         return schema
 

@@ -1,4 +1,5 @@
 """Output and input serializers. Output serializers only read what selectors already loaded."""
+
 from rest_framework import serializers
 
 from register.models import Absence, Membership, Notification, Organization, Person, Post

@@ -5,6 +5,7 @@ full to those who may see it; other groups (and the public) get the narrow facts
 group, officers, date and subject, nothing of the brief or the discussion (A8, A9). Input
 serializers describe each move's request exactly and leave the protocol's rules to the services.
 """
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -88,8 +89,9 @@ class PrecedentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     group = serializers.CharField(source="group.name")
     subject = serializers.CharField()
-    decision = serializers.ChoiceField(choices=[("", "Not decided"), *AttendanceRequest.Decision.choices],
-                                       allow_blank=True)
+    decision = serializers.ChoiceField(
+        choices=[("", "Not decided"), *AttendanceRequest.Decision.choices], allow_blank=True
+    )
 
 
 class AttendanceRequestSerializer(serializers.Serializer):
@@ -115,8 +117,9 @@ class AttendanceRequestSerializer(serializers.Serializer):
     submitted_at = serializers.DateTimeField()
     due_on = serializers.DateField(help_text="The decision is due by the end of this working day (A12).")
     decision_overdue = serializers.BooleanField()
-    decision = serializers.ChoiceField(choices=[("", "Not decided"), *AttendanceRequest.Decision.choices],
-                                       allow_blank=True)
+    decision = serializers.ChoiceField(
+        choices=[("", "Not decided"), *AttendanceRequest.Decision.choices], allow_blank=True
+    )
     decided_by = PersonRefSerializer(allow_null=True)
     decided_capacity = serializers.CharField(allow_blank=True)
     decided_at = serializers.DateTimeField(allow_null=True)
@@ -166,8 +169,9 @@ class InformationProvidedSerializer(serializers.Serializer):
     reference = serializers.CharField(allow_blank=True)
     classification = serializers.ChoiceField(choices=InformationProvided.Classification.choices)
     likely_to_be_cited = serializers.BooleanField()
-    cited_at = serializers.ChoiceField(choices=[("", "Not marked"), *InformationProvided.CitedAt.choices],
-                                       allow_blank=True)
+    cited_at = serializers.ChoiceField(
+        choices=[("", "Not marked"), *InformationProvided.CitedAt.choices], allow_blank=True
+    )
     marked_by = PersonRefSerializer(allow_null=True)
     marked_at = serializers.DateTimeField(allow_null=True)
     recorded_at = serializers.DateTimeField()
@@ -237,11 +241,17 @@ def _reason(help_text: str, *, required: bool = False) -> Text:
 class MeetingInSerializer(serializers.Serializer):
     starts_at = Moment(help_text="When the meeting starts; still to come.")
     ends_at = Moment(required=False, allow_null=True, default=None)
-    place = Text(max_length=300, required=False, default="", allow_blank=True,
-                 help_text="Where; may be left out for an online meeting.")
+    place = Text(
+        max_length=300,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="Where; may be left out for an online meeting.",
+    )
     online = serializers.BooleanField(required=False, default=False)
     others_present = serializers.BooleanField(
-        required=False, default=False,
+        required=False,
+        default=False,
         help_text="Someone present will be neither a councillor (elected or co-opted) nor an officer (A7).",
     )
     others_present_description = Text(max_length=300, required=False, default="", allow_blank=True)
@@ -250,7 +260,8 @@ class MeetingInSerializer(serializers.Serializer):
 class BriefInSerializer(serializers.Serializer):
     meeting = MeetingInSerializer()
     officers = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=BIGINT_MAX), max_length=50,
+        child=serializers.IntegerField(min_value=1, max_value=BIGINT_MAX),
+        max_length=50,
         help_text="The officers asked to attend, by id.",
     )
     subject = Text(max_length=300, allow_blank=True, help_text="What the briefing is about.")
@@ -273,14 +284,21 @@ class ReferSerializer(BriefInSerializer):
 
 class TakeUpSerializer(serializers.Serializer):
     meeting = MeetingInSerializer(help_text="Your group's own meeting.")
-    scope = Text(max_length=10000, required=False, default="", allow_blank=True,
-                 help_text="Your group's own scope; left out, the brief is the original's subject.")
+    scope = Text(
+        max_length=10000,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="Your group's own scope; left out, the brief is the original's subject.",
+    )
     needs_confidential_information = serializers.BooleanField(required=False, default=False)
     reason = _reason("Optional: kept in the history.")
 
 
-ROUND_HELP = ("Optional: the round of the brief you read (its 'round'). If the group has amended the brief since, "
-              "the decision is refused with a 409, so that every decision is on a brief the decision-maker saw.")
+ROUND_HELP = (
+    "Optional: the round of the brief you read (its 'round'). If the group has amended the brief since, "
+    "the decision is refused with a 409, so that every decision is on a brief the decision-maker saw."
+)
 
 
 class ApproveSerializer(serializers.Serializer):
@@ -317,11 +335,18 @@ class AttendInSerializer(serializers.Serializer):
         help_text="I left before the group formed its view, and no party business was discussed in front of me (A6)."
     )
     concerns = serializers.ListField(
-        child=serializers.ChoiceField(choices=AttendanceRecord.Concern.choices), required=False, default=list,
+        child=serializers.ChoiceField(choices=AttendanceRecord.Concern.choices),
+        required=False,
+        default=list,
         max_length=len(AttendanceRecord.Concern.choices),
     )
-    report = Text(max_length=10000, required=False, default="", allow_blank=True,
-                  help_text="What happened, for the Chief Executive and the Monitoring Officer (A13).")
+    report = Text(
+        max_length=10000,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="What happened, for the Chief Executive and the Monitoring Officer (A13).",
+    )
 
 
 class InformationInSerializer(serializers.Serializer):
@@ -329,15 +354,19 @@ class InformationInSerializer(serializers.Serializer):
     summary = Text(max_length=10000, allow_blank=True)
     reference = Text(max_length=500, required=False, default="", allow_blank=True)
     classification = serializers.ChoiceField(
-        choices=InformationProvided.Classification.choices, required=False,
+        choices=InformationProvided.Classification.choices,
+        required=False,
         default=InformationProvided.Classification.OPEN,
     )
     likely_to_be_cited = serializers.BooleanField(
-        required=False, default=False,
+        required=False,
+        default=False,
         help_text="Likely to be cited at the Council, the Executive or a committee: every group gets a copy (A10).",
     )
     cited_at = serializers.ChoiceField(
-        choices=[("", "Not likely to be cited"), *InformationProvided.CitedAt.choices], required=False, default="",
+        choices=[("", "Not likely to be cited"), *InformationProvided.CitedAt.choices],
+        required=False,
+        default="",
         allow_blank=True,
     )
     reason = _reason("Optional: kept in the history.")

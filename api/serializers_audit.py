@@ -1,5 +1,6 @@
 """Output serializers of the audit history (C2): the timeline's entries and a record's versions.
 They read only what ``register.selectors.audit`` loaded."""
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -21,9 +22,13 @@ ChangeField = extend_schema_field({"type": "string", "enum": sorted(set(CHANGES.
 
 
 class TimelineEntrySerializer(serializers.Serializer):
-    position = serializers.IntegerField(help_text="The change's place in the history chain: 1, 2, 3 ... in write order.")
+    position = serializers.IntegerField(
+        help_text="The change's place in the history chain: 1, 2, 3 ... in write order."
+    )
     when = serializers.DateTimeField(allow_null=True)
-    who = HistoryUserSerializer(allow_null=True, help_text="Who made the change; null for the system before it had a user.")
+    who = HistoryUserSerializer(
+        allow_null=True, help_text="Who made the change; null for the system before it had a user."
+    )
     record_type = serializers.SerializerMethodField()
     record_id = serializers.CharField(help_text="The changed record's id, for /api/history/{record_type}/{record_id}/.")
     change = ChangeField(help_text="created, changed or deleted")
@@ -55,4 +60,3 @@ class RecordHistorySerializer(serializers.Serializer):
     record_type_label = serializers.CharField(source="record_type.label")
     record_id = serializers.IntegerField()
     versions = HistoryVersionSerializer(many=True, help_text="Newest first.")
-

@@ -4,6 +4,7 @@ Output serializers read only what the selectors already loaded; input serializer
 request exactly, and leave every rule of the protocol to the services (which refuse with the
 field or rule named).
 """
+
 from django.core.validators import RegexValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -66,7 +67,8 @@ class DeclarationSerializer(serializers.Serializer):
     action_detail = serializers.CharField(allow_blank=True)
     acknowledged_at = serializers.DateTimeField(allow_null=True)
     counterpart = serializers.IntegerField(
-        source="counterpart_id", allow_null=True,
+        source="counterpart_id",
+        allow_null=True,
         help_text="The other person's own declaration of the same relationship, once they have made it.",
     )
 
@@ -83,7 +85,8 @@ class NamedDeclarationSerializer(serializers.Serializer):
     state = serializers.ChoiceField(choices=[("current", "Current"), ("ended", "Ended"), ("withdrawn", "Withdrawn")])
     state_text = serializers.CharField()
     your_declaration = serializers.IntegerField(
-        source="your_declaration_id", allow_null=True,
+        source="your_declaration_id",
+        allow_null=True,
         help_text="Your own declaration of this relationship, linked to it, if you have made one.",
     )
 
@@ -101,18 +104,25 @@ class Text(serializers.CharField):
 
 class DeclareSerializer(serializers.Serializer):
     other_person = serializers.IntegerField(
-        min_value=1, max_value=BIGINT_MAX,
+        min_value=1,
+        max_value=BIGINT_MAX,
         help_text="The person on the other side: an officer for a councillor, a councillor for an officer.",
     )
     kind = serializers.ChoiceField(choices=Declaration.Kind.choices)
     family_relation = Text(
-        max_length=100, required=False, default="",
+        max_length=100,
+        required=False,
+        default="",
         help_text="For a family relationship only: how you are related, e.g. 'sister'. Leave it out otherwise.",
     )
     began_on = serializers.DateField(help_text="When the relationship began; an approximate date will do.")
     description = Text(max_length=5000, help_text="What the relationship is, in a few words.")
     reviewer = serializers.IntegerField(
-        min_value=1, max_value=BIGINT_MAX, required=False, allow_null=True, default=None,
+        min_value=1,
+        max_value=BIGINT_MAX,
+        required=False,
+        allow_null=True,
+        default=None,
         help_text="An officer may choose their Assistant Director or Director among those offered (B4).",
     )
 
@@ -121,7 +131,9 @@ class ReviewSerializer(serializers.Serializer):
     advice = Text(max_length=10000, help_text="Your advice to the declarant.")
     action_agreed = serializers.ChoiceField(choices=Declaration.Action.choices)
     action_detail = Text(
-        max_length=300, required=False, default="",
+        max_length=300,
+        required=False,
+        default="",
         help_text="The action in a few words, for 'other' only. Leave it out otherwise.",
     )
 

@@ -1,4 +1,5 @@
 """API routes, the OpenAPI schema and its documentation page."""
+
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
@@ -22,11 +23,17 @@ urlpatterns = [
     path("absences/", views.AbsenceRecordView.as_view(), name="api-absence-record"),
     path("information-shared/", views_attendance.InformationSharedView.as_view(), name="api-information-shared"),
     path("attendance-parity/", views_attendance.ParityReportView.as_view(), name="api-attendance-parity"),
-    path("public/officer-attendance/", views_attendance.PublicAttendanceRegisterView.as_view(),
-         name="api-public-officer-attendance"),
+    path(
+        "public/officer-attendance/",
+        views_attendance.PublicAttendanceRegisterView.as_view(),
+        name="api-public-officer-attendance",
+    ),
     path("history/", views_audit.TimelineView.as_view(), name="audit-timeline"),
-    path("history/<slug:record_type>/<int:record_id>/", views_audit.RecordHistoryView.as_view(),
-         name="audit-record-history"),
+    path(
+        "history/<slug:record_type>/<int:record_id>/",
+        views_audit.RecordHistoryView.as_view(),
+        name="audit-record-history",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include(router.urls)),

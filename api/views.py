@@ -1,4 +1,5 @@
 """API views: validate, load through a selector scoped to the caller, call one service, serialize."""
+
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -50,11 +51,19 @@ class TokenView(APIView):
         # The Django request, so that django-axes counts the failure and can lock the username out.
         person = authenticate(request=request._request, **given.validated_data)
         if getattr(request._request, "axes_locked_out", False):
-            return problem(429, "locked-out", "Too many failed sign-in attempts",
-                           "This username is locked out after repeated failed sign-ins. Try again in 15 minutes.")
+            return problem(
+                429,
+                "locked-out",
+                "Too many failed sign-in attempts",
+                "This username is locked out after repeated failed sign-ins. Try again in 15 minutes.",
+            )
         if person is None:
-            refused = problem(401, "invalid-credentials", "Sign in first",
-                              "Enter a correct username and password. Both are case-sensitive.")
+            refused = problem(
+                401,
+                "invalid-credentials",
+                "Sign in first",
+                "Enter a correct username and password. Both are case-sensitive.",
+            )
             refused["WWW-Authenticate"] = "Token"
             return refused
         token, _ = Token.objects.get_or_create(user=person)
@@ -131,8 +140,9 @@ class NoticeViewSet(ReadOnlyViewSet):
     def get_object(self):
         return selectors.notice_in_inbox(self.request.user, int(self.kwargs["pk"]))
 
-    @extend_schema(summary="Mark a notice as read (again changes nothing)", request=None,
-                   responses=serializers.NoticeSerializer)
+    @extend_schema(
+        summary="Mark a notice as read (again changes nothing)", request=None, responses=serializers.NoticeSerializer
+    )
     @action(detail=True, methods=["post"], url_path="read", url_name="mark-read")
     def mark_read(self, request, pk=None):
         notice = notifications.notice_mark_read(
@@ -141,7 +151,13 @@ class NoticeViewSet(ReadOnlyViewSet):
         return Response(serializers.NoticeSerializer(notice).data)
 
     @extend_schema(summary="How many of the caller's notices are unread", responses=serializers.UnreadCountSerializer)
-    @action(detail=False, methods=["get"], url_path="unread-count", url_name="unread-count", filter_backends=[],
-            pagination_class=None)
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="unread-count",
+        url_name="unread-count",
+        filter_backends=[],
+        pagination_class=None,
+    )
     def unread_count(self, request):
         return Response(serializers.UnreadCountSerializer({"unread": selectors.unread_count(request.user)}).data)

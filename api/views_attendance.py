@@ -5,6 +5,7 @@ calls one service and answers with an output serializer; each move of the workfl
 POST action. A request the caller may not see is 404. Another group's agreed briefing is shown to
 a group leader only as its facts (A8, A9): group, officers, date and subject.
 """
+
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -66,8 +67,10 @@ class AttendanceRequestViewSet(viewsets.GenericViewSet):
     def _answer(self, attendance_request: AttendanceRequest, *, created: bool = False) -> Response:
         # Read again through the selector: the caller's view of the request after the move, joined.
         shown = selectors.attendance_request_for(viewer=self.request.user, pk=attendance_request.pk)
-        return Response(io.AttendanceRequestSerializer(shown).data,
-                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        return Response(
+            io.AttendanceRequestSerializer(shown).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
 
     def _page(self, rows, serializer_class):
         page = self.paginate_queryset(rows)
@@ -75,15 +78,20 @@ class AttendanceRequestViewSet(viewsets.GenericViewSet):
 
     # --- Reading -----------------------------------------------------------------------------------
 
-    @extend_schema(summary="Requests the caller may read in full",
-                   description="Their group's, those naming them, or every request for the Chief Executive and "
-                               "Deputy, the Monitoring Officer and auditors.")
+    @extend_schema(
+        summary="Requests the caller may read in full",
+        description="Their group's, those naming them, or every request for the Chief Executive and "
+        "Deputy, the Monitoring Officer and auditors.",
+    )
     def list(self, request):
         return self._page(self.filter_queryset(self.get_queryset()), io.AttendanceRequestSerializer)
 
-    @extend_schema(summary="One request, as the caller may see it", responses=DETAIL,
-                   description="In full ('view': 'full') for those who may see the request; for another group's "
-                               "leader, an agreed briefing's facts only ('view': 'briefing': A8, A9); 404 otherwise.")
+    @extend_schema(
+        summary="One request, as the caller may see it",
+        responses=DETAIL,
+        description="In full ('view': 'full') for those who may see the request; for another group's "
+        "leader, an agreed briefing's facts only ('view': 'briefing': A8, A9); 404 otherwise.",
+    )
     def retrieve(self, request, pk=None):
         try:
             return Response(io.AttendanceRequestSerializer(self._request(pk)).data)
@@ -91,81 +99,117 @@ class AttendanceRequestViewSet(viewsets.GenericViewSet):
             seen = selectors.other_group_briefing_for(viewer=request.user, pk=int(pk))
             return Response(io.BriefingSerializer(seen).data)
 
-    @extend_schema(summary="The Chief Executive's decision queue: awaiting a decision, due soonest first (A2, A12)",
-                   responses=io.AttendanceRequestSerializer(many=True),
-                   description="For the Chief Executive and Deputy, the Monitoring Officer and auditors; 404 for "
-                               "anyone else. Each row shows its precedent (A3) and whether it is overdue.")
+    @extend_schema(
+        summary="The Chief Executive's decision queue: awaiting a decision, due soonest first (A2, A12)",
+        responses=io.AttendanceRequestSerializer(many=True),
+        description="For the Chief Executive and Deputy, the Monitoring Officer and auditors; 404 for "
+        "anyone else. Each row shows its precedent (A3) and whether it is overdue.",
+    )
     @action(detail=False, methods=["get"], filter_backends=[])
     def queue(self, request):
         return self._page(selectors.attendance_decision_queue(viewer=request.user), io.AttendanceRequestSerializer)
 
-    @extend_schema(summary="Other groups' agreed briefings: group, officers, date, subject (A8, A9)",
-                   responses=io.BriefingSerializer(many=True),
-                   description="For group leaders (and the overseers); 'offered' marks those the caller's group may "
-                               "take up in one step (A3). 404 for anyone else.")
+    @extend_schema(
+        summary="Other groups' agreed briefings: group, officers, date, subject (A8, A9)",
+        responses=io.BriefingSerializer(many=True),
+        description="For group leaders (and the overseers); 'offered' marks those the caller's group may "
+        "take up in one step (A3). 404 for anyone else.",
+    )
     @action(detail=False, methods=["get"], filter_backends=[])
     def briefings(self, request):
         return self._page(selectors.briefings_for_other_groups(viewer=request.user), io.BriefingSerializer)
 
     # --- Asking: submit, refer (A1), take up an equivalent (A3) -----------------------------------
 
-    @extend_schema(summary="Submit a request to the Chief Executive (a group leader or deputy; A1)",
-                   request=io.SubmitSerializer, responses={201: io.AttendanceRequestSerializer})
+    @extend_schema(
+        summary="Submit a request to the Chief Executive (a group leader or deputy; A1)",
+        request=io.SubmitSerializer,
+        responses={201: io.AttendanceRequestSerializer},
+    )
     def create(self, request):
         data = _valid(io.SubmitSerializer, request)
         created = services.attendance_request_submit(
-            actor=request.user, reason=data["reason"] or "Submitted through the API", meeting=_meeting(data["meeting"]),
-            officers=data["officers"], subject=data["subject"], scope=data["scope"],
+            actor=request.user,
+            reason=data["reason"] or "Submitted through the API",
+            meeting=_meeting(data["meeting"]),
+            officers=data["officers"],
+            subject=data["subject"],
+            scope=data["scope"],
             needs_confidential_information=data["needs_confidential_information"],
         )
         return self._answer(created, created=True)
 
-    @extend_schema(summary="Refer a request made to the caller directly to the Chief Executive (an officer; A1)",
-                   request=io.ReferSerializer, responses={201: io.AttendanceRequestSerializer})
+    @extend_schema(
+        summary="Refer a request made to the caller directly to the Chief Executive (an officer; A1)",
+        request=io.ReferSerializer,
+        responses={201: io.AttendanceRequestSerializer},
+    )
     @action(detail=False, methods=["post"])
     def refer(self, request):
         data = _valid(io.ReferSerializer, request)
         created = services.attendance_request_refer(
-            actor=request.user, reason=data["reason"] or "Referred through the API",
-            asked_by=_councillor(data["asked_by"]), meeting=_meeting(data["meeting"]), officers=data["officers"],
-            subject=data["subject"], scope=data["scope"],
+            actor=request.user,
+            reason=data["reason"] or "Referred through the API",
+            asked_by=_councillor(data["asked_by"]),
+            meeting=_meeting(data["meeting"]),
+            officers=data["officers"],
+            subject=data["subject"],
+            scope=data["scope"],
             needs_confidential_information=data["needs_confidential_information"],
         )
         return self._answer(created, created=True)
 
-    @extend_schema(summary="Take up an equivalent of another group's approved briefing, in one step (A3)",
-                   request=io.TakeUpSerializer, responses={201: io.AttendanceRequestSerializer})
+    @extend_schema(
+        summary="Take up an equivalent of another group's approved briefing, in one step (A3)",
+        request=io.TakeUpSerializer,
+        responses={201: io.AttendanceRequestSerializer},
+    )
     @action(detail=True, methods=["post"], url_path="take-up-equivalent", url_name="take-up-equivalent")
     def take_up_equivalent(self, request, pk=None):
         data = _valid(io.TakeUpSerializer, request)
         try:
             original = self._request(pk)  # the caller's own group's: the service refuses it, naming A3
         except NotFound:
-            original = AttendanceRequest(pk=selectors.other_group_briefing_for(viewer=request.user, pk=int(pk)).request_id)
+            original = AttendanceRequest(
+                pk=selectors.other_group_briefing_for(viewer=request.user, pk=int(pk)).request_id
+            )
         created = services.attendance_request_take_up_equivalent(
-            actor=request.user, reason=data["reason"] or "Equivalent taken up through the API (A3)",
-            original=original, meeting=_meeting(data["meeting"]),
-            scope=data["scope"], needs_confidential_information=data["needs_confidential_information"],
+            actor=request.user,
+            reason=data["reason"] or "Equivalent taken up through the API (A3)",
+            original=original,
+            meeting=_meeting(data["meeting"]),
+            scope=data["scope"],
+            needs_confidential_information=data["needs_confidential_information"],
         )
         return self._answer(created, created=True)
 
     # --- Deciding (A2, A3) and calling off ---------------------------------------------------------
 
-    @extend_schema(summary="Approve (the acting Chief Executive; A2)", request=io.ApproveSerializer,
-                   responses=REQUEST_RESPONSES)
+    @extend_schema(
+        summary="Approve (the acting Chief Executive; A2)", request=io.ApproveSerializer, responses=REQUEST_RESPONSES
+    )
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         data = _valid(io.ApproveSerializer, request)
-        return self._answer(services.attendance_request_approve(
-            request=self._as_read(pk, data), actor=request.user, reason=data["reason"]))
+        return self._answer(
+            services.attendance_request_approve(
+                request=self._as_read(pk, data), actor=request.user, reason=data["reason"]
+            )
+        )
 
-    @extend_schema(summary="Refuse, with a reason (the acting Chief Executive; A2, A3)", request=io.RefuseSerializer,
-                   responses=REQUEST_RESPONSES)
+    @extend_schema(
+        summary="Refuse, with a reason (the acting Chief Executive; A2, A3)",
+        request=io.RefuseSerializer,
+        responses=REQUEST_RESPONSES,
+    )
     @action(detail=True, methods=["post"])
     def refuse(self, request, pk=None):
         data = _valid(io.RefuseSerializer, request)
-        return self._answer(services.attendance_request_refuse(
-            request=self._as_read(pk, data), actor=request.user, reason=data["reason"]))
+        return self._answer(
+            services.attendance_request_refuse(
+                request=self._as_read(pk, data), actor=request.user, reason=data["reason"]
+            )
+        )
 
     def _as_read(self, pk, data) -> AttendanceRequest:
         """The request as the decision-maker read it: the service refuses a decision on an older
@@ -175,45 +219,69 @@ class AttendanceRequestViewSet(viewsets.GenericViewSet):
             found.round = data["round"]
         return found
 
-    @extend_schema(summary="Withdraw the request (the group), with a reason", request=io.ReasonSerializer,
-                   responses=REQUEST_RESPONSES)
+    @extend_schema(
+        summary="Withdraw the request (the group), with a reason",
+        request=io.ReasonSerializer,
+        responses=REQUEST_RESPONSES,
+    )
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         data = _valid(io.ReasonSerializer, request)
-        return self._answer(services.attendance_request_withdraw(
-            request=self._request(pk), actor=request.user, reason=data["reason"]))
+        return self._answer(
+            services.attendance_request_withdraw(request=self._request(pk), actor=request.user, reason=data["reason"])
+        )
 
-    @extend_schema(summary="Cancel an agreed briefing before the meeting (the acting Chief Executive; A2)",
-                   request=io.ReasonSerializer, responses=REQUEST_RESPONSES)
+    @extend_schema(
+        summary="Cancel an agreed briefing before the meeting (the acting Chief Executive; A2)",
+        request=io.ReasonSerializer,
+        responses=REQUEST_RESPONSES,
+    )
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         data = _valid(io.ReasonSerializer, request)
-        return self._answer(services.attendance_request_cancel(
-            request=self._request(pk), actor=request.user, reason=data["reason"]))
+        return self._answer(
+            services.attendance_request_cancel(request=self._request(pk), actor=request.user, reason=data["reason"])
+        )
 
-    @extend_schema(summary="Amend the brief or the meeting: back to the Chief Executive for a decision (A5)",
-                   request=io.AmendSerializer, responses=REQUEST_RESPONSES)
+    @extend_schema(
+        summary="Amend the brief or the meeting: back to the Chief Executive for a decision (A5)",
+        request=io.AmendSerializer,
+        responses=REQUEST_RESPONSES,
+    )
     @action(detail=True, methods=["post"], url_path="amend-brief", url_name="amend-brief")
     def amend_brief(self, request, pk=None):
         data = _valid(io.AmendSerializer, request)
-        return self._answer(services.attendance_request_amend_brief(
-            request=self._request(pk), actor=request.user, reason=data["reason"], subject=data.get("subject"),
-            scope=data.get("scope"), needs_confidential_information=data.get("needs_confidential_information"),
-            meeting=_meeting(data.get("meeting")),
-        ))
+        return self._answer(
+            services.attendance_request_amend_brief(
+                request=self._request(pk),
+                actor=request.user,
+                reason=data["reason"],
+                subject=data.get("subject"),
+                scope=data.get("scope"),
+                needs_confidential_information=data.get("needs_confidential_information"),
+                meeting=_meeting(data.get("meeting")),
+            )
+        )
 
-    @extend_schema(summary="Close the record of a briefing after its meeting (the Chief Executive or the group)",
-                   request=io.ReasonSerializer, responses=REQUEST_RESPONSES)
+    @extend_schema(
+        summary="Close the record of a briefing after its meeting (the Chief Executive or the group)",
+        request=io.ReasonSerializer,
+        responses=REQUEST_RESPONSES,
+    )
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         data = _valid(io.ReasonSerializer, request)
-        return self._answer(services.attendance_request_close(
-            request=self._request(pk), actor=request.user, reason=data["reason"]))
+        return self._answer(
+            services.attendance_request_close(request=self._request(pk), actor=request.user, reason=data["reason"])
+        )
 
     # --- The officers: respond (A4), attest or report (A6, A13), information (A7, A10) ----------------
 
-    @extend_schema(summary="Accept or decline (an officer named in the request; A4)", request=io.RespondSerializer,
-                   responses=io.InvitationSerializer)
+    @extend_schema(
+        summary="Accept or decline (an officer named in the request; A4)",
+        request=io.RespondSerializer,
+        responses=io.InvitationSerializer,
+    )
     @action(detail=True, methods=["post"])
     def respond(self, request, pk=None):
         data = _valid(io.RespondSerializer, request)
@@ -222,16 +290,22 @@ class AttendanceRequestViewSet(viewsets.GenericViewSet):
         )
         return Response(io.InvitationSerializer(invitation).data)
 
-    @extend_schema(summary="Record attendance, and attest (A6) or report what happened (A13): an officer who attended",
-                   request=io.AttendInSerializer, responses={201: io.AttendanceRecordSerializer})
+    @extend_schema(
+        summary="Record attendance, and attest (A6) or report what happened (A13): an officer who attended",
+        request=io.AttendInSerializer,
+        responses={201: io.AttendanceRecordSerializer},
+    )
     @action(detail=True, methods=["post"])
     def attendance(self, request, pk=None):
         data = _valid(io.AttendInSerializer, request)
         record = services.attendance_record_attendance(request=self._request(pk), actor=request.user, **data)
         return Response(io.AttendanceRecordSerializer(record).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="Record information given to the group (a named officer; A7, A10)",
-                   request=io.InformationInSerializer, responses={201: io.InformationProvidedSerializer})
+    @extend_schema(
+        summary="Record information given to the group (a named officer; A7, A10)",
+        request=io.InformationInSerializer,
+        responses={201: io.InformationProvidedSerializer},
+    )
     @action(detail=True, methods=["post"])
     def information(self, request, pk=None):
         data = _valid(io.InformationInSerializer, request)
@@ -269,8 +343,11 @@ class InformationViewSet(viewsets.GenericViewSet):
     def retrieve(self, request, pk=None):
         return Response(io.InformationProvidedSerializer(self._information(pk)).data)
 
-    @extend_schema(summary="Mark it likely to be cited: a copy goes to every group (A10)",
-                   request=io.MarkCitedSerializer, responses=io.InformationProvidedSerializer)
+    @extend_schema(
+        summary="Mark it likely to be cited: a copy goes to every group (A10)",
+        request=io.MarkCitedSerializer,
+        responses=io.InformationProvidedSerializer,
+    )
     @action(detail=True, methods=["post"], url_path="likely-to-be-cited", url_name="likely-to-be-cited")
     def likely_to_be_cited(self, request, pk=None):
         data = _valid(io.MarkCitedSerializer, request)
@@ -292,7 +369,9 @@ class InformationSharedView(GenericAPIView):
             return InformationCopy.objects.none()
         return selectors.information_shared_with(viewer=self.request.user)
 
-    @extend_schema(summary="Information shared with every group (A10)", responses=io.InformationCopySerializer(many=True))
+    @extend_schema(
+        summary="Information shared with every group (A10)", responses=io.InformationCopySerializer(many=True)
+    )
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(io.InformationCopySerializer(page, many=True).data)
@@ -305,9 +384,12 @@ class ParityReportView(GenericAPIView):
     filter_backends = []
     pagination_class = None
 
-    @extend_schema(summary="The parity report, per group, for a period (A11)", parameters=[io.PeriodSerializer],
-                   responses=io.ParityRowSerializer(many=True),
-                   description="For the Chief Executive and Deputy, the Monitoring Officer and auditors; 404 otherwise.")
+    @extend_schema(
+        summary="The parity report, per group, for a period (A11)",
+        parameters=[io.PeriodSerializer],
+        responses=io.ParityRowSerializer(many=True),
+        description="For the Chief Executive and Deputy, the Monitoring Officer and auditors; 404 otherwise.",
+    )
     def get(self, request):
         given = io.PeriodSerializer(data=request.query_params)
         given.is_valid(raise_exception=True)
@@ -324,8 +406,11 @@ class PublicAttendanceRegisterView(GenericAPIView):
     filter_backends = []
     public = True
 
-    @extend_schema(summary="The public register of officer attendance at group meetings",
-                   parameters=[io.PublicPeriodSerializer], responses=io.PublicBriefingSerializer(many=True))
+    @extend_schema(
+        summary="The public register of officer attendance at group meetings",
+        parameters=[io.PublicPeriodSerializer],
+        responses=io.PublicBriefingSerializer(many=True),
+    )
     def get(self, request):
         given = io.PublicPeriodSerializer(data=request.query_params)
         given.is_valid(raise_exception=True)

@@ -1,6 +1,7 @@
 """The audit history API (C2): the timeline across the register, by cursor, with the pages'
 filters, for auditors; each record's history with field-by-field differences, for auditors and
 those who may see the record. The same selector decides as on the pages; everyone else gets 404."""
+
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
@@ -49,10 +50,11 @@ class RecordHistoryView(APIView):
     @extend_schema(
         summary="A record's history",
         description="For auditors; and for anyone who may see the record itself (a declaration in full, an "
-                    "attendance request), for that record. Of other records, auditors and the Monitoring Officer. "
-                    "404 for anyone else, and for a record that never existed.",
-        parameters=[OpenApiParameter("record_type", str, OpenApiParameter.PATH,
-                                     enum=[t.slug for t in audit.record_types()])],
+        "attendance request), for that record. Of other records, auditors and the Monitoring Officer. "
+        "404 for anyone else, and for a record that never existed.",
+        parameters=[
+            OpenApiParameter("record_type", str, OpenApiParameter.PATH, enum=[t.slug for t in audit.record_types()])
+        ],
         responses=out.RecordHistorySerializer,
     )
     def get(self, request, record_type: str, record_id: int):

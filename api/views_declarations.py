@@ -4,6 +4,7 @@ Each view validates its input with a serializer, loads through a selector scoped
 calls one service and answers with an output serializer. A declaration the caller may not see is
 404; one they may see but not act on is 403, in the service's words.
 """
+
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -54,44 +55,58 @@ class DeclarationViewSet(viewsets.GenericViewSet):
     def _declaration(self, pk) -> Declaration | reads.NamedDeclaration:
         return reads.declaration_for(self.request.user, int(pk))
 
-    @extend_schema(summary="Declarations the caller may read in full",
-                   description="Their own, those routed to them for review, and, for the Monitoring Officer and "
-                               "auditors, every declaration that does not name them.")
+    @extend_schema(
+        summary="Declarations the caller may read in full",
+        description="Their own, those routed to them for review, and, for the Monitoring Officer and "
+        "auditors, every declaration that does not name them.",
+    )
     def list(self, request):
         return self._answer(self.filter_queryset(self.get_queryset()), out.DeclarationSerializer)
 
-    @extend_schema(summary="One declaration, as the caller may see it", responses=DETAIL,
-                   description="In full ('view': 'full') for its declarant, reviewer, the Monitoring Officer and "
-                               "auditors; the narrow view ('view': 'named') for the person it names; 404 for anyone else.")
+    @extend_schema(
+        summary="One declaration, as the caller may see it",
+        responses=DETAIL,
+        description="In full ('view': 'full') for its declarant, reviewer, the Monitoring Officer and "
+        "auditors; the narrow view ('view': 'named') for the person it names; 404 for anyone else.",
+    )
     def retrieve(self, request, pk=None):
         seen = self._declaration(pk)
         if isinstance(seen, reads.NamedDeclaration):
             return Response(out.NamedDeclarationSerializer(seen).data)
         return Response(out.DeclarationSerializer(seen).data)
 
-    @extend_schema(summary="Declare a relationship (B1)", request=out.DeclareSerializer,
-                   responses={201: out.DeclarationSerializer})
+    @extend_schema(
+        summary="Declare a relationship (B1)", request=out.DeclareSerializer, responses={201: out.DeclarationSerializer}
+    )
     def create(self, request):
         given = out.DeclareSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         data = given.validated_data
         declaration = services.declaration_submit(
-            actor=request.user, reason="Declared through the API",
+            actor=request.user,
+            reason="Declared through the API",
             other_person=_person(data["other_person"], field="other_person"),
             reviewer=_person(data["reviewer"], field="reviewer") if data["reviewer"] is not None else None,
-            kind=data["kind"], family_relation=data["family_relation"], began_on=data["began_on"],
+            kind=data["kind"],
+            family_relation=data["family_relation"],
+            began_on=data["began_on"],
             description=data["description"],
         )
         return Response(out.DeclarationSerializer(declaration).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="Record advice and the action agreed (the reviewer; B3, B4, B5)",
-                   request=out.ReviewSerializer, responses=ACTION_RESPONSES)
+    @extend_schema(
+        summary="Record advice and the action agreed (the reviewer; B3, B4, B5)",
+        request=out.ReviewSerializer,
+        responses=ACTION_RESPONSES,
+    )
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
         given = out.ReviewSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         declaration = services.declaration_review(
-            actor=request.user, reason="Reviewed through the API", declaration=self._declaration(pk),
+            actor=request.user,
+            reason="Reviewed through the API",
+            declaration=self._declaration(pk),
             **given.validated_data,
         )
         return Response(out.DeclarationSerializer(declaration).data)
@@ -104,20 +119,26 @@ class DeclarationViewSet(viewsets.GenericViewSet):
         )
         return Response(out.DeclarationSerializer(declaration).data)
 
-    @extend_schema(summary="The relationship has ended (the declarant)", request=out.EndSerializer,
-                   responses=ACTION_RESPONSES)
+    @extend_schema(
+        summary="The relationship has ended (the declarant)", request=out.EndSerializer, responses=ACTION_RESPONSES
+    )
     @action(detail=True, methods=["post"])
     def end(self, request, pk=None):
         given = out.EndSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         declaration = services.declaration_end(
-            actor=request.user, reason="Relationship ended, recorded through the API", declaration=self._declaration(pk),
+            actor=request.user,
+            reason="Relationship ended, recorded through the API",
+            declaration=self._declaration(pk),
             ended_on=given.validated_data["ended_on"],
         )
         return Response(out.DeclarationSerializer(declaration).data)
 
-    @extend_schema(summary="Withdraw a declaration made in error (the declarant; nothing is deleted)", request=None,
-                   responses=ACTION_RESPONSES)
+    @extend_schema(
+        summary="Withdraw a declaration made in error (the declarant; nothing is deleted)",
+        request=None,
+        responses=ACTION_RESPONSES,
+    )
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         declaration = services.declaration_withdraw(
@@ -125,37 +146,53 @@ class DeclarationViewSet(viewsets.GenericViewSet):
         )
         return Response(out.DeclarationSerializer(declaration).data)
 
-    @extend_schema(summary="Declarations routed to the caller for review, awaiting advice first",
-                   responses=out.DeclarationSerializer(many=True),
-                   description="For those who review declarations (404 for anyone else, as on the pages).")
+    @extend_schema(
+        summary="Declarations routed to the caller for review, awaiting advice first",
+        responses=out.DeclarationSerializer(many=True),
+        description="For those who review declarations (404 for anyone else, as on the pages).",
+    )
     @action(detail=False, methods=["get"], url_path="to-review", url_name="to-review")
     def to_review(self, request):
         if not policies.reviews_declarations(request.user, on=selectors.today()):
             raise NotFound("You review no declarations.")
         return self._answer(self.filter_queryset(reads.declarations_to_review(request.user)), out.DeclarationSerializer)
 
-    @extend_schema(summary="Declarations by others that name the caller (the narrow view)",
-                   responses=out.NamedDeclarationSerializer(many=True))
+    @extend_schema(
+        summary="Declarations by others that name the caller (the narrow view)",
+        responses=out.NamedDeclarationSerializer(many=True),
+    )
     @action(detail=False, methods=["get"], url_path="naming-me", url_name="naming-me", filter_backends=[])
     def naming_me(self, request):
         return self._answer(reads.declarations_naming(request.user), out.NamedDeclarationSerializer)
 
-    @extend_schema(summary="Who has not re-confirmed by their due date, among those the caller oversees (B6)",
-                   responses=out.OutstandingConfirmationSerializer(many=True),
-                   description="The Monitoring Officer sees councillors; each Director their officers; the Chief "
-                               "Executive the Directors; auditors everyone. 404 for anyone else, as on the pages.")
+    @extend_schema(
+        summary="Who has not re-confirmed by their due date, among those the caller oversees (B6)",
+        responses=out.OutstandingConfirmationSerializer(many=True),
+        description="The Monitoring Officer sees councillors; each Director their officers; the Chief "
+        "Executive the Directors; auditors everyone. 404 for anyone else, as on the pages.",
+    )
     @action(detail=False, methods=["get"], url_path="not-confirmed", url_name="not-confirmed", filter_backends=[])
     def not_confirmed(self, request):
         on = selectors.today()
         if not policies.watches_confirmations(request.user, on=on):
             raise NotFound("You do not oversee anyone's confirmations.")
         page = self.paginate_queryset(reads.confirmations_outstanding(request.user, on=on))
-        rows = [{"id": person.pk, "name": person.name, "kind": person.kind, "last_confirmed_on": person.last_confirmed_on,
-                 "due_on": reads.confirmation_due_on(person)} for person in page]
+        rows = [
+            {
+                "id": person.pk,
+                "name": person.name,
+                "kind": person.kind,
+                "last_confirmed_on": person.last_confirmed_on,
+                "due_on": reads.confirmation_due_on(person),
+            }
+            for person in page
+        ]
         return self.get_paginated_response(out.OutstandingConfirmationSerializer(rows, many=True).data)
 
-    @extend_schema(summary="The caller's re-confirmation: when last confirmed, when next due (B6)",
-                   responses=out.ConfirmationStatusSerializer)
+    @extend_schema(
+        summary="The caller's re-confirmation: when last confirmed, when next due (B6)",
+        responses=out.ConfirmationStatusSerializer,
+    )
     @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
     def confirmation(self, request):
         status_now = reads.confirmation_status(request.user)
@@ -163,14 +200,20 @@ class DeclarationViewSet(viewsets.GenericViewSet):
             raise NotFound("Only current councillors and officers confirm their declarations.")
         return Response(out.ConfirmationStatusSerializer(status_now).data)
 
-    @extend_schema(summary="Confirm that the caller's declarations are current and complete (B6)", request=None,
-                   responses={201: out.ConfirmationSerializer})
+    @extend_schema(
+        summary="Confirm that the caller's declarations are current and complete (B6)",
+        request=None,
+        responses={201: out.ConfirmationSerializer},
+    )
     @action(detail=False, methods=["post"])
     def confirm(self, request):
         return self._confirmed(services.declarations_reconfirm(actor=request.user, reason="Confirmed through the API"))
 
-    @extend_schema(summary="Return 'nothing to declare', which counts as the caller's confirmation (B6)",
-                   request=None, responses={201: out.ConfirmationSerializer})
+    @extend_schema(
+        summary="Return 'nothing to declare', which counts as the caller's confirmation (B6)",
+        request=None,
+        responses={201: out.ConfirmationSerializer},
+    )
     @action(detail=False, methods=["post"], url_path="nothing-to-declare", url_name="nothing-to-declare")
     def nothing_to_declare(self, request):
         return self._confirmed(
@@ -179,7 +222,8 @@ class DeclarationViewSet(viewsets.GenericViewSet):
 
     def _confirmed(self, confirmation):
         data = {
-            "id": confirmation.pk, "confirmed_on": confirmation.confirmed_on,
+            "id": confirmation.pk,
+            "confirmed_on": confirmation.confirmed_on,
             "nothing_to_declare": confirmation.nothing_to_declare,
             "open_declarations": confirmation.open_declarations,
             "next_due_on": confirmation.confirmed_on + reads.confirmation_period(),

@@ -1,4 +1,5 @@
 """The Django admin, for administrators: every record with its history; nothing can be deleted (C3)."""
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
@@ -36,7 +37,9 @@ class PersonAdmin(RegisterAdmin, UserAdmin):
     list_display = ["username", "first_name", "last_name", "kind", "member_type", "is_active"]
     list_filter = ["kind", "member_type", "is_active"]
     fieldsets = UserAdmin.fieldsets + (("In the register", {"fields": ["kind", "member_type", "left_on"]}),)
-    add_fieldsets = UserAdmin.add_fieldsets + (("In the register", {"fields": ["first_name", "last_name", "email", "kind", "member_type"]}),)
+    add_fieldsets = UserAdmin.add_fieldsets + (
+        ("In the register", {"fields": ["first_name", "last_name", "email", "kind", "member_type"]}),
+    )
 
 
 @admin.register(Organization)

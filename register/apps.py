@@ -1,4 +1,5 @@
 """The register's Django application."""
+
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 

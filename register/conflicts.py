@@ -6,6 +6,7 @@ the request who has an active declared relationship with a member of the request
 warning names the kind of relationship and the action agreed, never the description. On approval
 the member is reminded to declare the interest at the meeting (``relationships_for``).
 """
+
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
@@ -54,9 +55,11 @@ def warnings_for_requests(requests: list[AttendanceRequest]) -> dict[int, list[C
     today = selectors.today()
     officers = {invitation.officer for request in requests for invitation in request.invitations.all()}
     members_by_group = defaultdict(set)
-    for membership in Membership.objects.on(today).filter(
-        organization_id__in={request.group_id for request in requests}, post__isnull=True
-    ).select_related("person"):
+    for membership in (
+        Membership.objects.on(today)
+        .filter(organization_id__in={request.group_id for request in requests}, post__isnull=True)
+        .select_related("person")
+    ):
         members_by_group[membership.organization_id].add(membership.person)
     members = set().union(*members_by_group.values()) if members_by_group else set()
     found = active_relationships(officers, members, today)
@@ -64,9 +67,7 @@ def warnings_for_requests(requests: list[AttendanceRequest]) -> dict[int, list[C
     for request in requests:
         named = {invitation.officer_id for invitation in request.invitations.all()}
         in_group = {person.pk for person in members_by_group[request.group_id]}
-        warnings[request.pk] = _as_warnings(
-            [r for r in found if r.officer.pk in named and r.member.pk in in_group]
-        )
+        warnings[request.pk] = _as_warnings([r for r in found if r.officer.pk in named and r.member.pk in in_group])
     return warnings
 
 
@@ -88,8 +89,12 @@ def _as_warnings(relationships: list[ActiveRelationship]) -> list[ConflictWarnin
         if key in seen:
             continue
         seen.add(key)
-        warnings.append(ConflictWarning(
-            relationship_kind=relationship.kind_text, action_agreed=relationship.action_text,
-            member=relationship.member, officer=relationship.officer,
-        ))
+        warnings.append(
+            ConflictWarning(
+                relationship_kind=relationship.kind_text,
+                action_agreed=relationship.action_text,
+                member=relationship.member,
+                officer=relationship.officer,
+            )
+        )
     return warnings

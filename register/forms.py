@@ -1,4 +1,5 @@
 """Forms for the pages, rendered in the GOV.UK Design System by crispy-forms-gds."""
+
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size, Submit
 from django import forms

@@ -4,6 +4,7 @@ Each form only collects what the person typed; the services decide. Field names 
 services' own (``starts_at``, ``officers``, ``scope``, ``reason``, ``classification`` ...), so a
 refusal naming a field lands on that field, with the rule in words.
 """
+
 import datetime
 from zoneinfo import ZoneInfo
 
@@ -45,8 +46,11 @@ class TimeField(forms.TimeField):
 class YesNoField(forms.TypedChoiceField):
     def __init__(self, *, required_message: str, **kwargs):
         super().__init__(
-            widget=forms.RadioSelect, choices=YES_NO, coerce=lambda value: value == "yes",
-            error_messages={"required": required_message}, **kwargs,
+            widget=forms.RadioSelect,
+            choices=YES_NO,
+            coerce=lambda value: value == "yes",
+            error_messages={"required": required_message},
+            **kwargs,
         )
 
 
@@ -60,12 +64,16 @@ class MeetingForm(RegisterForm):
     officer (A7). Shared by a new request and by taking up an equivalent (A3)."""
 
     meeting_date = DateField(
-        what="of the meeting", label="Date of the meeting", help_text="For example, 27 3 2026",
+        what="of the meeting",
+        label="Date of the meeting",
+        help_text="For example, 27 3 2026",
     )
     starts_at = TimeField(what="the meeting starts", label="Start time", help_text="For example, 18:00")
     ends_at = TimeField(what="the meeting ends", label="End time (optional)", required=False)
     place = forms.CharField(
-        label="Where is the meeting?", required=False, max_length=300,
+        label="Where is the meeting?",
+        required=False,
+        max_length=300,
         help_text="For example, Committee Room 2, County Hall. Leave empty if it is online only.",
         error_messages={"max_length": "Give the place in 300 characters or fewer"},
     )
@@ -76,7 +84,9 @@ class MeetingForm(RegisterForm):
         required_message="Say whether anyone present will be neither a councillor nor an officer",
     )
     others_present_description = forms.CharField(
-        label="If yes: who will they be?", required=False, max_length=300,
+        label="If yes: who will they be?",
+        required=False,
+        max_length=300,
         error_messages={"max_length": "Say who they are in 300 characters or fewer"},
     )
 
@@ -84,11 +94,15 @@ class MeetingForm(RegisterForm):
         cleaned = super().clean()
         day = cleaned.get("meeting_date")
         if cleaned.get("others_present") and not (cleaned.get("others_present_description") or "").strip():
-            self.add_error("others_present_description", "Say who will be present who is neither a councillor nor an officer")
+            self.add_error(
+                "others_present_description", "Say who will be present who is neither a councillor nor an officer"
+            )
         if "starts_at" in cleaned and day:
             cleaned["meeting"] = MeetingDetails(
-                starts_at=_local(day, cleaned["starts_at"]), ends_at=_local(day, cleaned.get("ends_at")),
-                place=cleaned.get("place", ""), online=cleaned.get("online", False),
+                starts_at=_local(day, cleaned["starts_at"]),
+                ends_at=_local(day, cleaned.get("ends_at")),
+                place=cleaned.get("place", ""),
+                online=cleaned.get("online", False),
                 others_present=bool(cleaned.get("others_present")),
                 others_present_description=cleaned.get("others_present_description", ""),
             )
@@ -106,23 +120,31 @@ class RequestForm(MeetingForm):
     submit_label = "Send the request to the Chief Executive"
 
     officers = OfficersField(
-        label="Which officers would you like to attend?", queryset=Person.objects.none(),
+        label="Which officers would you like to attend?",
+        queryset=Person.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         help_text="Each officer decides for themselves whether to attend (A4).",
         error_messages={"required": "Choose at least one officer", "invalid_choice": "Choose officers from the list"},
     )
     subject = forms.CharField(
-        label="Subject of the briefing", max_length=300,
+        label="Subject of the briefing",
+        max_length=300,
         help_text="Other groups and the public see the subject, never the scope below (A8, A9).",
-        error_messages={"required": "Enter the subject of the briefing",
-                        "max_length": "Give the subject in 300 characters or fewer"},
+        error_messages={
+            "required": "Enter the subject of the briefing",
+            "max_length": "Give the subject in 300 characters or fewer",
+        },
     )
     scope = forms.CharField(
-        label="Scope of the brief", widget=forms.Textarea(attrs={"rows": 5}), max_length=5000,
+        label="Scope of the brief",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
         help_text="What the officers are asked to explain. It is agreed in advance, and officers will not comment "
-                  "beyond it (A5).",
-        error_messages={"required": "Set out the scope of the brief (protocol rule A5)",
-                        "max_length": "Give the scope in 5,000 characters or fewer"},
+        "beyond it (A5).",
+        error_messages={
+            "required": "Set out the scope of the brief (protocol rule A5)",
+            "max_length": "Give the scope in 5,000 characters or fewer",
+        },
     )
     needs_confidential_information = YesNoField(
         label="Does the group ask for confidential or exempt information?",
@@ -131,8 +153,17 @@ class RequestForm(MeetingForm):
     )
 
     field_order = [
-        "meeting_date", "starts_at", "ends_at", "place", "online", "others_present", "others_present_description",
-        "officers", "subject", "scope", "needs_confidential_information",
+        "meeting_date",
+        "starts_at",
+        "ends_at",
+        "place",
+        "online",
+        "others_present",
+        "others_present_description",
+        "officers",
+        "subject",
+        "scope",
+        "needs_confidential_information",
     ]
 
     def __init__(self, *args, officers, **kwargs):
@@ -148,15 +179,28 @@ class AmendBriefForm(RequestForm):
     submit_label = "Send the amended brief to the Chief Executive"
 
     reason = forms.CharField(
-        label="Why is the group amending the brief?", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000,
+        label="Why is the group amending the brief?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
         help_text="The Chief Executive and the officers see it, and it is kept in the history.",
-        error_messages={"required": "Give a reason for amending the brief",
-                        "max_length": "Give the reason in 5,000 characters or fewer"},
+        error_messages={
+            "required": "Give a reason for amending the brief",
+            "max_length": "Give the reason in 5,000 characters or fewer",
+        },
     )
 
     field_order = [
-        "meeting_date", "starts_at", "ends_at", "place", "online", "others_present", "others_present_description",
-        "subject", "scope", "needs_confidential_information", "reason",
+        "meeting_date",
+        "starts_at",
+        "ends_at",
+        "place",
+        "online",
+        "others_present",
+        "others_present_description",
+        "subject",
+        "scope",
+        "needs_confidential_information",
+        "reason",
     ]
 
     def __init__(self, *args, attendance_request, **kwargs):
@@ -171,11 +215,15 @@ def _current_brief(attendance_request) -> dict:
     starts = timezone.localtime(meeting.starts_at)
     ends = timezone.localtime(meeting.ends_at) if meeting.ends_at else None
     return {
-        "meeting_date": starts.date(), "starts_at": starts.strftime("%H:%M"),
-        "ends_at": ends.strftime("%H:%M") if ends else "", "place": meeting.place, "online": meeting.online,
+        "meeting_date": starts.date(),
+        "starts_at": starts.strftime("%H:%M"),
+        "ends_at": ends.strftime("%H:%M") if ends else "",
+        "place": meeting.place,
+        "online": meeting.online,
         "others_present": "yes" if meeting.others_present else "no",
         "others_present_description": meeting.others_present_description,
-        "subject": attendance_request.subject, "scope": attendance_request.scope,
+        "subject": attendance_request.subject,
+        "scope": attendance_request.scope,
         "needs_confidential_information": "yes" if attendance_request.needs_confidential_information else "no",
     }
 
@@ -187,10 +235,14 @@ class ReferralForm(RequestForm):
     submit_label = "Refer the request to the Chief Executive"
 
     asked_by = forms.ModelChoiceField(
-        label="Which councillor asked you?", queryset=Person.objects.none(), empty_label="Choose a councillor",
+        label="Which councillor asked you?",
+        queryset=Person.objects.none(),
+        empty_label="Choose a councillor",
         help_text="The request is recorded as theirs, for their political group.",
-        error_messages={"required": "Choose the councillor who asked you",
-                        "invalid_choice": "Choose a councillor from the list"},
+        error_messages={
+            "required": "Choose the councillor who asked you",
+            "invalid_choice": "Choose a councillor from the list",
+        },
     )
 
     field_order = ["asked_by", *RequestForm.field_order]
@@ -211,8 +263,11 @@ class TakeUpForm(MeetingForm):
     submit_label = "Request the same briefing"
 
     scope = forms.CharField(
-        label="Scope of the brief (optional)", widget=forms.Textarea(attrs={"rows": 3}), required=False,
-        max_length=5000, help_text="Your group's own brief. Leave empty to ask for the briefing as given on its subject.",
+        label="Scope of the brief (optional)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=5000,
+        help_text="Your group's own brief. Leave empty to ask for the briefing as given on its subject.",
         error_messages={"max_length": "Give the scope in 5,000 characters or fewer"},
     )
     needs_confidential_information = YesNoField(
@@ -226,12 +281,22 @@ class ReasonForm(RegisterForm):
     """A reason, which the protocol asks for (withdrawing, refusing)."""
 
     reason = forms.CharField(
-        label="Reason", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000,
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
         error_messages={"required": "Give a reason", "max_length": "Give the reason in 5,000 characters or fewer"},
     )
 
-    def __init__(self, *args, label: str, submit_label: str, help_text: str = "", required_message: str = "",
-                 warning: bool = False, **kwargs):
+    def __init__(
+        self,
+        *args,
+        label: str,
+        submit_label: str,
+        help_text: str = "",
+        required_message: str = "",
+        warning: bool = False,
+        **kwargs,
+    ):
         self.submit_label = submit_label
         super().__init__(*args, **kwargs)
         field = self.fields["reason"]
@@ -249,15 +314,21 @@ class DecisionForm(RegisterForm):
     submit_label = "Record the decision"
 
     decision = forms.ChoiceField(
-        label="Your decision", widget=forms.RadioSelect,
+        label="Your decision",
+        widget=forms.RadioSelect,
         choices=[
-            Choice(APPROVE, "Approve", hint="The officers are invited, and the other groups are told the facts (A3, A8)."),
+            Choice(
+                APPROVE, "Approve", hint="The officers are invited, and the other groups are told the facts (A3, A8)."
+            ),
             Choice(REFUSE, "Refuse", hint="The group sees your reason (A2)."),
         ],
         error_messages={"required": "Choose whether to approve or refuse the request"},
     )
     reason = forms.CharField(
-        label="Reason", widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=5000,
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=5000,
         help_text="Needed to refuse; optional to approve.",
         error_messages={"max_length": "Give the reason in 5,000 characters or fewer"},
     )
@@ -277,13 +348,19 @@ class ResponseForm(RegisterForm):
     submit_label = "Send my answer"
 
     answer = forms.ChoiceField(
-        label="Will you attend?", widget=forms.RadioSelect,
-        choices=[Choice(ACCEPT, "Yes, I will attend"), Choice(DECLINE, "No, I will not attend",
-                                                              hint="You do not need to give a reason (A4).")],
+        label="Will you attend?",
+        widget=forms.RadioSelect,
+        choices=[
+            Choice(ACCEPT, "Yes, I will attend"),
+            Choice(DECLINE, "No, I will not attend", hint="You do not need to give a reason (A4)."),
+        ],
         error_messages={"required": "Choose whether you will attend"},
     )
     reason = forms.CharField(
-        label="Note to the group (optional)", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
+        label="Note to the group (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"max_length": "Give the note in 1,000 characters or fewer"},
     )
 
@@ -300,12 +377,16 @@ class AttendanceForm(RegisterForm):
         label="I left before the group formed its view, and no party business was discussed in front of me (A6)",
     )
     concerns = forms.MultipleChoiceField(
-        label="Did anything go against the protocol? (optional)", required=False,
-        widget=forms.CheckboxSelectMultiple, choices=AttendanceRecord.Concern.choices,
+        label="Did anything go against the protocol? (optional)",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=AttendanceRecord.Concern.choices,
         help_text="Your report goes to the Chief Executive and the Monitoring Officer (A13).",
     )
     report = forms.CharField(
-        label="What happened (needed if you cannot attest)", required=False, max_length=10000,
+        label="What happened (needed if you cannot attest)",
+        required=False,
+        max_length=10000,
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"max_length": "Give the report in 10,000 characters or fewer"},
     )
@@ -327,14 +408,23 @@ class InformationForm(RegisterForm):
 
     submit_label = "Record the information"
 
-    title = forms.CharField(label="Title", max_length=300,
-                            error_messages={"required": "Give the information a title"})
-    summary = forms.CharField(label="Summary", widget=forms.Textarea(attrs={"rows": 4}), max_length=10000,
-                              error_messages={"required": "Summarise the information given"})
-    reference = forms.CharField(label="Where is the document? (optional)", required=False, max_length=500,
-                                help_text="A link or a file reference.")
+    title = forms.CharField(label="Title", max_length=300, error_messages={"required": "Give the information a title"})
+    summary = forms.CharField(
+        label="Summary",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10000,
+        error_messages={"required": "Summarise the information given"},
+    )
+    reference = forms.CharField(
+        label="Where is the document? (optional)",
+        required=False,
+        max_length=500,
+        help_text="A link or a file reference.",
+    )
     classification = forms.ChoiceField(
-        label="Is it confidential or exempt?", widget=forms.RadioSelect, choices=InformationProvided.Classification.choices,
+        label="Is it confidential or exempt?",
+        widget=forms.RadioSelect,
+        choices=InformationProvided.Classification.choices,
         initial=InformationProvided.Classification.OPEN,
         error_messages={"required": "Say whether the information is confidential, exempt or neither"},
     )
@@ -344,15 +434,19 @@ class InformationForm(RegisterForm):
         required_message="Say whether the information is likely to be cited",
     )
     cited_at = forms.ChoiceField(
-        label="If yes: where?", widget=forms.RadioSelect, required=False,
+        label="If yes: where?",
+        widget=forms.RadioSelect,
+        required=False,
         choices=[Choice(value, label[:1].upper() + label[1:]) for value, label in InformationProvided.CitedAt.choices],
     )
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("likely_to_be_cited") and not cleaned.get("cited_at"):
-            self.add_error("cited_at", "Say where it is likely to be cited: the Council, the Executive or a committee "
-                                       "(protocol rule A10)")
+            self.add_error(
+                "cited_at",
+                "Say where it is likely to be cited: the Council, the Executive or a committee (protocol rule A10)",
+            )
         return cleaned
 
 
@@ -363,12 +457,17 @@ class CitedAtForm(RegisterForm):
     submit_label = "Mark as likely to be cited"
 
     cited_at = forms.ChoiceField(
-        label="Where is it likely to be cited in support of an option or decision?", widget=forms.RadioSelect,
-        required=False, help_text="A copy goes to every group's leader (A10).",
+        label="Where is it likely to be cited in support of an option or decision?",
+        widget=forms.RadioSelect,
+        required=False,
+        help_text="A copy goes to every group's leader (A10).",
         choices=[Choice(value, label[:1].upper() + label[1:]) for value, label in InformationProvided.CitedAt.choices],
     )
     reason = forms.CharField(
-        label="Why now? (optional)", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
+        label="Why now? (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Kept in the history.",
         error_messages={"max_length": "Give the reason in 1,000 characters or fewer"},
     )
@@ -379,10 +478,14 @@ class AbsenceForm(RegisterForm):
 
     submit_label = "Record the absence"
 
-    start_date = DateField(what="the absence starts", label="First day of the absence", help_text="For example, 27 3 2026")
+    start_date = DateField(
+        what="the absence starts", label="First day of the absence", help_text="For example, 27 3 2026"
+    )
     end_date = DateField(what="the absence ends", label="Last day of the absence", help_text="For example, 3 4 2026")
     reason = forms.CharField(
-        label="Reason", max_length=500, help_text="For example, annual leave. Recorded in the history.",
+        label="Reason",
+        max_length=500,
+        help_text="For example, annual leave. Recorded in the history.",
         error_messages={"required": "Give a reason for the absence"},
     )
 
@@ -402,6 +505,16 @@ class ParityPeriodForm(forms.Form):
 
 
 __all__ = [
-    "AbsenceForm", "AmendBriefForm", "AttendanceForm", "CitedAtForm", "DecisionForm", "InformationForm",
-    "ParityPeriodForm", "ReasonForm", "ReferralForm", "RequestForm", "ResponseForm", "TakeUpForm",
+    "AbsenceForm",
+    "AmendBriefForm",
+    "AttendanceForm",
+    "CitedAtForm",
+    "DecisionForm",
+    "InformationForm",
+    "ParityPeriodForm",
+    "ReasonForm",
+    "ReferralForm",
+    "RequestForm",
+    "ResponseForm",
+    "TakeUpForm",
 ]

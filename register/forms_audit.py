@@ -1,5 +1,6 @@
 """The audit timeline's filters (C2), in the GOV.UK Design System: a GET form, so that a filtered
 timeline has an address that can be shared, paged and exported."""
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -29,10 +30,11 @@ class TimelineFilterForm(RegisterForm):
     submit_label = "Filter the timeline"
 
     record_type = forms.ChoiceField(label="Kind of record", required=False)
-    person = PersonChoiceField(label="Changed by", required=False, queryset=Person.objects.none(),
-                               empty_label="Anyone")
+    person = PersonChoiceField(label="Changed by", required=False, queryset=Person.objects.none(), empty_label="Anyone")
     since = OptionalDateField(what="to start from", label="From", required=False, help_text="For example, 1 4 2026")
-    until = OptionalDateField(what="to end on", label="To", required=False, help_text="Inclusive: the whole of that day")
+    until = OptionalDateField(
+        what="to end on", label="To", required=False, help_text="Inclusive: the whole of that day"
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -50,5 +52,9 @@ class TimelineFilterForm(RegisterForm):
     def selection(self) -> TimelineFilter:
         data = self.cleaned_data
         person = data.get("person")
-        return TimelineFilter(record_type=data.get("record_type") or None, person=person.pk if person else None,
-                              since=data.get("since"), until=data.get("until"))
+        return TimelineFilter(
+            record_type=data.get("record_type") or None,
+            person=person.pk if person else None,
+            since=data.get("since"),
+            until=data.get("until"),
+        )

@@ -3,6 +3,7 @@
 Each form only collects what the person typed; the services decide. Field names are the
 services' own, so that a refusal naming a field (RuleViolation(field=...)) lands on that field.
 """
+
 import datetime
 
 from crispy_forms_gds.choices import Choice
@@ -75,33 +76,49 @@ class DeclarationForm(RegisterForm):
     submit_label = "Declare the relationship"
 
     other_person = PersonChoiceField(
-        queryset=Person.objects.none(), empty_label="Choose a person",
-        error_messages={"required": "Choose the person you have the relationship with",
-                        "invalid_choice": "Choose a person from the list"},
+        queryset=Person.objects.none(),
+        empty_label="Choose a person",
+        error_messages={
+            "required": "Choose the person you have the relationship with",
+            "invalid_choice": "Choose a person from the list",
+        },
     )
     kind = forms.ChoiceField(
-        label="What kind of relationship is it?", widget=forms.RadioSelect, choices=_kind_choices,
+        label="What kind of relationship is it?",
+        widget=forms.RadioSelect,
+        choices=_kind_choices,
         error_messages={"required": "Choose the kind of relationship"},
     )
     family_relation = forms.CharField(
-        label="For family only: how are you related?", required=False, max_length=100,
+        label="For family only: how are you related?",
+        required=False,
+        max_length=100,
         help_text="For example, sister or cousin. Leave this empty for any other kind of relationship.",
         error_messages={"max_length": "Say how you are related in 100 characters or fewer"},
     )
     began_on = DateField(
-        what="the relationship began", label="When did the relationship begin?",
+        what="the relationship began",
+        label="When did the relationship begin?",
         help_text="An approximate date will do. For example, 27 3 2019",
     )
     description = forms.CharField(
-        label="Describe the relationship", widget=forms.Textarea(attrs={"rows": 5}), max_length=5000,
+        label="Describe the relationship",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
         help_text="A few words: how you know each other and how often you meet. Only you, your reviewer, the "
-                  "Monitoring Officer and auditors see this.",
-        error_messages={"required": "Describe the relationship in a few words",
-                        "max_length": "Describe the relationship in 5,000 characters or fewer"},
+        "Monitoring Officer and auditors see this.",
+        error_messages={
+            "required": "Describe the relationship in a few words",
+            "max_length": "Describe the relationship in 5,000 characters or fewer",
+        },
     )
     reviewer = PersonChoiceField(
-        label="Who should review it?", queryset=Person.objects.none(), required=False, widget=forms.RadioSelect,
-        empty_label=None, help_text="Your Assistant Director or Director, to discuss appropriate action (B4).",
+        label="Who should review it?",
+        queryset=Person.objects.none(),
+        required=False,
+        widget=forms.RadioSelect,
+        empty_label=None,
+        help_text="Your Assistant Director or Director, to discuss appropriate action (B4).",
         error_messages={"invalid_choice": "Choose one of the reviewers offered"},
     )
 
@@ -128,16 +145,22 @@ class ReviewForm(RegisterForm):
     submit_label = "Record advice and action"
 
     advice = forms.CharField(
-        label="Your advice to the declarant", widget=forms.Textarea(attrs={"rows": 6}), max_length=10000,
+        label="Your advice to the declarant",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=10000,
         help_text="The declarant sees this; the other person never does.",
         error_messages={"required": "Record your advice to the declarant"},
     )
     action_agreed = forms.ChoiceField(
-        label="What action is agreed?", widget=forms.RadioSelect, choices=Declaration.Action.choices,
+        label="What action is agreed?",
+        widget=forms.RadioSelect,
+        choices=Declaration.Action.choices,
         error_messages={"required": "Choose the action agreed, or 'No action needed'"},
     )
     action_detail = forms.CharField(
-        label="For 'other action' only: the action in a few words", required=False, max_length=300,
+        label="For 'other action' only: the action in a few words",
+        required=False,
+        max_length=300,
         error_messages={"max_length": "Describe the action in 300 characters or fewer"},
     )
 
@@ -146,7 +169,9 @@ class EndForm(RegisterForm):
     submit_label = "Record that it ended"
 
     ended_on = DateField(
-        what="the relationship ended", label="When did the relationship end?", help_text="For example, 27 3 2026",
+        what="the relationship ended",
+        label="When did the relationship end?",
+        help_text="For example, 27 3 2026",
     )
 
 
@@ -167,12 +192,19 @@ class ConfirmationForm(RegisterForm):
     submit_label = "Send my confirmation"
 
     answer = forms.ChoiceField(
-        label="Which is true today?", widget=forms.RadioSelect,
+        label="Which is true today?",
+        widget=forms.RadioSelect,
         choices=[
-            Choice(CURRENT, "My declarations in this register are current and complete",
-                   hint="Every friendship or closer relationship I have with a councillor or officer is declared."),
-            Choice(NOTHING, "I have nothing to declare",
-                   hint="I have no friendship or closer relationship with anyone on the other side."),
+            Choice(
+                CURRENT,
+                "My declarations in this register are current and complete",
+                hint="Every friendship or closer relationship I have with a councillor or officer is declared.",
+            ),
+            Choice(
+                NOTHING,
+                "I have nothing to declare",
+                hint="I have no friendship or closer relationship with anyone on the other side.",
+            ),
         ],
         error_messages={"required": "Choose whether your declarations are current or you have nothing to declare"},
     )

@@ -3,6 +3,7 @@
 Answered at `/healthz` (for load balancers, orchestrators and `make stack`) and by
 `manage.py healthcheck` (for the containers of the worker and beat, which serve no HTTP).
 """
+
 import logging
 
 from django.conf import settings

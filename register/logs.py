@@ -4,6 +4,7 @@ Used by Django's LOGGING (settings.py), by Celery's worker and beat (tasks/celer
 gunicorn (gunicorn.conf.py), so that every process of the topology writes the same shape.
 Imports nothing from Django: gunicorn loads it before the application.
 """
+
 import datetime
 import json
 import logging

@@ -1,4 +1,5 @@
 """Middleware of the register's own: refusing request bodies larger than it accepts."""
+
 from django.conf import settings
 
 from register.views.errors import error_response
@@ -58,7 +59,9 @@ class SingleQueryParametersMiddleware:
             repeated = sorted(name for name, values in request.GET.lists() if len(values) > 1)
             if repeated:
                 response = error_response(
-                    request, status=400, title="Your request has errors",
+                    request,
+                    status=400,
+                    title="Your request has errors",
                     detail=f"Give each query parameter once: {', '.join(repeated)} was given more than once.",
                 )
                 return response

@@ -1,4 +1,5 @@
 """Who may do what: small pure functions of (user, record), used by services and selectors."""
+
 import datetime
 
 from register import selectors
@@ -67,10 +68,15 @@ def can_declare(person: Person) -> bool:
 # Posts whose holders review declarations (B3, B4, and the routing's edge cases: the Deputy
 # Monitoring Officer for declarations naming the Monitoring Officer, the Chief Executive for
 # Directors' declarations and officers outside directorates).
-DECLARATION_REVIEWING_ROLES = frozenset({
-    Role.MONITORING_OFFICER, Role.DEPUTY_MONITORING_OFFICER, Role.CHIEF_EXECUTIVE, Role.DIRECTOR,
-    Role.ASSISTANT_DIRECTOR,
-})
+DECLARATION_REVIEWING_ROLES = frozenset(
+    {
+        Role.MONITORING_OFFICER,
+        Role.DEPUTY_MONITORING_OFFICER,
+        Role.CHIEF_EXECUTIVE,
+        Role.DIRECTOR,
+        Role.ASSISTANT_DIRECTOR,
+    }
+)
 
 
 def reviews_declarations(viewer: Person, *, on: datetime.date, roles: set[str] | None = None) -> bool:
@@ -103,7 +109,9 @@ def can_manage_notices(actor: Person) -> bool:
 # --- Officer attendance at political group meetings (A1-A13) ----------------------------------
 
 # Who sees every group's requests, briefs and attestations (DOMAIN.md, "Who sees what").
-ATTENDANCE_OVERSEERS = frozenset({Role.CHIEF_EXECUTIVE, Role.DEPUTY_CHIEF_EXECUTIVE, Role.MONITORING_OFFICER, Role.AUDITOR})
+ATTENDANCE_OVERSEERS = frozenset(
+    {Role.CHIEF_EXECUTIVE, Role.DEPUTY_CHIEF_EXECUTIVE, Role.MONITORING_OFFICER, Role.AUDITOR}
+)
 
 
 def sees_every_attendance_request(viewer: Person, *, on: datetime.date) -> bool:
@@ -144,8 +152,9 @@ def can_decide_attendance(person: Person, *, on: datetime.date) -> bool:
     return acting.person is not None and acting.person.pk == person.pk
 
 
-def can_mark_information_likely_cited(person: Person, information, *, on: datetime.date,
-                                      marks_any: bool | None = None) -> bool:
+def can_mark_information_likely_cited(
+    person: Person, information, *, on: datetime.date, marks_any: bool | None = None
+) -> bool:
     """The officer who provided it, the acting Chief Executive or the Monitoring Officer (A10).
     ``marks_any`` is ``marks_any_information_likely_cited``, when a page has read it once for a list."""
     if information.provided_by_id == person.pk:
@@ -172,14 +181,16 @@ def can_close_attendance(person: Person, attendance_request, *, on: datetime.dat
 # DOMAIN.md, "Who sees what": the history of anything is read by auditors, and by anyone who may see
 # the record itself, for that record (register/selectors/audit.py decides per kind of record).
 
+
 def reads_all_history(viewer: Person, *, on: datetime.date, roles: set[str] | None = None) -> bool:
     """Auditors read the whole timeline across the register, read-only."""
     roles = selectors.roles_of(viewer, on) if roles is None else roles
     return Role.AUDITOR in roles
 
 
-def reads_history_of_any_record(viewer: Person, *, on: datetime.date, notices: bool = False,
-                                roles: set[str] | None = None) -> bool:
+def reads_history_of_any_record(
+    viewer: Person, *, on: datetime.date, notices: bool = False, roles: set[str] | None = None
+) -> bool:
     """Records with no reader of their own (people, posts, meetings, invitations ...): auditors, and
     the Monitoring Officer too -- except notices, which are their recipients' own, and may quote
     declarations the Monitoring Officer must not read."""

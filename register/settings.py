@@ -5,6 +5,7 @@ and explicit ALLOWED_HOSTS, and turns on HTTPS-only cookies, HSTS, the HTTPS red
 compressed static files and JSON logs (`manage.py check --deploy` is clean with it). Everything
 else has a default that works on a developer's machine.
 """
+
 import logging
 import os
 from pathlib import Path

@@ -1,54 +1,67 @@
 """The register's URLs: pages, the API and the admin."""
+
 from django.contrib import admin
 from django.urls import include, path
 
 from register.views import attendance, audit, auth, declarations, home, notices
 
-declaration_pages = ([
-    path("", declarations.mine, name="mine"),
-    path("new/", declarations.declare, name="declare"),
-    path("naming-you/", declarations.naming_you, name="naming-you"),
-    path("confirm/", declarations.confirm, name="confirm"),
-    path("to-review/", declarations.to_review, name="to-review"),
-    path("not-confirmed/", declarations.not_confirmed, name="not-confirmed"),
-    path("all/", declarations.register_of_declarations, name="all"),
-    path("<int:declaration_id>/", declarations.detail, name="detail"),
-    path("<int:declaration_id>/review/", declarations.review, name="review"),
-    path("<int:declaration_id>/acknowledge/", declarations.acknowledge, name="acknowledge"),
-    path("<int:declaration_id>/end/", declarations.end, name="end"),
-    path("<int:declaration_id>/withdraw/", declarations.withdraw, name="withdraw"),
-], "declarations")
+declaration_pages = (
+    [
+        path("", declarations.mine, name="mine"),
+        path("new/", declarations.declare, name="declare"),
+        path("naming-you/", declarations.naming_you, name="naming-you"),
+        path("confirm/", declarations.confirm, name="confirm"),
+        path("to-review/", declarations.to_review, name="to-review"),
+        path("not-confirmed/", declarations.not_confirmed, name="not-confirmed"),
+        path("all/", declarations.register_of_declarations, name="all"),
+        path("<int:declaration_id>/", declarations.detail, name="detail"),
+        path("<int:declaration_id>/review/", declarations.review, name="review"),
+        path("<int:declaration_id>/acknowledge/", declarations.acknowledge, name="acknowledge"),
+        path("<int:declaration_id>/end/", declarations.end, name="end"),
+        path("<int:declaration_id>/withdraw/", declarations.withdraw, name="withdraw"),
+    ],
+    "declarations",
+)
 
-attendance_pages = ([
-    path("", attendance.group_requests, name="group"),
-    path("new/", attendance.new_request, name="new"),
-    path("other-groups/", attendance.other_groups, name="other-groups"),
-    path("same/<int:original_id>/", attendance.take_up, name="take-up"),
-    path("shared/", attendance.shared_information, name="shared"),
-    path("queue/", attendance.queue, name="queue"),
-    path("absence/", attendance.absence, name="absence"),
-    path("parity/", attendance.parity, name="parity"),
-    path("invitations/", attendance.invitations, name="invitations"),
-    path("<int:request_id>/", attendance.detail, name="detail"),
-    path("<int:request_id>/withdraw/", attendance.withdraw, name="withdraw"),
-    path("<int:request_id>/decide/", attendance.decide, name="decide"),
-    path("<int:request_id>/respond/", attendance.respond, name="respond"),
-    path("<int:request_id>/attendance/", attendance.record_attendance, name="record-attendance"),
-    path("<int:request_id>/information/", attendance.record_information, name="record-information"),
-    path("<int:request_id>/information/<int:information_id>/likely-to-be-cited/", attendance.mark_likely_to_be_cited,
-         name="likely-to-be-cited"),
-    path("<int:request_id>/amend/", attendance.amend, name="amend"),
-    path("<int:request_id>/cancel/", attendance.cancel, name="cancel"),
-    path("<int:request_id>/close/", attendance.close, name="close"),
-    path("refer/", attendance.refer, name="refer"),
-], "attendance")
+attendance_pages = (
+    [
+        path("", attendance.group_requests, name="group"),
+        path("new/", attendance.new_request, name="new"),
+        path("other-groups/", attendance.other_groups, name="other-groups"),
+        path("same/<int:original_id>/", attendance.take_up, name="take-up"),
+        path("shared/", attendance.shared_information, name="shared"),
+        path("queue/", attendance.queue, name="queue"),
+        path("absence/", attendance.absence, name="absence"),
+        path("parity/", attendance.parity, name="parity"),
+        path("invitations/", attendance.invitations, name="invitations"),
+        path("<int:request_id>/", attendance.detail, name="detail"),
+        path("<int:request_id>/withdraw/", attendance.withdraw, name="withdraw"),
+        path("<int:request_id>/decide/", attendance.decide, name="decide"),
+        path("<int:request_id>/respond/", attendance.respond, name="respond"),
+        path("<int:request_id>/attendance/", attendance.record_attendance, name="record-attendance"),
+        path("<int:request_id>/information/", attendance.record_information, name="record-information"),
+        path(
+            "<int:request_id>/information/<int:information_id>/likely-to-be-cited/",
+            attendance.mark_likely_to_be_cited,
+            name="likely-to-be-cited",
+        ),
+        path("<int:request_id>/amend/", attendance.amend, name="amend"),
+        path("<int:request_id>/cancel/", attendance.cancel, name="cancel"),
+        path("<int:request_id>/close/", attendance.close, name="close"),
+        path("refer/", attendance.refer, name="refer"),
+    ],
+    "attendance",
+)
 
 
-audit_pages = ([
-    path("", audit.timeline, name="timeline"),
-    path("export.csv", audit.export, name="export"),
-    path("<slug:record_type>/<int:record_id>/", audit.record_history, name="record"),
-], "audit")
+audit_pages = (
+    [
+        path("", audit.timeline, name="timeline"),
+        path("export.csv", audit.export, name="export"),
+        path("<slug:record_type>/<int:record_id>/", audit.record_history, name="record"),
+    ],
+    "audit",
+)
 
 urlpatterns = [
     path("", home.home, name="home"),

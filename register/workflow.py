@@ -4,6 +4,7 @@ are drawn from the same tables (``mermaid``), so the picture cannot drift from t
 
 Plain Python on purpose: no Django imports, so the diagrams render without settings.
 """
+
 from register.errors import InvalidTransition
 
 # Where a record is before its first move. Never stored.
@@ -51,8 +52,12 @@ REQUEST_MOVES: dict[str, dict[str, str]] = {
     # A5: the brief is fixed once approved; changing it sends the request back for a decision.
     # Closing an approved request is for a meeting that took place with no officer attending.
     APPROVED: {
-        AMEND_BRIEF: SUBMITTED, WITHDRAW: WITHDRAWN, CANCEL: CANCELLED, RECORD_ATTENDANCE: HELD,
-        RECORD_INFORMATION: APPROVED, CLOSE: CLOSED,
+        AMEND_BRIEF: SUBMITTED,
+        WITHDRAW: WITHDRAWN,
+        CANCEL: CANCELLED,
+        RECORD_ATTENDANCE: HELD,
+        RECORD_INFORMATION: APPROVED,
+        CLOSE: CLOSED,
     },
     # A6/A13: each attending officer records attendance and attests or reports; A10: information.
     HELD: {RECORD_ATTENDANCE: HELD, RECORD_INFORMATION: HELD, CLOSE: CLOSED},
@@ -96,7 +101,9 @@ def next_state(table: dict[str, dict[str, str]], state: str, move: str, *, label
     allowed = table.get(state, {})
     if move not in allowed:
         label = (labels or {}).get(state, state)
-        raise InvalidTransition(f"This cannot be done now: you cannot {move} when it is {label.lower()}.", field="state")
+        raise InvalidTransition(
+            f"This cannot be done now: you cannot {move} when it is {label.lower()}.", field="state"
+        )
     return allowed[move]
 
 
@@ -147,12 +154,14 @@ def readme_diagrams() -> str:
 if __name__ == "__main__":  # python -m register.workflow prints the diagrams for the README
     print(readme_diagrams())
 
-def check_transition(table: dict[str, frozenset[str]], current: str, wanted: str, *, labels: dict | None = None) -> None:
+
+def check_transition(
+    table: dict[str, frozenset[str]], current: str, wanted: str, *, labels: dict | None = None
+) -> None:
     """Refuse a move the table does not allow, saying where the record stands."""
     if wanted not in table.get(current, frozenset()):
         name = (labels or {}).get(current, current)
         raise InvalidTransition(f"This cannot be done now: it is {str(name).lower()}.", field="state")
-
 
 
 # --- Relationship declarations (B1-B7) ---------------------------------------------------------

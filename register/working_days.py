@@ -3,6 +3,7 @@
 England and Wales share their bank holidays; Scotland and Northern Ireland have their own. The
 dates come from the ``holidays`` package, for the nation in ``settings.COUNCIL_NATION``.
 """
+
 import datetime
 from functools import lru_cache
 

@@ -1,4 +1,5 @@
 """Background work (Celery). Thin: each task calls a service."""
+
 from .celery import app as celery_app
 
 __all__ = ["celery_app"]

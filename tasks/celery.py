@@ -1,4 +1,5 @@
 """The Celery application, configured from Django's settings (keys prefixed CELERY_)."""
+
 import logging.config
 import os
 

@@ -3,6 +3,7 @@
 There is no request in a task to take a history user from: the services record the person whose
 action caused the notice (its actor), or the system user, with a reason (C1).
 """
+
 import datetime
 import logging
 from collections import Counter

@@ -1,4 +1,5 @@
 """Fixtures shared by every test: a small council, one person per role, and a real Celery worker."""
+
 from pathlib import Path
 
 import pytest
@@ -117,16 +118,19 @@ def worker(django_db_setup, tmp_path_factory):
     if not settings.CELERY_BROKER_URL or connection.vendor != "postgresql":
         pytest.fail("Tests marked `worker` need the PostgreSQL and Redis that `make test` starts.")
     workdir = tmp_path_factory.mktemp("celery-worker")
-    process = CeleryWorker(workdir=workdir, environment={
-        "DATABASE_URL": database_url(),
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "EMAIL_BACKEND": "tests.mail.RecordingBackend",
-        "REGISTER_TEST_MAIL_LOG": str(workdir / "mail.jsonl"),
-        "REGISTER_TEST_MAIL_SLOW_SECONDS": "4",
-        # Short back-offs, so that a retry happens within a test.
-        "NOTICE_RETRY_BASE_SECONDS": "1",
-        "NOTICE_RETRY_MAX_SECONDS": "4",
-    })
+    process = CeleryWorker(
+        workdir=workdir,
+        environment={
+            "DATABASE_URL": database_url(),
+            "CELERY_TASK_ALWAYS_EAGER": "false",
+            "EMAIL_BACKEND": "tests.mail.RecordingBackend",
+            "REGISTER_TEST_MAIL_LOG": str(workdir / "mail.jsonl"),
+            "REGISTER_TEST_MAIL_SLOW_SECONDS": "4",
+            # Short back-offs, so that a retry happens within a test.
+            "NOTICE_RETRY_BASE_SECONDS": "1",
+            "NOTICE_RETRY_MAX_SECONDS": "4",
+        },
+    )
     process.start()
     yield process
     process.stop()
@@ -141,7 +145,7 @@ def sent_mail(worker):
     already = {event: len(read_log(path, event=event)) for event in ("accepted", "refused")}
 
     def sent(*, to: str | None = None, event: str = "accepted") -> list[dict]:
-        entries = read_log(path, event=event)[already[event]:]
+        entries = read_log(path, event=event)[already[event] :]
         return [entry for entry in entries if to is None or to in entry["to"]]
 
     return sent

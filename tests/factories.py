@@ -1,4 +1,5 @@
 """Test data, made through the services so that it obeys the same rules as real data."""
+
 import datetime
 import itertools
 from dataclasses import dataclass, field
@@ -31,9 +32,14 @@ def make_person(kind: str, *, username: str | None = None, member_type: str = ""
         member_type = Person.MemberType.ELECTED
     number = next(_sequence)
     return people.person_create(
-        actor=people.system_user(), reason="Test data", username=username or f"{kind}-{number}",
-        first_name=f"{kind.title()}{number}", last_name="Testperson", email=f"{kind}-{number}@council.example",
-        kind=kind, member_type=member_type,
+        actor=people.system_user(),
+        reason="Test data",
+        username=username or f"{kind}-{number}",
+        first_name=f"{kind.title()}{number}",
+        last_name="Testperson",
+        email=f"{kind}-{number}@council.example",
+        kind=kind,
+        member_type=member_type,
     )
 
 
@@ -74,7 +80,10 @@ class Council:
 
     def organization_of(self, name, classification, administration=False):
         return people.organization_create(
-            actor=self.system, reason="Test data", name=name, classification=classification,
+            actor=self.system,
+            reason="Test data",
+            name=name,
+            classification=classification,
             is_administration=administration,
         )
 
@@ -137,8 +146,16 @@ def meeting(starts_at: datetime.datetime | None = None, **options) -> attendance
     return attendance.MeetingDetails(starts_at=starts_at, **options)
 
 
-def submit_request(council: "Council", *, group: int = 0, actor: Person | None = None, officers=None,
-                   starts_at: datetime.datetime | None = None, meeting_options: dict | None = None, **brief):
+def submit_request(
+    council: "Council",
+    *,
+    group: int = 0,
+    actor: Person | None = None,
+    officers=None,
+    starts_at: datetime.datetime | None = None,
+    meeting_options: dict | None = None,
+    **brief,
+):
     """A request submitted by a group's leader through the service, with a plausible brief."""
     number = next(_sequence)
     brief.setdefault("subject", f"Budget consultation {number}")

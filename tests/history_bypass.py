@@ -6,6 +6,7 @@ count) and reports every call that writes without django-simple-history seeing i
 (``cursor()``, ``execute()``, ``RawSQL``). Source cannot say which model a queryset is of, so
 every such call counts unless it is in ALLOWED below, by module and function, with the reason.
 """
+
 import ast
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,14 +27,22 @@ ALWAYS_FLAGGED = {
 
 # (module path, function) -> why it may: keep this list short, and every entry narrow.
 ALLOWED = {
-    ("register/services/audit.py", "_lock_chain_and_read_head"):
-        "the PostgreSQL advisory lock that serialises writers of the hash chain, and the read of its head",
-    ("register/services/audit.py", "_link_one_row_in_one_statement"):
-        "takes the chain's lock and appends one link after its head in one statement (PostgreSQL), in plain SQL for speed",
-    ("register/services/audit.py", "_append_links"):
-        "appends the hash chain's own links (not a tracked model: the evidence about the history), in plain SQL for speed",
-    ("register/health.py", "database_status"):
-        "/healthz runs SELECT 1 to see that the database answers; it reads no table and writes nothing",
+    (
+        "register/services/audit.py",
+        "_lock_chain_and_read_head",
+    ): "the PostgreSQL advisory lock that serialises writers of the hash chain, and the read of its head",
+    (
+        "register/services/audit.py",
+        "_link_one_row_in_one_statement",
+    ): "takes the chain's lock and appends one link after its head in one statement (PostgreSQL), in plain SQL for speed",
+    (
+        "register/services/audit.py",
+        "_append_links",
+    ): "appends the hash chain's own links (not a tracked model: the evidence about the history), in plain SQL for speed",
+    (
+        "register/health.py",
+        "database_status",
+    ): "/healthz runs SELECT 1 to see that the database answers; it reads no table and writes nothing",
 }
 
 

@@ -12,6 +12,7 @@ recipient's address chooses how the server behaves:
 
 Selected with EMAIL_BACKEND=tests.mail.RecordingBackend in the worker's environment.
 """
+
 import json
 import os
 import re
@@ -50,8 +51,13 @@ def log_path() -> Path:
 
 def _append(event: str, message) -> None:
     line = json.dumps(
-        {"event": event, "to": message.to, "subject": message.subject, "pid": os.getpid(),
-         "html": any(mimetype == "text/html" for _, mimetype in getattr(message, "alternatives", []))}
+        {
+            "event": event,
+            "to": message.to,
+            "subject": message.subject,
+            "pid": os.getpid(),
+            "html": any(mimetype == "text/html" for _, mimetype in getattr(message, "alternatives", [])),
+        }
     )
     # One short write in append mode: lines from several processes never interleave.
     with open(log_path(), "a", encoding="utf-8") as log:

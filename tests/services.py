@@ -1,6 +1,7 @@
 """The real services the worker tests use: a Celery worker process, and the Redis server that
 scripts/with-services started (which a test may stop and start again on the same port).
 """
+
 import os
 import signal
 import socket
@@ -49,10 +50,26 @@ class CeleryWorker:
         with open(self.log, "a") as log:
             log.write(f"\n===== starting {self.hostname}\n")
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "tasks", "worker", "--pool=prefork", "--concurrency=1",
-                 "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat",
-                 "-n", self.hostname],
-                cwd=ROOT, env={**os.environ, **self.environment}, stdout=log, stderr=subprocess.STDOUT,
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "tasks",
+                    "worker",
+                    "--pool=prefork",
+                    "--concurrency=1",
+                    "--loglevel=INFO",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--without-heartbeat",
+                    "-n",
+                    self.hostname,
+                ],
+                cwd=ROOT,
+                env={**os.environ, **self.environment},
+                stdout=log,
+                stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
 
@@ -112,9 +129,26 @@ class RedisServer:
     def start(self) -> None:
         # The same options as scripts/with-services, whose clean-up stops it by the same pid file.
         subprocess.run(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.directory),
-             "--daemonize", "yes", "--pidfile", str(self.directory / "redis.pid"),
-             "--logfile", str(self.directory / "redis.log"), "--save", "", "--appendonly", "no"],
-            check=True, timeout=30,
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                str(self.directory),
+                "--daemonize",
+                "yes",
+                "--pidfile",
+                str(self.directory / "redis.pid"),
+                "--logfile",
+                str(self.directory / "redis.log"),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            check=True,
+            timeout=30,
         )
         wait_until(self.is_up, timeout=30, what="Redis to start")

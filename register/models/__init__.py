@@ -1,12 +1,22 @@
 """The register's records, one module per area."""
+
 from .audit import HistoryFieldSet, HistoryLink, Undeletable
 from .declarations import Declaration, DeclarationConfirmation
 from .notifications import Notification
 from .people import Absence, Membership, Organization, Person, Post
 
 __all__ = [
-    "Absence", "Declaration", "DeclarationConfirmation", "HistoryFieldSet", "HistoryLink", "Membership",
-    "Notification", "Organization", "Person", "Post", "Undeletable",
+    "Absence",
+    "Declaration",
+    "DeclarationConfirmation",
+    "HistoryFieldSet",
+    "HistoryLink",
+    "Membership",
+    "Notification",
+    "Organization",
+    "Person",
+    "Post",
+    "Undeletable",
 ]
 
 from .attendance import (  # noqa: E402
@@ -19,6 +29,10 @@ from .attendance import (  # noqa: E402
 )
 
 __all__ += [
-    "AttendanceInvitation", "AttendanceRecord", "AttendanceRequest", "GroupMeeting", "InformationCopy",
+    "AttendanceInvitation",
+    "AttendanceRecord",
+    "AttendanceRequest",
+    "GroupMeeting",
+    "InformationCopy",
     "InformationProvided",
 ]

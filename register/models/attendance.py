@@ -6,6 +6,7 @@ named responds to their ``AttendanceInvitation``; after the meeting each attendi
 ``AttendanceRecord`` (attestation or report); ``InformationProvided`` to the group, and the
 ``InformationCopy`` sent to every group where A10 asks for it. States come from ``register.workflow``.
 """
+
 import datetime
 
 from django.db import models
@@ -74,7 +75,11 @@ class AttendanceRequest(Undeletable):
     requested_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="attendance_requests_made")
     requested_capacity = models.CharField(max_length=200, help_text="In what capacity they asked (A1).")
     referred_by = models.ForeignKey(
-        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="attendance_requests_referred",
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attendance_requests_referred",
         help_text="The officer who was asked directly and referred it to the Chief Executive (A1).",
     )
     referred_at = models.DateTimeField(null=True, blank=True)
@@ -86,7 +91,11 @@ class AttendanceRequest(Undeletable):
         default=False, help_text="The group asks for confidential or exempt information (A7)."
     )
     equivalent_of = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="equivalents",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="equivalents",
         help_text="The approved briefing of another group that this one takes up (A3).",
     )
 
@@ -177,8 +186,10 @@ class AttendanceInvitation(Undeletable):
     def is_response_overdue(self, today: datetime.date) -> bool:
         due = self.request.responses_due_on
         return (
-            self.state == workflow.INVITED and self.request.state == workflow.APPROVED
-            and due is not None and today > due
+            self.state == workflow.INVITED
+            and self.request.state == workflow.APPROVED
+            and due is not None
+            and today > due
         )
 
 
@@ -192,8 +203,9 @@ class AttendanceRecord(Undeletable):
         LEFT_EARLY = "left-early", "I left early: I felt vulnerable or my integrity was put in question (A5)"
         VIEW_FORMED = "view-formed", "The group decided its view while I was present (A6)"
         PARTY_BUSINESS = "party-business", "Party business was discussed in front of me (A6)"
-        CONFIDENTIAL_ASKED = "confidential-asked", (
-            "I was asked for confidential or exempt information while others were present (A7)"
+        CONFIDENTIAL_ASKED = (
+            "confidential-asked",
+            ("I was asked for confidential or exempt information while others were present (A7)"),
         )
         OTHER = "other", "Something else went against the protocol"
 
@@ -207,7 +219,9 @@ class AttendanceRecord(Undeletable):
         help_text="I left before the group formed its view, and no party business was discussed in front of me (A6)."
     )
     concerns = models.JSONField(default=list, blank=True, help_text="Codes from AttendanceRecord.Concern.")
-    report = models.TextField(blank=True, help_text="What happened, for the Chief Executive and Monitoring Officer (A13).")
+    report = models.TextField(
+        blank=True, help_text="What happened, for the Chief Executive and Monitoring Officer (A13)."
+    )
     recorded_at = models.DateTimeField()
 
     history = HistoricalRecords()
@@ -215,7 +229,9 @@ class AttendanceRecord(Undeletable):
     class Meta:
         ordering = ["arrived_at", "id"]
         constraints = [
-            models.CheckConstraint(name="attendance_left_after_arriving", condition=Q(left_at__gt=models.F("arrived_at"))),
+            models.CheckConstraint(
+                name="attendance_left_after_arriving", condition=Q(left_at__gt=models.F("arrived_at"))
+            ),
             models.CheckConstraint(name="attendance_attested_or_reported", condition=Q(attested=True) | ~Q(report="")),
         ]
 
@@ -246,7 +262,9 @@ class InformationProvided(Undeletable):
     provided_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="information_provided")
     title = models.CharField(max_length=300)
     summary = models.TextField()
-    reference = models.CharField(max_length=500, blank=True, help_text="Where the document is: a link or a file reference.")
+    reference = models.CharField(
+        max_length=500, blank=True, help_text="Where the document is: a link or a file reference."
+    )
     classification = models.CharField(max_length=16, choices=Classification.choices, default=Classification.OPEN)
     likely_to_be_cited = models.BooleanField(
         default=False,
@@ -280,7 +298,11 @@ class InformationCopy(Undeletable):
     group = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="information_copies")
     recipient = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="information_copies")
     notification = models.ForeignKey(
-        Notification, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Notification,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text="The e-mail that carried the copy; its status is the delivery record.",
     )
     created_at = models.DateTimeField()

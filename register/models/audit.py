@@ -6,6 +6,7 @@ refused. ``HistoryLink`` is the hash chain over every django-simple-history row,
 which columns a history table had when its rows were hashed, so that adding a field later does not
 change what older rows hash to.
 """
+
 from django.db import models
 
 from register.errors import RuleViolation
@@ -67,7 +68,12 @@ class HistoryLink(Undeletable):
         null=True, help_text="When the change was made (the history row's date; never earlier than the link before's)."
     )
     history_user = models.ForeignKey(
-        "register.Person", null=True, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+",
+        "register.Person",
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
         help_text="Who made the change (copied from the history row). No constraint: checking it would slow every write.",
     )
 

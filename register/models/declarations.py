@@ -4,6 +4,7 @@ re-confirmation that each person's declarations are current.
 Nothing here is ever deleted: a declaration ends when the relationship ends, and one made in
 error is withdrawn (C3).
 """
+
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -19,8 +20,7 @@ WHAT_COUNTS = (
     "A friendship is closer than being acquaintances or work colleagues, and includes some physical "
     "social interaction: meeting socially outside work, visiting each other's homes, holidays or "
     "regular social activities together.",
-    "A close personal or romantic relationship, and relatives (family, including by marriage or "
-    "civil partnership).",
+    "A close personal or romantic relationship, and relatives (family, including by marriage or civil partnership).",
     "A business relationship between you, for example a shared business, a tenancy or a loan.",
 )
 WHAT_DOES_NOT_COUNT = (
@@ -34,8 +34,13 @@ IF_IN_DOUBT = (
     "Director before deciding; declaring openly is always the safer course."
 )
 DECLARATION_GUIDANCE = "\n".join(
-    ["What counts:", *[f"- {line}" for line in WHAT_COUNTS],
-     "What does not count:", *[f"- {line}" for line in WHAT_DOES_NOT_COUNT], IF_IN_DOUBT]
+    [
+        "What counts:",
+        *[f"- {line}" for line in WHAT_COUNTS],
+        "What does not count:",
+        *[f"- {line}" for line in WHAT_DOES_NOT_COUNT],
+        IF_IN_DOUBT,
+    ]
 )
 
 
@@ -76,7 +81,9 @@ class Declaration(Undeletable):
 
     declarant = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="declarations_made")
     other_person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="declarations_naming",
+        Person,
+        on_delete=models.PROTECT,
+        related_name="declarations_naming",
         help_text="The person on the other side: an officer for a member's declaration, a member for an officer's.",
     )
     kind = models.CharField(max_length=32, choices=Kind.choices)
@@ -92,12 +99,18 @@ class Declaration(Undeletable):
     declared_at = models.DateTimeField(auto_now_add=True)
 
     reviewer = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="declarations_to_review",
+        Person,
+        on_delete=models.PROTECT,
+        related_name="declarations_to_review",
         help_text="Who reviews it (B3, B4): worked out from the posts held on the day it was declared.",
     )
     reviewer_capacity = models.CharField(max_length=200, help_text="The post in which the reviewer reviews it.")
     reviewed_by = models.ForeignKey(
-        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text="Who gave the advice now recorded.",
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
@@ -108,7 +121,11 @@ class Declaration(Undeletable):
     )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     counterpart = models.OneToOneField(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text="The other person's own declaration of the same relationship.",
     )
 
@@ -118,7 +135,9 @@ class Declaration(Undeletable):
     class Meta:
         ordering = ["-declared_at", "-id"]
         constraints = [
-            models.CheckConstraint(name="declaration_not_about_oneself", condition=~Q(declarant=models.F("other_person"))),
+            models.CheckConstraint(
+                name="declaration_not_about_oneself", condition=~Q(declarant=models.F("other_person"))
+            ),
             models.CheckConstraint(
                 name="declaration_ends_after_it_begins",
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("began_on")),

@@ -1,4 +1,5 @@
 """The outbox: every notice the register sends, written in the transaction that caused it."""
+
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -34,7 +35,9 @@ class Notification(Undeletable):
     recipient = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="notifications")
     kind = models.CharField(max_length=64, help_text="Which notice this is; names its templates.")
     channel = models.CharField(max_length=16, choices=Channel.choices)
-    cause = models.CharField(max_length=128, help_text="The change that caused it, e.g. 'attendance-request:12:approved'.")
+    cause = models.CharField(
+        max_length=128, help_text="The change that caused it, e.g. 'attendance-request:12:approved'."
+    )
     subject = models.CharField(max_length=300)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
@@ -42,7 +45,11 @@ class Notification(Undeletable):
     about_id = models.PositiveBigIntegerField(null=True, blank=True)
     about = GenericForeignKey("about_type", "about_id")
     actor = models.ForeignKey(
-        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text="The person whose action caused the notice; empty when the register itself did.",
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)

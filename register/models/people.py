@@ -3,6 +3,7 @@
 Roles are never flags on a person: they come from the posts a person holds on a date, so that
 "who was acting Chief Executive on 3 March" has exactly one answer, then and later.
 """
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
@@ -28,9 +29,7 @@ class Person(Undeletable, AbstractUser):
         CO_OPTED = "co-opted", "Co-opted"
 
     kind = models.CharField(max_length=16, choices=Kind.choices)
-    member_type = models.CharField(
-        max_length=16, choices=MemberType.choices, blank=True, help_text="For members only."
-    )
+    member_type = models.CharField(max_length=16, choices=MemberType.choices, blank=True, help_text="For members only.")
     left_on = models.DateField(
         null=True, blank=True, help_text="The day a member's term or an officer's employment ended."
     )
@@ -115,9 +114,7 @@ class Post(Undeletable):
     label = models.CharField(max_length=200)
     role = models.CharField(max_length=32, choices=Role.choices)
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="posts")
-    single_holder = models.BooleanField(
-        default=True, help_text="Only one person may hold the post at a time."
-    )
+    single_holder = models.BooleanField(default=True, help_text="Only one person may hold the post at a time.")
     politically_restricted = models.BooleanField(
         default=False,
         help_text="A politically restricted post under the Local Government and Housing Act 1989.",

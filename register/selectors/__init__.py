@@ -2,6 +2,7 @@
 
 Every role is derived from posts held on a date (DOMAIN.md, "People, groups and posts").
 """
+
 import datetime
 from dataclasses import dataclass
 
@@ -127,7 +128,10 @@ def groups_led_by(person: Person, on: datetime.date) -> list[tuple[Organization,
         .select_related("organization", "post")
     )
     return [
-        (h.organization, "Group leader" if h.post.role == Role.GROUP_LEADER else "Deputy group leader, on the leader's behalf")
+        (
+            h.organization,
+            "Group leader" if h.post.role == Role.GROUP_LEADER else "Deputy group leader, on the leader's behalf",
+        )
         for h in holdings
     ]
 
@@ -206,6 +210,7 @@ def notice_in_inbox(viewer: Person, notice_id: int) -> Notification:
 # Every list below is scoped to the viewer and joined up front, so that it costs the same few
 # queries whatever the number of rows. Records the viewer may not see are "not found".
 
+
 @dataclass(frozen=True)
 class BriefingFact:
     """All that anyone outside the requesting group learns of a briefing: which group, which
@@ -250,7 +255,11 @@ def _with_details(requests):
     PostgreSQL spent longer planning (10 ms) than running (1 ms) on every page; a page with no
     equivalent on it costs no query for the originals at all."""
     return requests.select_related(
-        "group", "meeting", "requested_by", "referred_by", "decided_by",
+        "group",
+        "meeting",
+        "requested_by",
+        "referred_by",
+        "decided_by",
     ).prefetch_related(
         Prefetch("equivalent_of", queryset=AttendanceRequest.objects.select_related("group", "meeting", "decided_by")),
         Prefetch("invitations", queryset=AttendanceInvitation.objects.select_related("officer", "attendance")),
@@ -387,7 +396,9 @@ def equivalent_offers_for(*, viewer: Person, on: datetime.date | None = None) ->
     return [EquivalentOffer(original_id=request.pk, fact=briefing_fact(request)) for request in originals]
 
 
-def public_briefing_register(*, start: datetime.date | None = None, end: datetime.date | None = None) -> list[BriefingFact]:
+def public_briefing_register(
+    *, start: datetime.date | None = None, end: datetime.date | None = None
+) -> list[BriefingFact]:
     """The published register of officer attendance: briefings that took place, with the officers
     who attended (DOMAIN.md, "Who sees what")."""
     attended = AttendanceRecord.objects.filter(invitation__request=OuterRef("pk"))
@@ -414,7 +425,9 @@ def attendance_parity_report(
         )
     )
     approved_originals = [r for r in requests if r["decision"] == "approved" and r["equivalent_of_id"] is None]
-    return [_parity_row(group, [r for r in requests if r["group_id"] == group.pk], approved_originals) for group in groups]
+    return [
+        _parity_row(group, [r for r in requests if r["group_id"] == group.pk], approved_originals) for group in groups
+    ]
 
 
 def _parity_row(group: Organization, requests: list[dict], approved_originals: list[dict]) -> ParityRow:
@@ -504,7 +517,8 @@ def information_provided_for(*, viewer: Person, pk: int, on: datetime.date | Non
     visible = attendance_requests_visible_to(viewer, on=on).values("pk")
     found = (
         InformationProvided.objects.filter(pk=pk, request__in=visible)
-        .select_related("request", "provided_by", "marked_by").first()
+        .select_related("request", "provided_by", "marked_by")
+        .first()
     )
     if found is None:
         raise NotFound("There is no such information.")
@@ -540,27 +554,39 @@ def published_officer_attendance(*, start: datetime.date | None = None, end: dat
     held = list(held)
     officer_ids = {i.officer_id for request in held for i in request.invitations.all() if _has_attendance(i)}
     memberships = list(
-        Membership.objects.filter(person__in=officer_ids).exclude(organization__classification=Organization.Classification.PARTY)
+        Membership.objects.filter(person__in=officer_ids)
+        .exclude(organization__classification=Organization.Classification.PARTY)
         .select_related("post", "organization")
     )
 
     def post_of(officer: Person, day: datetime.date) -> str:
-        current = [m for m in memberships if m.person_id == officer.pk and m.start_date <= day
-                   and (m.end_date is None or m.end_date >= day)]
+        current = [
+            m
+            for m in memberships
+            if m.person_id == officer.pk and m.start_date <= day and (m.end_date is None or m.end_date >= day)
+        ]
         posts = [m.post.label for m in current if m.post_id]
         if posts:
             return posts[0]
-        places = [m.organization.name for m in current if m.organization.classification == Organization.Classification.DIRECTORATE]
+        places = [
+            m.organization.name
+            for m in current
+            if m.organization.classification == Organization.Classification.DIRECTORATE
+        ]
         return f"Officer, {places[0]}" if places else "Officer"
 
     published = []
     for request in held:
         day = timezone.localtime(request.meeting.starts_at).date()
         officers = sorted((i.officer for i in request.invitations.all() if _has_attendance(i)), key=str)
-        published.append(PublishedBriefing(
-            group=request.group.name, officers=tuple(OfficerInPost(str(o), post_of(o, day)) for o in officers),
-            date=day, subject=request.subject,
-        ))
+        published.append(
+            PublishedBriefing(
+                group=request.group.name,
+                officers=tuple(OfficerInPost(str(o), post_of(o, day)) for o in officers),
+                date=day,
+                subject=request.subject,
+            )
+        )
     return published
 
 

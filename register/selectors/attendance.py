@@ -4,6 +4,7 @@ officers one may ask for, and the published register with each officer's post (A
 
 Each read costs a fixed number of queries whatever the number of rows.
 """
+
 import datetime
 from dataclasses import dataclass
 
@@ -51,14 +52,23 @@ def attendance_tasks(viewer: Person, *, roles: set[str], on: datetime.date | Non
         group_awaiting = AttendanceRequest.objects.filter(group__in=led, state=workflow.SUBMITTED).count()
     if viewer.is_officer:
         counts = AttendanceInvitation.objects.filter(officer=viewer).aggregate(
-            to_answer=Count("pk", filter=Q(
-                state=workflow.INVITED, request__state__in=[workflow.SUBMITTED, workflow.APPROVED],
-                request__meeting__starts_at__gt=now,
-            )),
-            to_record=Count("pk", filter=Q(
-                state=workflow.ACCEPTED, request__state__in=[workflow.APPROVED, workflow.HELD],
-                request__meeting__starts_at__lte=now, attendance__isnull=True,
-            )),
+            to_answer=Count(
+                "pk",
+                filter=Q(
+                    state=workflow.INVITED,
+                    request__state__in=[workflow.SUBMITTED, workflow.APPROVED],
+                    request__meeting__starts_at__gt=now,
+                ),
+            ),
+            to_record=Count(
+                "pk",
+                filter=Q(
+                    state=workflow.ACCEPTED,
+                    request__state__in=[workflow.APPROVED, workflow.HELD],
+                    request__meeting__starts_at__lte=now,
+                    attendance__isnull=True,
+                ),
+            ),
         )
         to_answer, to_record = counts["to_answer"], counts["to_record"]
     return AttendanceTasks(decisions, group_awaiting, to_answer, to_record)
@@ -85,9 +95,11 @@ def conflict_warnings(requests, on: datetime.date) -> dict[int, list]:
     group_ids = {request.group_id for request in requests}
     members_of: dict[int, set[int]] = {group_id: set() for group_id in group_ids}
     members: dict[int, Person] = {}
-    for membership in Membership.objects.on(on).filter(
-        organization__in=group_ids, post__isnull=True, person__kind=Person.Kind.MEMBER
-    ).select_related("person"):
+    for membership in (
+        Membership.objects.on(on)
+        .filter(organization__in=group_ids, post__isnull=True, person__kind=Person.Kind.MEMBER)
+        .select_related("person")
+    ):
         members_of[membership.organization_id].add(membership.person_id)
         members[membership.person_id] = membership.person
     officers = {i.officer_id: i.officer for request in requests for i in request.invitations.all()}
@@ -128,7 +140,9 @@ def published_register() -> list[PublishedBriefing]:
         .order_by("-invitation__request__meeting__starts_at", "invitation__request_id", "id")
     )
     holdings: dict[int, list[Membership]] = {}
-    officer_holdings = Membership.objects.filter(person__in={record.invitation.officer_id for record in records}).filter(
+    officer_holdings = Membership.objects.filter(
+        person__in={record.invitation.officer_id for record in records}
+    ).filter(
         (Q(post__isnull=False) & ~Q(post__role__in=Post.MEMBER_ROLES))
         | Q(post__isnull=True, organization__classification=Organization.Classification.DIRECTORATE)
     )

@@ -6,6 +6,7 @@ ordered index across every history table: pages are read by keyset on ``position
 so a page half a million rows deep costs what the first page costs. The history rows themselves
 give the record, the kind of change and the reason, read for a whole page in one UNION query.
 """
+
 import datetime
 import re
 from collections.abc import Iterator
@@ -31,6 +32,7 @@ CHANGE_TEXT = {"+": "Created", "~": "Changed", "-": "Deleted"}
 
 # --- Record types: the register's tracked models, by a name fit for an address -----------------
 
+
 @dataclass(frozen=True)
 class RecordType:
     slug: str  # "attendance-request"
@@ -52,8 +54,13 @@ class _RecordTypes:
         found = {}
         for history_model in history_models():
             model = history_model.instance_type
-            found[_slug(model)] = RecordType(_slug(model), capfirst(str(model._meta.verbose_name)),
-                                             history_model._meta.db_table, history_model, model)
+            found[_slug(model)] = RecordType(
+                _slug(model),
+                capfirst(str(model._meta.verbose_name)),
+                history_model._meta.db_table,
+                history_model,
+                model,
+            )
         return dict(sorted(found.items()))
 
     @cached_property
@@ -76,6 +83,7 @@ def record_type(slug: str) -> RecordType:
 
 
 # --- The timeline ------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class TimelineFilter:
@@ -126,8 +134,14 @@ def _start_of(day: datetime.date) -> datetime.datetime:
 def timeline_links(selection: TimelineFilter) -> QuerySet:
     """The chain's links the filter picks, each with its history user; unordered (the caller keysets)."""
     links = HistoryLink.objects.select_related("history_user").only(
-        "position", "table", "row_id", "history_date", "history_user__id", "history_user__username",
-        "history_user__first_name", "history_user__last_name",
+        "position",
+        "table",
+        "row_id",
+        "history_date",
+        "history_user__id",
+        "history_user__username",
+        "history_user__first_name",
+        "history_user__last_name",
     )
     if selection.record_type:
         links = links.filter(table=record_type(selection.record_type).table)
@@ -151,25 +165,36 @@ def _first_position_dated_from(moment: datetime.datetime) -> int | None:
     The links' dates never go back along the chain (register/services/audit.py), so every link
     from there on is dated at or after it and none before is: a date range is a range of
     positions, and the keyset reads only inside it, however far back it lies."""
-    return (HistoryLink.objects.filter(history_date__gte=moment).order_by("history_date", "position")
-            .values_list("position", flat=True).first())
+    return (
+        HistoryLink.objects.filter(history_date__gte=moment)
+        .order_by("history_date", "position")
+        .values_list("position", flat=True)
+        .first()
+    )
 
 
-def timeline_page(viewer: Person, selection: TimelineFilter, *, older_than: int | None = None,
-                  newer_than: int | None = None, size: int = PAGE_SIZE, roles: set[str] | None = None) -> TimelinePage:
+def timeline_page(
+    viewer: Person,
+    selection: TimelineFilter,
+    *,
+    older_than: int | None = None,
+    newer_than: int | None = None,
+    size: int = PAGE_SIZE,
+    roles: set[str] | None = None,
+) -> TimelinePage:
     """One page of the timeline, newest first, by keyset on the chain position: the rows older than
     ``older_than``, or newer than ``newer_than``, or the newest. Two queries, however deep."""
     check_reads_all_history(viewer, roles=roles)
     links = timeline_links(selection)
     if newer_than is not None:
-        found = list(links.filter(position__gt=newer_than).order_by("position")[:size + 1])
+        found = list(links.filter(position__gt=newer_than).order_by("position")[: size + 1])
         more_newer, found = len(found) > size, found[:size]
         found.reverse()
         older = found[-1].position if found else None
         return TimelinePage(entries_for(found), older=older, newer=found[0].position if found and more_newer else None)
     if older_than is not None:
         links = links.filter(position__lt=older_than)
-    found = list(links.order_by("-position")[:size + 1])
+    found = list(links.order_by("-position")[: size + 1])
     more_older, found = len(found) > size, found[:size]
     newer = found[0].position if found and older_than is not None else None
     return TimelinePage(entries_for(found), older=found[-1].position if found and more_older else None, newer=newer)
@@ -182,11 +207,18 @@ def entries_for(links: list[HistoryLink]) -> list[TimelineEntry]:
     entries = []
     for link in links:
         record_id, change, reason = details.get((link.table, link.row_id), ("", "", ""))
-        entries.append(TimelineEntry(
-            position=link.position, when=link.history_date, who=link.history_user,
-            record_type=RECORD_TYPES.by_table.get(link.table), record_id=record_id, change=change,
-            reason=reason, history_id=link.row_id,
-        ))
+        entries.append(
+            TimelineEntry(
+                position=link.position,
+                when=link.history_date,
+                who=link.history_user,
+                record_type=RECORD_TYPES.by_table.get(link.table),
+                record_id=record_id,
+                change=change,
+                reason=reason,
+                history_id=link.row_id,
+            )
+        )
     return entries
 
 
@@ -200,19 +232,26 @@ def _history_details(links: list[HistoryLink]) -> dict[tuple[str, str], tuple[st
         history_model = RECORD_TYPES.by_table[table].history_model
         record_key = history_model.instance_type._meta.pk.attname
         queries.append(
-            history_model.objects.filter(history_id__in=history_ids).order_by()
-            .annotate(link_table=Value(table, output_field=CharField()),
-                      record_key=Cast(F(record_key), output_field=CharField()))
+            history_model.objects.filter(history_id__in=history_ids)
+            .order_by()
+            .annotate(
+                link_table=Value(table, output_field=CharField()),
+                record_key=Cast(F(record_key), output_field=CharField()),
+            )
             .values_list("link_table", "history_id", "record_key", "history_type", "history_change_reason")
         )
     if not queries:
         return {}
     rows = queries[0].union(*queries[1:], all=True) if len(queries) > 1 else queries[0]
-    return {(table, str(history_id)): (record_key or "", change or "", reason or "")
-            for table, history_id, record_key, change, reason in rows}
+    return {
+        (table, str(history_id)): (record_key or "", change or "", reason or "")
+        for table, history_id, record_key, change, reason in rows
+    }
 
 
-def timeline_export(viewer: Person, selection: TimelineFilter, *, roles: set[str] | None = None) -> Iterator[TimelineEntry]:
+def timeline_export(
+    viewer: Person, selection: TimelineFilter, *, roles: set[str] | None = None
+) -> Iterator[TimelineEntry]:
     """Every entry the filter picks, oldest first, read in chunks by keyset so that memory stays
     flat however long the history. The reader is checked before the first row is read."""
     check_reads_all_history(viewer, roles=roles)
@@ -231,6 +270,7 @@ def _export_chunks(selection: TimelineFilter) -> Iterator[TimelineEntry]:
 
 
 # --- One record's history ----------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class FieldChange:
@@ -263,8 +303,9 @@ class RecordHistory:
     versions: list[HistoryVersion]  # newest first
 
 
-def _may_read_record_history(viewer: Person, kind: RecordType, record_id: int, on: datetime.date,
-                             roles: set[str] | None) -> bool:
+def _may_read_record_history(
+    viewer: Person, kind: RecordType, record_id: int, on: datetime.date, roles: set[str] | None
+) -> bool:
     """DOMAIN.md: "History of anything: auditors; and anyone who may see the record itself, for that
     record" -- and never more of it than they may see. A declaration's history is read by those who
     see it in full (the person it names sees only the narrow view, so not its history); an
@@ -281,8 +322,9 @@ def _may_read_record_history(viewer: Person, kind: RecordType, record_id: int, o
         except NotFound:
             return False
         return True
-    return policies.reads_history_of_any_record(viewer, on=on, roles=roles,
-                                                notices=kind.model._meta.model_name == "notification")
+    return policies.reads_history_of_any_record(
+        viewer, on=on, roles=roles, notices=kind.model._meta.model_name == "notification"
+    )
 
 
 def record_history(viewer: Person, slug: str, record_id: int, *, roles: set[str] | None = None) -> RecordHistory:
@@ -294,8 +336,11 @@ def record_history(viewer: Person, slug: str, record_id: int, *, roles: set[str]
     if not _may_read_record_history(viewer, kind, record_id, selectors.today(), roles):
         raise NotFound("There is no such record.")
     key = kind.model._meta.pk.attname
-    rows = list(kind.history_model.objects.filter(**{key: record_id}).select_related("history_user")
-                .order_by("history_date", "history_id"))
+    rows = list(
+        kind.history_model.objects.filter(**{key: record_id})
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
     if not rows:
         raise NotFound("There is no such record.")
     return RecordHistory(kind, record_id, _versions(kind, rows))
@@ -303,17 +348,30 @@ def record_history(viewer: Person, slug: str, record_id: int, *, roles: set[str]
 
 def _versions(kind: RecordType, rows: list) -> list[HistoryVersion]:
     history_fields = {f.name for f in kind.history_model._meta.concrete_fields}
-    labels = {f.name: capfirst(str(f.verbose_name)) for f in kind.model._meta.concrete_fields if f.name in history_fields}
+    labels = {
+        f.name: capfirst(str(f.verbose_name)) for f in kind.model._meta.concrete_fields if f.name in history_fields
+    }
     versions, previous = [], None
     for row in rows:
         if previous is None:  # what the record was created with
-            changes = [FieldChange(name, label, None, getattr(row, _attname(kind, name)))
-                       for name, label in labels.items() if getattr(row, _attname(kind, name)) not in (None, "")]
+            changes = [
+                FieldChange(name, label, None, getattr(row, _attname(kind, name)))
+                for name, label in labels.items()
+                if getattr(row, _attname(kind, name)) not in (None, "")
+            ]
         else:
             delta = row.diff_against(previous)
             changes = [FieldChange(c.field, labels.get(c.field, c.field), c.old, c.new) for c in delta.changes]
-        versions.append(HistoryVersion(row.history_id, row.history_date, row.history_user, row.history_type,
-                                       row.history_change_reason or "", changes))
+        versions.append(
+            HistoryVersion(
+                row.history_id,
+                row.history_date,
+                row.history_user,
+                row.history_type,
+                row.history_change_reason or "",
+                changes,
+            )
+        )
         previous = row
     versions.reverse()
     return versions

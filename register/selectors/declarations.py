@@ -4,6 +4,7 @@ declaration to its reviewer.
 Kept beside ``selectors.py`` (whose who-holds-what reads it uses) so that the declarations area
 can be found by name. Every list here costs a fixed number of queries whatever its length.
 """
+
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ Role = Post.Role
 
 
 # --- Routing (B3, B4) ---------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Route:
@@ -76,7 +78,10 @@ def _monitoring_officers_own_routes(on) -> list[Route]:
     """The Monitoring Officer cannot review their own declaration: their deputy, or the Chief Executive."""
     routes = []
     for role, capacity in (
-        (Role.DEPUTY_MONITORING_OFFICER, "Deputy Monitoring Officer, reviewing the Monitoring Officer's own declaration"),
+        (
+            Role.DEPUTY_MONITORING_OFFICER,
+            "Deputy Monitoring Officer, reviewing the Monitoring Officer's own declaration",
+        ),
         (Role.CHIEF_EXECUTIVE, "Chief Executive, reviewing the Monitoring Officer's own declaration"),
     ):
         person = selectors.holder_of(role, on)
@@ -101,8 +106,11 @@ REVIEWING_ROLES = [Role.ASSISTANT_DIRECTOR, Role.DIRECTOR, Role.CHIEF_EXECUTIVE,
 
 def _reviewing_capacity(person: Person, on) -> str:
     holding = (
-        Membership.objects.on(on).filter(person=person, post__role__in=REVIEWING_ROLES)
-        .select_related("post").order_by("post__role").first()
+        Membership.objects.on(on)
+        .filter(person=person, post__role__in=REVIEWING_ROLES)
+        .select_related("post")
+        .order_by("post__role")
+        .first()
     )
     return holding.post.label if holding else str(person)
 
@@ -115,7 +123,8 @@ def route_for(declarant: Person, other_person: Person, on: datetime.date, chosen
         raise RuleViolation(
             f"Nobody holds a post that can review this declaration on {on:%d %B %Y}. "
             "Please tell the Monitoring Officer's office.",
-            rule=rule, field="reviewer",
+            rule=rule,
+            field="reviewer",
         )
     if chosen is None:
         return routes[0]
@@ -127,6 +136,7 @@ def route_for(declarant: Person, other_person: Person, on: datetime.date, chosen
 
 
 # --- Who sees what ------------------------------------------------------------------------------
+
 
 def _joined(declarations: QuerySet) -> QuerySet:
     return declarations.select_related("declarant", "other_person", "reviewer", "reviewed_by", "counterpart")
@@ -157,8 +167,13 @@ def declarations_to_review(viewer: Person, *, pending_only: bool = False) -> Que
 
 
 def _state_order() -> Case:
-    order = [Declaration.State.SUBMITTED, Declaration.State.REVIEWED, Declaration.State.ACKNOWLEDGED,
-             Declaration.State.ENDED, Declaration.State.WITHDRAWN]
+    order = [
+        Declaration.State.SUBMITTED,
+        Declaration.State.REVIEWED,
+        Declaration.State.ACKNOWLEDGED,
+        Declaration.State.ENDED,
+        Declaration.State.WITHDRAWN,
+    ]
     return Case(*[When(state=state, then=Value(i)) for i, state in enumerate(order)], output_field=IntegerField())
 
 
@@ -191,7 +206,9 @@ NAMED_STATE_TEXT = {
 def _named(declaration: Declaration) -> NamedDeclaration:
     state = declaration.state
     return NamedDeclaration(
-        id=declaration.pk, declarant=declaration.declarant, kind=declaration.kind,
+        id=declaration.pk,
+        declarant=declaration.declarant,
+        kind=declaration.kind,
         kind_text=describe_kind(declaration.kind, declaration.family_relation),
         declared_on=timezone.localdate(declaration.declared_at),
         state=state if state in NAMED_STATE_TEXT else "current",
@@ -205,8 +222,10 @@ NAMED_FIELDS = ("id", "declarant", "other_person", "kind", "family_relation", "d
 
 def declarations_naming(viewer: Person) -> list[NamedDeclaration]:
     """Declarations by others that name ``viewer``, in the narrow form the other person sees."""
-    rows = Declaration.objects.filter(other_person=viewer).select_related("declarant").only(
-        *NAMED_FIELDS, *[f"declarant__{f}" for f in ("id", "username", "first_name", "last_name", "kind")]
+    rows = (
+        Declaration.objects.filter(other_person=viewer)
+        .select_related("declarant")
+        .only(*NAMED_FIELDS, *[f"declarant__{f}" for f in ("id", "username", "first_name", "last_name", "kind")])
     )
     return [_named(row) for row in rows]
 
@@ -225,6 +244,7 @@ def declaration_for(viewer: Person, declaration_id: int, *, on: datetime.date | 
 
 
 # --- Periodic re-confirmation (B6) --------------------------------------------------------------
+
 
 def confirmation_period() -> datetime.timedelta:
     return datetime.timedelta(days=settings.DECLARATIONS_CONFIRMATION_PERIOD_DAYS)
@@ -258,9 +278,7 @@ def confirmation_due_on(person: Person) -> datetime.date:
 
 def _overdue(people: QuerySet, on: datetime.date) -> QuerySet:
     """Those whose due date has passed (the due date itself is the last day to confirm)."""
-    never_by = timezone.make_aware(
-        datetime.datetime.combine(on - first_confirmation_allowance(), datetime.time.min)
-    )
+    never_by = timezone.make_aware(datetime.datetime.combine(on - first_confirmation_allowance(), datetime.time.min))
     return people.filter(
         Q(last_confirmed_on__lt=on - confirmation_period())
         | Q(last_confirmed_on__isnull=True, date_joined__lt=never_by)
@@ -337,13 +355,16 @@ class ConfirmationStatus:
 def _latest_confirmation(on: datetime.date) -> Subquery:
     return Subquery(
         DeclarationConfirmation.objects.filter(person=OuterRef("pk"), confirmed_on__lte=on)
-        .order_by("-confirmed_on").values("confirmed_on")[:1]
+        .order_by("-confirmed_on")
+        .values("confirmed_on")[:1]
     )
 
 
 def _status_from(person: Person, on: datetime.date) -> ConfirmationStatus:
     return ConfirmationStatus(
-        on=on, last_confirmed_on=person.last_confirmed_on, due_on=confirmation_due_on(person),
+        on=on,
+        last_confirmed_on=person.last_confirmed_on,
+        due_on=confirmation_due_on(person),
         open_declarations=person.open_declarations,
     )
 
@@ -357,7 +378,8 @@ def confirmation_status(person: Person, *, on: datetime.date | None = None) -> C
     row = (
         Person.objects.filter(pk=person.pk)
         .annotate(last_confirmed_on=_latest_confirmation(on), open_declarations=_CountOf(_open_declarations_of(person)))
-        .only("pk", "date_joined").first()
+        .only("pk", "date_joined")
+        .first()
     )
     return _status_from(row, on) if row is not None else None
 
@@ -388,7 +410,9 @@ class DeclarationTasks:
     not_confirmed: int | None
 
 
-def declaration_tasks(viewer: Person, *, on: datetime.date | None = None, roles: set[str] | None = None) -> DeclarationTasks:
+def declaration_tasks(
+    viewer: Person, *, on: datetime.date | None = None, roles: set[str] | None = None
+) -> DeclarationTasks:
     """The home page's declaration counts: declarations awaiting the viewer's review, advice
     awaiting their acknowledgement, declarations naming them they have not answered with their
     own, their re-confirmation, and who they watch has not re-confirmed. A fixed number of
@@ -406,7 +430,8 @@ def declaration_tasks(viewer: Person, *, on: datetime.date | None = None, roles:
             last_confirmed_on=_latest_confirmation(on),
             open_declarations=_CountOf(_open_declarations_of(viewer)),
         )
-        .only("pk", "date_joined").get()
+        .only("pk", "date_joined")
+        .get()
     )
     reviews = bool(roles & policies.DECLARATION_REVIEWING_ROLES) or row.has_routed
     watches = policies.watches_confirmations(viewer, on=on, roles=roles)
@@ -425,12 +450,11 @@ def _own_awaiting_acknowledgement(viewer: Person) -> QuerySet:
 
 def _naming_unanswered(viewer: Person) -> QuerySet:
     """Current declarations naming the viewer that their own declaration does not answer yet."""
-    return Declaration.objects.filter(
-        other_person=viewer, state__in=Declaration.OPEN_STATES, counterpart__isnull=True
-    )
+    return Declaration.objects.filter(other_person=viewer, state__in=Declaration.OPEN_STATES, counterpart__isnull=True)
 
 
 # --- The conflict check (B7) --------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ActiveRelationship:
@@ -480,9 +504,16 @@ def active_relationships(
     for row in rows:
         declarant, other = people[row["declarant_id"]], people[row["other_person_id"]]
         officer, member = (declarant, other) if row["declarant_id"] in officer_set else (other, declarant)
-        found.append(ActiveRelationship(
-            declaration_id=row["id"], officer=officer, member=member, declared_by=declarant, kind=row["kind"],
-            kind_text=describe_kind(row["kind"], row["family_relation"]), action_agreed=row["action_agreed"],
-            action_text=describe_action(row["action_agreed"], row["action_detail"]),
-        ))
+        found.append(
+            ActiveRelationship(
+                declaration_id=row["id"],
+                officer=officer,
+                member=member,
+                declared_by=declarant,
+                kind=row["kind"],
+                kind_text=describe_kind(row["kind"], row["family_relation"]),
+                action_agreed=row["action_agreed"],
+                action_text=describe_action(row["action_agreed"], row["action_detail"]),
+            )
+        )
     return found

@@ -7,6 +7,7 @@ writes its notices in the same transaction. A refusal raises a domain error nami
 field, and nothing is saved. Where the protocol needs a reason (refusing, withdrawing, cancelling,
 amending, closing) a blank one is refused; elsewhere the history says what the move was.
 """
+
 import datetime
 from collections import Counter
 from collections.abc import Iterable
@@ -39,8 +40,14 @@ Role = Post.Role
 APPROVED = AttendanceRequest.Decision.APPROVED
 REFUSED = AttendanceRequest.Decision.REFUSED
 DECISION_FIELDS = [
-    "state", "decision", "decided_by", "decided_capacity", "decided_at", "decision_reason",
-    "departs_from_precedent", "responses_due_on",
+    "state",
+    "decision",
+    "decided_by",
+    "decided_capacity",
+    "decided_at",
+    "decision_reason",
+    "departs_from_precedent",
+    "responses_due_on",
 ]
 
 
@@ -73,9 +80,17 @@ def attendance_request_submit(
     to brief a meeting of their group (A1)."""
     group, capacity = _group_led_by(actor)
     return _create_request(
-        move=workflow.SUBMIT, actor=actor, reason=reason or "Request submitted", group=group,
-        requested_by=actor, capacity=capacity, meeting=meeting, officers=officers, subject=subject,
-        scope=scope, needs_confidential_information=needs_confidential_information,
+        move=workflow.SUBMIT,
+        actor=actor,
+        reason=reason or "Request submitted",
+        group=group,
+        requested_by=actor,
+        capacity=capacity,
+        meeting=meeting,
+        officers=officers,
+        subject=subject,
+        scope=scope,
+        needs_confidential_information=needs_confidential_information,
     )
 
 
@@ -94,12 +109,15 @@ def attendance_request_refer(
     who decides it; the officer does not (A1)."""
     today = selectors.today()
     if not actor.is_officer:
-        raise RuleViolation("Only an officer who was asked directly refers a request to the Chief Executive.", rule="A1")
+        raise RuleViolation(
+            "Only an officer who was asked directly refers a request to the Chief Executive.", rule="A1"
+        )
     officers = list(officers)
     if actor.pk not in _ids(officers):
         raise RuleViolation(
             "A referral is recorded by an officer who was asked directly: name yourself among the officers asked.",
-            rule="A1", field="officers",
+            rule="A1",
+            field="officers",
         )
     group = selectors.group_of(asked_by, today) if asked_by.is_member else None
     if group is None:
@@ -110,9 +128,18 @@ def attendance_request_refer(
     led = dict((g.pk, capacity) for g, capacity in selectors.groups_led_by(asked_by, today))
     capacity = led.get(group.pk) or f"Member of the {group}, who asked {actor} directly"
     return _create_request(
-        move=workflow.REFER, actor=actor, reason=reason or "Referred to the Chief Executive", group=group,
-        requested_by=asked_by, capacity=capacity, meeting=meeting, officers=officers, subject=subject,
-        scope=scope, needs_confidential_information=needs_confidential_information, referred_by=actor,
+        move=workflow.REFER,
+        actor=actor,
+        reason=reason or "Referred to the Chief Executive",
+        group=group,
+        requested_by=asked_by,
+        capacity=capacity,
+        meeting=meeting,
+        officers=officers,
+        subject=subject,
+        scope=scope,
+        needs_confidential_information=needs_confidential_information,
+        referred_by=actor,
     )
 
 
@@ -148,21 +175,32 @@ def attendance_request_take_up_equivalent(
         fact = selectors.briefing_fact(root)
         officers = [invitation.officer for invitation in root.invitations.select_related("officer")]
         return _create_request(
-            move=workflow.TAKE_UP_EQUIVALENT, actor=actor,
+            move=workflow.TAKE_UP_EQUIVALENT,
+            actor=actor,
             reason=reason or f"Equivalent of the briefing given to the {root.group} taken up (A3)",
-            group=group, requested_by=actor, capacity=capacity, meeting=meeting, officers=officers,
+            group=group,
+            requested_by=actor,
+            capacity=capacity,
+            meeting=meeting,
+            officers=officers,
             subject=root.subject,
-            scope=scope.strip() or (
+            scope=scope.strip()
+            or (
                 f"An equivalent of the briefing given to the {fact.group} on {fact.date.day} {fact.date:%B %Y}: "
                 f"{fact.subject}."
             ),
-            needs_confidential_information=needs_confidential_information, equivalent_of=root,
+            needs_confidential_information=needs_confidential_information,
+            equivalent_of=root,
         )
 
 
 def _lock_original(original: AttendanceRequest) -> AttendanceRequest:
     try:
-        found = AttendanceRequest.objects.select_for_update(no_key=True, of=("self",)).select_related("group").get(pk=original.pk)
+        found = (
+            AttendanceRequest.objects.select_for_update(no_key=True, of=("self",))
+            .select_related("group")
+            .get(pk=original.pk)
+        )
     except AttendanceRequest.DoesNotExist:
         raise NotFound("There is no such briefing to take up.") from None
     if found.equivalent_of_id is not None:
@@ -172,8 +210,20 @@ def _lock_original(original: AttendanceRequest) -> AttendanceRequest:
 
 
 def _create_request(
-    *, move, actor, reason, group, requested_by, capacity, meeting, officers, subject, scope,
-    needs_confidential_information, referred_by=None, equivalent_of=None,
+    *,
+    move,
+    actor,
+    reason,
+    group,
+    requested_by,
+    capacity,
+    meeting,
+    officers,
+    subject,
+    scope,
+    needs_confidential_information,
+    referred_by=None,
+    equivalent_of=None,
 ) -> AttendanceRequest:
     now = selectors.now()
     subject, scope = _check_brief(subject, scope)
@@ -182,22 +232,36 @@ def _create_request(
     officer_list = _officers(officers, on=timezone.localtime(meeting.starts_at).date())
     with transaction.atomic():
         meeting_row = GroupMeeting(
-            group=group, starts_at=meeting.starts_at, ends_at=meeting.ends_at, place=meeting.place.strip(),
-            online=meeting.online, others_present=meeting.others_present,
+            group=group,
+            starts_at=meeting.starts_at,
+            ends_at=meeting.ends_at,
+            place=meeting.place.strip(),
+            online=meeting.online,
+            others_present=meeting.others_present,
             others_present_description=meeting.others_present_description.strip(),
         )
         save_with_history(meeting_row, actor=actor, reason=reason)
         request = AttendanceRequest(
-            group=group, meeting=meeting_row, requested_by=requested_by, requested_capacity=capacity,
-            referred_by=referred_by, referred_at=now if referred_by else None, subject=subject, scope=scope,
-            needs_confidential_information=needs_confidential_information, equivalent_of=equivalent_of,
-            state=workflow.next_request_state(workflow.NEW, move), created_at=now, submitted_at=now,
+            group=group,
+            meeting=meeting_row,
+            requested_by=requested_by,
+            requested_capacity=capacity,
+            referred_by=referred_by,
+            referred_at=now if referred_by else None,
+            subject=subject,
+            scope=scope,
+            needs_confidential_information=needs_confidential_information,
+            equivalent_of=equivalent_of,
+            state=workflow.next_request_state(workflow.NEW, move),
+            created_at=now,
+            submitted_at=now,
             due_on=decision_due_on(now),
         )
         save_with_history(request, actor=actor, reason=reason)
         for officer in officer_list:
             invitation = AttendanceInvitation(
-                request=request, officer=officer,
+                request=request,
+                officer=officer,
                 state=workflow.next_invitation_state(workflow.NEW, workflow.NAME_IN_REQUEST),
             )
             save_with_history(invitation, actor=actor, reason=reason)
@@ -233,8 +297,9 @@ def attendance_request_approve(*, request: AttendanceRequest, actor: Person, rea
             working_days.add_working_days(today, settings.ATTENDANCE_RESPONSE_WORKING_DAYS),
             timezone.localtime(request.meeting.starts_at).date(),
         )
-        save_with_history(request, actor=actor, reason=reason.strip() or f"Approved ({capacity})",
-                          update_fields=DECISION_FIELDS)
+        save_with_history(
+            request, actor=actor, reason=reason.strip() or f"Approved ({capacity})", update_fields=DECISION_FIELDS
+        )
         _tell_group_of_decision(request, actor)
         _invite_officers(request, actor, warnings)
         _tell_other_groups(request, actor)
@@ -246,8 +311,10 @@ def _remind_members_to_declare(request: AttendanceRequest, actor: Person) -> Non
     """A member of the group with a declared relationship with an officer who will attend is
     reminded to declare the interest at that meeting (B7, B3)."""
     declare_at_meeting_remind(
-        relationships=conflicts.relationships_for(request), about=request,
-        meeting_on=conflicts.meeting_day(request), actor=actor,
+        relationships=conflicts.relationships_for(request),
+        about=request,
+        meeting_on=conflicts.meeting_day(request),
+        actor=actor,
         cause=f"attendance-request:{request.pk}:approved:declare-at-meeting",
     )
 
@@ -266,7 +333,8 @@ def attendance_request_refuse(*, request: AttendanceRequest, actor: Person, reas
                 raise RuleViolation(
                     f"The {precedent.group} was agreed the briefing this one is equivalent to, so refusing it needs a "
                     "recorded reason; the refusal will show on the parity report.",
-                    rule="A3", field="reason",
+                    rule="A3",
+                    field="reason",
                 )
             raise RuleViolation("A refusal needs a reason, which the group will see.", rule="A2", field="reason")
         request.state = workflow.next_request_state(request.state, workflow.REFUSE)
@@ -308,7 +376,9 @@ def attendance_request_withdraw(*, request: AttendanceRequest, actor: Person, re
     with transaction.atomic():
         request = _lock(request, workflow.WITHDRAW, actor)
         if not policies.acts_for_requesting_group(actor, request, on=today):
-            raise NotPermitted("Only the group's leader, its deputy leader or whoever made the request can withdraw it.")
+            raise NotPermitted(
+                "Only the group's leader, its deputy leader or whoever made the request can withdraw it."
+            )
         reason = _require_reason(reason, "withdrawing the request")
         was_agreed = request.state == workflow.APPROVED
         if was_agreed:
@@ -345,7 +415,9 @@ def attendance_request_close(*, request: AttendanceRequest, actor: Person, reaso
     with transaction.atomic():
         request = _lock(request, workflow.CLOSE, actor)
         if not policies.can_close_attendance(actor, request, on=today):
-            raise NotPermitted("Only the acting Chief Executive or the requesting group closes the record of a briefing.")
+            raise NotPermitted(
+                "Only the acting Chief Executive or the requesting group closes the record of a briefing."
+            )
         reason = _require_reason(reason, "closing the record")
         if request.state == workflow.APPROVED and request.meeting.starts_at > now:
             raise RuleViolation(
@@ -385,7 +457,8 @@ def attendance_request_amend_brief(
             request.subject if subject is None else subject, request.scope if scope is None else scope
         )
         new_confidential = (
-            request.needs_confidential_information if needs_confidential_information is None
+            request.needs_confidential_information
+            if needs_confidential_information is None
             else needs_confidential_information
         )
         meeting_row = request.meeting
@@ -411,7 +484,9 @@ def attendance_request_amend_brief(
         request.decided_at, request.decision_reason, request.departs_from_precedent = None, "", False
         request.responses_due_on = None
         save_with_history(
-            request, actor=actor, reason=reason,
+            request,
+            actor=actor,
+            reason=reason,
             update_fields=[*brief_changes, *DECISION_FIELDS, "round", "submitted_at", "due_on"],
         )
         if meeting_changes:
@@ -423,8 +498,12 @@ def attendance_request_amend_brief(
         for invitation in request.invitations.select_for_update(no_key=True).filter(state=workflow.ACCEPTED):
             invitation.state = workflow.next_invitation_state(invitation.state, workflow.BRIEF_AMENDED)
             invitation.responded_at = None
-            save_with_history(invitation, actor=actor, reason=f"The brief was amended: {reason}",
-                              update_fields=["state", "responded_at"])
+            save_with_history(
+                invitation,
+                actor=actor,
+                reason=f"The brief was amended: {reason}",
+                update_fields=["state", "responded_at"],
+            )
         _tell_decision_maker(request, actor=actor, why=workflow.AMEND_BRIEF, warnings=conflicts.warnings_for(request))
         _tell_officers_brief_amended(request, actor)
     return request
@@ -432,8 +511,11 @@ def attendance_request_amend_brief(
 
 def _meeting_changes(row: GroupMeeting, meeting: MeetingDetails) -> dict:
     wanted = {
-        "starts_at": meeting.starts_at, "ends_at": meeting.ends_at, "place": meeting.place.strip(),
-        "online": meeting.online, "others_present": meeting.others_present,
+        "starts_at": meeting.starts_at,
+        "ends_at": meeting.ends_at,
+        "place": meeting.place.strip(),
+        "online": meeting.online,
+        "others_present": meeting.others_present,
         "others_present_description": meeting.others_present_description.strip(),
     }
     return {name: value for name, value in wanted.items() if getattr(row, name) != value}
@@ -466,14 +548,19 @@ def attendance_invitation_respond(
         invitation.responded_at = now
         invitation.response_note = (reason or "").strip()
         save_with_history(
-            invitation, actor=actor, reason=invitation.response_note or ("Accepted" if accept else "Declined"),
+            invitation,
+            actor=actor,
+            reason=invitation.response_note or ("Accepted" if accept else "Declined"),
             update_fields=["state", "responded_at", "response_note"],
         )
         if not accept:
             notify(
                 cause=f"attendance-invitation:{invitation.pk}:declined:{now.isoformat()}",
-                kind="attendance-officer-declined", recipients=_group_contacts(request), about=request,
-                actor=actor, context=_request_context(request, officer=actor),
+                kind="attendance-officer-declined",
+                recipients=_group_contacts(request),
+                about=request,
+                actor=actor,
+                context=_request_context(request, officer=actor),
             )
     return invitation
 
@@ -506,7 +593,9 @@ def attendance_record_attendance(
             )
         _check_move(request, workflow.RECORD_ATTENDANCE)
         if invitation.state == workflow.DECLINED:
-            raise RuleViolation("You declined this invitation, so you cannot record attendance at the briefing.", rule="A4")
+            raise RuleViolation(
+                "You declined this invitation, so you cannot record attendance at the briefing.", rule="A4"
+            )
         if AttendanceRecord.objects.filter(invitation=invitation).exists():
             raise InvalidTransition("You have already recorded your attendance at this briefing.", field="state")
         arrived_at, left_at = _check_times(request.meeting, arrived_at, left_at, now)
@@ -516,20 +605,29 @@ def attendance_record_attendance(
             raise RuleViolation(
                 "You cannot both attest that you left before the group formed its view with no party business "
                 "discussed in front of you, and report that it was.",
-                rule="A6", field="attested",
+                rule="A6",
+                field="attested",
             )
         if not attested and not report:
             raise RuleViolation(
                 "If you cannot attest that you left before the group formed its view and that no party business "
                 "was discussed in front of you, say what happened.",
-                rule="A6", field="report",
+                rule="A6",
+                field="report",
             )
         record = AttendanceRecord(
-            invitation=invitation, arrived_at=arrived_at, left_at=left_at, attested=attested,
-            concerns=concerns, report=report, recorded_at=now,
+            invitation=invitation,
+            arrived_at=arrived_at,
+            left_at=left_at,
+            attested=attested,
+            concerns=concerns,
+            report=report,
+            recorded_at=now,
         )
         history_reason = reason.strip() or (
-            "Attendance recorded and attested" if attested and not record.is_report else "Attendance recorded with a report"
+            "Attendance recorded and attested"
+            if attested and not record.is_report
+            else "Attendance recorded with a report"
         )
         save_with_history(record, actor=actor, reason=history_reason)
         held = workflow.next_request_state(request.state, workflow.RECORD_ATTENDANCE)
@@ -577,8 +675,11 @@ def _send_report(record: AttendanceRecord, request: AttendanceRequest, actor: Pe
     ]
     labels = dict(AttendanceRecord.Concern.choices)
     notify(
-        cause=f"attendance-record:{record.pk}:report", kind="attendance-report",
-        recipients=[person for person in recipients if person is not None], about=request, actor=actor,
+        cause=f"attendance-record:{record.pk}:report",
+        kind="attendance-report",
+        recipients=[person for person in recipients if person is not None],
+        about=request,
+        actor=actor,
         context=_request_context(request, record=record, officer=actor, concerns=[labels[c] for c in record.concerns]),
     )
 
@@ -616,20 +717,30 @@ def attendance_information_record(
         if not summary:
             raise RuleViolation("Summarise the information given.", field="summary")
         if classification not in InformationProvided.Classification.values:
-            raise RuleViolation("Say whether the information is confidential, exempt or neither.", field="classification")
+            raise RuleViolation(
+                "Say whether the information is confidential, exempt or neither.", field="classification"
+            )
         if request.meeting.others_present and classification in InformationProvided.RESTRICTED:
             raise RuleViolation(
                 "Someone present at this meeting was neither a councillor nor an officer, so confidential or exempt "
                 "information cannot have been given there.",
-                rule="A7", field="classification",
+                rule="A7",
+                field="classification",
             )
         if likely_to_be_cited:
             cited_at = _check_cited_at(cited_at)
         information = InformationProvided(
-            request=request, provided_by=actor, title=title, summary=summary, reference=(reference or "").strip(),
-            classification=classification, likely_to_be_cited=likely_to_be_cited,
-            cited_at=cited_at if likely_to_be_cited else "", marked_by=actor if likely_to_be_cited else None,
-            marked_at=now if likely_to_be_cited else None, recorded_at=now,
+            request=request,
+            provided_by=actor,
+            title=title,
+            summary=summary,
+            reference=(reference or "").strip(),
+            classification=classification,
+            likely_to_be_cited=likely_to_be_cited,
+            cited_at=cited_at if likely_to_be_cited else "",
+            marked_by=actor if likely_to_be_cited else None,
+            marked_at=now if likely_to_be_cited else None,
+            recorded_at=now,
         )
         save_with_history(information, actor=actor, reason=reason.strip() or "Information given to the group recorded")
         if likely_to_be_cited:
@@ -668,7 +779,9 @@ def attendance_information_mark_likely_to_be_cited(
         information.cited_at = _check_cited_at(cited_at)
         information.marked_by, information.marked_at = actor, now
         save_with_history(
-            information, actor=actor, reason=reason.strip() or "Marked as likely to be cited (A10)",
+            information,
+            actor=actor,
+            reason=reason.strip() or "Marked as likely to be cited (A10)",
             update_fields=["likely_to_be_cited", "cited_at", "marked_by", "marked_at"],
         )
         _send_copies(information, information.request, actor)
@@ -679,7 +792,8 @@ def _check_cited_at(cited_at: str) -> str:
     if cited_at not in InformationProvided.CitedAt.values:
         raise RuleViolation(
             "Say where it is likely to be cited: at the Council, the Executive or a committee.",
-            rule="A10", field="cited_at",
+            rule="A10",
+            field="cited_at",
         )
     return cited_at
 
@@ -692,11 +806,16 @@ def _send_copies(information: InformationProvided, request: AttendanceRequest, a
     if not targets:
         return []
     notices = notify(
-        cause=f"information:{information.pk}:copies", kind="attendance-information-shared",
-        recipients=[person for _group, person in targets], about=information, actor=actor,
+        cause=f"information:{information.pk}:copies",
+        kind="attendance-information-shared",
+        recipients=[person for _group, person in targets],
+        about=information,
+        actor=actor,
         context={
-            "information": information, "fact": selectors.briefing_fact(request),
-            "provided_by": information.provided_by, "council_name": settings.COUNCIL_NAME,
+            "information": information,
+            "fact": selectors.briefing_fact(request),
+            "provided_by": information.provided_by,
+            "council_name": settings.COUNCIL_NAME,
         },
     )
     emails = {notice.recipient_id: notice for notice in notices if notice.channel == Notification.Channel.EMAIL}
@@ -742,12 +861,24 @@ def attendance_send_reminders() -> dict[str, int]:
                 sent["decision handed over"] += 1
             context = _request_context(request, acting=acting, today=today)
             if today > request.due_on:
-                if notify(cause=_cause(request, "overdue"), kind="attendance-decision-overdue", recipients=escalate_to,
-                          about=request, actor=None, context=context):
+                if notify(
+                    cause=_cause(request, "overdue"),
+                    kind="attendance-decision-overdue",
+                    recipients=escalate_to,
+                    about=request,
+                    actor=None,
+                    context=context,
+                ):
                     sent["decision overdue"] += 1
             elif today >= working_days.previous_working_day(request.due_on) and acting.person is not None:
-                if notify(cause=_cause(request, "reminder"), kind="attendance-decision-reminder",
-                          recipients=[acting.person], about=request, actor=None, context=context):
+                if notify(
+                    cause=_cause(request, "reminder"),
+                    kind="attendance-decision-reminder",
+                    recipients=[acting.person],
+                    about=request,
+                    actor=None,
+                    context=context,
+                ):
                     sent["decision reminder"] += 1
     waiting = (
         AttendanceInvitation.objects.filter(
@@ -763,14 +894,32 @@ def attendance_send_reminders() -> dict[str, int]:
         context = _request_context(request, invitation=invitation, officer=invitation.officer, overdue=today > due)
         with transaction.atomic():
             if today > due:
-                if notify(cause=f"{cause}:response-overdue", kind="attendance-response-reminder",
-                          recipients=[invitation.officer], about=request, actor=None, context=context):
+                if notify(
+                    cause=f"{cause}:response-overdue",
+                    kind="attendance-response-reminder",
+                    recipients=[invitation.officer],
+                    about=request,
+                    actor=None,
+                    context=context,
+                ):
                     sent["response overdue"] += 1
-                notify(cause=f"{cause}:response-overdue", kind="attendance-response-overdue",
-                       recipients=[request.requested_by], about=request, actor=None, context=context)
+                notify(
+                    cause=f"{cause}:response-overdue",
+                    kind="attendance-response-overdue",
+                    recipients=[request.requested_by],
+                    about=request,
+                    actor=None,
+                    context=context,
+                )
             elif today >= working_days.previous_working_day(due):
-                if notify(cause=f"{cause}:response-reminder", kind="attendance-response-reminder",
-                          recipients=[invitation.officer], about=request, actor=None, context=context):
+                if notify(
+                    cause=f"{cause}:response-reminder",
+                    kind="attendance-response-reminder",
+                    recipients=[invitation.officer],
+                    about=request,
+                    actor=None,
+                    context=context,
+                ):
                     sent["response reminder"] += 1
     return dict(sent)
 
@@ -823,8 +972,7 @@ def _changed_meanwhile(request: AttendanceRequest, move: str) -> str:
     who = f"{last.history_user} " if last is not None and last.history_user else "Someone else "
     when = f" at {timezone.localtime(last.history_date):%H:%M on %d %B %Y}" if last is not None else ""
     return (
-        f"{who}changed this request first{when}: it is now {_lower(request.state_label)}. "
-        f"Your {move} was not applied."
+        f"{who}changed this request first{when}: it is now {_lower(request.state_label)}. Your {move} was not applied."
     )
 
 
@@ -880,8 +1028,12 @@ def _check_meeting(meeting: MeetingDetails, now: datetime.datetime) -> MeetingDe
     if not meeting.place.strip() and not meeting.online:
         raise RuleViolation("Say where the meeting is, or that it is online.", field="place")
     return MeetingDetails(
-        starts_at=starts_at, ends_at=ends_at, place=meeting.place, online=meeting.online,
-        others_present=meeting.others_present, others_present_description=meeting.others_present_description,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        place=meeting.place,
+        online=meeting.online,
+        others_present=meeting.others_present,
+        others_present_description=meeting.others_present_description,
     )
 
 
@@ -890,7 +1042,8 @@ def _check_confidentiality(others_present: bool, needs_confidential_information:
         raise RuleViolation(
             "Someone present will be neither a councillor nor an officer, so officers cannot give confidential or "
             "exempt information at this meeting, and the group cannot ask for it.",
-            rule="A7", field="needs_confidential_information",
+            rule="A7",
+            field="needs_confidential_information",
         )
 
 
@@ -935,10 +1088,14 @@ def _cause(request: AttendanceRequest, what: str) -> str:
 def _request_context(request: AttendanceRequest, **extra) -> dict:
     invitations = list(request.invitations.select_related("officer"))
     return {
-        "request": request, "meeting": request.meeting, "group": request.group,
-        "officers": [invitation.officer for invitation in invitations], "invitations": invitations,
+        "request": request,
+        "meeting": request.meeting,
+        "group": request.group,
+        "officers": [invitation.officer for invitation in invitations],
+        "invitations": invitations,
         "officer_names": ", ".join(str(invitation.officer) for invitation in invitations),
-        "council_name": settings.COUNCIL_NAME, **extra,
+        "council_name": settings.COUNCIL_NAME,
+        **extra,
     }
 
 
@@ -959,16 +1116,23 @@ def _tell_decision_maker(request: AttendanceRequest, *, actor: Person | None, wh
     if acting.person is None:
         return []
     return notify(
-        cause=_cause(request, "decision-needed"), kind="attendance-decision-needed", recipients=[acting.person],
-        about=request, actor=actor,
+        cause=_cause(request, "decision-needed"),
+        kind="attendance-decision-needed",
+        recipients=[acting.person],
+        about=request,
+        actor=actor,
         context=_request_context(request, acting=acting, why=why, warnings=warnings, precedent=request.equivalent_of),
     )
 
 
 def _tell_group_of_decision(request: AttendanceRequest, actor: Person) -> None:
     notify(
-        cause=_cause(request, request.decision), kind="attendance-request-decided", recipients=_group_contacts(request),
-        about=request, actor=actor, context=_request_context(request),
+        cause=_cause(request, request.decision),
+        kind="attendance-request-decided",
+        recipients=_group_contacts(request),
+        about=request,
+        actor=actor,
+        context=_request_context(request),
     )
 
 
@@ -976,10 +1140,14 @@ def _invite_officers(request: AttendanceRequest, actor: Person, warnings: list) 
     """Each officer who has not declined is invited, with the reminder of A5 and A6."""
     for invitation in request.invitations.select_related("officer").exclude(state=workflow.DECLINED):
         notify(
-            cause=_cause(request, "invitation"), kind="attendance-invitation", recipients=[invitation.officer],
-            about=request, actor=actor,
+            cause=_cause(request, "invitation"),
+            kind="attendance-invitation",
+            recipients=[invitation.officer],
+            about=request,
+            actor=actor,
             context=_request_context(
-                request, invitation=invitation,
+                request,
+                invitation=invitation,
                 warnings=[w for w in warnings if getattr(w, "officer", None) == invitation.officer],
             ),
         )
@@ -988,13 +1156,19 @@ def _invite_officers(request: AttendanceRequest, actor: Person, warnings: list) 
 def _tell_officers_brief_amended(request: AttendanceRequest, actor: Person) -> None:
     officers = [i.officer for i in request.invitations.select_related("officer").exclude(state=workflow.DECLINED)]
     notify(
-        cause=_cause(request, "brief-amended"), kind="attendance-brief-amended", recipients=officers, about=request,
-        actor=actor, context=_request_context(request),
+        cause=_cause(request, "brief-amended"),
+        kind="attendance-brief-amended",
+        recipients=officers,
+        about=request,
+        actor=actor,
+        context=_request_context(request),
     )
 
 
 def _other_group_leaders(request: AttendanceRequest) -> list[tuple[Organization, Person]]:
-    return [(group, person) for group, person in selectors.group_leaders(selectors.today()) if group.pk != request.group_id]
+    return [
+        (group, person) for group, person in selectors.group_leaders(selectors.today()) if group.pk != request.group_id
+    ]
 
 
 def _tell_other_groups(request: AttendanceRequest, actor: Person) -> None:
@@ -1012,8 +1186,11 @@ def _tell_other_groups(request: AttendanceRequest, actor: Person) -> None:
     for offer in (True, False):
         recipients = [person for group, person in leaders if (group.pk not in have_one) == offer]
         notify(
-            cause=_cause(request, "briefing-notice"), kind="attendance-briefing-notice", recipients=recipients,
-            about=None, actor=actor,
+            cause=_cause(request, "briefing-notice"),
+            kind="attendance-briefing-notice",
+            recipients=recipients,
+            about=None,
+            actor=actor,
             context={"fact": fact, "offer": offer, "called_off": False, "council_name": settings.COUNCIL_NAME},
         )
 
@@ -1027,16 +1204,24 @@ def _tell_called_off(request: AttendanceRequest, actor: Person, *, was_agreed: b
     if acting is not None:
         insiders.append(acting)
     notify(
-        cause=_cause(request, request.state), kind="attendance-request-called-off",
-        recipients=[person for person in insiders if person.pk != actor.pk], about=request, actor=actor,
+        cause=_cause(request, request.state),
+        kind="attendance-request-called-off",
+        recipients=[person for person in insiders if person.pk != actor.pk],
+        about=request,
+        actor=actor,
         context=_request_context(request),
     )
     if was_agreed:
         notify(
-            cause=_cause(request, "briefing-called-off"), kind="attendance-briefing-notice",
-            recipients=[person for _group, person in _other_group_leaders(request)], about=None, actor=actor,
+            cause=_cause(request, "briefing-called-off"),
+            kind="attendance-briefing-notice",
+            recipients=[person for _group, person in _other_group_leaders(request)],
+            about=None,
+            actor=actor,
             context={
-                "fact": selectors.briefing_fact(request), "offer": False, "called_off": True,
+                "fact": selectors.briefing_fact(request),
+                "offer": False,
+                "called_off": True,
                 "council_name": settings.COUNCIL_NAME,
             },
         )

@@ -13,6 +13,7 @@ This is the one place in the register where signals and raw SQL are allowed (STY
 raw SQL touches only the chain's own table: it is the evidence about the history, not a record
 of the register.
 """
+
 import base64
 import datetime
 import decimal
@@ -144,8 +145,10 @@ def record_field_sets(using: str = "default", **kwargs) -> None:
 
 
 def _known_field_sets(using: str) -> dict[str, tuple[str, ...]]:
-    known = {digest: tuple(fields.split(",")) for digest, fields in
-             HistoryFieldSet.objects.using(using).values_list("digest", "fields")}
+    known = {
+        digest: tuple(fields.split(","))
+        for digest, fields in HistoryFieldSet.objects.using(using).values_list("digest", "fields")
+    }
     # The current columns are known even where no migrate has recorded them (a flushed test database).
     known.update(field_set_of(model) for model in history_models())
     return known
@@ -199,8 +202,14 @@ def link_history_rows(rows: list[models.Model]) -> None:
         if row.pk is None:
             raise RuntimeError(f"A {table} row was written without a primary key, so it cannot be chained.")
         values = {name: getattr(row, name) for name in names}
-        hashed.append((str(row.pk), row_hash(table, hashed_fields(history_model, values, names)),
-                       getattr(row, "history_date", None), getattr(row, "history_user_id", None)))
+        hashed.append(
+            (
+                str(row.pk),
+                row_hash(table, hashed_fields(history_model, values, names)),
+                getattr(row, "history_date", None),
+                getattr(row, "history_user_id", None),
+            )
+        )
     using = router.db_for_write(HistoryLink)
     if len(hashed) == 1 and connections[using].vendor == "postgresql":
         # One save, one history row (nearly every write): lock, read the head and link in one round trip.
@@ -231,9 +240,11 @@ def _lock_chain_and_read_head(using: str) -> tuple[int, str, datetime.datetime |
     timeline's date): nobody else can extend it meanwhile."""
     connection = connections[using]
     quote = connection.ops.quote_name
-    read_head = (f"SELECT {quote('position')}, {quote('chain_hash')}, {quote('history_date')} "
-                 f"FROM {quote(HistoryLink._meta.db_table)} "
-                 f"ORDER BY {quote('position')} DESC LIMIT 1")
+    read_head = (
+        f"SELECT {quote('position')}, {quote('chain_hash')}, {quote('history_date')} "
+        f"FROM {quote(HistoryLink._meta.db_table)} "
+        f"ORDER BY {quote('position')} DESC LIMIT 1"
+    )
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Two statements in one round trip. Under READ COMMITTED the second takes its own
@@ -250,9 +261,16 @@ def _lock_chain_and_read_head(using: str) -> tuple[int, str, datetime.datetime |
     return head[0], head[1], _as_datetime(head[2])
 
 
-def _link_one_row_in_one_statement(table: str, digest: str, row_id: str, content_hash: str,
-                                   history_date: datetime.datetime | None, history_user_id: int | None, *,
-                                   using: str) -> None:
+def _link_one_row_in_one_statement(
+    table: str,
+    digest: str,
+    row_id: str,
+    content_hash: str,
+    history_date: datetime.datetime | None,
+    history_user_id: int | None,
+    *,
+    using: str,
+) -> None:
     """PostgreSQL: take the chain's lock, then append one link after the head, computing its chain
     hash in the database exactly as ``chain_hash`` does (SHA-256 of "position:previous:row hash",
     as lowercase hex), in one round trip. As in ``_lock_chain_and_read_head``, the INSERT takes its
@@ -274,8 +292,16 @@ def _link_one_row_in_one_statement(table: str, digest: str, row_id: str, content
         f"FROM (SELECT 1) AS always LEFT JOIN LATERAL (SELECT {position}, {chain}, {date} FROM {link_table} "
         f"ORDER BY {position} DESC LIMIT 1) AS last ON true) AS head"
     )
-    parameters = [table, row_id, digest, content_hash, content_hash,
-                  connection.ops.adapt_datetimefield_value(history_date), history_user_id, GENESIS]
+    parameters = [
+        table,
+        row_id,
+        digest,
+        content_hash,
+        content_hash,
+        connection.ops.adapt_datetimefield_value(history_date),
+        history_user_id,
+        GENESIS,
+    ]
     with connection.cursor() as cursor:
         cursor.execute(statement, parameters)
 
@@ -297,8 +323,10 @@ def _append_links(links: list[tuple], using: str) -> None:
     with connection.cursor() as cursor:
         for batch in _batched(links, BATCH):
             values = ", ".join(["(" + ", ".join(["%s"] * len(LINK_COLUMNS)) + ")"] * len(batch))
-            cursor.execute(f"INSERT INTO {quote(HistoryLink._meta.db_table)} ({columns}) VALUES {values}",
-                           [value for link in batch for value in _adapted(link, connection)])
+            cursor.execute(
+                f"INSERT INTO {quote(HistoryLink._meta.db_table)} ({columns}) VALUES {values}",
+                [value for link in batch for value in _adapted(link, connection)],
+            )
 
 
 def _adapted(link: tuple, connection) -> tuple:
@@ -353,36 +381,72 @@ def verify_history(*, heads: Iterable[str] = (), using: str = "default") -> Veri
     models_by_table = {model._meta.db_table: model for model in history_models()}
     field_sets = _known_field_sets(using)
     linked: dict[str, set[str]] = defaultdict(set)
-    links = (HistoryLink.objects.using(using).order_by("position")
-             .values_list("position", "table", "row_id", "field_set", "row_hash", "chain_hash")
-             .iterator(chunk_size=BATCH))
+    links = (
+        HistoryLink.objects.using(using)
+        .order_by("position")
+        .values_list("position", "table", "row_id", "field_set", "row_hash", "chain_hash")
+        .iterator(chunk_size=BATCH)
+    )
     previous, expected = GENESIS, 1
     for chunk in _batched(links, BATCH):
         rows = _rows_by_id(chunk, models_by_table, using)
         for position, table, row_id, digest, stored_row_hash, stored_chain_hash in chunk:
             where = f"position {position} ({table} row {row_id})"
             if position != expected:
-                result.add(Problem("link", f"Links at positions {expected} to {position - 1} are missing: "
-                                           "history was removed from the chain.", position=expected))
+                result.add(
+                    Problem(
+                        "link",
+                        f"Links at positions {expected} to {position - 1} are missing: "
+                        "history was removed from the chain.",
+                        position=expected,
+                    )
+                )
             if chain_hash(position, previous, stored_row_hash) != stored_chain_hash:
-                result.add(Problem("link", f"The link at {where} was altered: its chain hash does not "
-                                           "follow from the link before it.", position, table, row_id))
+                result.add(
+                    Problem(
+                        "link",
+                        f"The link at {where} was altered: its chain hash does not follow from the link before it.",
+                        position,
+                        table,
+                        row_id,
+                    )
+                )
             linked[table].add(row_id)
             values = rows.get((table, row_id))
             if values is None:
-                result.add(Problem("removed", f"The history row at {where} was removed outside the register.",
-                                   position, table, row_id))
+                result.add(
+                    Problem(
+                        "removed",
+                        f"The history row at {where} was removed outside the register.",
+                        position,
+                        table,
+                        row_id,
+                    )
+                )
             elif _content_hash(models_by_table[table], values, field_sets.get(digest)) != stored_row_hash:
-                result.add(Problem("edited", f"The history row at {where} was edited outside the register: "
-                                             "its content no longer matches its hash.", position, table, row_id))
+                result.add(
+                    Problem(
+                        "edited",
+                        f"The history row at {where} was edited outside the register: "
+                        "its content no longer matches its hash.",
+                        position,
+                        table,
+                        row_id,
+                    )
+                )
             previous, expected = stored_chain_hash, position + 1
             result.rows += 1
             result.head_position, result.head_hash = position, stored_chain_hash
     _find_unlinked_rows(result, models_by_table, linked, using)
     for head in heads:
         if not HistoryLink.objects.using(using).filter(chain_hash=head.strip().lower()).exists():
-            result.add(Problem("rewritten", f"The head {head} published earlier is no longer in the chain: "
-                                            "the history up to it has been rewritten."))
+            result.add(
+                Problem(
+                    "rewritten",
+                    f"The head {head} published earlier is no longer in the chain: "
+                    "the history up to it has been rewritten.",
+                )
+            )
     return result
 
 
@@ -414,20 +478,29 @@ def _rows_by_id(chunk, models_by_table, using) -> dict[tuple[str, str], dict[str
 def _find_unlinked_rows(result, models_by_table, linked, using) -> None:
     for table, model in models_by_table.items():
         unlinked = [
-            str(pk) for pk in model._default_manager.using(using).order_by("pk").values_list("pk", flat=True).iterator()
+            str(pk)
+            for pk in model._default_manager.using(using).order_by("pk").values_list("pk", flat=True).iterator()
             if str(pk) not in linked[table]
         ]
         if not unlinked:
             continue
         # A row committed after the walk began is linked by now, after the head the walk reached.
         newer = set(
-            HistoryLink.objects.using(using).filter(table=table, row_id__in=unlinked, position__gt=result.head_position)
+            HistoryLink.objects.using(using)
+            .filter(table=table, row_id__in=unlinked, position__gt=result.head_position)
             .values_list("row_id", flat=True)
         )
         for row_id in unlinked:
             if row_id not in newer:
-                result.add(Problem("inserted", f"The history row {table} {row_id} was inserted outside the register: "
-                                               "it has no link in the chain.", table=table, row_id=row_id))
+                result.add(
+                    Problem(
+                        "inserted",
+                        f"The history row {table} {row_id} was inserted outside the register: "
+                        "it has no link in the chain.",
+                        table=table,
+                        row_id=row_id,
+                    )
+                )
 
 
 def _batched(iterable, size) -> Iterator[list]:
@@ -450,8 +523,11 @@ class ExportFilter:
         return not (self.tables or self.since or self.until)
 
     def describe(self) -> dict[str, Any]:
-        return {"tables": sorted(self.tables), "since": self.since and self.since.isoformat(),
-                "until": self.until and self.until.isoformat()}
+        return {
+            "tables": sorted(self.tables),
+            "since": self.since and self.since.isoformat(),
+            "until": self.until and self.until.isoformat(),
+        }
 
 
 def history_model_for(label: str) -> type[models.Model]:
@@ -474,9 +550,12 @@ def export_history(out: TextIO, *, selection: ExportFilter = ExportFilter(), usi
     """
     models_by_table = {model._meta.db_table: model for model in history_models()}
     field_sets = _known_field_sets(using)
-    links = (HistoryLink.objects.using(using).order_by("position")
-             .values_list("position", "table", "row_id", "field_set", "row_hash", "chain_hash")
-             .iterator(chunk_size=BATCH))
+    links = (
+        HistoryLink.objects.using(using)
+        .order_by("position")
+        .values_list("position", "table", "row_id", "field_set", "row_hash", "chain_hash")
+        .iterator(chunk_size=BATCH)
+    )
     previous, head, exported, first, last = GENESIS, (0, GENESIS), 0, None, None
     for chunk in _batched(links, BATCH):
         rows = _rows_by_id(_selected(chunk, selection), models_by_table, using)
@@ -485,17 +564,34 @@ def export_history(out: TextIO, *, selection: ExportFilter = ExportFilter(), usi
             values = rows.get((table, row_id))
             if values is not None:
                 names = field_sets.get(digest, ())
-                fields = {name: canonical_value(_fields_by_attname(models_by_table[table])[name], values.get(name))
-                          for name in names}
-                out.write(canonical_json({"position": position, "table": table, "fields": fields,
-                                          "row_hash": stored_row_hash, "prev_hash": previous,
-                                          "chain_hash": stored_chain_hash}) + "\n")
+                fields = {
+                    name: canonical_value(_fields_by_attname(models_by_table[table])[name], values.get(name))
+                    for name in names
+                }
+                out.write(
+                    canonical_json(
+                        {
+                            "position": position,
+                            "table": table,
+                            "fields": fields,
+                            "row_hash": stored_row_hash,
+                            "prev_hash": previous,
+                            "chain_hash": stored_chain_hash,
+                        }
+                    )
+                    + "\n"
+                )
                 exported += 1
                 first, last = first or position, position
             previous, head = stored_chain_hash, (position, stored_chain_hash)
     summary = {
-        "register": settings.COUNCIL_NAME, "exported_at": timezone.now().isoformat(), "filter": selection.describe(),
-        "complete": selection.complete, "rows": exported, "first_position": first, "last_position": last,
+        "register": settings.COUNCIL_NAME,
+        "exported_at": timezone.now().isoformat(),
+        "filter": selection.describe(),
+        "complete": selection.complete,
+        "rows": exported,
+        "first_position": first,
+        "last_position": last,
         "chain_head": {"position": head[0], "hash": head[1]},
     }
     out.write(canonical_json({"export": summary, "export_hash": sha256(canonical_json(summary))}) + "\n")
@@ -539,8 +635,15 @@ def verify_export(lines: Iterable[bytes], *, heads: Iterable[str] = ()) -> Verif
         position, table, fields = entry["position"], entry["table"], entry["fields"]
         where = f"line {number}, position {position} ({table} row {_row_id(fields)})"
         if row_hash(table, fields) != entry["row_hash"]:
-            result.add(Problem("edited", f"The history row at {where} was changed: its content no longer matches "
-                                         "its hash.", position, table, _row_id(fields)))
+            result.add(
+                Problem(
+                    "edited",
+                    f"The history row at {where} was changed: its content no longer matches its hash.",
+                    position,
+                    table,
+                    _row_id(fields),
+                )
+            )
         if chain_hash(position, entry["prev_hash"], entry["row_hash"]) != entry["chain_hash"]:
             result.add(Problem("link", f"The link at {where} was altered: its chain hash does not follow.", position))
         if previous_position is None:
@@ -559,8 +662,13 @@ def verify_export(lines: Iterable[bytes], *, heads: Iterable[str] = ()) -> Verif
     _check_export_summary(result, summary, positions_contiguous)
     for head in heads:
         if head.strip().lower() not in chain_hashes:
-            result.add(Problem("rewritten", f"The head {head} published earlier is not in this export: the history "
-                                            "up to it has been rewritten (or lies outside the part exported)."))
+            result.add(
+                Problem(
+                    "rewritten",
+                    f"The head {head} published earlier is not in this export: the history "
+                    "up to it has been rewritten (or lies outside the part exported).",
+                )
+            )
     return result
 
 
@@ -581,7 +689,9 @@ def _parse_export_line(number: int, raw: bytes, result: Verification) -> dict | 
 
 def _is_export_row(entry: dict) -> bool:
     return (
-        set(entry) == EXPORT_ROW_KEYS and isinstance(entry["position"], int) and isinstance(entry["fields"], dict)
+        set(entry) == EXPORT_ROW_KEYS
+        and isinstance(entry["position"], int)
+        and isinstance(entry["fields"], dict)
         and all(isinstance(entry[key], str) for key in ("table", "row_hash", "prev_hash", "chain_hash"))
     )
 
@@ -615,17 +725,35 @@ def history_daily_check(*, on: datetime.date | None = None) -> Verification:
     result = verify_history()
     recipients = _monitoring_officer_and_auditors(day)
     if not recipients:
-        logger.warning("Nobody holds the Monitoring Officer's or an auditor's post on %s to receive the history check", day)
-    context = {"day": day, "council_name": settings.COUNCIL_NAME, "verification": result,
-               "problems": result.problems[:10]}
+        logger.warning(
+            "Nobody holds the Monitoring Officer's or an auditor's post on %s to receive the history check", day
+        )
+    context = {
+        "day": day,
+        "council_name": settings.COUNCIL_NAME,
+        "verification": result,
+        "problems": result.problems[:10],
+    }
     with transaction.atomic():
         if result.ok:
-            notify(cause=f"history-head:{day.isoformat()}", kind="history-head", recipients=recipients,
-                   about=None, actor=None, context=context)
+            notify(
+                cause=f"history-head:{day.isoformat()}",
+                kind="history-head",
+                recipients=recipients,
+                about=None,
+                actor=None,
+                context=context,
+            )
         else:
             failure = sha256("|".join(p.message for p in result.problems))[:12]
-            notify(cause=f"history-check-failed:{day.isoformat()}:{failure}", kind="history-check-failed",
-                   recipients=recipients, about=None, actor=None, context=context)
+            notify(
+                cause=f"history-check-failed:{day.isoformat()}:{failure}",
+                kind="history-check-failed",
+                recipients=recipients,
+                about=None,
+                actor=None,
+                context=context,
+            )
     return result
 
 

@@ -4,6 +4,7 @@ periodic re-confirmation of them. The only code that changes these records.
 Each service runs in one transaction, locks what it changes, checks the policy and the
 transition table, saves with history (who, why) and writes its notices in the same transaction.
 """
+
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
@@ -51,6 +52,7 @@ def _rule_for(declaration_or_person) -> str:
 
 # --- Declaring ----------------------------------------------------------------------------------
 
+
 def declaration_submit(
     *,
     actor: Person,
@@ -82,24 +84,39 @@ def declaration_submit(
         _check_not_already_declared(actor, other_person, kind)
         counterpart = _counterpart_for(actor, other_person, kind)
         declaration = Declaration(
-            declarant=actor, other_person=other_person, kind=kind, family_relation=family_relation,
-            began_on=began_on, description=description, reviewer=route.person, reviewer_capacity=route.capacity,
+            declarant=actor,
+            other_person=other_person,
+            kind=kind,
+            family_relation=family_relation,
+            began_on=began_on,
+            description=description,
+            reviewer=route.person,
+            reviewer_capacity=route.capacity,
             counterpart=counterpart,
         )
         save_with_history(declaration, actor=actor, reason=reason)
         if counterpart is not None:
             counterpart.counterpart = declaration
             save_with_history(
-                counterpart, actor=actor, reason=f"Linked to {actor}'s own declaration of the same relationship",
+                counterpart,
+                actor=actor,
+                reason=f"Linked to {actor}'s own declaration of the same relationship",
                 update_fields=["counterpart"],
             )
         _tell_reviewer(declaration, actor=actor, cause=f"declaration:{declaration.pk}:submitted")
         notify(
-            cause=f"declaration:{declaration.pk}:submitted", kind="declaration-names-you", recipients=[other_person],
-            about=declaration, actor=actor,
+            cause=f"declaration:{declaration.pk}:submitted",
+            kind="declaration-names-you",
+            recipients=[other_person],
+            about=declaration,
+            actor=actor,
             context=_common_context(
-                declarant=actor, kind_text=declaration.kind_text, already_declared=counterpart is not None,
-                what_counts=WHAT_COUNTS, what_does_not_count=WHAT_DOES_NOT_COUNT, if_in_doubt=IF_IN_DOUBT,
+                declarant=actor,
+                kind_text=declaration.kind_text,
+                already_declared=counterpart is not None,
+                what_counts=WHAT_COUNTS,
+                what_does_not_count=WHAT_DOES_NOT_COUNT,
+                if_in_doubt=IF_IN_DOUBT,
                 rule=_rule_for(other_person),
             ),
         )
@@ -112,7 +129,8 @@ def _check_parties(declarant: Person, other_person: Person, today: datetime.date
     if other_person.pk == declarant.pk:
         raise RuleViolation(
             "A declaration is about your relationship with someone else: you cannot name yourself.",
-            field="other_person", rule="B1",
+            field="other_person",
+            rule="B1",
         )
     if other_person.kind == declarant.kind:
         raise RuleViolation(OUT_OF_SCOPE_SAME_SIDE[declarant.kind], field="other_person", rule="B1")
@@ -161,8 +179,9 @@ def _counterpart_for(declarant: Person, other_person: Person, kind: str) -> Decl
     """The other person's own open, unlinked declaration of this relationship, the same kind first."""
     return (
         Declaration.objects.select_for_update(no_key=True)
-        .filter(declarant=other_person, other_person=declarant, state__in=Declaration.OPEN_STATES,
-                counterpart__isnull=True)
+        .filter(
+            declarant=other_person, other_person=declarant, state__in=Declaration.OPEN_STATES, counterpart__isnull=True
+        )
         .order_by(Case(When(kind=kind, then=Value(0)), default=Value(1), output_field=IntegerField()), "declared_at")
         .first()
     )
@@ -170,15 +189,23 @@ def _counterpart_for(declarant: Person, other_person: Person, kind: str) -> Decl
 
 def _tell_reviewer(declaration: Declaration, *, actor: Person, cause: str) -> None:
     notify(
-        cause=cause, kind="declaration-to-review", recipients=[declaration.reviewer], about=declaration, actor=actor,
+        cause=cause,
+        kind="declaration-to-review",
+        recipients=[declaration.reviewer],
+        about=declaration,
+        actor=actor,
         context=_common_context(
-            declarant=declaration.declarant, other_person=declaration.other_person,
-            kind_text=declaration.kind_text, capacity=declaration.reviewer_capacity, rule=_rule_for(declaration),
+            declarant=declaration.declarant,
+            other_person=declaration.other_person,
+            kind_text=declaration.kind_text,
+            capacity=declaration.reviewer_capacity,
+            rule=_rule_for(declaration),
         ),
     )
 
 
 # --- Acting on a declaration --------------------------------------------------------------------
+
 
 def _locked(declaration: Declaration, actor: Person) -> Declaration:
     """The declaration, locked for change; NotFound unless ``actor`` may know it exists."""
@@ -198,7 +225,9 @@ def _move(declaration: Declaration, wanted: str) -> None:
 
 def _only_the_declarant(declaration: Declaration, actor: Person, doing: str) -> None:
     if not policies.is_declarant(actor, declaration):
-        raise NotPermitted(f"Only {declaration.declarant}, who made the declaration, can {doing} it.", field="declarant")
+        raise NotPermitted(
+            f"Only {declaration.declarant}, who made the declaration, can {doing} it.", field="declarant"
+        )
 
 
 def declaration_review(
@@ -213,7 +242,8 @@ def declaration_review(
             raise NotPermitted(
                 f"This declaration goes to {declaration.reviewer} ({declaration.reviewer_capacity}) for review, "
                 "not to you.",
-                rule=_rule_for(declaration), field="reviewer",
+                rule=_rule_for(declaration),
+                field="reviewer",
             )
         _move(declaration, State.REVIEWED)
         if not advice:
@@ -226,15 +256,32 @@ def declaration_review(
             raise RuleViolation("Only an 'other' action is described in words; use the advice.", field="action_detail")
         declaration.advice, declaration.action_agreed, declaration.action_detail = advice, action_agreed, action_detail
         declaration.reviewed_by, declaration.reviewed_at, declaration.acknowledged_at = actor, timezone.now(), None
-        save_with_history(declaration, actor=actor, reason=reason, update_fields=[
-            "state", "advice", "action_agreed", "action_detail", "reviewed_by", "reviewed_at", "acknowledged_at",
-        ])
+        save_with_history(
+            declaration,
+            actor=actor,
+            reason=reason,
+            update_fields=[
+                "state",
+                "advice",
+                "action_agreed",
+                "action_detail",
+                "reviewed_by",
+                "reviewed_at",
+                "acknowledged_at",
+            ],
+        )
         notify(
             cause=f"declaration:{declaration.pk}:reviewed:{declaration.reviewed_at:%Y%m%dT%H%M%S%f}",
-            kind="declaration-reviewed", recipients=[declaration.declarant], about=declaration, actor=actor,
+            kind="declaration-reviewed",
+            recipients=[declaration.declarant],
+            about=declaration,
+            actor=actor,
             context=_common_context(
-                reviewer=actor, capacity=declaration.reviewer_capacity, other_person=declaration.other_person,
-                kind_text=declaration.kind_text, action_text=declaration.action_text,
+                reviewer=actor,
+                capacity=declaration.reviewer_capacity,
+                other_person=declaration.other_person,
+                kind_text=declaration.kind_text,
+                action_text=declaration.action_text,
             ),
         )
     return declaration
@@ -269,11 +316,16 @@ def declaration_end(*, actor: Person, reason: str, declaration: Declaration, end
         declaration.ended_on = ended_on
         save_with_history(declaration, actor=actor, reason=reason, update_fields=["state", "ended_on"])
         notify(
-            cause=f"declaration:{declaration.pk}:ended", kind="declaration-ended", recipients=[declaration.reviewer],
-            about=declaration, actor=actor,
+            cause=f"declaration:{declaration.pk}:ended",
+            kind="declaration-ended",
+            recipients=[declaration.reviewer],
+            about=declaration,
+            actor=actor,
             context=_common_context(
-                declarant=declaration.declarant, other_person=declaration.other_person,
-                kind_text=declaration.kind_text, ended_on=ended_on,
+                declarant=declaration.declarant,
+                other_person=declaration.other_person,
+                kind_text=declaration.kind_text,
+                ended_on=ended_on,
             ),
         )
     return declaration
@@ -294,14 +346,20 @@ def declaration_withdraw(*, actor: Person, reason: str, declaration: Declaration
         if counterpart is not None and counterpart.counterpart_id == declaration.pk:
             counterpart.counterpart = None
             save_with_history(
-                counterpart, actor=actor, reason=f"Unlinked: {actor} withdrew their declaration as made in error",
+                counterpart,
+                actor=actor,
+                reason=f"Unlinked: {actor} withdrew their declaration as made in error",
                 update_fields=["counterpart"],
             )
         notify(
-            cause=f"declaration:{declaration.pk}:withdrawn", kind="declaration-withdrawn",
-            recipients=[declaration.reviewer, declaration.other_person], about=declaration, actor=actor,
+            cause=f"declaration:{declaration.pk}:withdrawn",
+            kind="declaration-withdrawn",
+            recipients=[declaration.reviewer, declaration.other_person],
+            about=declaration,
+            actor=actor,
             context=_common_context(
-                declarant=declaration.declarant, other_person=declaration.other_person,
+                declarant=declaration.declarant,
+                other_person=declaration.other_person,
                 kind_text=declaration.kind_text,
             ),
         )
@@ -335,6 +393,7 @@ def declaration_reroute(
 
 # --- Periodic re-confirmation (B6) --------------------------------------------------------------
 
+
 def declarations_reconfirm(*, actor: Person, reason: str) -> DeclarationConfirmation:
     """``actor`` confirms that their open declarations are current and complete."""
     return _confirm(actor=actor, reason=reason, nothing_to_declare=False)
@@ -356,15 +415,19 @@ def _confirm(*, actor: Person, reason: str, nothing_to_declare: bool) -> Declara
                 f"You have {open_count} open declaration{'s' if open_count > 1 else ''}: confirm "
                 f"{'them' if open_count > 1 else 'it'}, or end any relationship that has ended, instead of "
                 "returning 'nothing to declare'.",
-                field="nothing_to_declare", rule="B6",
+                field="nothing_to_declare",
+                rule="B6",
             )
         if not nothing_to_declare and not open_count:
             raise RuleViolation(
                 "You have no open declarations: return 'nothing to declare' instead.",
-                field="nothing_to_declare", rule="B6",
+                field="nothing_to_declare",
+                rule="B6",
             )
         confirmation = DeclarationConfirmation(
-            person=actor, confirmed_on=selectors.today(), nothing_to_declare=nothing_to_declare,
+            person=actor,
+            confirmed_on=selectors.today(),
+            nothing_to_declare=nothing_to_declare,
             open_declarations=open_count,
         )
         save_with_history(confirmation, actor=actor, reason=reason)
@@ -392,10 +455,15 @@ def confirmation_reminders_send(*, on: datetime.date | None = None) -> int:
             continue
         with transaction.atomic():
             written = notify(
-                cause=f"declarations-confirmation:{person.pk}:{due_on.isoformat()}:{cause}", kind=kind,
-                recipients=[person], about=person, actor=None,
+                cause=f"declarations-confirmation:{person.pk}:{due_on.isoformat()}:{cause}",
+                kind=kind,
+                recipients=[person],
+                about=person,
+                actor=None,
                 context=_common_context(
-                    due_on=due_on, last_confirmed_on=person.last_confirmed_on, what_counts=WHAT_COUNTS,
+                    due_on=due_on,
+                    last_confirmed_on=person.last_confirmed_on,
+                    what_counts=WHAT_COUNTS,
                     what_does_not_count=WHAT_DOES_NOT_COUNT,
                 ),
             )
@@ -404,6 +472,7 @@ def confirmation_reminders_send(*, on: datetime.date | None = None) -> int:
 
 
 # --- The conflict check's reminder (B7) ---------------------------------------------------------
+
 
 def declare_at_meeting_remind(
     *,
@@ -426,7 +495,11 @@ def declare_at_meeting_remind(
     written = []
     for member, theirs in by_member.items():
         written += notify(
-            cause=cause, kind="declaration-declare-at-meeting", recipients=[member], about=about, actor=actor,
+            cause=cause,
+            kind="declaration-declare-at-meeting",
+            recipients=[member],
+            about=about,
+            actor=actor,
             context=_common_context(relationships=theirs, meeting_on=meeting_on),
         )
     return written

@@ -23,6 +23,7 @@ its connection and the lock, and the row stays ``sending``: the next attempt (th
 gives back, or the sweep) finds it unlocked and takes over. The one repetition this allows is an
 e-mail the mail server accepted just before the process died, before the row was marked sent.
 """
+
 import datetime
 import logging
 import random
@@ -86,7 +87,8 @@ def deliver_batch(notification_ids: list[int]) -> dict[int, Outcome]:
         return {notification_id: deliver(notification_id) for notification_id in ids}
     return {
         notification_id: _send_claimed_email(notification_id, attempt=outcome.attempt)
-        if isinstance(outcome, _Claimed) else outcome
+        if isinstance(outcome, _Claimed)
+        else outcome
         for notification_id, outcome in decided.items()
     }
 
@@ -217,7 +219,11 @@ def sweep_outbox(*, stale_after: datetime.timedelta | None = None, limit: int = 
             notice.next_attempt_at = now
             notice._history_user = notice.actor or system
         bulk_update_with_history(
-            stale, Notification, ["next_attempt_at"], default_user=system, default_change_reason="Re-queued by the sweep"
+            stale,
+            Notification,
+            ["next_attempt_at"],
+            default_user=system,
+            default_change_reason="Re-queued by the sweep",
         )
         ids = [notice.pk for notice in stale]
         transaction.on_commit(lambda: queue_delivery(ids))
@@ -232,7 +238,9 @@ def notice_retry(*, notice: Notification, actor: Person, reason: str) -> Notific
     with transaction.atomic():
         notice = _lock(notice.pk)
         if notice.status != Status.FAILED:
-            raise InvalidTransition(f"Only a failed notice can be retried; this one is {notice.get_status_display().lower()}.")
+            raise InvalidTransition(
+                f"Only a failed notice can be retried; this one is {notice.get_status_display().lower()}."
+            )
         _move(notice, Status.PENDING)
         notice.attempts = 0
         notice.next_attempt_at = timezone.now()
@@ -247,14 +255,16 @@ def queue_delivery(notification_ids: list[int]) -> None:
     from tasks.jobs import deliver_notifications
 
     for start in range(0, len(notification_ids), DELIVERY_BATCH):
-        batch = list(notification_ids[start:start + DELIVERY_BATCH])
+        batch = list(notification_ids[start : start + DELIVERY_BATCH])
         try:
             deliver_notifications.delay(batch)
         except Exception:  # noqa: BLE001 - the broker is down: the sweep will re-queue them
             # Each try waits for the publish retry policy; once the broker has failed, leave the rest too.
             logger.warning(
                 "Could not queue %s notice(s) from %s on; the sweep will re-queue them",
-                len(notification_ids) - start, batch[0], exc_info=True,
+                len(notification_ids) - start,
+                batch[0],
+                exc_info=True,
             )
             return
 

@@ -1,4 +1,5 @@
 """Saving a tracked record with the acting person and a reason in its history (C1)."""
+
 from django.db import models
 
 

@@ -6,6 +6,7 @@ for delivery by id (register/services/delivery.py). A periodic sweep re-queues w
 pending, so nothing is lost if the broker was down at commit time. The recipient of an in-app
 notice marks it read here.
 """
+
 from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
@@ -58,9 +59,16 @@ def notify(
                 continue
             notices.append(
                 Notification(
-                    recipient=recipient, kind=kind, channel=channel, cause=cause, subject=subject,
-                    body_text=body_text, body_html=body_html if channel == Notification.Channel.EMAIL else "",
-                    about_type=about_type, about_id=about.pk if about is not None else None, actor=actor,
+                    recipient=recipient,
+                    kind=kind,
+                    channel=channel,
+                    cause=cause,
+                    subject=subject,
+                    body_text=body_text,
+                    body_html=body_html if channel == Notification.Channel.EMAIL else "",
+                    about_type=about_type,
+                    about_id=about.pk if about is not None else None,
+                    actor=actor,
                 )
             )
     if not notices:

@@ -1,4 +1,5 @@
 """Changes to people, groups, directorates, posts and recorded absences."""
+
 import copy
 import datetime
 
@@ -34,7 +35,11 @@ def person_create(
     if Person.objects.filter(username=username).exists():
         raise RuleViolation(f"The username {username!r} is already taken.", field="username")
     person = Person(
-        username=username, first_name=first_name, last_name=last_name, email=email, kind=kind,
+        username=username,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        kind=kind,
         member_type=member_type,
     )
     if password:
@@ -75,7 +80,10 @@ def post_create(
     if single_holder is None:
         single_holder = role not in {Role.AUDITOR}
     post = Post(
-        organization=organization, role=role, label=label, single_holder=single_holder,
+        organization=organization,
+        role=role,
+        label=label,
+        single_holder=single_holder,
         politically_restricted=politically_restricted,
     )
     with transaction.atomic():
@@ -128,9 +136,7 @@ def membership_end(*, actor: Person, reason: str, membership: Membership, end_da
     with transaction.atomic():
         membership = Membership.objects.select_for_update(no_key=True).get(pk=membership.pk)
         if membership.end_date is not None and membership.end_date < end_date:
-            raise RuleViolation(
-                f"This already ended on {membership.end_date:%d %B %Y}.", field="end_date"
-            )
+            raise RuleViolation(f"This already ended on {membership.end_date:%d %B %Y}.", field="end_date")
         membership.end_date = end_date
         check_membership(membership)
         save_with_history(membership, actor=actor, reason=reason, update_fields=["end_date"])
@@ -147,9 +153,7 @@ def check_membership(membership: Membership) -> None:
     if start is None:
         raise RuleViolation("Enter the date it starts.", field="start_date")
     if end is not None and end < start:
-        raise RuleViolation(
-            f"It cannot end ({end:%d %B %Y}) before it starts ({start:%d %B %Y}).", field="end_date"
-        )
+        raise RuleViolation(f"It cannot end ({end:%d %B %Y}) before it starts ({start:%d %B %Y}).", field="end_date")
     others = Membership.objects.exclude(pk=membership.pk).overlapping(start, end).select_related("person", "post")
     if post is None:
         _check_plain_membership(person, organization, others)
@@ -179,7 +183,9 @@ def _check_plain_membership(person, organization, others) -> None:
                 field="organization",
             )
     else:
-        raise RuleViolation("People join a political group or a directorate; the council has posts.", field="organization")
+        raise RuleViolation(
+            "People join a political group or a directorate; the council has posts.", field="organization"
+        )
 
 
 def _check_post_holding(person, post, start, end, others) -> None:
@@ -212,14 +218,14 @@ def _check_post_belongs_to(role: str, organization: Organization) -> None:
     if role in Post.PARTY_ROLES and kind != Organization.Classification.PARTY:
         raise RuleViolation("A group leader's post belongs to a political group.", field="organization")
     if role in Post.DIRECTORATE_ROLES and kind != Organization.Classification.DIRECTORATE:
-        raise RuleViolation("Directors', Assistant Directors' and officers' posts belong to a directorate.", field="organization")
+        raise RuleViolation(
+            "Directors', Assistant Directors' and officers' posts belong to a directorate.", field="organization"
+        )
     if role not in Post.PARTY_ROLES | Post.DIRECTORATE_ROLES and kind != Organization.Classification.COUNCIL:
         raise RuleViolation("Statutory and audit posts belong to the council.", field="organization")
 
 
-def absence_record(
-    *, actor: Person, reason: str, start_date: datetime.date, end_date: datetime.date
-) -> Absence:
+def absence_record(*, actor: Person, reason: str, start_date: datetime.date, end_date: datetime.date) -> Absence:
     """Record that the Chief Executive is absent, so that the Deputy acts for them (A2)."""
     from register import policies
 
@@ -248,14 +254,17 @@ def absence_record(
                 f"An absence from {clash.start_date:%d %B %Y} to {clash.end_date:%d %B %Y} is already recorded.",
                 field="start_date",
             )
-        absence = Absence(person=chief, start_date=start_date, end_date=end_date, recorded_by=actor,
-                          reason=reason)
+        absence = Absence(person=chief, start_date=start_date, end_date=end_date, recorded_by=actor, reason=reason)
         save_with_history(absence, actor=actor, reason=reason)
         deputy = selectors.holder_of(Role.DEPUTY_CHIEF_EXECUTIVE, start_date)
         if deputy is not None:
             notify(
-                cause=f"absence:{absence.pk}:recorded", kind="absence-recorded", recipients=[deputy],
-                about=absence, actor=actor, context={"absence": absence, "council_name": settings.COUNCIL_NAME},
+                cause=f"absence:{absence.pk}:recorded",
+                kind="absence-recorded",
+                recipients=[deputy],
+                about=absence,
+                actor=actor,
+                context={"absence": absence, "council_name": settings.COUNCIL_NAME},
             )
     return absence
 

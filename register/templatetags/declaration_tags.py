@@ -1,5 +1,6 @@
 """Status tags for declarations, coloured as the GOV.UK Design System suggests: what awaits
 someone's action stands out; what is finished is grey."""
+
 from django import template
 from django.utils.html import format_html
 

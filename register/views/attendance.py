@@ -8,6 +8,7 @@ published register (A8).
 Thin: each page loads through a selector scoped to the viewer and changes things only through one
 service. What a person may not see is "page not found"; what they may not do is explained.
 """
+
 import datetime
 
 from django.contrib import messages
@@ -83,14 +84,22 @@ def _reads(call, **kwargs):
 
 # --- Group leaders (A1, A3, A10) ------------------------------------------------------------------
 
+
 @login_required
 def group_requests(request):
     """The group's requests, the latest meeting first, with status tags and deadlines."""
     group, capacity = _leader(request)
     rows = _reads(selectors.group_attendance_requests, viewer=request.user)
-    return render(request, "register/attendance/group.html", {
-        "group": group, "capacity": capacity, "page": _page(request, rows), "today": selectors.today(),
-    })
+    return render(
+        request,
+        "register/attendance/group.html",
+        {
+            "group": group,
+            "capacity": capacity,
+            "page": _page(request, rows),
+            "today": selectors.today(),
+        },
+    )
 
 
 @login_required
@@ -102,15 +111,21 @@ def new_request(request):
         data = form.cleaned_data
         try:
             created = services.attendance_request_submit(
-                actor=request.user, reason="Requested in the register", meeting=data["meeting"],
-                officers=list(data["officers"]), subject=data["subject"], scope=data["scope"],
+                actor=request.user,
+                reason="Requested in the register",
+                meeting=data["meeting"],
+                officers=list(data["officers"]),
+                subject=data["subject"],
+                scope=data["scope"],
                 needs_confidential_information=data["needs_confidential_information"],
             )
         except DomainError as error:
             form.refuse(error)
         else:
-            messages.success(request, f"Your request has gone to the Chief Executive. A decision is due by "
-                                      f"{created.due_on:%-d %B %Y}.")
+            messages.success(
+                request,
+                f"Your request has gone to the Chief Executive. A decision is due by {created.due_on:%-d %B %Y}.",
+            )
             return redirect("attendance:detail", created.pk)
     return render(request, "register/attendance/new.html", {"form": form, "group": group, "capacity": capacity})
 
@@ -120,11 +135,18 @@ def withdraw(request, request_id: int):
     """The group withdraws its request, with a reason, before the meeting."""
     found = _seen(request.user, request_id)
     if not policies.acts_for_requesting_group(request.user, found, on=selectors.today()):
-        raise PermissionDenied("Only the group's leader, its deputy leader or whoever made the request can withdraw it.")
+        raise PermissionDenied(
+            "Only the group's leader, its deputy leader or whoever made the request can withdraw it."
+        )
     _check_move(found, workflow.WITHDRAW, "withdraw")
-    form = ReasonForm(_posted(request), label="Why is the group withdrawing the request?",
-                      submit_label="Withdraw the request", required_message="Give a reason for withdrawing the request",
-                      help_text="The Chief Executive and any officers invited are told.", warning=True)
+    form = ReasonForm(
+        _posted(request),
+        label="Why is the group withdrawing the request?",
+        submit_label="Withdraw the request",
+        required_message="Give a reason for withdrawing the request",
+        help_text="The Chief Executive and any officers invited are told.",
+        warning=True,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.attendance_request_withdraw(request=found, actor=request.user, reason=form.cleaned_data["reason"])
@@ -142,8 +164,9 @@ def amend(request, request_id: int):
     brief is fixed, so an amendment goes back to the Chief Executive for a decision (A5)."""
     found = _seen(request.user, request_id)
     if not policies.acts_for_requesting_group(request.user, found, on=selectors.today()):
-        raise PermissionDenied("Only the group's leader, its deputy leader or whoever made the request can amend "
-                               "its brief.")
+        raise PermissionDenied(
+            "Only the group's leader, its deputy leader or whoever made the request can amend its brief."
+        )
     _check_move(found, workflow.AMEND_BRIEF, "amend the brief of")
     was_approved = found.state == workflow.APPROVED
     form = AmendBriefForm(_posted(request), attendance_request=found)
@@ -151,8 +174,12 @@ def amend(request, request_id: int):
         data = form.cleaned_data
         try:
             amended = services.attendance_request_amend_brief(
-                request=found, actor=request.user, reason=data["reason"], subject=data["subject"],
-                scope=data["scope"], needs_confidential_information=data["needs_confidential_information"],
+                request=found,
+                actor=request.user,
+                reason=data["reason"],
+                subject=data["subject"],
+                scope=data["scope"],
+                needs_confidential_information=data["needs_confidential_information"],
                 meeting=data["meeting"],
             )
         except NotFound as error:
@@ -160,13 +187,22 @@ def amend(request, request_id: int):
         except DomainError as error:
             form.refuse(error)
         else:
-            messages.success(request, "The brief is amended and has gone to the Chief Executive for a decision, due by "
-                                      f"{amended.due_on:%-d %B %Y}." + (
-                                          " Officers who had accepted are asked again." if was_approved else ""))
+            messages.success(
+                request,
+                "The brief is amended and has gone to the Chief Executive for a decision, due by "
+                f"{amended.due_on:%-d %B %Y}."
+                + (" Officers who had accepted are asked again." if was_approved else ""),
+            )
             return redirect("attendance:detail", request_id)
-    return render(request, "register/attendance/amend.html", {
-        "form": form, "attendance_request": found, "was_approved": was_approved,
-    })
+    return render(
+        request,
+        "register/attendance/amend.html",
+        {
+            "form": form,
+            "attendance_request": found,
+            "was_approved": was_approved,
+        },
+    )
 
 
 @login_required
@@ -175,7 +211,9 @@ def other_groups(request):
     one-step "request the same briefing" while the viewer's group has not yet (A3)."""
     group, _capacity = _leader(request)
     facts = _reads(selectors.briefing_facts_for_other_groups, viewer=request.user)
-    offers = {_key(offer.fact): offer.original_id for offer in _reads(selectors.equivalent_offers_for, viewer=request.user)}
+    offers = {
+        _key(offer.fact): offer.original_id for offer in _reads(selectors.equivalent_offers_for, viewer=request.user)
+    }
     rows = [(fact, offers.get(_key(fact))) for fact in reversed(facts)]
     return render(request, "register/attendance/other_groups.html", {"group": group, "rows": rows})
 
@@ -198,8 +236,11 @@ def take_up(request, original_id: int):
         try:
             created = services.attendance_request_take_up_equivalent(
                 # The service locks the original by its id; the viewer may know only its facts (A9).
-                actor=request.user, original=AttendanceRequest(pk=original_id), meeting=data["meeting"],
-                scope=data["scope"], needs_confidential_information=data["needs_confidential_information"],
+                actor=request.user,
+                original=AttendanceRequest(pk=original_id),
+                meeting=data["meeting"],
+                scope=data["scope"],
+                needs_confidential_information=data["needs_confidential_information"],
             )
         except NotFound as error:
             raise not_found(error) from None
@@ -220,6 +261,7 @@ def shared_information(request):
 
 # --- One request, for whoever may see it ----------------------------------------------------------
 
+
 @login_required
 def detail(request, request_id: int):
     """A request in full, for the group, the officers named and the overseers; with the actions the
@@ -233,24 +275,36 @@ def detail(request, request_id: int):
     for_group = policies.acts_for_requesting_group(viewer, found, on=on)
     deciding = policies.can_decide_attendance(viewer, on=on)
     information = list(found.information.select_related("provided_by"))
-    return render(request, "register/attendance/detail.html", {
-        "attendance_request": found, "invitations": invitations, "mine": mine, "information": information,
-        "may_mark": _information_viewer_may_mark(viewer, information, on),
-        "warnings": _warnings(found, on) if (oversees or mine) else [],
-        "may_withdraw": for_group and _allows(found, workflow.WITHDRAW) and not begun,
-        "may_amend": for_group and _allows(found, workflow.AMEND_BRIEF) and not begun,
-        "may_cancel": deciding and _allows(found, workflow.CANCEL) and not begun,
-        "may_close": (deciding or for_group) and _allows(found, workflow.CLOSE)
-        and (begun or found.state != workflow.APPROVED),
-        "may_decide": found.state == workflow.SUBMITTED and deciding,
-        "may_respond": mine is not None and found.state in {workflow.SUBMITTED, workflow.APPROVED} and not begun,
-        "may_record_attendance": mine is not None and mine.state == workflow.ACCEPTED and begun
-        and workflow.allows(workflow.REQUEST_MOVES, found.state, workflow.RECORD_ATTENDANCE)
-        and not selectors._has_attendance(mine),
-        "may_record_information": mine is not None and mine.state != workflow.DECLINED
-        and workflow.allows(workflow.REQUEST_MOVES, found.state, workflow.RECORD_INFORMATION),
-        "a5_reminder": A5_REMINDER, "today": on,
-    })
+    return render(
+        request,
+        "register/attendance/detail.html",
+        {
+            "attendance_request": found,
+            "invitations": invitations,
+            "mine": mine,
+            "information": information,
+            "may_mark": _information_viewer_may_mark(viewer, information, on),
+            "warnings": _warnings(found, on) if (oversees or mine) else [],
+            "may_withdraw": for_group and _allows(found, workflow.WITHDRAW) and not begun,
+            "may_amend": for_group and _allows(found, workflow.AMEND_BRIEF) and not begun,
+            "may_cancel": deciding and _allows(found, workflow.CANCEL) and not begun,
+            "may_close": (deciding or for_group)
+            and _allows(found, workflow.CLOSE)
+            and (begun or found.state != workflow.APPROVED),
+            "may_decide": found.state == workflow.SUBMITTED and deciding,
+            "may_respond": mine is not None and found.state in {workflow.SUBMITTED, workflow.APPROVED} and not begun,
+            "may_record_attendance": mine is not None
+            and mine.state == workflow.ACCEPTED
+            and begun
+            and workflow.allows(workflow.REQUEST_MOVES, found.state, workflow.RECORD_ATTENDANCE)
+            and not selectors._has_attendance(mine),
+            "may_record_information": mine is not None
+            and mine.state != workflow.DECLINED
+            and workflow.allows(workflow.REQUEST_MOVES, found.state, workflow.RECORD_INFORMATION),
+            "a5_reminder": A5_REMINDER,
+            "today": on,
+        },
+    )
 
 
 def _allows(found: AttendanceRequest, move: str) -> bool:
@@ -265,7 +319,8 @@ def _information_viewer_may_mark(viewer: Person, information: list, on: datetime
         return set()
     marks_any = policies.marks_any_information_likely_cited(viewer, on=on)
     return {
-        item.pk for item in unmarked
+        item.pk
+        for item in unmarked
         if policies.can_mark_information_likely_cited(viewer, item, on=on, marks_any=marks_any)
     }
 
@@ -283,6 +338,7 @@ def _check_move(found: AttendanceRequest, move: str, doing: str) -> None:
 
 # --- The Chief Executive and Deputy (A2, A3, A11, A12) -------------------------------------------
 
+
 @login_required
 def queue(request):
     """Requests awaiting a decision, the one due soonest first, with working days left (A12), the
@@ -293,11 +349,17 @@ def queue(request):
     page = _page(request, _reads(selectors.attendance_decision_queue, viewer=request.user))
     warnings = reads.conflict_warnings(page, on)
     rows = [(item, _days_left(on, item.due_on), warnings.get(item.pk, [])) for item in page]
-    return render(request, "register/attendance/queue.html", {
-        "page": page, "rows": rows, "acting": selectors.acting_chief_executive(on),
-        "may_decide": policies.can_decide_attendance(request.user, on=on),
-        "records_absence": bool(roles_today(request) & reads.DECIDING_ROLES),
-    })
+    return render(
+        request,
+        "register/attendance/queue.html",
+        {
+            "page": page,
+            "rows": rows,
+            "acting": selectors.acting_chief_executive(on),
+            "may_decide": policies.can_decide_attendance(request.user, on=on),
+            "records_absence": bool(roles_today(request) & reads.DECIDING_ROLES),
+        },
+    )
 
 
 def _days_left(on: datetime.date, due_on: datetime.date) -> int:
@@ -323,7 +385,8 @@ def decide(request, request_id: int):
         data = form.cleaned_data
         found.round = data["round"]  # the brief the decision-maker read; the service checks it is current
         decide_with = (
-            services.attendance_request_approve if data["decision"] == DecisionForm.APPROVE
+            services.attendance_request_approve
+            if data["decision"] == DecisionForm.APPROVE
             else services.attendance_request_refuse
         )
         try:
@@ -336,10 +399,17 @@ def decide(request, request_id: int):
             done = "approved: the officers are invited" if data["decision"] == DecisionForm.APPROVE else "refused"
             messages.success(request, f"The request from the {found.group} is {done}.")
             return redirect("attendance:queue")
-    return render(request, "register/attendance/decide.html", {
-        "form": form, "attendance_request": found, "invitations": list(found.invitations.all()),
-        "warnings": _warnings(found, on), "days_left": _days_left(on, found.due_on),
-    })
+    return render(
+        request,
+        "register/attendance/decide.html",
+        {
+            "form": form,
+            "attendance_request": found,
+            "invitations": list(found.invitations.all()),
+            "warnings": _warnings(found, on),
+            "days_left": _days_left(on, found.due_on),
+        },
+    )
 
 
 @login_required
@@ -347,13 +417,20 @@ def cancel(request, request_id: int):
     """The acting Chief Executive calls off an agreed briefing before its meeting, with a reason (A2)."""
     found = _seen(request.user, request_id)
     if not policies.can_cancel_attendance(request.user, on=selectors.today()):
-        raise PermissionDenied("Only the Chief Executive, or the Deputy while the Chief Executive's absence is "
-                               "recorded, can cancel an agreed briefing (protocol rule A2).")
+        raise PermissionDenied(
+            "Only the Chief Executive, or the Deputy while the Chief Executive's absence is "
+            "recorded, can cancel an agreed briefing (protocol rule A2)."
+        )
     _check_move(found, workflow.CANCEL, "cancel")
-    form = ReasonForm(_posted(request), label="Why are you cancelling the briefing?",
-                      submit_label="Cancel the briefing", required_message="Give a reason for cancelling the briefing",
-                      help_text="The group and the officers see your reason. The other groups' leaders are told only "
-                                "that the briefing will not take place (A9).", warning=True)
+    form = ReasonForm(
+        _posted(request),
+        label="Why are you cancelling the briefing?",
+        submit_label="Cancel the briefing",
+        required_message="Give a reason for cancelling the briefing",
+        help_text="The group and the officers see your reason. The other groups' leaders are told only "
+        "that the briefing will not take place (A9).",
+        warning=True,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.attendance_request_cancel(request=found, actor=request.user, reason=form.cleaned_data["reason"])
@@ -362,8 +439,11 @@ def cancel(request, request_id: int):
         except DomainError as error:
             form.refuse(error)
         else:
-            messages.success(request, "The briefing is cancelled. The group, the officers and the other groups' "
-                                      "leaders are told. It stays in the register, marked as cancelled.")
+            messages.success(
+                request,
+                "The briefing is cancelled. The group, the officers and the other groups' "
+                "leaders are told. It stays in the register, marked as cancelled.",
+            )
             return redirect("attendance:detail", request_id)
     return render(request, "register/attendance/cancel.html", {"form": form, "attendance_request": found})
 
@@ -373,13 +453,19 @@ def close(request, request_id: int):
     """After the meeting, the acting Chief Executive or the requesting group closes the record."""
     found = _seen(request.user, request_id)
     if not policies.can_close_attendance(request.user, found, on=selectors.today()):
-        raise PermissionDenied("Only the acting Chief Executive, or the requesting group's leader, its deputy "
-                               "leader or whoever made the request, closes the record of a briefing.")
+        raise PermissionDenied(
+            "Only the acting Chief Executive, or the requesting group's leader, its deputy "
+            "leader or whoever made the request, closes the record of a briefing."
+        )
     _check_move(found, workflow.CLOSE, "close")
-    form = ReasonForm(_posted(request), label="Why are you closing the record?", submit_label="Close the record",
-                      required_message="Give a reason for closing the record",
-                      help_text="For example: the briefing took place and the officers have recorded their attendance; "
-                                "or the meeting took place without them.")
+    form = ReasonForm(
+        _posted(request),
+        label="Why are you closing the record?",
+        submit_label="Close the record",
+        required_message="Give a reason for closing the record",
+        help_text="For example: the briefing took place and the officers have recorded their attendance; "
+        "or the meeting took place without them.",
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.attendance_request_close(request=found, actor=request.user, reason=form.cleaned_data["reason"])
@@ -388,8 +474,11 @@ def close(request, request_id: int):
         except DomainError as error:
             form.refuse(error)
         else:
-            messages.success(request, "The record of the briefing is closed. Information given can still be recorded "
-                                      "and marked as likely to be cited (A10).")
+            messages.success(
+                request,
+                "The record of the briefing is closed. Information given can still be recorded "
+                "and marked as likely to be cited (A10).",
+            )
             return redirect("attendance:detail", request_id)
     return render(request, "register/attendance/close.html", {"form": form, "attendance_request": found})
 
@@ -409,14 +498,27 @@ def absence(request):
         except DomainError as error:
             form.refuse(error)
         else:
-            messages.success(request, f"The absence from {recorded.start_date:%-d %B %Y} to "
-                                      f"{recorded.end_date:%-d %B %Y} is recorded; the Deputy decides meanwhile.")
+            messages.success(
+                request,
+                f"The absence from {recorded.start_date:%-d %B %Y} to "
+                f"{recorded.end_date:%-d %B %Y} is recorded; the Deputy decides meanwhile.",
+            )
             return redirect("attendance:absence")
-    absences = Absence.objects.filter(state=Absence.State.RECORDED, end_date__gte=on).select_related(
-        "person", "recorded_by").order_by("start_date")
-    return render(request, "register/attendance/absence.html", {
-        "form": form, "acting": selectors.acting_chief_executive(on), "absences": absences, "today": on,
-    })
+    absences = (
+        Absence.objects.filter(state=Absence.State.RECORDED, end_date__gte=on)
+        .select_related("person", "recorded_by")
+        .order_by("start_date")
+    )
+    return render(
+        request,
+        "register/attendance/absence.html",
+        {
+            "form": form,
+            "acting": selectors.acting_chief_executive(on),
+            "absences": absences,
+            "today": on,
+        },
+    )
 
 
 @login_required
@@ -435,9 +537,16 @@ def parity(request):
         ("Requests made", [(row.group, row.made, _width(row.made, most)) for row in rows]),
         ("Requests approved", [(row.group, row.approved, _width(row.approved, most)) for row in rows]),
     ]
-    return render(request, "register/attendance/parity.html", {
-        "rows": rows, "start": start, "end": end, "charts": charts,
-    })
+    return render(
+        request,
+        "register/attendance/parity.html",
+        {
+            "rows": rows,
+            "start": start,
+            "end": end,
+            "charts": charts,
+        },
+    )
 
 
 def _width(value: int, most: int) -> int:
@@ -446,6 +555,7 @@ def _width(value: int, most: int) -> int:
 
 
 # --- Officers (A4, A6, A10, A13) -------------------------------------------------------------------
+
 
 def _officer(request) -> Person:
     if not request.user.is_officer:
@@ -468,9 +578,16 @@ def invitations(request):
             upcoming.append(invitation)
         elif not future and invitation.request.state in workflow.AGREED_REQUEST_STATES:
             past.append((invitation, selectors._has_attendance(invitation)))
-    return render(request, "register/attendance/invitations.html", {
-        "to_answer": to_answer, "upcoming": upcoming, "past": list(reversed(past)), "a5_reminder": A5_REMINDER,
-    })
+    return render(
+        request,
+        "register/attendance/invitations.html",
+        {
+            "to_answer": to_answer,
+            "upcoming": upcoming,
+            "past": list(reversed(past)),
+            "a5_reminder": A5_REMINDER,
+        },
+    )
 
 
 def _named(request, request_id: int):
@@ -478,7 +595,9 @@ def _named(request, request_id: int):
     found = _seen(request.user, request_id)
     mine = next((i for i in found.invitations.all() if i.officer_id == request.user.pk), None)
     if mine is None:
-        raise PermissionDenied("Only the officers named in the request answer it, attend and record what they gave (A4).")
+        raise PermissionDenied(
+            "Only the officers named in the request answer it, attend and record what they gave (A4)."
+        )
     return found, mine
 
 
@@ -491,15 +610,25 @@ def respond(request, request_id: int):
         accept = form.cleaned_data["answer"] == ResponseForm.ACCEPT
         try:
             services.attendance_invitation_respond(
-                request=found, actor=request.user, accept=accept, reason=form.cleaned_data["reason"])
+                request=found, actor=request.user, accept=accept, reason=form.cleaned_data["reason"]
+            )
         except DomainError as error:
             form.refuse(error)
         else:
-            messages.success(request, "You have accepted the invitation." if accept else "You have declined the invitation.")
+            messages.success(
+                request, "You have accepted the invitation." if accept else "You have declined the invitation."
+            )
             return redirect("attendance:invitations")
-    return render(request, "register/attendance/respond.html", {
-        "form": form, "attendance_request": found, "mine": mine, "a5_reminder": A5_REMINDER,
-    })
+    return render(
+        request,
+        "register/attendance/respond.html",
+        {
+            "form": form,
+            "attendance_request": found,
+            "mine": mine,
+            "a5_reminder": A5_REMINDER,
+        },
+    )
 
 
 @login_required
@@ -512,19 +641,36 @@ def record_attendance(request, request_id: int):
         data = form.cleaned_data
         try:
             record = services.attendance_record_attendance(
-                request=found, actor=request.user, arrived_at=data["arrived_at"], left_at=data["left_at"],
-                attested=data["attested"], concerns=data["concerns"], report=data["report"],
+                request=found,
+                actor=request.user,
+                arrived_at=data["arrived_at"],
+                left_at=data["left_at"],
+                attested=data["attested"],
+                concerns=data["concerns"],
+                report=data["report"],
             )
         except DomainError as error:
             form.refuse(error)
         else:
-            messages.success(request, "Your attendance is recorded" + (
-                ", and your report has gone to the Chief Executive and the Monitoring Officer." if record.is_report
-                else ", with your attestation."))
+            messages.success(
+                request,
+                "Your attendance is recorded"
+                + (
+                    ", and your report has gone to the Chief Executive and the Monitoring Officer."
+                    if record.is_report
+                    else ", with your attestation."
+                ),
+            )
             return redirect("attendance:detail", request_id)
-    return render(request, "register/attendance/record_attendance.html", {
-        "form": form, "attendance_request": found, "meeting_day": meeting_day,
-    })
+    return render(
+        request,
+        "register/attendance/record_attendance.html",
+        {
+            "form": form,
+            "attendance_request": found,
+            "meeting_day": meeting_day,
+        },
+    )
 
 
 @login_required
@@ -534,17 +680,24 @@ def record_information(request, request_id: int):
     form = InformationForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            information = services.attendance_information_record(
-                request=found, actor=request.user, **form.cleaned_data)
+            information = services.attendance_information_record(request=found, actor=request.user, **form.cleaned_data)
         except DomainError as error:
             form.refuse(error)
         else:
-            messages.success(request, "The information is recorded" + (
-                ", and a copy has gone to every group's leader." if information.likely_to_be_cited else "."))
+            messages.success(
+                request,
+                "The information is recorded"
+                + (", and a copy has gone to every group's leader." if information.likely_to_be_cited else "."),
+            )
             return redirect("attendance:detail", request_id)
-    return render(request, "register/attendance/record_information.html", {
-        "form": form, "attendance_request": found,
-    })
+    return render(
+        request,
+        "register/attendance/record_information.html",
+        {
+            "form": form,
+            "attendance_request": found,
+        },
+    )
 
 
 @login_required
@@ -557,16 +710,22 @@ def mark_likely_to_be_cited(request, request_id: int, information_id: int):
     if information is None:
         raise Http404("There is no such information.")
     if not policies.can_mark_information_likely_cited(viewer, information, on=on):
-        raise PermissionDenied("Only the officer who gave it, the acting Chief Executive or the Monitoring Officer "
-                               "marks information as likely to be cited (protocol rule A10).")
+        raise PermissionDenied(
+            "Only the officer who gave it, the acting Chief Executive or the Monitoring Officer "
+            "marks information as likely to be cited (protocol rule A10)."
+        )
     if information.likely_to_be_cited:
-        raise PermissionDenied(f"This information is already marked as likely to be cited at "
-                               f"{information.get_cited_at_display()}; every group has had a copy (protocol rule A10).")
+        raise PermissionDenied(
+            f"This information is already marked as likely to be cited at "
+            f"{information.get_cited_at_display()}; every group has had a copy (protocol rule A10)."
+        )
     form = CitedAtForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.attendance_information_mark_likely_to_be_cited(
-                information=information, actor=viewer, cited_at=form.cleaned_data["cited_at"],
+                information=information,
+                actor=viewer,
+                cited_at=form.cleaned_data["cited_at"],
                 reason=form.cleaned_data["reason"],
             )
         except NotFound as error:
@@ -574,12 +733,21 @@ def mark_likely_to_be_cited(request, request_id: int, information_id: int):
         except DomainError as error:
             form.refuse(error)
         else:
-            messages.success(request, f"“{information.title}” is marked as likely to be cited, and a copy has gone "
-                                      "to every group's leader (A10).")
+            messages.success(
+                request,
+                f"“{information.title}” is marked as likely to be cited, and a copy has gone "
+                "to every group's leader (A10).",
+            )
             return redirect("attendance:detail", request_id)
-    return render(request, "register/attendance/likely_to_be_cited.html", {
-        "form": form, "attendance_request": found, "information": information,
-    })
+    return render(
+        request,
+        "register/attendance/likely_to_be_cited.html",
+        {
+            "form": form,
+            "attendance_request": found,
+            "information": information,
+        },
+    )
 
 
 @login_required
@@ -587,26 +755,39 @@ def refer(request):
     """An officer asked directly by a councillor records the request as referred to the Chief
     Executive, who decides it; the officer does not answer it themself (A1)."""
     viewer, on = _officer(request), selectors.today()
-    form = ReferralForm(_posted(request), councillors=reads.councillors_to_name(on),
-                        officers=reads.officers_to_ask(on), referring_officer=viewer)
+    form = ReferralForm(
+        _posted(request),
+        councillors=reads.councillors_to_name(on),
+        officers=reads.officers_to_ask(on),
+        referring_officer=viewer,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             created = services.attendance_request_refer(
-                actor=viewer, reason="Referred in the register", asked_by=data["asked_by"], meeting=data["meeting"],
-                officers=list(data["officers"]), subject=data["subject"], scope=data["scope"],
+                actor=viewer,
+                reason="Referred in the register",
+                asked_by=data["asked_by"],
+                meeting=data["meeting"],
+                officers=list(data["officers"]),
+                subject=data["subject"],
+                scope=data["scope"],
                 needs_confidential_information=data["needs_confidential_information"],
             )
         except DomainError as error:
             form.refuse(error)
         else:
-            messages.success(request, f"The request is referred to the Chief Executive, who decides it (A1). The "
-                                      f"{created.group}'s leader sees it; a decision is due by {created.due_on:%-d %B %Y}.")
+            messages.success(
+                request,
+                f"The request is referred to the Chief Executive, who decides it (A1). The "
+                f"{created.group}'s leader sees it; a decision is due by {created.due_on:%-d %B %Y}.",
+            )
             return redirect("attendance:detail", created.pk)
     return render(request, "register/attendance/refer.html", {"form": form})
 
 
 # --- The public -----------------------------------------------------------------------------------
+
 
 def published(request):
     """The published register of officer attendance at group meetings: group, officer's post, date

@@ -4,6 +4,7 @@ history with field-by-field differences. Read-only; thin over ``register.selecto
 The timeline and export are for auditors; a record's history also for those who may see the
 record (the selector decides). Everyone else gets "page not found".
 """
+
 import csv
 from collections.abc import Iterator
 
@@ -60,11 +61,22 @@ def timeline(request):
     form, selection = _filters(request)
     page = None
     if selection is not None:
-        page = audit.timeline_page(request.user, selection, older_than=_cursor(request, "older"),
-                                   newer_than=_cursor(request, "newer"), roles=roles)
-    return render(request, "register/audit/timeline.html", {
-        "form": form, "page": page, "query": _query_without_cursor(request),
-    })
+        page = audit.timeline_page(
+            request.user,
+            selection,
+            older_than=_cursor(request, "older"),
+            newer_than=_cursor(request, "newer"),
+            roles=roles,
+        )
+    return render(
+        request,
+        "register/audit/timeline.html",
+        {
+            "form": form,
+            "page": page,
+            "query": _query_without_cursor(request),
+        },
+    )
 
 
 class _Echo:
@@ -79,12 +91,19 @@ def _csv_lines(entries: Iterator[audit.TimelineEntry]) -> Iterator[str]:
     yield writer.writerow(CSV_HEADER)
     for entry in entries:
         who = entry.who
-        yield writer.writerow([
-            entry.position, timezone.localtime(entry.when).isoformat() if entry.when else "",
-            _cell(who.name) if who else "", _cell(who.username) if who else "",
-            entry.record_type.label if entry.record_type else "", entry.record_id, entry.change_text,
-            _cell(entry.reason), entry.history_id,
-        ])
+        yield writer.writerow(
+            [
+                entry.position,
+                timezone.localtime(entry.when).isoformat() if entry.when else "",
+                _cell(who.name) if who else "",
+                _cell(who.username) if who else "",
+                entry.record_type.label if entry.record_type else "",
+                entry.record_id,
+                entry.change_text,
+                _cell(entry.reason),
+                entry.history_id,
+            ]
+        )
 
 
 def _cell(text: str) -> str:
@@ -117,7 +136,13 @@ def record_history(request, record_type: str, record_id: int):
         history = audit.record_history(request.user, record_type, record_id, roles=roles_today(request))
     except NotFound as error:
         raise not_found(error) from None
-    return render(request, "register/audit/record.html", {
-        "history": history,
-        "reads_all_history": policies.reads_all_history(request.user, on=selectors.today(), roles=roles_today(request)),
-    })
+    return render(
+        request,
+        "register/audit/record.html",
+        {
+            "history": history,
+            "reads_all_history": policies.reads_all_history(
+                request.user, on=selectors.today(), roles=roles_today(request)
+            ),
+        },
+    )

@@ -1,4 +1,5 @@
 """Signing in and out. Sign-in is CSRF-protected and rate-limited by django-axes."""
+
 from django.contrib.auth import views as auth_views
 
 from register.forms import SignInForm

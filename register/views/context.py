@@ -1,4 +1,5 @@
 """Template context shared by every page."""
+
 from django.conf import settings
 from django.urls import reverse
 

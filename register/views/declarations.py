@@ -4,6 +4,7 @@ one, reviewing, acknowledging, ending, withdrawing and re-confirming.
 Thin: each page loads through a selector scoped to the viewer and changes things only through
 one service. What a person may not see is "page not found"; what they may not do is explained.
 """
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -52,14 +53,19 @@ def _may_move(declaration: Declaration, wanted: str) -> bool:
 
 # --- The declarant's pages ----------------------------------------------------------------------
 
+
 @login_required
 def mine(request):
     """The declarant's own declarations, with status tags, and their re-confirmation."""
     viewer = _declarer(request)
-    return render(request, "register/declarations/mine.html", {
-        "page": _page(request, reads.declarations_made_by(viewer)),
-        "confirmation": reads.confirmation_status(viewer),
-    })
+    return render(
+        request,
+        "register/declarations/mine.html",
+        {
+            "page": _page(request, reads.declarations_made_by(viewer)),
+            "confirmation": reads.confirmation_status(viewer),
+        },
+    )
 
 
 @login_required
@@ -70,9 +76,11 @@ def declare(request):
     viewer = _declarer(request)
     on = selectors.today()
     replying_to = _replying_to(viewer, request.GET.get("in-reply-to"))
-    other_people = selectors.people_search(
-        kind=Person.Kind.OFFICER if viewer.is_member else Person.Kind.MEMBER, on=on
-    ).exclude(pk=viewer.pk).order_by("last_name", "first_name", "pk")
+    other_people = (
+        selectors.people_search(kind=Person.Kind.OFFICER if viewer.is_member else Person.Kind.MEMBER, on=on)
+        .exclude(pk=viewer.pk)
+        .order_by("last_name", "first_name", "pk")
+    )
     # The reviewers offered whoever the other person is (the service re-checks with them named).
     routes = reads.declaration_routes(viewer, viewer, on)
     initial = {"other_person": replying_to.declarant.pk, "kind": replying_to.kind} if replying_to else {}
@@ -91,9 +99,16 @@ def declare(request):
         else:
             messages.success(request, f"Your declaration has gone to {declaration.reviewer} for review.")
             return redirect("declarations:detail", declaration.pk)
-    return render(request, "register/declarations/declare.html", {
-        "form": form, "routes": routes, "replying_to": replying_to, **GUIDANCE,
-    })
+    return render(
+        request,
+        "register/declarations/declare.html",
+        {
+            "form": form,
+            "routes": routes,
+            "replying_to": replying_to,
+            **GUIDANCE,
+        },
+    )
 
 
 def _replying_to(viewer: Person, declaration_id: str | None):
@@ -119,17 +134,22 @@ def detail(request, declaration_id: int):
     on = selectors.today()
     counterpart = seen.counterpart
     counterpart_visible = counterpart is not None and (
-        policies.is_named_in_declaration(viewer, counterpart) or policies.can_see_declaration(viewer, counterpart, on=on)
+        policies.is_named_in_declaration(viewer, counterpart)
+        or policies.can_see_declaration(viewer, counterpart, on=on)
     )
     is_declarant = policies.is_declarant(viewer, seen)
-    return render(request, "register/declarations/detail.html", {
-        "declaration": seen,
-        "counterpart_visible": counterpart_visible,
-        "may_review": policies.can_review_declaration(viewer, seen) and _may_move(seen, State.REVIEWED),
-        "may_acknowledge": is_declarant and _may_move(seen, State.ACKNOWLEDGED),
-        "may_end": is_declarant and _may_move(seen, State.ENDED),
-        "may_withdraw": is_declarant and _may_move(seen, State.WITHDRAWN),
-    })
+    return render(
+        request,
+        "register/declarations/detail.html",
+        {
+            "declaration": seen,
+            "counterpart_visible": counterpart_visible,
+            "may_review": policies.can_review_declaration(viewer, seen) and _may_move(seen, State.REVIEWED),
+            "may_acknowledge": is_declarant and _may_move(seen, State.ACKNOWLEDGED),
+            "may_end": is_declarant and _may_move(seen, State.ENDED),
+            "may_withdraw": is_declarant and _may_move(seen, State.WITHDRAWN),
+        },
+    )
 
 
 def _for_declarant(viewer: Person, declaration_id: int, *, doing: str, wanted: str) -> Declaration:
@@ -156,7 +176,9 @@ def acknowledge(request, declaration_id: int):
     viewer = request.user
     declaration = _for_declarant(viewer, declaration_id, doing="acknowledge the advice on", wanted=State.ACKNOWLEDGED)
     try:
-        services.declaration_acknowledge(actor=viewer, reason="Advice acknowledged in the register", declaration=declaration)
+        services.declaration_acknowledge(
+            actor=viewer, reason="Advice acknowledged in the register", declaration=declaration
+        )
     except DomainError as error:
         tell(request, error)
     else:
@@ -173,7 +195,9 @@ def end(request, declaration_id: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.declaration_end(
-                actor=viewer, reason="Relationship ended, recorded in the register", declaration=declaration,
+                actor=viewer,
+                reason="Relationship ended, recorded in the register",
+                declaration=declaration,
                 ended_on=form.cleaned_data["ended_on"],
             )
         except NotFound as error:
@@ -193,11 +217,15 @@ def withdraw(request, declaration_id: int):
     declaration = _for_declarant(viewer, declaration_id, doing="withdraw", wanted=State.WITHDRAWN)
     if request.method == "POST":
         try:
-            services.declaration_withdraw(actor=viewer, reason="Withdrawn in the register: made in error", declaration=declaration)
+            services.declaration_withdraw(
+                actor=viewer, reason="Withdrawn in the register: made in error", declaration=declaration
+            )
         except DomainError as error:
             tell(request, error)
         else:
-            messages.success(request, "Your declaration is withdrawn. It stays on the register, marked as made in error.")
+            messages.success(
+                request, "Your declaration is withdrawn. It stays on the register, marked as made in error."
+            )
         return redirect("declarations:detail", declaration_id)
     return render(request, "register/declarations/withdraw.html", {"declaration": declaration})
 
@@ -212,7 +240,8 @@ def confirm(request):
     form = ConfirmationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         confirm_with = (
-            services.declarations_nothing_to_declare if form.cleaned_data["answer"] == ConfirmationForm.NOTHING
+            services.declarations_nothing_to_declare
+            if form.cleaned_data["answer"] == ConfirmationForm.NOTHING
             else services.declarations_reconfirm
         )
         try:
@@ -221,24 +250,32 @@ def confirm(request):
             form.refuse(error)
         else:
             next_due = confirmation.confirmed_on + reads.confirmation_period()
-            messages.success(request, f"Thank you: your confirmation is recorded. The next is due by {next_due:%-d %B %Y}.")
+            messages.success(
+                request, f"Thank you: your confirmation is recorded. The next is due by {next_due:%-d %B %Y}."
+            )
             return redirect("declarations:mine")
     return render(request, "register/declarations/confirm.html", {"form": form, "confirmation": status, **GUIDANCE})
 
 
 # --- The other person's page --------------------------------------------------------------------
 
+
 @login_required
 def naming_you(request):
     """Declarations by others that name the viewer: who, what kind, whether it stands, and a
     one-step "make your own declaration" that links the two (B1)."""
     viewer = _declarer(request)
-    return render(request, "register/declarations/naming_you.html", {
-        "page": _page(request, reads.declarations_naming(viewer)),
-    })
+    return render(
+        request,
+        "register/declarations/naming_you.html",
+        {
+            "page": _page(request, reads.declarations_naming(viewer)),
+        },
+    )
 
 
 # --- Reviewers and overseers --------------------------------------------------------------------
+
 
 @login_required
 def to_review(request):
@@ -246,9 +283,13 @@ def to_review(request):
     viewer = request.user
     if not policies.reviews_declarations(viewer, on=selectors.today()):
         raise Http404("You review no declarations.")
-    return render(request, "register/declarations/to_review.html", {
-        "page": _page(request, reads.declarations_to_review(viewer)),
-    })
+    return render(
+        request,
+        "register/declarations/to_review.html",
+        {
+            "page": _page(request, reads.declarations_to_review(viewer)),
+        },
+    )
 
 
 @login_required
@@ -263,19 +304,25 @@ def review(request, declaration_id: int):
             f"This declaration goes to {declaration.reviewer} ({declaration.reviewer_capacity}) for review, not to you."
         )
     _check_state(declaration, State.REVIEWED)
-    initial = {"advice": declaration.advice, "action_agreed": declaration.action_agreed,
-               "action_detail": declaration.action_detail}
+    initial = {
+        "advice": declaration.advice,
+        "action_agreed": declaration.action_agreed,
+        "action_detail": declaration.action_detail,
+    }
     form = ReviewForm(request.POST or None, initial=initial if declaration.reviewed_at else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.declaration_review(actor=viewer, reason="Reviewed in the register", declaration=declaration,
-                                        **form.cleaned_data)
+            services.declaration_review(
+                actor=viewer, reason="Reviewed in the register", declaration=declaration, **form.cleaned_data
+            )
         except NotFound as error:
             raise not_found(error) from None
         except DomainError as error:
             form.refuse(error)
         else:
-            messages.success(request, f"Your advice is recorded and {declaration.declarant} is asked to acknowledge it.")
+            messages.success(
+                request, f"Your advice is recorded and {declaration.declarant} is asked to acknowledge it."
+            )
             return redirect("declarations:to-review")
     return render(request, "register/declarations/review.html", {"form": form, "declaration": declaration})
 
@@ -299,6 +346,10 @@ def register_of_declarations(request):
     on = selectors.today()
     if not policies.oversees_declarations(viewer, on=on):
         raise Http404("Only the Monitoring Officer and auditors see every declaration.")
-    return render(request, "register/declarations/all.html", {
-        "page": _page(request, reads.declarations_visible_to(viewer, on=on)),
-    })
+    return render(
+        request,
+        "register/declarations/all.html",
+        {
+            "page": _page(request, reads.declarations_visible_to(viewer, on=on)),
+        },
+    )

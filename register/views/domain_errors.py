@@ -3,6 +3,7 @@
 A record the person may not see is "page not found" (404), never "forbidden". Any other refusal
 is shown in words: on the form field it names, or as a message naming the rule of the protocol.
 """
+
 from django.contrib import messages
 from django.http import Http404
 

@@ -5,6 +5,7 @@ raised: in a view, in the API, or in the middleware loading the session. A datab
 be reached is not a defect of the register, so it is answered 503 ("try again shortly") rather
 than the crash page, and without touching the database again.
 """
+
 import sys
 
 from django.conf import settings
@@ -28,8 +29,12 @@ def server_error(request):
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
     if wants_json(request):
-        return error_response(request, status=500, title="Server error",
-                              detail="Something went wrong; nothing you sent was half saved. Try again later.")
+        return error_response(
+            request,
+            status=500,
+            title="Server error",
+            detail="Something went wrong; nothing you sent was half saved. Try again later.",
+        )
     return defaults.server_error(request)
 
 
@@ -56,11 +61,12 @@ def error_response(request, *, status: int, title: str, detail: str) -> HttpResp
     """
     if wants_json(request):
         # RFC 9457 problem details, like every other error of the API.
-        return JsonResponse({"type": "about:blank", "title": title, "status": status, "detail": detail},
-                            status=status, content_type="application/problem+json")
-    page = render_to_string(
-        "error.html", {"title": title, "detail": detail, "council_name": settings.COUNCIL_NAME}
-    )
+        return JsonResponse(
+            {"type": "about:blank", "title": title, "status": status, "detail": detail},
+            status=status,
+            content_type="application/problem+json",
+        )
+    page = render_to_string("error.html", {"title": title, "detail": detail, "council_name": settings.COUNCIL_NAME})
     return HttpResponse(page, status=status)
 
 

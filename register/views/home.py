@@ -1,4 +1,5 @@
 """The home page: who you are today, what you hold, and what needs your action now."""
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import reverse
@@ -31,23 +32,42 @@ def needs_action(request, on) -> list[dict]:
     tasks = declaration_reads.declaration_tasks(person, on=on, roles=roles_today(request))
     rows = []
     if tasks.to_review is not None:
-        rows.append(_row("Declarations to review", tasks.to_review, reverse("declarations:to-review"),
-                         "awaiting your advice"))
+        rows.append(
+            _row("Declarations to review", tasks.to_review, reverse("declarations:to-review"), "awaiting your advice")
+        )
     if tasks.to_acknowledge is not None:
-        rows.append(_row("Advice to acknowledge", tasks.to_acknowledge, reverse("declarations:mine"),
-                         "on your declarations"))
+        rows.append(
+            _row("Advice to acknowledge", tasks.to_acknowledge, reverse("declarations:mine"), "on your declarations")
+        )
     if tasks.naming_unanswered:
-        rows.append(_row("Declarations naming you", tasks.naming_unanswered, reverse("declarations:naming-you"),
-                         "without your own declaration"))
+        rows.append(
+            _row(
+                "Declarations naming you",
+                tasks.naming_unanswered,
+                reverse("declarations:naming-you"),
+                "without your own declaration",
+            )
+        )
     if tasks.confirmation is not None:
         confirmation = tasks.confirmation
-        rows.append({
-            "label": "Re-confirmation due", "count": int(confirmation.due_soon), "url": reverse("declarations:confirm"),
-            "detail": ("overdue since " if confirmation.overdue else "due by ") + f"{confirmation.due_on:%-d %B %Y}",
-        })
+        rows.append(
+            {
+                "label": "Re-confirmation due",
+                "count": int(confirmation.due_soon),
+                "url": reverse("declarations:confirm"),
+                "detail": ("overdue since " if confirmation.overdue else "due by ")
+                + f"{confirmation.due_on:%-d %B %Y}",
+            }
+        )
     if tasks.not_confirmed is not None:
-        rows.append(_row("Not re-confirmed", tasks.not_confirmed, reverse("declarations:not-confirmed"),
-                         "past their due date, among those you oversee"))
+        rows.append(
+            _row(
+                "Not re-confirmed",
+                tasks.not_confirmed,
+                reverse("declarations:not-confirmed"),
+                "past their due date, among those you oversee",
+            )
+        )
     rows += attendance_rows(request, on)
     rows.append(_row("Unread notices", selectors.unread_count(person), reverse("notices"), "in your inbox"))
     return rows
@@ -58,16 +78,40 @@ def attendance_rows(request, on) -> list[dict]:
     tasks = attendance_reads.attendance_tasks(request.user, roles=roles_today(request), on=on)
     rows = []
     if tasks.decisions is not None:
-        rows.append(_row("Attendance requests to decide", tasks.decisions, reverse("attendance:queue"),
-                         "awaiting the Chief Executive's decision"))
+        rows.append(
+            _row(
+                "Attendance requests to decide",
+                tasks.decisions,
+                reverse("attendance:queue"),
+                "awaiting the Chief Executive's decision",
+            )
+        )
     if tasks.group_awaiting is not None:
-        rows.append(_row("Requests from your group", tasks.group_awaiting, reverse("attendance:group"),
-                         "awaiting the Chief Executive's decision"))
+        rows.append(
+            _row(
+                "Requests from your group",
+                tasks.group_awaiting,
+                reverse("attendance:group"),
+                "awaiting the Chief Executive's decision",
+            )
+        )
     if tasks.invitations_to_answer is not None:
-        rows.append(_row("Briefing invitations", tasks.invitations_to_answer, reverse("attendance:invitations"),
-                         "to accept or decline"))
-        rows.append(_row("Attendance to record", tasks.attendance_to_record, reverse("attendance:invitations"),
-                         "after meetings you attended"))
+        rows.append(
+            _row(
+                "Briefing invitations",
+                tasks.invitations_to_answer,
+                reverse("attendance:invitations"),
+                "to accept or decline",
+            )
+        )
+        rows.append(
+            _row(
+                "Attendance to record",
+                tasks.attendance_to_record,
+                reverse("attendance:invitations"),
+                "after meetings you attended",
+            )
+        )
     return rows
 
 

@@ -1,4 +1,5 @@
 """The in-app inbox: a person's notices, how many are unread, and marking one as read."""
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -16,9 +17,7 @@ NOTICES_PER_PAGE = 50
 @login_required
 def inbox(request):
     page = Paginator(selectors.inbox(request.user), NOTICES_PER_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request, "register/notices.html", {"page": page, "unread": selectors.unread_count(request.user)}
-    )
+    return render(request, "register/notices.html", {"page": page, "unread": selectors.unread_count(request.user)})
 
 
 @login_required

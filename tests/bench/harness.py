@@ -4,6 +4,7 @@ A scenario is a function taking the ``Bench`` context and returning a ``Result``
 own code and its baseline in the same process and run, interleaved, so that the ratio holds on a
 noisy machine. A scenario that cannot run yet returns ``not_measured(...)`` saying why.
 """
+
 import json
 import os
 import platform
@@ -49,8 +50,13 @@ def percentile(samples: list[float], fraction: float) -> float:
 
 
 def summary(samples: list[float]) -> dict:
-    return {"n": len(samples), "p50": percentile(samples, 0.5), "p95": percentile(samples, 0.95),
-            "p99": percentile(samples, 0.99), "mean": statistics.fmean(samples)}
+    return {
+        "n": len(samples),
+        "p50": percentile(samples, 0.5),
+        "p95": percentile(samples, 0.95),
+        "p99": percentile(samples, 0.99),
+        "mean": statistics.fmean(samples),
+    }
 
 
 def time_once(call: Callable[[], object]) -> float:
@@ -73,8 +79,13 @@ def interleaved(calls: dict[str, Callable[[], object]], *, repeat: int, warmup: 
 
 def machine() -> dict:
     memory_kb = _meminfo().get("MemTotal", 0)
-    return {"nproc": os.cpu_count(), "memory_gb": round(memory_kb / 1024 / 1024, 1), "cpu": _cpu_model(),
-            "python": platform.python_version(), "kernel": platform.release()}
+    return {
+        "nproc": os.cpu_count(),
+        "memory_gb": round(memory_kb / 1024 / 1024, 1),
+        "cpu": _cpu_model(),
+        "python": platform.python_version(),
+        "kernel": platform.release(),
+    }
 
 
 def _meminfo() -> dict[str, int]:
@@ -105,6 +116,10 @@ def table(results: list[Result]) -> str:
 
 def write_json(results: list[Result], path: Path, *, seeded: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    document = {"ran_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "machine": machine(),
-                "seeded": seeded, "results": [asdict(result) for result in results]}
+    document = {
+        "ran_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "machine": machine(),
+        "seeded": seeded,
+        "results": [asdict(result) for result in results],
+    }
     path.write_text(json.dumps(document, indent=2, default=str) + "\n")

@@ -5,6 +5,7 @@
 Runs with the stack's environment (tests/bench/run.py gives it). A scenario that fails is reported as
 "not measured: <the error>" and the others still run.
 """
+
 import argparse
 import os
 import sys
@@ -40,8 +41,12 @@ def main(argv=None) -> int:
             traceback.print_exc()
             outcome = harness.not_measured(scenario.__name__, "", f"it failed: {type(error).__name__}: {error}")
         results += outcome if isinstance(outcome, list) else [outcome]
-    seeded = {"attendance_requests": AttendanceRequest.objects.count(), "declarations": Declaration.objects.count(),
-              "history_rows": HistoryLink.objects.count(), "quick": options.quick}
+    seeded = {
+        "attendance_requests": AttendanceRequest.objects.count(),
+        "declarations": Declaration.objects.count(),
+        "history_rows": HistoryLink.objects.count(),
+        "quick": options.quick,
+    }
     print()
     print(f"Seeded: {seeded}; machine: {harness.machine()}")
     print(harness.table(results))

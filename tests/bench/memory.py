@@ -4,6 +4,7 @@ own (``python -m tests.bench.memory PATH``) so that nothing else the harness did
 It streams the export through Django's test client as the auditor, reading the resident set size
 as rows arrive: the peak (VmHWM), and the growth from a tenth of the rows to the end, which is
 flat when the export streams and grows with the history when it builds the file in memory."""
+
 import json
 import os
 import subprocess
@@ -19,8 +20,9 @@ def rss_mb(field: str = "VmRSS") -> float:
 
 
 def export_peak_memory(path: str) -> dict:
-    answer = subprocess.run([sys.executable, "-m", "tests.bench.memory", path], capture_output=True, text=True,
-                            env=os.environ, check=True)
+    answer = subprocess.run(
+        [sys.executable, "-m", "tests.bench.memory", path], capture_output=True, text=True, env=os.environ, check=True
+    )
     return json.loads(answer.stdout.strip().splitlines()[-1])
 
 
@@ -46,8 +48,15 @@ def _measure(path: str) -> dict:
         if at_tenth is None and rows >= expected // 10:
             at_tenth = rss_mb()
     end = rss_mb()
-    return {"rows": rows, "streaming": answer.streaming, "before_mb": before, "at_tenth_mb": at_tenth or end,
-            "end_mb": end, "peak_mb": rss_mb("VmHWM"), "growth_mb": end - (at_tenth or before)}
+    return {
+        "rows": rows,
+        "streaming": answer.streaming,
+        "before_mb": before,
+        "at_tenth_mb": at_tenth or end,
+        "end_mb": end,
+        "peak_mb": rss_mb("VmHWM"),
+        "growth_mb": end - (at_tenth or before),
+    }
 
 
 if __name__ == "__main__":

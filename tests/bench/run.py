@@ -9,6 +9,7 @@ The stack is `scripts/stack up` (what `make stack` runs) in a throwaway director
 ports, with DJANGO_SETTINGS_MODULE=tests.bench.settings so that the web and worker processes also serve
 the bare baselines. Seeding and measuring run as their own processes with the stack's environment.
 """
+
 import argparse
 import os
 import shutil
@@ -42,17 +43,26 @@ class Stack:
     def script_environment(self) -> dict[str, str]:
         environment = {name: os.environ[name] for name in INHERITED if name in os.environ}
         environment.update(
-            STACK_DIR=str(self.directory), STACK_WEB_PORT=str(self.web_port), STACK_PG_PORT=str(self.pg_port),
-            STACK_REDIS_PORT=str(self.redis_port), STACK_PROCESSES="web worker beat",
-            DJANGO_SETTINGS_MODULE="tests.bench.settings", LOG_LEVEL="WARNING",
+            STACK_DIR=str(self.directory),
+            STACK_WEB_PORT=str(self.web_port),
+            STACK_PG_PORT=str(self.pg_port),
+            STACK_REDIS_PORT=str(self.redis_port),
+            STACK_PROCESSES="web worker beat",
+            DJANGO_SETTINGS_MODULE="tests.bench.settings",
+            LOG_LEVEL="WARNING",
         )
         return environment
 
     def start(self) -> None:
         with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen([str(ROOT / "scripts" / "stack"), "up"], cwd=ROOT,
-                                            env=self.script_environment(), stdout=log, stderr=subprocess.STDOUT,
-                                            start_new_session=True)
+            self.process = subprocess.Popen(
+                [str(ROOT / "scripts" / "stack"), "up"],
+                cwd=ROOT,
+                env=self.script_environment(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         deadline = time.monotonic() + STARTUP_DEADLINE
         while not self._healthy():
             if self.process.poll() is not None or time.monotonic() > deadline:
@@ -71,8 +81,13 @@ class Stack:
 
     def environment(self) -> dict[str, str]:
         """The processes' environment (`scripts/stack env`), for the seeding and measuring processes."""
-        printed = subprocess.run(["bash", "-c", 'eval "$("$0" env)" && env -0', str(ROOT / "scripts" / "stack")],
-                                 cwd=ROOT, env=self.script_environment(), check=True, capture_output=True).stdout
+        printed = subprocess.run(
+            ["bash", "-c", 'eval "$("$0" env)" && env -0', str(ROOT / "scripts" / "stack")],
+            cwd=ROOT,
+            env=self.script_environment(),
+            check=True,
+            capture_output=True,
+        ).stdout
         environment = dict(item.split("=", 1) for item in printed.decode().split("\0") if "=" in item)
         # The measuring process also calls views in-process, through Django's test client.
         environment["ALLOWED_HOSTS"] += ",testserver"
@@ -88,8 +103,13 @@ class Stack:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
-        subprocess.run([str(ROOT / "scripts" / "stack"), "down"], cwd=ROOT, env=self.script_environment(),
-                       capture_output=True, timeout=120)
+        subprocess.run(
+            [str(ROOT / "scripts" / "stack"), "down"],
+            cwd=ROOT,
+            env=self.script_environment(),
+            capture_output=True,
+            timeout=120,
+        )
 
 
 def main(argv=None) -> int:
@@ -100,8 +120,12 @@ def main(argv=None) -> int:
     parser.add_argument("--quick", action="store_true", help="few repetitions: checks the harness, measures nothing")
     parser.add_argument("--json", default=str(ROOT / "var" / "bench" / "results.json"))
     parser.add_argument("--keep", action="store_true", help="keep the stack's directory (logs) afterwards")
-    parser.add_argument("--only", default="", help="comma-separated scenario names (tests/bench/scenarios.py), e.g. "
-                                                   "api_list,notice_fan_out; all of them when left out")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated scenario names (tests/bench/scenarios.py), e.g. "
+        "api_list,notice_fan_out; all of them when left out",
+    )
     options = parser.parse_args(argv)
     # Stopped by SIGTERM as by Ctrl-C: unwind through `finally`, which stops the stack.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -112,10 +136,22 @@ def main(argv=None) -> int:
         stack.start()
         environment = stack.environment()
         python = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv").exists() else sys.executable
-        subprocess.run([python, "manage.py", "bench_seed", f"--requests={options.requests}",
-                        f"--declarations={options.declarations}", f"--history-rows={options.history_rows}"],
-                       cwd=ROOT, env=environment, check=True)
-        measure = [python, "-m", "tests.bench.measure", f"--json={options.json}"] + (["--quick"] if options.quick else [])
+        subprocess.run(
+            [
+                python,
+                "manage.py",
+                "bench_seed",
+                f"--requests={options.requests}",
+                f"--declarations={options.declarations}",
+                f"--history-rows={options.history_rows}",
+            ],
+            cwd=ROOT,
+            env=environment,
+            check=True,
+        )
+        measure = [python, "-m", "tests.bench.measure", f"--json={options.json}"] + (
+            ["--quick"] if options.quick else []
+        )
         only = [name for name in options.only.split(",") if name]
         if only:
             measure += ["--only", *only]

@@ -5,6 +5,7 @@
 Where a page is looked for by path (PATHS), the first candidate the URLconf resolves is measured,
 so that pages landing in main later are picked up without changing the scenarios.
 """
+
 import datetime
 import http.client
 import re
@@ -25,8 +26,13 @@ from tests.bench.harness import Result, ms, not_measured
 # Candidate paths of each page, first found wins (other branches are adding them as this is written).
 PATHS = {
     "api_requests": ["/api/attendance-requests/", "/api/attendance/requests/"],
-    "queue": ["/attendance/queue/", "/attendance/to-decide/", "/attendance/decide/", "/attendance/decisions/",
-              "/queue/"],
+    "queue": [
+        "/attendance/queue/",
+        "/attendance/to-decide/",
+        "/attendance/decide/",
+        "/attendance/decisions/",
+        "/queue/",
+    ],
     "timeline": ["/history/", "/audit/timeline/", "/timeline/"],
     "timeline_csv": ["/history/export.csv", "/audit/timeline.csv", "/audit/export.csv"],
     "public_register": ["/api/public/officer-attendance/", "/attendance/register/", "/public/attendance/"],
@@ -72,6 +78,7 @@ def _getter(client: Client, path: str):
             for _ in answer.streaming_content:
                 pass
         return answer
+
     return get
 
 
@@ -84,30 +91,47 @@ def api_list(bench: Bench) -> Result:
     if path is None:
         return not_measured(name, target, "the attendance API (api/) is not in this branch yet")
     client = bench.client("chief-executive")
-    samples = harness.interleaved({"ours": _getter(client, path + "?page=2"), "bare": _getter(client, BARE + "?page=2")},
-                                  repeat=bench.repeat(200))
+    samples = harness.interleaved(
+        {"ours": _getter(client, path + "?page=2"), "bare": _getter(client, BARE + "?page=2")}, repeat=bench.repeat(200)
+    )
     return _compare(name, target, samples, limit=1.5, statistic="p50")
 
 
 def _compare(name, target, samples, *, limit, statistic) -> Result:
     ours, bare = harness.summary(samples["ours"]), harness.summary(samples["bare"])
     ratio = ours[statistic] / bare[statistic]
-    return Result(name, target, ours=f"{ms(ours['p50'])} / {ms(ours['p95'])}",
-                  baseline=f"{ms(bare['p50'])} / {ms(bare['p95'])}", ratio=ratio, met=ratio <= limit,
-                  figures={"ours": ours, "baseline": bare})
+    return Result(
+        name,
+        target,
+        ours=f"{ms(ours['p50'])} / {ms(ours['p95'])}",
+        baseline=f"{ms(bare['p50'])} / {ms(bare['p95'])}",
+        ratio=ratio,
+        met=ratio <= limit,
+        figures={"ours": ours, "baseline": bare},
+    )
 
 
 # --- 2. The Chief Executive's queue page, the auditor timeline's first page ------------------------
 
 
 def queue_page(bench: Bench) -> Result:
-    return _page_p95(bench, "Chief Executive's queue page (p95)", "queue", "chief-executive",
-                     "the Chief Executive's queue page is not in this branch yet")
+    return _page_p95(
+        bench,
+        "Chief Executive's queue page (p95)",
+        "queue",
+        "chief-executive",
+        "the Chief Executive's queue page is not in this branch yet",
+    )
 
 
 def timeline_first_page(bench: Bench) -> Result:
-    return _page_p95(bench, "Auditor timeline, first page (p95)", "timeline", "auditor",
-                     "the auditor timeline page is not in this branch yet")
+    return _page_p95(
+        bench,
+        "Auditor timeline, first page (p95)",
+        "timeline",
+        "auditor",
+        "the auditor timeline page is not in this branch yet",
+    )
 
 
 def _page_p95(bench, name, page, username, missing) -> Result:
@@ -117,8 +141,13 @@ def _page_p95(bench, name, page, username, missing) -> Result:
         return not_measured(name, target, missing)
     samples = harness.interleaved({"ours": _getter(bench.client(username), path)}, repeat=bench.repeat(100))
     ours = harness.summary(samples["ours"])
-    return Result(name, target, ours=f"p95 {ms(ours['p95'])} (p50 {ms(ours['p50'])})", met=ours["p95"] < 0.1,
-                  figures={"ours": ours, "path": path})
+    return Result(
+        name,
+        target,
+        ours=f"p95 {ms(ours['p95'])} (p50 {ms(ours['p50'])})",
+        met=ours["p95"] < 0.1,
+        figures={"ours": ours, "path": path},
+    )
 
 
 # --- 3. The auditor timeline half a million rows deep, against its first page ---------------------
@@ -134,12 +163,20 @@ def timeline_deep_page(bench: Bench) -> Result:
     deep = _deep_link(client, path, depth=depth)
     if deep is None:
         return not_measured(name, target, f"{path} offers no link to older pages")
-    samples = harness.interleaved({"ours": _getter(client, deep), "bare": _getter(client, path)},
-                                  repeat=bench.repeat(50))
+    samples = harness.interleaved(
+        {"ours": _getter(client, deep), "bare": _getter(client, path)}, repeat=bench.repeat(50)
+    )
     ours, first = harness.summary(samples["ours"]), harness.summary(samples["bare"])
     ratio = ours["p95"] / first["p95"]
-    return Result(name, target, ours=f"p95 {ms(ours['p95'])}", baseline=f"first page p95 {ms(first['p95'])}",
-                  ratio=ratio, met=ratio <= 1.2, figures={"ours": ours, "baseline": first, "deep": deep, "depth": depth})
+    return Result(
+        name,
+        target,
+        ours=f"p95 {ms(ours['p95'])}",
+        baseline=f"first page p95 {ms(first['p95'])}",
+        ratio=ratio,
+        met=ratio <= 1.2,
+        figures={"ours": ours, "baseline": first, "deep": deep, "depth": depth},
+    )
 
 
 def _deep_link(client: Client, path: str, *, depth: int) -> str | None:
@@ -166,8 +203,11 @@ def approval_to_notices(bench: Bench) -> Result:
     starts = timezone.now() + datetime.timedelta(days=40)
     requests = [
         attendance_request_submit(
-            actor=leader, meeting=MeetingDetails(starts_at=starts + datetime.timedelta(hours=n), place="Room 1"),
-            officers=[officer], subject=f"Bench approval {n}", scope="The budget, for the benchmark.",
+            actor=leader,
+            meeting=MeetingDetails(starts_at=starts + datetime.timedelta(hours=n), place="Room 1"),
+            officers=[officer],
+            subject=f"Bench approval {n}",
+            scope="The budget, for the benchmark.",
         )
         for n in range(count)
     ]
@@ -180,8 +220,9 @@ def approval_to_notices(bench: Bench) -> Result:
         _wait_until(lambda: _all_sent(cause), within=60)
         samples.append(time.perf_counter() - started)
     ours = harness.summary(samples)
-    return Result(name, target, ours=f"{ms(ours['p50'])} / {ms(ours['p95'])}", met=ours["p95"] < 1.0,
-                  figures={"ours": ours})
+    return Result(
+        name, target, ours=f"{ms(ours['p50'])} / {ms(ours['p95'])}", met=ours["p95"] < 1.0, figures={"ours": ours}
+    )
 
 
 def _all_sent(cause: str) -> bool:
@@ -198,8 +239,9 @@ def _wait_until(condition, *, within: float, every: float = 0.002) -> None:
 
 
 def _wait_for_outbox_empty(within: float = 600) -> None:
-    _wait_until(lambda: not Notification.objects.exclude(status__in=["sent", "failed"]).exists(),
-                within=within, every=0.1)
+    _wait_until(
+        lambda: not Notification.objects.exclude(status__in=["sent", "failed"]).exists(), within=within, every=0.1
+    )
 
 
 # --- 5. Notice fan-out against a no-op task on the same broker and worker ---------------------------
@@ -219,12 +261,23 @@ def notice_fan_out(bench: Bench) -> Result:
         made, call = 0, 0
         while made < wanted:
             recipients = people[: max(1, (wanted - made) // 2)]
-            made += len(notify(cause=f"{run}:{call}", kind="absence-recorded", recipients=recipients, about=None,
-                               actor=None, context=_absence_context()))
+            made += len(
+                notify(
+                    cause=f"{run}:{call}",
+                    kind="absence-recorded",
+                    recipients=recipients,
+                    about=None,
+                    actor=None,
+                    context=_absence_context(),
+                )
+            )
             call += 1
         started = time.perf_counter()  # delivery is queued on commit
-    _wait_until(lambda: not Notification.objects.filter(cause__startswith=run).exclude(status="sent").exists(),
-                within=3600, every=0.05)
+    _wait_until(
+        lambda: not Notification.objects.filter(cause__startswith=run).exclude(status="sent").exists(),
+        within=3600,
+        every=0.05,
+    )
     ours = made / (time.perf_counter() - started)
 
     _redis().set(COUNTER, 0)
@@ -234,9 +287,15 @@ def notice_fan_out(bench: Bench) -> Result:
     _wait_until(lambda: int(_redis().get(COUNTER) or 0) >= made, within=600, every=0.01)
     bare = made / (time.perf_counter() - started)
     ratio = ours / bare
-    return Result(name, target, ours=f"{ours:,.0f}/s ({made:,} notices)", baseline=f"{bare:,.0f}/s no-op tasks",
-                  ratio=ratio, met=ratio >= 0.5, figures={"ours_per_second": ours, "baseline_per_second": bare,
-                                                         "notices": made})
+    return Result(
+        name,
+        target,
+        ours=f"{ours:,.0f}/s ({made:,} notices)",
+        baseline=f"{bare:,.0f}/s no-op tasks",
+        ratio=ratio,
+        met=ratio >= 0.5,
+        figures={"ours_per_second": ours, "baseline_per_second": bare, "notices": made},
+    )
 
 
 def _absence_context() -> dict:
@@ -255,8 +314,10 @@ def load_on_gunicorn(bench: Bench) -> list[Result]:
     session = _sign_in(bench.web, "chief-executive")
     bare = _load(bench.web, BARE, session, seconds=seconds, concurrency=concurrency)
     results = []
-    pages = [("public register (anonymous)", find_path("public_register"), ""),
-             ("authenticated list", find_path("api_requests") or "/api/declarations/", session)]
+    pages = [
+        ("public register (anonymous)", find_path("public_register"), ""),
+        ("authenticated list", find_path("api_requests") or "/api/declarations/", session),
+    ]
     for label, path, cookie in pages:
         name = f"Load on gunicorn (2 workers, {concurrency} clients): {label}"
         if path is None:
@@ -266,11 +327,17 @@ def load_on_gunicorn(bench: Bench) -> list[Result]:
         again = _load(bench.web, BARE, session, seconds=seconds, concurrency=concurrency)
         baseline_rps = (bare["rps"] + again["rps"]) / 2  # before and after, against drift
         ratio = ours["rps"] / baseline_rps
-        results.append(Result(
-            f"{name} {path}", target, ours=f"{ours['rps']:.0f} req/s, p99 {ms(ours['p99'])}",
-            baseline=f"{baseline_rps:.0f} req/s, p99 {ms(again['p99'])}", ratio=ratio, met=ratio >= 0.7,
-            figures={"ours": ours, "baseline": [bare, again]},
-        ))
+        results.append(
+            Result(
+                f"{name} {path}",
+                target,
+                ours=f"{ours['rps']:.0f} req/s, p99 {ms(ours['p99'])}",
+                baseline=f"{baseline_rps:.0f} req/s, p99 {ms(again['p99'])}",
+                ratio=ratio,
+                met=ratio >= 0.7,
+                figures={"ours": ours, "baseline": [bare, again]},
+            )
+        )
     return results
 
 
@@ -280,8 +347,18 @@ def _sign_in(web: str, username: str) -> str:
     cookies = _cookies(page)
     token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page.read()).group(1).decode()
     body = urlencode({"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token})
-    answer = _http(web, "POST", "/sign-in/", body=body, cookie=cookies, headers={
-        "Content-Type": "application/x-www-form-urlencoded", "Origin": f"https://{web}", "Referer": f"https://{web}/sign-in/"})
+    answer = _http(
+        web,
+        "POST",
+        "/sign-in/",
+        body=body,
+        cookie=cookies,
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Origin": f"https://{web}",
+            "Referer": f"https://{web}/sign-in/",
+        },
+    )
     answer.read()
     if answer.status != 302:
         raise AssertionError(f"signing in as {username}: {answer.status}")
@@ -371,9 +448,23 @@ def csv_export_memory(bench: Bench) -> Result:
     figures = export_peak_memory(path)
     peak_mb = figures["peak_mb"]
     flat = figures["growth_mb"] < 20
-    return Result(name, target, ours=f"{peak_mb:.0f} MB peak; +{figures['growth_mb']:.0f} MB from 10% to 100% of "
-                                     f"{figures['rows']:,} rows", met=peak_mb < 200 and flat, figures=figures)
+    return Result(
+        name,
+        target,
+        ours=f"{peak_mb:.0f} MB peak; +{figures['growth_mb']:.0f} MB from 10% to 100% of {figures['rows']:,} rows",
+        met=peak_mb < 200 and flat,
+        figures=figures,
+    )
 
 
-ALL = [api_list, queue_page, timeline_first_page, timeline_deep_page, approval_to_notices, notice_fan_out,
-       load_on_gunicorn, save_with_and_without_history, csv_export_memory]
+ALL = [
+    api_list,
+    queue_page,
+    timeline_first_page,
+    timeline_deep_page,
+    approval_to_notices,
+    notice_fan_out,
+    load_on_gunicorn,
+    save_with_and_without_history,
+    csv_export_memory,
+]

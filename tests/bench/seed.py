@@ -7,6 +7,7 @@ history row gets its link and ``verify_history`` stays green; no notices are sen
 person acted. Requests are created already in their states (a generated past), which the services
 would reach through many moves; the services are measured by the scenarios, not used to load.
 """
+
 import datetime
 import itertools
 import time
@@ -35,8 +36,13 @@ STATES = [workflow.APPROVED] * 6 + [workflow.REFUSED, workflow.WITHDRAWN, workfl
 CLOSED_DECLARATION_STATES = [Declaration.State.ENDED, Declaration.State.WITHDRAWN]
 
 
-def seed(*, requests: int = 10_000, declarations: int = 5_000, history_rows: int = 1_000_000,
-         say: Callable[[str], None] = print) -> dict:
+def seed(
+    *,
+    requests: int = 10_000,
+    declarations: int = 5_000,
+    history_rows: int = 1_000_000,
+    say: Callable[[str], None] = print,
+) -> dict:
     """Load the demo council and the generated records; return what was loaded and how long it took."""
     started = time.monotonic()
     call_command("seed_demo", verbosity=0)
@@ -76,17 +82,32 @@ def _requests(count: int, cast: dict, say) -> int:
         numbers = range(start, min(start + BATCH, count))
         with transaction.atomic():
             meetings = bulk_create_with_history(
-                [GroupMeeting(group=groups[n % len(groups)], starts_at=now + datetime.timedelta(days=30, hours=n % 500),
-                              place=f"Committee room {n % 7 + 1}") for n in numbers],
-                GroupMeeting, batch_size=BATCH, default_user=chief, default_change_reason=REASON,
+                [
+                    GroupMeeting(
+                        group=groups[n % len(groups)],
+                        starts_at=now + datetime.timedelta(days=30, hours=n % 500),
+                        place=f"Committee room {n % 7 + 1}",
+                    )
+                    for n in numbers
+                ],
+                GroupMeeting,
+                batch_size=BATCH,
+                default_user=chief,
+                default_change_reason=REASON,
             )
             rows = [_request(n, meeting, members, chief, now) for n, meeting in zip(numbers, meetings)]
-            rows = bulk_create_with_history(rows, AttendanceRequest, batch_size=BATCH, default_user=chief,
-                                            default_change_reason=REASON)
+            rows = bulk_create_with_history(
+                rows, AttendanceRequest, batch_size=BATCH, default_user=chief, default_change_reason=REASON
+            )
             bulk_create_with_history(
-                [AttendanceInvitation(request=row, officer=officers[n % len(officers)], state=workflow.INVITED)
-                 for n, row in zip(numbers, rows)],
-                AttendanceInvitation, batch_size=BATCH, default_user=chief, default_change_reason=REASON,
+                [
+                    AttendanceInvitation(request=row, officer=officers[n % len(officers)], state=workflow.INVITED)
+                    for n, row in zip(numbers, rows)
+                ],
+                AttendanceInvitation,
+                batch_size=BATCH,
+                default_user=chief,
+                default_change_reason=REASON,
             )
         say(f"bench_seed: {numbers.stop} attendance requests")
     return count
@@ -97,13 +118,21 @@ def _request(n: int, meeting: GroupMeeting, members: list, chief: Person, now) -
     created = now - datetime.timedelta(minutes=n)
     decided = state in (workflow.APPROVED, workflow.REFUSED, workflow.CLOSED)
     return AttendanceRequest(
-        group_id=meeting.group_id, meeting=meeting, requested_by=members[n % len(members)],
-        requested_capacity="Leader of the group", subject=f"Bench briefing {n}",
-        scope="A generated briefing on the budget and the council's services.", state=state,
-        created_at=created, submitted_at=created, due_on=created.date() + datetime.timedelta(days=5),
+        group_id=meeting.group_id,
+        meeting=meeting,
+        requested_by=members[n % len(members)],
+        requested_capacity="Leader of the group",
+        subject=f"Bench briefing {n}",
+        scope="A generated briefing on the budget and the council's services.",
+        state=state,
+        created_at=created,
+        submitted_at=created,
+        due_on=created.date() + datetime.timedelta(days=5),
         decision=(workflow.REFUSED if state == workflow.REFUSED else workflow.APPROVED) if decided else "",
-        decided_by=chief if decided else None, decided_capacity="Chief Executive" if decided else "",
-        decided_at=created if decided else None, decision_reason="Generated" if decided else "",
+        decided_by=chief if decided else None,
+        decided_capacity="Chief Executive" if decided else "",
+        decided_at=created if decided else None,
+        decision_reason="Generated" if decided else "",
     )
 
 
@@ -117,15 +146,23 @@ def _declarations(count: int, cast: dict, say) -> int:
         rows = []
         for n, (member, officer) in zip(numbers, pairs):
             # Closed declarations: the one-open-per-pair rule leaves room for thousands only in the past.
-            rows.append(Declaration(
-                declarant=member, other_person=officer, kind=Declaration.Kind.FRIENDSHIP,
-                began_on=datetime.date(2020, 1, 1), ended_on=datetime.date(2024, 1, 1) if n % 2 == 0 else None,
-                description=f"Bench declaration {n}", state=CLOSED_DECLARATION_STATES[n % 2],
-                reviewer=monitoring, reviewer_capacity="Monitoring Officer",
-            ))
+            rows.append(
+                Declaration(
+                    declarant=member,
+                    other_person=officer,
+                    kind=Declaration.Kind.FRIENDSHIP,
+                    began_on=datetime.date(2020, 1, 1),
+                    ended_on=datetime.date(2024, 1, 1) if n % 2 == 0 else None,
+                    description=f"Bench declaration {n}",
+                    state=CLOSED_DECLARATION_STATES[n % 2],
+                    reviewer=monitoring,
+                    reviewer_capacity="Monitoring Officer",
+                )
+            )
         with transaction.atomic():
-            bulk_create_with_history(rows, Declaration, batch_size=BATCH, default_user=member,
-                                     default_change_reason=REASON)
+            bulk_create_with_history(
+                rows, Declaration, batch_size=BATCH, default_user=member, default_change_reason=REASON
+            )
         say(f"bench_seed: {numbers.stop} declarations")
     return count
 
@@ -140,7 +177,10 @@ def _history_up_to(target: int, say) -> int:
         chunk = requests[: min(BATCH, target - have)]
         with transaction.atomic():
             AttendanceRequest.history.bulk_history_create(
-                chunk, update=True, default_user=chief, default_change_reason="Generated change (bench_seed)",
+                chunk,
+                update=True,
+                default_user=chief,
+                default_change_reason="Generated change (bench_seed)",
             )
         have += len(chunk)
         added += len(chunk)

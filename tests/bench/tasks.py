@@ -1,5 +1,6 @@
 """The baseline task of the notice fan-out: does nothing but count itself, so the harness knows
 when the worker has run them all (one Redis INCR, against a delivery's database round trips)."""
+
 import functools
 
 import redis

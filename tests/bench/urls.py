@@ -1,4 +1,5 @@
 """The register's URLs, and the bare baseline views under /bench/."""
+
 from django.urls import include, path
 
 from tests.bench import views

@@ -5,6 +5,7 @@ stack (gunicorn, Django's middleware, PostgreSQL) can answer.
 "The same fields" is checked: tests/integration/test_bench_harness.py compares this view's page
 with the attendance API's, field for field.
 """
+
 import datetime
 
 from django.db import connection
@@ -20,8 +21,10 @@ def _person(column: str) -> str:
     """A person as the API names them (id, name, kind), or null: a subquery of its own, which
     PostgreSQL plans on its own (joining every person into the page made planning cost 9 ms)."""
     name = "COALESCE(NULLIF(TRIM(p.first_name || ' ' || p.last_name), ''), p.username)"
-    return (f"(SELECT json_build_object('id', p.id, 'name', {name}, 'kind', p.kind) "
-            f"FROM register_person p WHERE p.id = {column})")
+    return (
+        f"(SELECT json_build_object('id', p.id, 'name', {name}, 'kind', p.kind) "
+        f"FROM register_person p WHERE p.id = {column})"
+    )
 
 
 # One page of attendance requests with everything the API's list shows of each: the group, the
@@ -52,12 +55,39 @@ ORDER BY r.created_at DESC, r.id DESC
 LIMIT %s OFFSET %s
 """
 COLUMNS = (
-    "id", "requested_capacity", "referred_at", "subject", "scope", "needs_confidential_information", "state",
-    "round", "created_at", "submitted_at", "due_on", "decision", "decided_capacity", "decided_at",
-    "decision_reason", "departs_from_precedent", "responses_due_on", "closing_reason",
-    "group_id", "group_name",
-    "meeting_id", "starts_at", "ends_at", "place", "online", "others_present", "others_present_description",
-    "requested_by", "referred_by", "decided_by", "equivalent_of", "invitations", "count",
+    "id",
+    "requested_capacity",
+    "referred_at",
+    "subject",
+    "scope",
+    "needs_confidential_information",
+    "state",
+    "round",
+    "created_at",
+    "submitted_at",
+    "due_on",
+    "decision",
+    "decided_capacity",
+    "decided_at",
+    "decision_reason",
+    "departs_from_precedent",
+    "responses_due_on",
+    "closing_reason",
+    "group_id",
+    "group_name",
+    "meeting_id",
+    "starts_at",
+    "ends_at",
+    "place",
+    "online",
+    "others_present",
+    "others_present_description",
+    "requested_by",
+    "referred_by",
+    "decided_by",
+    "equivalent_of",
+    "invitations",
+    "count",
 )
 
 
@@ -80,27 +110,42 @@ def _request(row: tuple, today: datetime.date) -> dict:
     for invitation in item["invitations"]:
         invitation["responded_at"] = _moment(invitation["responded_at"])
     return {
-        "id": item["id"], "view": "full",
+        "id": item["id"],
+        "view": "full",
         "group": {"id": item["group_id"], "name": item["group_name"]},
         "meeting": {
-            "id": item["meeting_id"], "starts_at": _moment(item["starts_at"]), "ends_at": _moment(item["ends_at"]),
-            "place": item["place"], "online": item["online"],
+            "id": item["meeting_id"],
+            "starts_at": _moment(item["starts_at"]),
+            "ends_at": _moment(item["ends_at"]),
+            "place": item["place"],
+            "online": item["online"],
             "where": f"{item['place']}, and online" if item["online"] and item["place"] else item["place"] or "Online",
-            "others_present": item["others_present"], "others_present_description": item["others_present_description"],
+            "others_present": item["others_present"],
+            "others_present_description": item["others_present_description"],
         },
-        "requested_by": item["requested_by"], "requested_capacity": item["requested_capacity"],
-        "referred_by": item["referred_by"], "referred_at": _moment(item["referred_at"]),
-        "subject": item["subject"], "scope": item["scope"],
+        "requested_by": item["requested_by"],
+        "requested_capacity": item["requested_capacity"],
+        "referred_by": item["referred_by"],
+        "referred_at": _moment(item["referred_at"]),
+        "subject": item["subject"],
+        "scope": item["scope"],
         "needs_confidential_information": item["needs_confidential_information"],
         "equivalent_of": item["equivalent_of"],
-        "state": item["state"], "state_text": workflow.REQUEST_STATE_LABELS[item["state"]], "round": item["round"],
-        "created_at": _moment(item["created_at"]), "submitted_at": _moment(item["submitted_at"]),
+        "state": item["state"],
+        "state_text": workflow.REQUEST_STATE_LABELS[item["state"]],
+        "round": item["round"],
+        "created_at": _moment(item["created_at"]),
+        "submitted_at": _moment(item["submitted_at"]),
         "due_on": _day(item["due_on"]),
         "decision_overdue": item["state"] == workflow.SUBMITTED and today > item["due_on"],
-        "decision": item["decision"], "decided_by": item["decided_by"], "decided_capacity": item["decided_capacity"],
-        "decided_at": _moment(item["decided_at"]), "decision_reason": item["decision_reason"],
+        "decision": item["decision"],
+        "decided_by": item["decided_by"],
+        "decided_capacity": item["decided_capacity"],
+        "decided_at": _moment(item["decided_at"]),
+        "decision_reason": item["decision_reason"],
         "departs_from_precedent": item["departs_from_precedent"],
-        "responses_due_on": _day(item["responses_due_on"]), "closing_reason": item["closing_reason"],
+        "responses_due_on": _day(item["responses_due_on"]),
+        "closing_reason": item["closing_reason"],
         "invitations": item["invitations"],
     }
 

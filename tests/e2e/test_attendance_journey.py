@@ -2,6 +2,7 @@
 the Chief Executive approves; another leader sees the notice and requests the same (A3); the officer
 accepts, attends, attests (A6) and records information likely to be cited (A10); every leader sees
 it, and the public register shows the briefing. axe-core checks every page."""
+
 import datetime
 from zoneinfo import ZoneInfo
 

@@ -1,5 +1,6 @@
 """The pages work under the register's content security policy: GOV.UK Frontend's scripts run,
 and the browser reports no violation (the policy allows nothing inline)."""
+
 import pytest
 from django.core.management import call_command
 

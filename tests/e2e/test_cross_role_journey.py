@@ -8,6 +8,7 @@ and the first closes the record; a member of the first group declares a relation
 officer (B1, B2); the Monitoring Officer records advice and action (B3); a later request by that
 group naming the officer carries the conflict warning to the Chief Executive (B7); and the auditor
 finds all of it in the timeline and exports it (C2). axe-core checks every page on the way."""
+
 import csv
 import datetime
 import io
@@ -114,7 +115,8 @@ def test_one_briefing_and_one_declaration_across_every_role_found_by_the_auditor
     journey.submit("Cancel the briefing")
     assert error_summary_says(page, "Give a reason for cancelling the briefing")
     page.get_by_label("Why are you cancelling the briefing?").fill(
-        "The officer is needed at the planning inquiry that evening; we will offer another date.")
+        "The officer is needed at the planning inquiry that evening; we will offer another date."
+    )
     save_screenshot(page, "journey-cancel")
     journey.submit("Cancel the briefing")
     assert page.get_by_text("The briefing is cancelled").is_visible()
@@ -179,7 +181,8 @@ def test_one_briefing_and_one_declaration_across_every_role_found_by_the_auditor
             journey.follow(SUBJECT)
             journey.follow("Close the record", role="button")
             page.get_by_label("Why are you closing the record?").fill(
-                "The briefing took place; the officer attended and attested.")
+                "The briefing took place; the officer attended and attested."
+            )
             journey.submit("Close the record")
             assert page.get_by_text("The record of the briefing is closed").is_visible()
             save_screenshot(page, "journey-request-closed")
@@ -208,7 +211,8 @@ def test_one_briefing_and_one_declaration_across_every_role_found_by_the_auditor
     journey.follow("Declarations to review")
     journey.follow(f"Review the declaration by {member}")
     page.get_by_label("Your advice to the declarant").fill(
-        "Thank you for declaring this. Declare the interest at any meeting the officer attends.")
+        "Thank you for declaring this. Declare the interest at any meeting the officer attends."
+    )
     page.get_by_label("Declare the interest at meetings").check()
     journey.submit("Record advice and action")
     assert page.get_by_text("Your advice is recorded").is_visible()
@@ -257,9 +261,13 @@ def test_one_briefing_and_one_declaration_across_every_role_found_by_the_auditor
     journey.follow("Audit timeline")
     everything = download_csv(journey)
     exported = {(row["record_type"], row["record_id"]) for row in everything}
-    for record_type, record in [("Attendance request", request), ("Attendance request", taken_up),
-                                ("Attendance request", later), ("Declaration", declaration),
-                                ("Information provided", information)]:
+    for record_type, record in [
+        ("Attendance request", request),
+        ("Attendance request", taken_up),
+        ("Attendance request", later),
+        ("Declaration", declaration),
+        ("Information provided", information),
+    ]:
         assert (record_type, str(record.pk)) in exported, (record_type, record.pk)
     reasons = {row["reason"] for row in everything}
     assert "The briefing took place; the officer attended and attested." in reasons

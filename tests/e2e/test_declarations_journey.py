@@ -1,6 +1,7 @@
 """A relationship declaration end to end in a real Chromium (B1-B7): a councillor declares a
 friendship with an officer, the Monitoring Officer records advice and the action agreed, the
 councillor acknowledges it, and the officer sees that it names them. axe-core checks every page."""
+
 import pytest
 from django.core.management import call_command
 
@@ -94,7 +95,8 @@ def test_a_councillor_declares_the_monitoring_officer_advises_and_the_councillor
     save_screenshot(page, "declarations-to-review")
     journey.follow(f"Review the declaration by {declaration.declarant}")
     page.get_by_label("Your advice to the declarant").fill(
-        "Thank you for declaring this. Declare the interest at any meeting the officer attends.")
+        "Thank you for declaring this. Declare the interest at any meeting the officer attends."
+    )
     page.get_by_label("Declare the interest at meetings").check()
     save_screenshot(page, "declaration-review")
     journey.submit("Record advice and action")

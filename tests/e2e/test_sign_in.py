@@ -1,4 +1,5 @@
 """Signing in, in a real Chromium, with axe-core checking each page."""
+
 import pytest
 from django.core.management import call_command
 

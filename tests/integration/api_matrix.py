@@ -3,6 +3,7 @@
 Each issue that adds an endpoint adds its rows here; the test fails on any endpoint of the URL
 configuration that has no row, so nothing is exposed unchecked.
 """
+
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -56,15 +57,23 @@ def membership_kwargs(world, role, target):
 
 CELLS: list[Cell] = [
     Cell("api-me", "GET", everyone_signed_in()),
-    Cell("api-token", "POST", everyone(401), body=lambda world, role, target: {"username": f"nobody-{role}", "password": "x"},
-         notes="wrong credentials are a 401 for everyone; the right ones are tested separately"),
+    Cell(
+        "api-token",
+        "POST",
+        everyone(401),
+        body=lambda world, role, target: {"username": f"nobody-{role}", "password": "x"},
+        notes="wrong credentials are a 401 for everyone; the right ones are tested separately",
+    ),
     Cell("api-schema", "GET", everyone(), notes="the schema and its documentation are public, for integrators"),
     Cell("api-docs", "GET", everyone()),
     Cell("api-root", "GET", everyone_signed_in()),
-    Cell("api-absence-record", "POST",
-         {**everyone_signed_in(403), "chief_executive": 201},
-         body=lambda world, role, target: {"start_date": "2031-07-01", "end_date": "2031-07-02", "reason": "Leave"},
-         notes="only the Chief Executive or the Deputy records an absence (A2)"),
+    Cell(
+        "api-absence-record",
+        "POST",
+        {**everyone_signed_in(403), "chief_executive": 201},
+        body=lambda world, role, target: {"start_date": "2031-07-01", "end_date": "2031-07-02", "reason": "Leave"},
+        notes="only the Chief Executive or the Deputy records an absence (A2)",
+    ),
     Cell("person-list", "GET", everyone_signed_in()),
     Cell("person-detail", "GET", everyone_signed_in(), kwargs=person_kwargs),
     Cell("person-detail", "GET", everyone_signed_in(), target="other", kwargs=person_kwargs),
@@ -83,6 +92,7 @@ CELLS: list[Cell] = [
 # another's moves. "own": the caller's own declaration (or notice); "other": someone else's (a
 # councillor's declaration about an officer, routed to the Monitoring Officer); "named": a
 # declaration by someone else that names the caller.
+
 
 def by_role(default: int, **statuses: int) -> dict[str, int]:
     return {"anonymous": 401, **{role: default for role in SIGNED_IN}, **statuses}
@@ -131,8 +141,12 @@ def declare_body(world, role, target):
         other = make_person(caller.kind)
     else:
         other = _someone_on_the_other_side_of(caller)
-    return {"other_person": other.pk, "kind": "friendship", "began_on": "2024-06-01",
-            "description": "We go hill walking together most weekends."}
+    return {
+        "other_person": other.pk,
+        "kind": "friendship",
+        "began_on": "2024-06-01",
+        "description": "We go hill walking together most weekends.",
+    }
 
 
 def review_body(world, role, target):
@@ -175,8 +189,12 @@ def notice_kwargs(world, role, target):
     recipient = _caller(world, role) if target == "own" else world.council.deputy_monitoring_officer
     with transaction.atomic():
         [notice] = notify(
-            cause=f"access-matrix:{role}:{target}:{Notification.objects.count()}", kind="declarations-confirmation-due",
-            recipients=[recipient], about=recipient, actor=None, channels=[Notification.Channel.IN_APP],
+            cause=f"access-matrix:{role}:{target}:{Notification.objects.count()}",
+            kind="declarations-confirmation-due",
+            recipients=[recipient],
+            about=recipient,
+            actor=None,
+            channels=[Notification.Channel.IN_APP],
             context={"due_on": end_body(world, role, target)["ended_on"], "what_counts": [], "what_does_not_count": []},
         )
     deliver(notice.pk)
@@ -191,37 +209,88 @@ OVERSEERS_REFUSED = by_role(404, monitoring_officer=403, auditor=403)
 CELLS += [
     Cell("declaration-list", "GET", everyone_signed_in()),
     Cell("declaration-list", "POST", everyone_signed_in(201), body=declare_body),
-    Cell("declaration-list", "POST", everyone_signed_in(400), target="same-side", body=declare_body,
-         notes="a relationship between two councillors or two officers is outside the protocol (B1)"),
+    Cell(
+        "declaration-list",
+        "POST",
+        everyone_signed_in(400),
+        target="same-side",
+        body=declare_body,
+        notes="a relationship between two councillors or two officers is outside the protocol (B1)",
+    ),
     Cell("declaration-detail", "GET", everyone_signed_in(), kwargs=declaration_kwargs),
     Cell("declaration-detail", "GET", OVERSEERS_READ, target="other", kwargs=declaration_kwargs),
-    Cell("declaration-detail", "GET", everyone_signed_in(), target="named", kwargs=declaration_kwargs,
-         notes="the narrow view: who declared it and its kind"),
-    Cell("declaration-review", "POST", everyone_signed_in(403), kwargs=declaration_kwargs, body=review_body,
-         notes="nobody reviews their own declaration"),
-    Cell("declaration-review", "POST", by_role(404, monitoring_officer=200, auditor=403), target="other",
-         kwargs=declaration_kwargs, body=review_body, notes="a councillor's declaration goes to the Monitoring Officer (B3)"),
-    Cell("declaration-review", "POST", everyone_signed_in(403), target="named", kwargs=declaration_kwargs,
-         body=review_body),
+    Cell(
+        "declaration-detail",
+        "GET",
+        everyone_signed_in(),
+        target="named",
+        kwargs=declaration_kwargs,
+        notes="the narrow view: who declared it and its kind",
+    ),
+    Cell(
+        "declaration-review",
+        "POST",
+        everyone_signed_in(403),
+        kwargs=declaration_kwargs,
+        body=review_body,
+        notes="nobody reviews their own declaration",
+    ),
+    Cell(
+        "declaration-review",
+        "POST",
+        by_role(404, monitoring_officer=200, auditor=403),
+        target="other",
+        kwargs=declaration_kwargs,
+        body=review_body,
+        notes="a councillor's declaration goes to the Monitoring Officer (B3)",
+    ),
+    Cell(
+        "declaration-review",
+        "POST",
+        everyone_signed_in(403),
+        target="named",
+        kwargs=declaration_kwargs,
+        body=review_body,
+    ),
     Cell("declaration-acknowledge", "POST", everyone_signed_in(), kwargs=reviewed_declaration_kwargs),
-    Cell("declaration-acknowledge", "POST", everyone_signed_in(409), target="own-unreviewed",
-         kwargs=declaration_kwargs, notes="there is no advice to acknowledge yet"),
+    Cell(
+        "declaration-acknowledge",
+        "POST",
+        everyone_signed_in(409),
+        target="own-unreviewed",
+        kwargs=declaration_kwargs,
+        notes="there is no advice to acknowledge yet",
+    ),
     Cell("declaration-acknowledge", "POST", OVERSEERS_REFUSED, target="other", kwargs=reviewed_declaration_kwargs),
     Cell("declaration-end", "POST", everyone_signed_in(), kwargs=declaration_kwargs, body=end_body),
     Cell("declaration-end", "POST", OVERSEERS_REFUSED, target="other", kwargs=declaration_kwargs, body=end_body),
     Cell("declaration-withdraw", "POST", everyone_signed_in(), kwargs=declaration_kwargs),
     Cell("declaration-withdraw", "POST", OVERSEERS_REFUSED, target="other", kwargs=declaration_kwargs),
     Cell("declaration-withdraw", "POST", everyone_signed_in(403), target="named", kwargs=declaration_kwargs),
-    Cell("declaration-to-review", "GET", by_role(404, chief_executive=200, monitoring_officer=200),
-         notes="for those who hold a reviewing post (B3, B4), as on the pages"),
+    Cell(
+        "declaration-to-review",
+        "GET",
+        by_role(404, chief_executive=200, monitoring_officer=200),
+        notes="for those who hold a reviewing post (B3, B4), as on the pages",
+    ),
     Cell("declaration-naming-me", "GET", everyone_signed_in()),
-    Cell("declaration-not-confirmed", "GET", by_role(404, chief_executive=200, monitoring_officer=200, auditor=200),
-         notes="the Monitoring Officer, Directors, the Chief Executive and auditors oversee re-confirmation (B6)"),
+    Cell(
+        "declaration-not-confirmed",
+        "GET",
+        by_role(404, chief_executive=200, monitoring_officer=200, auditor=200),
+        notes="the Monitoring Officer, Directors, the Chief Executive and auditors oversee re-confirmation (B6)",
+    ),
     Cell("declaration-confirmation", "GET", everyone_signed_in()),
     Cell("declaration-confirm", "POST", everyone_signed_in(201), body=with_an_open_declaration),
     Cell("declaration-nothing-to-declare", "POST", everyone_signed_in(201), body=with_nothing_open),
-    Cell("declaration-nothing-to-declare", "POST", everyone_signed_in(400), target="with-open",
-         body=with_an_open_declaration, notes="not while declarations are open (B6)"),
+    Cell(
+        "declaration-nothing-to-declare",
+        "POST",
+        everyone_signed_in(400),
+        target="with-open",
+        body=with_an_open_declaration,
+        notes="not while declarations are open (B6)",
+    ),
     Cell("notice-list", "GET", everyone_signed_in()),
     Cell("notice-detail", "GET", everyone_signed_in(), kwargs=notice_kwargs),
     Cell("notice-detail", "GET", everyone_signed_in(404), target="other", kwargs=notice_kwargs),
@@ -235,6 +304,7 @@ CELLS += [
 # "own": a request of the first group (the matrix's member and group leader), naming the matrix's
 # officer; "other": a request of the second group naming an officer of the other directorate.
 # Each cell makes its own request through the services, at the stage its move needs.
+
 
 def _at(moment):
     """Run the services as if it were ``moment`` (they read the clock through register.selectors.now)."""
@@ -262,8 +332,11 @@ def _attendance_request(world, target, *, stage="submitted"):
             request = approved_request(council, starts_at=starts_at, **options)
         if stage == "held":
             attendance.attendance_record_attendance(
-                request=request, actor=_named_officer(world, target), arrived_at=starts_at,
-                left_at=starts_at + datetime.timedelta(minutes=30), attested=True,
+                request=request,
+                actor=_named_officer(world, target),
+                arrived_at=starts_at,
+                left_at=starts_at + datetime.timedelta(minutes=30),
+                attested=True,
             )
         return request
     if stage == "approved":
@@ -292,7 +365,9 @@ def information_kwargs(world, role, target):
 
     request = _attendance_request(world, target, stage="past")
     information = attendance.attendance_information_record(
-        request=request, actor=_named_officer(world, target), title="Library usage figures",
+        request=request,
+        actor=_named_officer(world, target),
+        title="Library usage figures",
         summary="Visits by branch, and the cost per visit.",
     )
     return {"pk": information.pk}
@@ -303,20 +378,28 @@ def _meeting_body(days_ahead=7):
 
     from django.utils import timezone
 
-    starts_at = (timezone.localtime() + datetime.timedelta(days=days_ahead)).replace(hour=18, minute=0, second=0,
-                                                                                   microsecond=0)
+    starts_at = (timezone.localtime() + datetime.timedelta(days=days_ahead)).replace(
+        hour=18, minute=0, second=0, microsecond=0
+    )
     return {"starts_at": starts_at.isoformat(), "place": "Committee Room 1"}
 
 
 def submit_body(world, role, target):
-    return {"meeting": _meeting_body(), "officers": [_named_officer(world, "own").pk],
-            "subject": "The draft budget", "scope": "The options for libraries in the draft budget."}
+    return {
+        "meeting": _meeting_body(),
+        "officers": [_named_officer(world, "own").pk],
+        "subject": "The draft budget",
+        "scope": "The options for libraries in the draft budget.",
+    }
 
 
 def refer_body(world, role, target):
     caller = _caller(world, role)
-    return {**submit_body(world, role, target), "officers": [caller.pk],
-            "asked_by": world.council.groups[0].members[0].pk}
+    return {
+        **submit_body(world, role, target),
+        "officers": [caller.pk],
+        "asked_by": world.council.groups[0].members[0].pk,
+    }
 
 
 def reason_body(world, role, target):
@@ -341,8 +424,11 @@ def attend_body(world, role, target):
     from django.utils import timezone
 
     starts_at = timezone.now() - datetime.timedelta(hours=3)
-    return {"arrived_at": starts_at.isoformat(), "left_at": (starts_at + datetime.timedelta(minutes=30)).isoformat(),
-            "attested": True}
+    return {
+        "arrived_at": starts_at.isoformat(),
+        "left_at": (starts_at + datetime.timedelta(minutes=30)).isoformat(),
+        "attested": True,
+    }
 
 
 def information_body(world, role, target):
@@ -370,76 +456,232 @@ PAST = attendance_kwargs("past")
 
 CELLS += [
     Cell("attendance-request-list", "GET", everyone_signed_in()),
-    Cell("attendance-request-list", "POST", by_role(400, group_leader=201), body=submit_body,
-         notes="requests come from a group's leader or deputy (A1)"),
+    Cell(
+        "attendance-request-list",
+        "POST",
+        by_role(400, group_leader=201),
+        body=submit_body,
+        notes="requests come from a group's leader or deputy (A1)",
+    ),
     Cell("attendance-request-detail", "GET", by_role(200, member=404), kwargs=SUBMITTED),
-    Cell("attendance-request-detail", "GET", by_role(404, group_leader=200, **OVERSEERS), target="other",
-         kwargs=APPROVED, notes="another group's leader sees an agreed briefing's facts only (A8, A9)"),
-    Cell("attendance-request-detail", "GET", by_role(404, **OVERSEERS), target="other-submitted", kwargs=SUBMITTED,
-         notes="nobody outside the group learns of a request not yet agreed"),
+    Cell(
+        "attendance-request-detail",
+        "GET",
+        by_role(404, group_leader=200, **OVERSEERS),
+        target="other",
+        kwargs=APPROVED,
+        notes="another group's leader sees an agreed briefing's facts only (A8, A9)",
+    ),
+    Cell(
+        "attendance-request-detail",
+        "GET",
+        by_role(404, **OVERSEERS),
+        target="other-submitted",
+        kwargs=SUBMITTED,
+        notes="nobody outside the group learns of a request not yet agreed",
+    ),
     Cell("attendance-request-queue", "GET", by_role(404, **OVERSEERS)),
     Cell("attendance-request-briefings", "GET", by_role(404, group_leader=200, **OVERSEERS)),
-    Cell("attendance-request-refer", "POST", by_role(201, member=400, group_leader=400), body=refer_body,
-         notes="an officer asked directly refers the request (A1)"),
-    Cell("attendance-request-take-up-equivalent", "POST", by_role(404, group_leader=201, **SEE_ALL_BUT_A_RULE_REFUSES),
-         target="other", kwargs=APPROVED, body=take_up_body, notes="another group's leader takes it up (A3)"),
-    Cell("attendance-request-take-up-equivalent", "POST",
-         by_role(400, member=404), kwargs=APPROVED, body=take_up_body,
-         notes="not one's own group's briefing (A3); only a group leader takes one up (A1)"),
-    Cell("attendance-request-approve", "POST", by_role(400, member=404, chief_executive=200), kwargs=SUBMITTED,
-         notes="only the acting Chief Executive decides (A2); a named officer refers, never decides (A1)"),
-    Cell("attendance-request-approve", "POST", by_role(404, **{**SEE_ALL_BUT_A_RULE_REFUSES, "chief_executive": 200}),
-         target="other", kwargs=SUBMITTED),
-    Cell("attendance-request-refuse", "POST", by_role(400, member=404, chief_executive=200), kwargs=SUBMITTED,
-         body=reason_body),
-    Cell("attendance-request-refuse", "POST", by_role(404, **{**SEE_ALL_BUT_A_RULE_REFUSES, "chief_executive": 200}),
-         target="other", kwargs=SUBMITTED, body=reason_body),
-    Cell("attendance-request-withdraw", "POST", by_role(403, member=404, group_leader=200), kwargs=SUBMITTED,
-         body=reason_body, notes="the group withdraws its own request"),
-    Cell("attendance-request-withdraw", "POST", by_role(404, **SEE_ALL_BUT_NOT_PERMITTED), target="other",
-         kwargs=SUBMITTED, body=reason_body),
-    Cell("attendance-request-cancel", "POST", by_role(400, member=404, chief_executive=200), kwargs=APPROVED,
-         body=reason_body, notes="only the acting Chief Executive calls off an agreed briefing (A2)"),
-    Cell("attendance-request-cancel", "POST", by_role(404, **{**SEE_ALL_BUT_A_RULE_REFUSES, "chief_executive": 200}),
-         target="other", kwargs=APPROVED, body=reason_body),
-    Cell("attendance-request-amend-brief", "POST", by_role(403, member=404, group_leader=200), kwargs=SUBMITTED,
-         body=amend_body, notes="the group amends its brief (A5)"),
-    Cell("attendance-request-amend-brief", "POST", by_role(404, **SEE_ALL_BUT_NOT_PERMITTED), target="other",
-         kwargs=SUBMITTED, body=amend_body),
-    Cell("attendance-request-respond", "POST", by_role(400, member=404, officer=200), kwargs=SUBMITTED,
-         body=respond_body, notes="only the officers named answer (A4)"),
-    Cell("attendance-request-respond", "POST", by_role(404, **SEE_ALL_BUT_A_RULE_REFUSES), target="other",
-         kwargs=SUBMITTED, body=respond_body),
-    Cell("attendance-request-attendance", "POST", by_role(400, member=404, officer=201), kwargs=PAST,
-         body=attend_body, notes="only an invited officer attests or reports (A6, A13)"),
-    Cell("attendance-request-attendance", "POST", by_role(404, **SEE_ALL_BUT_A_RULE_REFUSES), target="other",
-         kwargs=PAST, body=attend_body),
-    Cell("attendance-request-information", "POST", by_role(403, member=404, officer=201), kwargs=PAST,
-         body=information_body, notes="only a named officer records information given (A10)"),
-    Cell("attendance-request-information", "POST", by_role(404, **SEE_ALL_BUT_NOT_PERMITTED), target="other",
-         kwargs=PAST, body=information_body),
-    Cell("attendance-request-close", "POST", by_role(403, member=404, group_leader=200, chief_executive=200),
-         kwargs=PAST, body=reason_body, notes="the acting Chief Executive or the group closes the record"),
-    Cell("attendance-request-close", "POST", by_role(404, **{**SEE_ALL_BUT_NOT_PERMITTED, "chief_executive": 200}),
-         target="other", kwargs=PAST, body=reason_body),
+    Cell(
+        "attendance-request-refer",
+        "POST",
+        by_role(201, member=400, group_leader=400),
+        body=refer_body,
+        notes="an officer asked directly refers the request (A1)",
+    ),
+    Cell(
+        "attendance-request-take-up-equivalent",
+        "POST",
+        by_role(404, group_leader=201, **SEE_ALL_BUT_A_RULE_REFUSES),
+        target="other",
+        kwargs=APPROVED,
+        body=take_up_body,
+        notes="another group's leader takes it up (A3)",
+    ),
+    Cell(
+        "attendance-request-take-up-equivalent",
+        "POST",
+        by_role(400, member=404),
+        kwargs=APPROVED,
+        body=take_up_body,
+        notes="not one's own group's briefing (A3); only a group leader takes one up (A1)",
+    ),
+    Cell(
+        "attendance-request-approve",
+        "POST",
+        by_role(400, member=404, chief_executive=200),
+        kwargs=SUBMITTED,
+        notes="only the acting Chief Executive decides (A2); a named officer refers, never decides (A1)",
+    ),
+    Cell(
+        "attendance-request-approve",
+        "POST",
+        by_role(404, **{**SEE_ALL_BUT_A_RULE_REFUSES, "chief_executive": 200}),
+        target="other",
+        kwargs=SUBMITTED,
+    ),
+    Cell(
+        "attendance-request-refuse",
+        "POST",
+        by_role(400, member=404, chief_executive=200),
+        kwargs=SUBMITTED,
+        body=reason_body,
+    ),
+    Cell(
+        "attendance-request-refuse",
+        "POST",
+        by_role(404, **{**SEE_ALL_BUT_A_RULE_REFUSES, "chief_executive": 200}),
+        target="other",
+        kwargs=SUBMITTED,
+        body=reason_body,
+    ),
+    Cell(
+        "attendance-request-withdraw",
+        "POST",
+        by_role(403, member=404, group_leader=200),
+        kwargs=SUBMITTED,
+        body=reason_body,
+        notes="the group withdraws its own request",
+    ),
+    Cell(
+        "attendance-request-withdraw",
+        "POST",
+        by_role(404, **SEE_ALL_BUT_NOT_PERMITTED),
+        target="other",
+        kwargs=SUBMITTED,
+        body=reason_body,
+    ),
+    Cell(
+        "attendance-request-cancel",
+        "POST",
+        by_role(400, member=404, chief_executive=200),
+        kwargs=APPROVED,
+        body=reason_body,
+        notes="only the acting Chief Executive calls off an agreed briefing (A2)",
+    ),
+    Cell(
+        "attendance-request-cancel",
+        "POST",
+        by_role(404, **{**SEE_ALL_BUT_A_RULE_REFUSES, "chief_executive": 200}),
+        target="other",
+        kwargs=APPROVED,
+        body=reason_body,
+    ),
+    Cell(
+        "attendance-request-amend-brief",
+        "POST",
+        by_role(403, member=404, group_leader=200),
+        kwargs=SUBMITTED,
+        body=amend_body,
+        notes="the group amends its brief (A5)",
+    ),
+    Cell(
+        "attendance-request-amend-brief",
+        "POST",
+        by_role(404, **SEE_ALL_BUT_NOT_PERMITTED),
+        target="other",
+        kwargs=SUBMITTED,
+        body=amend_body,
+    ),
+    Cell(
+        "attendance-request-respond",
+        "POST",
+        by_role(400, member=404, officer=200),
+        kwargs=SUBMITTED,
+        body=respond_body,
+        notes="only the officers named answer (A4)",
+    ),
+    Cell(
+        "attendance-request-respond",
+        "POST",
+        by_role(404, **SEE_ALL_BUT_A_RULE_REFUSES),
+        target="other",
+        kwargs=SUBMITTED,
+        body=respond_body,
+    ),
+    Cell(
+        "attendance-request-attendance",
+        "POST",
+        by_role(400, member=404, officer=201),
+        kwargs=PAST,
+        body=attend_body,
+        notes="only an invited officer attests or reports (A6, A13)",
+    ),
+    Cell(
+        "attendance-request-attendance",
+        "POST",
+        by_role(404, **SEE_ALL_BUT_A_RULE_REFUSES),
+        target="other",
+        kwargs=PAST,
+        body=attend_body,
+    ),
+    Cell(
+        "attendance-request-information",
+        "POST",
+        by_role(403, member=404, officer=201),
+        kwargs=PAST,
+        body=information_body,
+        notes="only a named officer records information given (A10)",
+    ),
+    Cell(
+        "attendance-request-information",
+        "POST",
+        by_role(404, **SEE_ALL_BUT_NOT_PERMITTED),
+        target="other",
+        kwargs=PAST,
+        body=information_body,
+    ),
+    Cell(
+        "attendance-request-close",
+        "POST",
+        by_role(403, member=404, group_leader=200, chief_executive=200),
+        kwargs=PAST,
+        body=reason_body,
+        notes="the acting Chief Executive or the group closes the record",
+    ),
+    Cell(
+        "attendance-request-close",
+        "POST",
+        by_role(404, **{**SEE_ALL_BUT_NOT_PERMITTED, "chief_executive": 200}),
+        target="other",
+        kwargs=PAST,
+        body=reason_body,
+    ),
     Cell("meeting-list", "GET", everyone_signed_in()),
     Cell("meeting-detail", "GET", by_role(200, member=404), kwargs=meeting_kwargs),
     Cell("meeting-detail", "GET", by_role(404, **OVERSEERS), target="other", kwargs=meeting_kwargs),
     Cell("attendance-information-detail", "GET", by_role(200, member=404), kwargs=information_kwargs),
-    Cell("attendance-information-detail", "GET", by_role(404, **OVERSEERS), target="other",
-         kwargs=information_kwargs),
-    Cell("attendance-information-likely-to-be-cited", "POST",
-         by_role(403, member=404, officer=200, chief_executive=200, monitoring_officer=200),
-         kwargs=information_kwargs, body=cited_body,
-         notes="the officer who gave it, the acting Chief Executive or the Monitoring Officer (A10)"),
-    Cell("attendance-information-likely-to-be-cited", "POST",
-         by_role(404, chief_executive=200, monitoring_officer=200, auditor=403), target="other",
-         kwargs=information_kwargs, body=cited_body),
+    Cell("attendance-information-detail", "GET", by_role(404, **OVERSEERS), target="other", kwargs=information_kwargs),
+    Cell(
+        "attendance-information-likely-to-be-cited",
+        "POST",
+        by_role(403, member=404, officer=200, chief_executive=200, monitoring_officer=200),
+        kwargs=information_kwargs,
+        body=cited_body,
+        notes="the officer who gave it, the acting Chief Executive or the Monitoring Officer (A10)",
+    ),
+    Cell(
+        "attendance-information-likely-to-be-cited",
+        "POST",
+        by_role(404, chief_executive=200, monitoring_officer=200, auditor=403),
+        target="other",
+        kwargs=information_kwargs,
+        body=cited_body,
+    ),
     Cell("api-information-shared", "GET", by_role(404, group_leader=200, **OVERSEERS)),
-    Cell("api-attendance-parity", "GET", by_role(404, **OVERSEERS), body=period_query,
-         notes="the parity report is for the overseers (A11)"),
-    Cell("api-public-officer-attendance", "GET", everyone(),
-         notes="the published register of officer attendance needs no sign-in"),
+    Cell(
+        "api-attendance-parity",
+        "GET",
+        by_role(404, **OVERSEERS),
+        body=period_query,
+        notes="the parity report is for the overseers (A11)",
+    ),
+    Cell(
+        "api-public-officer-attendance",
+        "GET",
+        everyone(),
+        notes="the published register of officer attendance needs no sign-in",
+    ),
 ]
 
 
@@ -447,6 +689,7 @@ CELLS += [
 # The timeline is for auditors. A record's history is for auditors and whoever may see the record
 # itself: a declaration's for those who read it in full (not the person it names); of records with
 # no reader of their own (an organization here), auditors and the Monitoring Officer.
+
 
 def declaration_history_kwargs(world, role, target):
     return {"record_type": "declaration", "record_id": _declaration(world, role, target, reviewed=True).pk}
@@ -458,11 +701,27 @@ def organization_history_kwargs(world, role, target):
 
 CELLS += [
     Cell("audit-timeline", "GET", by_role(404, auditor=200), notes="auditors read the whole timeline (C2)"),
-    Cell("audit-record-history", "GET", everyone_signed_in(), kwargs=declaration_history_kwargs,
-         notes="the declarant reads their own declaration's history"),
+    Cell(
+        "audit-record-history",
+        "GET",
+        everyone_signed_in(),
+        kwargs=declaration_history_kwargs,
+        notes="the declarant reads their own declaration's history",
+    ),
     Cell("audit-record-history", "GET", OVERSEERS_READ, target="other", kwargs=declaration_history_kwargs),
-    Cell("audit-record-history", "GET", everyone_signed_in(404), target="named", kwargs=declaration_history_kwargs,
-         notes="the person a declaration names sees neither its description nor the advice, so not its history"),
-    Cell("audit-record-history", "GET", by_role(404, monitoring_officer=200, auditor=200), target="organization",
-         kwargs=organization_history_kwargs),
+    Cell(
+        "audit-record-history",
+        "GET",
+        everyone_signed_in(404),
+        target="named",
+        kwargs=declaration_history_kwargs,
+        notes="the person a declaration names sees neither its description nor the advice, so not its history",
+    ),
+    Cell(
+        "audit-record-history",
+        "GET",
+        by_role(404, monitoring_officer=200, auditor=200),
+        target="organization",
+        kwargs=organization_history_kwargs,
+    ),
 ]

@@ -1,4 +1,5 @@
 """Shorthands for the declaration tests: each goes through the services, as real use does."""
+
 import datetime
 
 from register.models import Declaration
@@ -19,7 +20,10 @@ def declare(declarant, other_person, kind=Declaration.Kind.FRIENDSHIP, **extra) 
 def review(declaration, reviewer=None, action=Declaration.Action.DECLARE_AT_MEETINGS, **extra) -> Declaration:
     extra.setdefault("advice", "Declare the interest at any meeting the officer attends.")
     return declarations.declaration_review(
-        actor=reviewer or declaration.reviewer, reason="Reviewed", declaration=declaration, action_agreed=action,
+        actor=reviewer or declaration.reviewer,
+        reason="Reviewed",
+        declaration=declaration,
+        action_agreed=action,
         **extra,
     )
 

@@ -1,4 +1,5 @@
 """Recording the Chief Executive's absence over the API (A2): the Deputy is told through the outbox."""
+
 import pytest
 
 from register.models import Absence, Notification
@@ -14,7 +15,8 @@ def test_the_chief_executive_records_an_absence_and_the_deputy_is_told_A2(
     client.force_login(chief_executive)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            ABSENCES, {"start_date": "2030-01-07", "end_date": "2030-01-09", "reason": "Annual leave"},
+            ABSENCES,
+            {"start_date": "2030-01-07", "end_date": "2030-01-09", "reason": "Annual leave"},
             content_type="application/json",
         )
     assert response.status_code == 201, response.content
@@ -23,12 +25,16 @@ def test_the_chief_executive_records_an_absence_and_the_deputy_is_told_A2(
     body = response.json()
     assert body["person"]["id"] == chief_executive.pk
     assert {key: body[key] for key in ("id", "start_date", "end_date", "reason", "state")} == {
-        "id": absence.pk, "start_date": "2030-01-07", "end_date": "2030-01-09", "reason": "Annual leave",
+        "id": absence.pk,
+        "start_date": "2030-01-07",
+        "end_date": "2030-01-09",
+        "reason": "Annual leave",
         "state": "recorded",
     }
     notices = Notification.objects.filter(cause=f"absence:{absence.pk}:recorded")
     assert {(n.recipient, n.channel, n.status) for n in notices} == {
-        (deputy_chief_executive, "in-app", "sent"), (deputy_chief_executive, "email", "sent"),
+        (deputy_chief_executive, "in-app", "sent"),
+        (deputy_chief_executive, "email", "sent"),
     }
     assert absence.history.get().history_change_reason == "Annual leave"
 
@@ -36,7 +42,9 @@ def test_the_chief_executive_records_an_absence_and_the_deputy_is_told_A2(
 def test_someone_other_than_the_chief_executive_or_deputy_is_refused_naming_A2(client, officer):
     client.force_login(officer)
     response = client.post(
-        ABSENCES, {"start_date": "2030-01-07", "end_date": "2030-01-09", "reason": "Leave"}, content_type="application/json"
+        ABSENCES,
+        {"start_date": "2030-01-07", "end_date": "2030-01-09", "reason": "Leave"},
+        content_type="application/json",
     )
     assert response.status_code == 403
     assert response.json()["rule"] == "A2"

@@ -1,4 +1,5 @@
 """Every endpoint and method of the API, for every role, on the caller's own group and another's."""
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
@@ -78,7 +79,9 @@ def test_every_role_gets_the_expected_status_from_every_endpoint(council, capsys
             checked += 1
             expected = cell.expected[role]
             if response.status_code != expected:
-                failures.append(f"{cell.method} {url} as {role} ({cell.target}): {response.status_code}, expected {expected}")
+                failures.append(
+                    f"{cell.method} {url} as {role} ({cell.target}): {response.status_code}, expected {expected}"
+                )
     with capsys.disabled():
         print(f"\nAPI access matrix: {checked} cells checked ({len(CELLS)} endpoint rows x {len(ROLES)} roles)")
     assert not failures, "\n".join(failures)

@@ -1,6 +1,7 @@
 """The attendance API (A1-A13) does what the pages do, through the same selectors, policies and
 services: the journey of a briefing, what other groups and the public see, each move refused as
 problem details naming the rule, and lists whose cost does not grow with their length."""
+
 import datetime
 
 from django.db import connection
@@ -23,8 +24,9 @@ def api(person=None) -> APIClient:
 
 
 def meeting_in_a_week(clock, *, days=7) -> dict:
-    starts_at = datetime.datetime.combine(clock.today + datetime.timedelta(days=days), datetime.time(18, 0),
-                                          tzinfo=clock.at.tzinfo)
+    starts_at = datetime.datetime.combine(
+        clock.today + datetime.timedelta(days=days), datetime.time(18, 0), tzinfo=clock.at.tzinfo
+    )
     return {"starts_at": starts_at.isoformat(), "place": "Committee Room 1"}
 
 
@@ -45,10 +47,16 @@ def test_a_briefing_from_request_to_information_shared_with_every_group_A1_A3_A4
     leader, other_leader = council.groups[0].leader, council.groups[1].leader
     officer = council.directorates[0].officers[0]
 
-    asked = api(leader).post(REQUESTS, {
-        "meeting": meeting_in_a_week(clock), "officers": [officer.pk], "subject": "The draft budget",
-        "scope": "The options for libraries in the draft budget.",
-    }, format="json")
+    asked = api(leader).post(
+        REQUESTS,
+        {
+            "meeting": meeting_in_a_week(clock),
+            "officers": [officer.pk],
+            "subject": "The draft budget",
+            "scope": "The options for libraries in the draft budget.",
+        },
+        format="json",
+    )
     assert asked.status_code == 201, asked.json()
     request_id = asked.json()["id"]
     assert asked.json()["state"] == workflow.SUBMITTED
@@ -63,8 +71,9 @@ def test_a_briefing_from_request_to_information_shared_with_every_group_A1_A3_A4
     briefings = api(other_leader).get(REQUESTS + "briefings/").json()["results"]
     assert [(b["id"], b["subject"], b["offered"]) for b in briefings] == [(request_id, "The draft budget", True)]
     assert "scope" not in briefings[0]
-    taken_up = api(other_leader).post(url + "take-up-equivalent/", {"meeting": meeting_in_a_week(clock, days=8)},
-                                      format="json")
+    taken_up = api(other_leader).post(
+        url + "take-up-equivalent/", {"meeting": meeting_in_a_week(clock, days=8)}, format="json"
+    )
     assert taken_up.status_code == 201, taken_up.json()
     assert taken_up.json()["equivalent_of"]["id"] == request_id
     assert taken_up.json()["group"]["id"] == council.groups[1].organization.pk
@@ -76,16 +85,24 @@ def test_a_briefing_from_request_to_information_shared_with_every_group_A1_A3_A4
     attested = api(officer).post(url + "attendance/", {**times, "attested": True}, format="json")
     assert attested.status_code == 201, attested.json()
     assert attested.json()["attested"] is True and attested.json()["is_report"] is False
-    given = api(officer).post(url + "information/", {
-        "title": "Library usage figures 2025", "summary": "Visits by branch, and the cost per visit.",
-        "likely_to_be_cited": True, "cited_at": "executive",
-    }, format="json")
+    given = api(officer).post(
+        url + "information/",
+        {
+            "title": "Library usage figures 2025",
+            "summary": "Visits by branch, and the cost per visit.",
+            "likely_to_be_cited": True,
+            "cited_at": "executive",
+        },
+        format="json",
+    )
     assert given.status_code == 201, given.json()
     assert given.json()["likely_to_be_cited"] is True
 
     seen = api(leader).get(url).json()
     assert seen["state"] == workflow.HELD
-    assert [(i["officer"]["id"], i["state"], i["attended"]) for i in seen["invitations"]] == [(officer.pk, "accepted", True)]
+    assert [(i["officer"]["id"], i["state"], i["attended"]) for i in seen["invitations"]] == [
+        (officer.pk, "accepted", True)
+    ]
     for group in council.groups:
         shared = api(group.leader).get("/api/information-shared/").json()["results"]
         assert [row["information"]["title"] for row in shared] == ["Library usage figures 2025"], group
@@ -117,22 +134,35 @@ def test_a_request_not_yet_agreed_is_not_found_for_other_groups_and_members_A9(c
 def test_the_public_register_shows_briefings_that_took_place_with_each_officers_post_and_no_sign_in(council, clock):
     directorate = council.directorates[0]
     officer, director = directorate.officers[0], directorate.director
-    request = approved_request(council, officers=[officer, director], subject="Library closures",
-                               scope="Confidential options")
+    request = approved_request(
+        council, officers=[officer, director], subject="Library closures", scope="Confidential options"
+    )
     assert api().get("/api/public/officer-attendance/").json()["results"] == []
     attended(officer, request, clock)
     for person in [officer, director]:
-        attendance.attendance_record_attendance(request=request, actor=person, attested=True,
-                                                arrived_at=request.meeting.starts_at,
-                                                left_at=request.meeting.starts_at + datetime.timedelta(minutes=40))
+        attendance.attendance_record_attendance(
+            request=request,
+            actor=person,
+            attested=True,
+            arrived_at=request.meeting.starts_at,
+            left_at=request.meeting.starts_at + datetime.timedelta(minutes=40),
+        )
     rows = api().get("/api/public/officer-attendance/").json()["results"]
     director_post = director.memberships.exclude(post=None).get().post.label
-    assert rows == [{
-        "group": council.groups[0].organization.name,
-        "officers": sorted([{"name": str(officer), "post": f"Officer, {directorate.organization.name}"},
-                            {"name": str(director), "post": director_post}], key=lambda o: o["name"]),
-        "date": request.meeting.starts_at.date().isoformat(), "subject": "Library closures",
-    }]
+    assert rows == [
+        {
+            "group": council.groups[0].organization.name,
+            "officers": sorted(
+                [
+                    {"name": str(officer), "post": f"Officer, {directorate.organization.name}"},
+                    {"name": str(director), "post": director_post},
+                ],
+                key=lambda o: o["name"],
+            ),
+            "date": request.meeting.starts_at.date().isoformat(),
+            "subject": "Library closures",
+        }
+    ]
     assert "Confidential" not in api().get("/api/public/officer-attendance/").content.decode()
 
 
@@ -151,8 +181,9 @@ def test_a_refusal_without_a_reason_is_rejected_naming_the_rule_A2(council, cloc
 
 def test_the_chief_executive_refuses_with_a_reason_the_group_sees_A2(council, clock):
     request = submit_request(council)
-    refused = api(council.chief_executive).post(f"{REQUESTS}{request.pk}/refuse/", {"reason": "Too close to purdah."},
-                                                format="json")
+    refused = api(council.chief_executive).post(
+        f"{REQUESTS}{request.pk}/refuse/", {"reason": "Too close to purdah."}, format="json"
+    )
     assert refused.status_code == 200
     seen = api(council.groups[0].leader).get(f"{REQUESTS}{request.pk}/").json()
     assert (seen["state"], seen["decision_reason"]) == ("refused", "Too close to purdah.")
@@ -167,13 +198,24 @@ def test_only_the_acting_chief_executive_approves_A2(council, clock):
 def test_an_officer_asked_directly_refers_the_request_to_the_chief_executive_A1(council, clock):
     officer = council.directorates[0].officers[0]
     member = council.groups[0].members[0]
-    referred = api(officer).post(REQUESTS + "refer/", {
-        "meeting": meeting_in_a_week(clock), "officers": [officer.pk], "asked_by": member.pk,
-        "subject": "Housing repairs", "scope": "The repairs backlog.",
-    }, format="json")
+    referred = api(officer).post(
+        REQUESTS + "refer/",
+        {
+            "meeting": meeting_in_a_week(clock),
+            "officers": [officer.pk],
+            "asked_by": member.pk,
+            "subject": "Housing repairs",
+            "scope": "The repairs backlog.",
+        },
+        format="json",
+    )
     assert referred.status_code == 201, referred.json()
     body = referred.json()
-    assert (body["referred_by"]["id"], body["requested_by"]["id"], body["state"]) == (officer.pk, member.pk, "submitted")
+    assert (body["referred_by"]["id"], body["requested_by"]["id"], body["state"]) == (
+        officer.pk,
+        member.pk,
+        "submitted",
+    )
     queue = api(council.chief_executive).get(REQUESTS + "queue/").json()["results"]
     assert [row["id"] for row in queue] == [body["id"]]
 
@@ -181,9 +223,15 @@ def test_an_officer_asked_directly_refers_the_request_to_the_chief_executive_A1(
 def test_the_group_withdraws_and_amends_and_the_chief_executive_cancels_A2_A5(council, clock):
     leader, chief = council.groups[0].leader, council.chief_executive
     amended = submit_request(council)
-    response = api(leader).post(f"{REQUESTS}{amended.pk}/amend-brief/", {
-        "reason": "Wider now", "scope": "Libraries and museums."}, format="json")
-    assert response.status_code == 200 and (response.json()["round"], response.json()["scope"]) == (2, "Libraries and museums.")
+    response = api(leader).post(
+        f"{REQUESTS}{amended.pk}/amend-brief/",
+        {"reason": "Wider now", "scope": "Libraries and museums."},
+        format="json",
+    )
+    assert response.status_code == 200 and (response.json()["round"], response.json()["scope"]) == (
+        2,
+        "Libraries and museums.",
+    )
 
     withdrawn = submit_request(council)
     response = api(leader).post(f"{REQUESTS}{withdrawn.pk}/withdraw/", {"reason": "No longer needed"}, format="json")
@@ -192,8 +240,9 @@ def test_the_group_withdraws_and_amends_and_the_chief_executive_cancels_A2_A5(co
     assert again.status_code == 409 and again.json()["type"].endswith("invalid-transition")
 
     cancelled = approved_request(council)
-    response = api(chief).post(f"{REQUESTS}{cancelled.pk}/cancel/", {"reason": "The officer is needed elsewhere"},
-                               format="json")
+    response = api(chief).post(
+        f"{REQUESTS}{cancelled.pk}/cancel/", {"reason": "The officer is needed elsewhere"}, format="json"
+    )
     assert response.status_code == 200 and response.json()["state"] == workflow.CANCELLED
     no_reason = api(leader).post(f"{REQUESTS}{submit_request(council).pk}/withdraw/", {}, format="json")
     assert no_reason.status_code == 400 and "reason" in no_reason.json()["errors"]
@@ -210,10 +259,16 @@ def test_an_officers_report_reaches_the_chief_executive_and_the_monitoring_offic
     officer = council.directorates[0].officers[0]
     request = approved_request(council, officers=[officer])
     times = attended(officer, request, clock)
-    reported = api(officer).post(f"{REQUESTS}{request.pk}/attendance/", {
-        **times, "attested": False, "concerns": ["party-business"],
-        "report": "The group discussed its candidate selection while I was there.",
-    }, format="json")
+    reported = api(officer).post(
+        f"{REQUESTS}{request.pk}/attendance/",
+        {
+            **times,
+            "attested": False,
+            "concerns": ["party-business"],
+            "report": "The group discussed its candidate selection while I was there.",
+        },
+        format="json",
+    )
     assert reported.status_code == 201, reported.json()
     assert reported.json()["is_report"] is True
     told = set(Notification.objects.filter(kind="attendance-report").values_list("recipient_id", flat=True))
@@ -224,8 +279,11 @@ def test_attesting_while_reporting_party_business_is_refused_naming_the_rule_A6(
     officer = council.directorates[0].officers[0]
     request = approved_request(council, officers=[officer])
     times = attended(officer, request, clock)
-    refused = api(officer).post(f"{REQUESTS}{request.pk}/attendance/", {
-        **times, "attested": True, "concerns": ["party-business"]}, format="json")
+    refused = api(officer).post(
+        f"{REQUESTS}{request.pk}/attendance/",
+        {**times, "attested": True, "concerns": ["party-business"]},
+        format="json",
+    )
     assert refused.status_code == 400 and refused.json()["rule"] == "A6"
     assert not AttendanceRecord.objects.exists()
 
@@ -234,32 +292,48 @@ def test_information_marked_likely_to_be_cited_later_goes_to_every_group_and_the
     officer = council.directorates[0].officers[0]
     request = approved_request(council, officers=[officer])
     attended(officer, request, clock)
-    given = api(officer).post(f"{REQUESTS}{request.pk}/information/", {
-        "title": "Branch visits", "summary": "Visits by branch."}, format="json").json()
+    given = (
+        api(officer)
+        .post(
+            f"{REQUESTS}{request.pk}/information/",
+            {"title": "Branch visits", "summary": "Visits by branch."},
+            format="json",
+        )
+        .json()
+    )
     assert not InformationCopy.objects.exists()
     assert api(council.groups[1].leader).get(f"/api/attendance-information/{given['id']}/").status_code == 404
-    marked = api(council.monitoring_officer).post(f"/api/attendance-information/{given['id']}/likely-to-be-cited/",
-                                                  {"cited_at": "council"}, format="json")
+    marked = api(council.monitoring_officer).post(
+        f"/api/attendance-information/{given['id']}/likely-to-be-cited/", {"cited_at": "council"}, format="json"
+    )
     assert marked.status_code == 200 and marked.json()["marked_by"]["id"] == council.monitoring_officer.pk
     assert set(InformationCopy.objects.values_list("group_id", flat=True)) == {
-        group.organization.pk for group in council.groups}
-    closed = api(council.groups[0].leader).post(f"{REQUESTS}{request.pk}/close/", {"reason": "Briefing given"},
-                                                format="json")
+        group.organization.pk for group in council.groups
+    }
+    closed = api(council.groups[0].leader).post(
+        f"{REQUESTS}{request.pk}/close/", {"reason": "Briefing given"}, format="json"
+    )
     assert closed.status_code == 200 and closed.json()["state"] == workflow.CLOSED
 
 
 def test_the_parity_report_counts_each_groups_requests_in_the_period_A11(council, clock):
     approved_request(council)
-    attendance.attendance_request_refuse(request=submit_request(council, group=1), actor=council.chief_executive,
-                                         reason="Too late")
-    report = api(council.auditor).get("/api/attendance-parity/", {
-        "start": clock.today.isoformat(), "end": clock.today.isoformat()})
+    attendance.attendance_request_refuse(
+        request=submit_request(council, group=1), actor=council.chief_executive, reason="Too late"
+    )
+    report = api(council.auditor).get(
+        "/api/attendance-parity/", {"start": clock.today.isoformat(), "end": clock.today.isoformat()}
+    )
     assert report.status_code == 200
     rows = {row["group"]["id"]: row for row in report.json()}
     first, second = (rows[group.organization.pk] for group in council.groups)
     assert (first["made"], first["approved"], second["refused"]) == (1, 1, 1)
-    assert api(council.groups[0].leader).get("/api/attendance-parity/", {
-        "start": clock.today.isoformat(), "end": clock.today.isoformat()}).status_code == 404
+    assert (
+        api(council.groups[0].leader)
+        .get("/api/attendance-parity/", {"start": clock.today.isoformat(), "end": clock.today.isoformat()})
+        .status_code
+        == 404
+    )
     assert api(council.auditor).get("/api/attendance-parity/").status_code == 400
 
 
@@ -276,11 +350,20 @@ def grow(council, clock, count):
     clock.set(held[0].meeting.starts_at + datetime.timedelta(hours=2))
     for request in held:
         attendance.attendance_record_attendance(
-            request=request, actor=officer, arrived_at=request.meeting.starts_at,
-            left_at=request.meeting.starts_at + datetime.timedelta(minutes=30), attested=True,
+            request=request,
+            actor=officer,
+            arrived_at=request.meeting.starts_at,
+            left_at=request.meeting.starts_at + datetime.timedelta(minutes=30),
+            attested=True,
         )
-        attendance.attendance_information_record(request=request, actor=officer, title="Figures", summary="Figures.",
-                                                 likely_to_be_cited=True, cited_at="council")
+        attendance.attendance_information_record(
+            request=request,
+            actor=officer,
+            title="Figures",
+            summary="Figures.",
+            likely_to_be_cited=True,
+            cited_at="council",
+        )
     clock.set(start)
     return held, waiting
 
@@ -298,8 +381,12 @@ LISTS = {
 
 
 def test_every_attendance_list_costs_the_same_queries_at_5_and_at_50_rows(council, clock):
-    readers = {"auditor": council.auditor, "chief_executive": council.chief_executive,
-               "other_leader": council.groups[1].leader, None: None}
+    readers = {
+        "auditor": council.auditor,
+        "chief_executive": council.chief_executive,
+        "other_leader": council.groups[1].leader,
+        None: None,
+    }
 
     def costs(briefings) -> dict[str, int]:
         found = {}
@@ -322,19 +409,32 @@ def test_every_attendance_list_costs_the_same_queries_at_5_and_at_50_rows(counci
 
 
 def test_an_error_in_a_nested_field_is_named_by_its_path(council, clock):
-    response = api(council.groups[0].leader).post(REQUESTS, {
-        "meeting": {"starts_at": "next Tuesday"}, "officers": [1, "two"], "subject": "s", "scope": "s",
-    }, format="json")
+    response = api(council.groups[0].leader).post(
+        REQUESTS,
+        {
+            "meeting": {"starts_at": "next Tuesday"},
+            "officers": [1, "two"],
+            "subject": "s",
+            "scope": "s",
+        },
+        format="json",
+    )
     assert response.status_code == 400
     assert set(response.json()["errors"]) == {"meeting.starts_at", "officers.1"}
     assert all(isinstance(messages, list) for messages in response.json()["errors"].values())
 
 
 def test_a_time_the_councils_time_zone_cannot_hold_is_refused_naming_the_field(council, clock):
-    response = api(council.groups[0].leader).post(REQUESTS, {
-        "meeting": {"starts_at": "0001-01-01T00:00:00Z", "place": "Room 1"}, "officers": [1], "subject": "s",
-        "scope": "s",
-    }, format="json")
+    response = api(council.groups[0].leader).post(
+        REQUESTS,
+        {
+            "meeting": {"starts_at": "0001-01-01T00:00:00Z", "place": "Room 1"},
+            "officers": [1],
+            "subject": "s",
+            "scope": "s",
+        },
+        format="json",
+    )
     assert response.status_code == 400
     assert list(response.json()["errors"]) == ["starts_at"]
 
@@ -344,15 +444,25 @@ def test_a_subject_and_a_title_of_the_longest_length_allowed_go_through_every_no
     are cut to fit the outbox, never refused by the database."""
     council = three_groups
     officer = council.directorates[0].officers[0]
-    asked = api(council.groups[0].leader).post(REQUESTS, {
-        "meeting": meeting_in_a_week(clock), "officers": [officer.pk], "subject": "S" * 300, "scope": "Scope",
-    }, format="json")
+    asked = api(council.groups[0].leader).post(
+        REQUESTS,
+        {
+            "meeting": meeting_in_a_week(clock),
+            "officers": [officer.pk],
+            "subject": "S" * 300,
+            "scope": "Scope",
+        },
+        format="json",
+    )
     assert asked.status_code == 201
     url = f"{REQUESTS}{asked.json()['id']}/"
     assert api(council.chief_executive).post(url + "approve/", {}, format="json").status_code == 200
     attended(officer, AttendanceRequest.objects.get(pk=asked.json()["id"]), clock)
-    given = api(officer).post(url + "information/", {"title": "T" * 300, "summary": "Summary",
-                                                     "likely_to_be_cited": True, "cited_at": "committee"}, format="json")
+    given = api(officer).post(
+        url + "information/",
+        {"title": "T" * 300, "summary": "Summary", "likely_to_be_cited": True, "cited_at": "committee"},
+        format="json",
+    )
     assert given.status_code == 201
     subjects = Notification.objects.filter(kind__in=["attendance-invitation", "attendance-information-shared"])
     assert subjects.count() >= 2
@@ -368,11 +478,14 @@ def test_an_empty_date_on_the_public_register_is_refused_not_ignored(council):
 def test_a_decision_on_a_brief_amended_since_it_was_read_is_a_conflict_A5(council, clock):
     request = submit_request(council)
     read = api(council.chief_executive).get(f"{REQUESTS}{request.pk}/").json()
-    attendance.attendance_request_amend_brief(request=request, actor=council.groups[0].leader, reason="Wider",
-                                              scope="Libraries and museums")
-    stale = api(council.chief_executive).post(f"{REQUESTS}{request.pk}/approve/", {"round": read["round"]},
-                                              format="json")
+    attendance.attendance_request_amend_brief(
+        request=request, actor=council.groups[0].leader, reason="Wider", scope="Libraries and museums"
+    )
+    stale = api(council.chief_executive).post(
+        f"{REQUESTS}{request.pk}/approve/", {"round": read["round"]}, format="json"
+    )
     assert stale.status_code == 409 and list(stale.json()["errors"]) == ["round"]
-    current = api(council.chief_executive).post(f"{REQUESTS}{request.pk}/approve/", {"round": read["round"] + 1},
-                                                format="json")
+    current = api(council.chief_executive).post(
+        f"{REQUESTS}{request.pk}/approve/", {"round": read["round"] + 1}, format="json"
+    )
     assert current.status_code == 200

@@ -1,6 +1,7 @@
 """The audit history API (C2): the timeline by cursor with the pages' filters, for auditors; each
 record's history field by field, for auditors and those who may see the record; 404 for the rest.
 Costs that do not grow with the rows; keyset pages, never OFFSET."""
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -41,9 +42,13 @@ def test_the_auditor_reads_the_timeline_newest_first_with_who_what_when_why_C2(c
 
 @pytest.mark.parametrize("role", ["member", "group_leader", "officer", "chief_executive", "monitoring_officer"])
 def test_nobody_but_auditors_finds_the_timeline_C2(council, role):
-    people = {"member": council.groups[0].members[0], "group_leader": council.groups[0].leader,
-              "officer": council.directorates[0].officers[0], "chief_executive": council.chief_executive,
-              "monitoring_officer": council.monitoring_officer}
+    people = {
+        "member": council.groups[0].members[0],
+        "group_leader": council.groups[0].leader,
+        "officer": council.directorates[0].officers[0],
+        "chief_executive": council.chief_executive,
+        "monitoring_officer": council.monitoring_officer,
+    }
     assert client_for(people[role]).get("/api/history/").status_code == 404
 
 
@@ -94,8 +99,9 @@ def test_the_timeline_costs_the_same_queries_at_5_and_50_rows(council, auditor, 
 
 
 @pytest.mark.parametrize("how_many", SIZES)
-def test_a_records_history_costs_the_same_queries_at_5_and_50_versions(council, auditor, how_many,
-                                                                        django_assert_num_queries):
+def test_a_records_history_costs_the_same_queries_at_5_and_50_versions(
+    council, auditor, how_many, django_assert_num_queries
+):
     organization = council.groups[0].organization
     rename(organization, council.groups[0].leader, how_many - 1)
     client = client_for(auditor)

@@ -1,4 +1,5 @@
 """The API's conventions: problem-details errors, tokens, the lock-out, the schema, fixed-cost lists."""
+
 import pytest
 from django.core.management import call_command
 from django.test import override_settings

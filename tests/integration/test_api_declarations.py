@@ -1,6 +1,7 @@
 """The declarations API (B1-B7) does what the pages do, through the same selectors, policies and
 services: the journey of a declaration, who sees what, refusals as problem details, and lists
 whose cost does not grow with their length."""
+
 import datetime
 
 import pytest
@@ -38,10 +39,16 @@ def place_officer(council):
 def test_a_councillor_declares_the_monitoring_officer_advises_and_the_councillor_acknowledges_B1_B3(
     council, member, place_officer
 ):
-    declared = api(member).post("/api/declarations/", {
-        "other_person": place_officer.pk, "kind": "friendship", "began_on": "2024-06-01",
-        "description": "We play five-a-side every Thursday.",
-    }, format="json")
+    declared = api(member).post(
+        "/api/declarations/",
+        {
+            "other_person": place_officer.pk,
+            "kind": "friendship",
+            "began_on": "2024-06-01",
+            "description": "We play five-a-side every Thursday.",
+        },
+        format="json",
+    )
     assert declared.status_code == 201, declared.json()
     body = declared.json()
     assert (body["view"], body["state"], body["reviewer"]["id"]) == ("full", "submitted", council.monitoring_officer.pk)
@@ -49,9 +56,14 @@ def test_a_councillor_declares_the_monitoring_officer_advises_and_the_councillor
 
     to_review = api(council.monitoring_officer).get("/api/declarations/to-review/").json()
     assert [row["id"] for row in to_review["results"]] == [body["id"]]
-    reviewed = api(council.monitoring_officer).post(url + "review/", {
-        "advice": "Declare the interest whenever the officer attends.", "action_agreed": "declare-at-meetings",
-    }, format="json")
+    reviewed = api(council.monitoring_officer).post(
+        url + "review/",
+        {
+            "advice": "Declare the interest whenever the officer attends.",
+            "action_agreed": "declare-at-meetings",
+        },
+        format="json",
+    )
     assert reviewed.status_code == 200 and reviewed.json()["state"] == "reviewed"
 
     acknowledged = api(member).post(url + "acknowledge/")
@@ -59,7 +71,10 @@ def test_a_councillor_declares_the_monitoring_officer_advises_and_the_councillor
     assert acknowledged.json()["state"] == "acknowledged" and acknowledged.json()["acknowledged_at"]
     declaration = Declaration.objects.get()
     assert [row.history_change_reason for row in declaration.history.order_by("history_id")] == [
-        "Declared through the API", "Reviewed through the API", "Advice acknowledged through the API"]
+        "Declared through the API",
+        "Reviewed through the API",
+        "Advice acknowledged through the API",
+    ]
 
 
 def test_the_other_person_sees_only_who_declared_and_its_kind_and_makes_their_own_which_links_them_B1(
@@ -73,10 +88,17 @@ def test_the_other_person_sees_only_who_declared_and_its_kind_and_makes_their_ow
     assert not {"description", "advice", "action_agreed", "reviewer"} & set(narrow)
     assert [row["id"] for row in client.get("/api/declarations/naming-me/").json()["results"]] == [declaration.pk]
 
-    own = client.post("/api/declarations/", {
-        "other_person": member.pk, "kind": "friendship", "began_on": "2024-06-01", "description": "Football.",
-        "reviewer": council.directorates[0].director.pk,
-    }, format="json").json()
+    own = client.post(
+        "/api/declarations/",
+        {
+            "other_person": member.pk,
+            "kind": "friendship",
+            "began_on": "2024-06-01",
+            "description": "Football.",
+            "reviewer": council.directorates[0].director.pk,
+        },
+        format="json",
+    ).json()
     assert own["counterpart"] == declaration.pk and own["reviewer"]["id"] == council.directorates[0].director.pk
     assert client.get("/api/declarations/naming-me/").json()["results"][0]["your_declaration"] == own["id"]
 
@@ -92,10 +114,16 @@ def test_a_declaration_is_not_found_for_anyone_who_may_not_see_it(council, membe
 
 
 def test_a_rule_refusing_a_declaration_is_a_400_naming_the_rule_and_the_field_and_nothing_is_saved_B1(council, member):
-    response = api(member).post("/api/declarations/", {
-        "other_person": council.groups[1].members[0].pk, "kind": "friendship", "began_on": "2024-06-01",
-        "description": "We sit on the same committee.",
-    }, format="json")
+    response = api(member).post(
+        "/api/declarations/",
+        {
+            "other_person": council.groups[1].members[0].pk,
+            "kind": "friendship",
+            "began_on": "2024-06-01",
+            "description": "We sit on the same committee.",
+        },
+        format="json",
+    )
     assert response.status_code == 400
     body = response.json()
     assert (body["type"].rsplit("/", 1)[1], body["rule"]) == ("rule-violation", "B1")
@@ -109,7 +137,9 @@ def test_a_request_of_the_wrong_shape_is_a_400_naming_each_field(member):
     assert {"other_person", "kind", "began_on", "description"} <= set(response.json()["errors"])
 
 
-def test_only_the_reviewer_reviews_and_only_the_declarant_acknowledges_ends_or_withdraws(council, member, place_officer):
+def test_only_the_reviewer_reviews_and_only_the_declarant_acknowledges_ends_or_withdraws(
+    council, member, place_officer
+):
     declaration = declare(member, place_officer)
     url = f"/api/declarations/{declaration.pk}/"
     refused = api(council.auditor).post(url + "review/", {"advice": "x", "action_agreed": "no-action"}, format="json")
@@ -164,6 +194,7 @@ def test_the_non_confirmation_list_is_for_those_who_oversee_it_B6(council):
 
 # --- Lists cost the same at 5 and at 50 rows ----------------------------------------------------
 
+
 def queries_for(client, url) -> int:
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url, {"page_size": 200})
@@ -181,13 +212,22 @@ def declarations_by_new_members(how_many, officer, reviewed_every=2):
 
 LISTS = {
     # url: (who reads it, how to make a row for them)
-    "/api/declarations/": ("auditor", lambda council: declarations_by_new_members(1, council.directorates[0].officers[0])),
+    "/api/declarations/": (
+        "auditor",
+        lambda council: declarations_by_new_members(1, council.directorates[0].officers[0]),
+    ),
     "/api/declarations/to-review/": (
-        "monitoring_officer", lambda council: declarations_by_new_members(1, council.directorates[0].officers[0])),
-    "/api/declarations/naming-me/": ("member", lambda council: declare(
-        make_person(Person.Kind.OFFICER), council.groups[0].members[0])),
-    "/api/declarations/not-confirmed/": ("monitoring_officer", lambda council: joined_long_ago(
-        make_person(Person.Kind.MEMBER))),
+        "monitoring_officer",
+        lambda council: declarations_by_new_members(1, council.directorates[0].officers[0]),
+    ),
+    "/api/declarations/naming-me/": (
+        "member",
+        lambda council: declare(make_person(Person.Kind.OFFICER), council.groups[0].members[0]),
+    ),
+    "/api/declarations/not-confirmed/": (
+        "monitoring_officer",
+        lambda council: joined_long_ago(make_person(Person.Kind.MEMBER)),
+    ),
 }
 
 
@@ -199,8 +239,11 @@ def joined_long_ago(person):
 @pytest.mark.parametrize("url", list(LISTS))
 def test_each_declaration_list_costs_the_same_queries_at_5_and_at_50_rows(council, url):
     reader, add_row = LISTS[url]
-    person = {"auditor": council.auditor, "monitoring_officer": council.monitoring_officer,
-              "member": council.groups[0].members[0]}[reader]
+    person = {
+        "auditor": council.auditor,
+        "monitoring_officer": council.monitoring_officer,
+        "member": council.groups[0].members[0],
+    }[reader]
     if url.endswith("not-confirmed/"):
         for group in council.groups:
             for member in [group.leader, group.deputy, *group.members]:

@@ -1,5 +1,6 @@
 """The notices API: the caller's own in-app notices by cursor, the unread count, marking read;
 anyone else's notice is not found."""
+
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -21,8 +22,12 @@ def tell(person, how_many, start=0):
         notices = []
         for number in range(start, start + how_many):
             notices += notify(
-                cause=f"api-notice-test:{number}", kind="declarations-confirmation-due", recipients=[person],
-                about=person, actor=None, channels=[Notification.Channel.IN_APP],
+                cause=f"api-notice-test:{number}",
+                kind="declarations-confirmation-due",
+                recipients=[person],
+                about=person,
+                actor=None,
+                channels=[Notification.Channel.IN_APP],
                 context={"due_on": "1 June 2026", "what_counts": [], "what_does_not_count": []},
             )
     for notice in notices:

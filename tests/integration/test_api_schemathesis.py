@@ -1,5 +1,6 @@
 """Schemathesis against the live schema: every operation, signed in as each role, never a 5xx,
 every response as the schema says."""
+
 import json
 
 import pytest

@@ -1,4 +1,5 @@
 """Asking for officers to attend a group meeting: who asks (A1), what is refused, and the brief (A5, A7)."""
+
 import datetime
 
 import pytest
@@ -21,14 +22,17 @@ def test_a_group_leader_submits_a_request_to_the_chief_executive_A1(council, clo
     assert request.requested_capacity == "Group leader"
     assert request.meeting.group == council.groups[0].organization
     assert set(request.invitations.values_list("officer", "state")) == {
-        (place.officers[0].pk, workflow.INVITED), (place.officers[1].pk, workflow.INVITED),
+        (place.officers[0].pk, workflow.INVITED),
+        (place.officers[1].pk, workflow.INVITED),
     }
     notice = Notification.objects.get(kind="attendance-decision-needed", channel="email")
     assert notice.recipient == council.chief_executive
     assert "Library closures" in notice.body_text
 
 
-def test_the_deputy_leader_submits_on_the_leaders_behalf_and_the_capacity_says_so_A1(council, clock, deputy_group_leader):
+def test_the_deputy_leader_submits_on_the_leaders_behalf_and_the_capacity_says_so_A1(
+    council, clock, deputy_group_leader
+):
     request = submit_request(council, actor=deputy_group_leader)
     assert request.requested_by == deputy_group_leader
     assert request.requested_capacity == "Deputy group leader, on the leader's behalf"
@@ -52,8 +56,13 @@ def test_an_officer_cannot_submit_a_request_A1(council, clock, officer):
 def test_an_officer_asked_directly_refers_the_request_to_the_chief_executive_A1(council, clock, officer):
     member = council.groups[1].members[0]
     request = attendance.attendance_request_refer(
-        actor=officer, reason="Asked in the corridor", asked_by=member, meeting=meeting(), officers=[officer],
-        subject="Bus routes", scope="The consultation on rural bus routes",
+        actor=officer,
+        reason="Asked in the corridor",
+        asked_by=member,
+        meeting=meeting(),
+        officers=[officer],
+        subject="Bus routes",
+        scope="The consultation on rural bus routes",
     )
     assert request.state == workflow.SUBMITTED
     assert request.referred_by == officer
@@ -67,8 +76,13 @@ def test_an_officer_asked_directly_refers_the_request_to_the_chief_executive_A1(
 
 def test_an_officer_who_referred_a_request_cannot_decide_it_A1(council, clock, officer):
     request = attendance.attendance_request_refer(
-        actor=officer, reason="Asked directly", asked_by=council.groups[0].leader, meeting=meeting(), officers=[officer],
-        subject="Bus routes", scope="Rural bus routes",
+        actor=officer,
+        reason="Asked directly",
+        asked_by=council.groups[0].leader,
+        meeting=meeting(),
+        officers=[officer],
+        subject="Bus routes",
+        scope="Rural bus routes",
     )
     with pytest.raises(RuleViolation) as refused:
         attendance.attendance_request_approve(request=request, actor=officer, reason="Happy to")
@@ -87,8 +101,13 @@ def test_only_an_officer_who_was_asked_refers_a_request_A1(council, clock, offic
     colleague = council.directorates[0].officers[1]
     with pytest.raises(RuleViolation) as refused:
         attendance.attendance_request_refer(
-            actor=officer, reason="Passing it on", asked_by=council.groups[0].leader, meeting=meeting(),
-            officers=[colleague], subject="Bus routes", scope="Rural bus routes",
+            actor=officer,
+            reason="Passing it on",
+            asked_by=council.groups[0].leader,
+            meeting=meeting(),
+            officers=[colleague],
+            subject="Bus routes",
+            scope="Rural bus routes",
         )
     assert refused.value.rule == "A1"
     assert refused.value.field == "officers"
@@ -98,8 +117,13 @@ def test_a_member_cannot_refer_a_request_A1(council, clock):
     member = council.groups[0].members[0]
     with pytest.raises(RuleViolation) as refused:
         attendance.attendance_request_refer(
-            actor=member, reason="Asking", asked_by=member, meeting=meeting(), officers=[council.directorates[0].officers[0]],
-            subject="Bus routes", scope="Rural bus routes",
+            actor=member,
+            reason="Asking",
+            asked_by=member,
+            meeting=meeting(),
+            officers=[council.directorates[0].officers[0]],
+            subject="Bus routes",
+            scope="Rural bus routes",
         )
     assert refused.value.rule == "A1"
 
@@ -179,7 +203,8 @@ def test_asking_for_confidential_information_with_others_present_is_refused_A7(c
     before = row_counts()
     with pytest.raises(RuleViolation) as refused:
         submit_request(
-            council, needs_confidential_information=True,
+            council,
+            needs_confidential_information=True,
             meeting_options={"others_present": True, "others_present_description": "the party's regional organiser"},
         )
     assert refused.value.rule == "A7"
@@ -209,9 +234,15 @@ def test_a_request_is_not_found_by_another_groups_members(council, clock):
     for outsider in [council.groups[1].leader, council.groups[0].members[0], council.directorates[1].officers[0]]:
         with pytest.raises(NotFound):
             selectors.attendance_request_for(viewer=outsider, pk=request.pk)
-    for insider in [council.groups[0].leader, council.groups[0].deputy, council.chief_executive,
-                    council.deputy_chief_executive, council.monitoring_officer, council.auditor,
-                    council.directorates[0].officers[0]]:
+    for insider in [
+        council.groups[0].leader,
+        council.groups[0].deputy,
+        council.chief_executive,
+        council.deputy_chief_executive,
+        council.monitoring_officer,
+        council.auditor,
+        council.directorates[0].officers[0],
+    ]:
         assert selectors.attendance_request_for(viewer=insider, pk=request.pk) == request
 
 
@@ -221,5 +252,7 @@ def test_moves_by_someone_who_cannot_see_the_request_find_nothing(council, clock
     with pytest.raises(NotFound):
         attendance.attendance_request_withdraw(request=request, actor=outsider, reason="Mischief")
     with pytest.raises(NotFound):
-        attendance.attendance_invitation_respond(request=request, actor=council.directorates[1].officers[0], accept=True)
+        attendance.attendance_invitation_respond(
+            request=request, actor=council.directorates[1].officers[0], accept=True
+        )
     assert AttendanceInvitation.objects.filter(request=request, state=workflow.INVITED).count() == 1

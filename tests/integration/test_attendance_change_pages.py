@@ -7,6 +7,7 @@ For each page: who gets it, who gets "page not found", the explanation for someo
 request but not take the action, the refusal in the error summary naming the field or the rule with
 nothing changed, and the change made on success, linked from the request's page only for those who
 may make it."""
+
 import datetime
 
 import pytest
@@ -25,8 +26,13 @@ def brief_form(request, **changes) -> dict:
     meeting = request.meeting
     starts = meeting.starts_at.astimezone(LONDON)
     form = meeting_form(
-        starts.date(), starts_at=f"{starts:%H:%M}", ends_at="", place=meeting.place, subject=request.subject,
-        scope=request.scope, needs_confidential_information="yes" if request.needs_confidential_information else "no",
+        starts.date(),
+        starts_at=f"{starts:%H:%M}",
+        ends_at="",
+        place=meeting.place,
+        subject=request.subject,
+        scope=request.scope,
+        needs_confidential_information="yes" if request.needs_confidential_information else "no",
     )
     form.update(changes)
     return form
@@ -37,6 +43,7 @@ def messages_on(client, address) -> str:
 
 
 # --- Cancel an agreed briefing (A2) ----------------------------------------------------------------
+
 
 def test_cancel_page_is_for_the_acting_chief_executive_and_not_found_for_whoever_may_not_see_the_request_A2(council):
     request = approved_request(council)
@@ -95,6 +102,7 @@ def test_cancel_page_refuses_once_the_meeting_has_begun_naming_what_to_do_instea
 
 # --- Close the record after the meeting ------------------------------------------------------------
 
+
 def test_close_page_is_for_the_acting_chief_executive_and_the_group_A2(council, clock):
     request = approved_request(council)
     clock.advance(days=8)
@@ -133,6 +141,7 @@ def test_close_page_closes_the_record_after_the_meeting_with_a_reason(council, c
 
 # --- Amend the brief (A5, A7) -------------------------------------------------------------------
 
+
 def test_amend_page_is_for_the_group_and_explained_to_the_chief_executive_A5(council):
     request = submit_request(council)
     address = f"/attendance/{request.pk}/amend/"
@@ -162,8 +171,12 @@ def test_amend_page_sends_an_approved_brief_back_for_a_decision_and_asks_the_off
     client = signed_in(council.groups[0].leader)
     page = text(client.get(f"/attendance/{request.pk}/amend/"))
     assert "An amended brief goes back for a new decision" in page
-    response = client.post(f"/attendance/{request.pk}/amend/", brief_form(
-        request, scope="The charging options, and the consultation's results", reason="The consultation closed"))
+    response = client.post(
+        f"/attendance/{request.pk}/amend/",
+        brief_form(
+            request, scope="The charging options, and the consultation's results", reason="The consultation closed"
+        ),
+    )
     assert response["Location"] == f"/attendance/{request.pk}/"
     request.refresh_from_db()
     assert request.state == workflow.SUBMITTED and request.round == 2 and request.decision == ""
@@ -176,7 +189,8 @@ def test_amend_page_refuses_an_amendment_that_changes_nothing_and_saves_nothing_
     request = submit_request(council)
     before = row_counts()
     response = signed_in(council.groups[0].leader).post(
-        f"/attendance/{request.pk}/amend/", brief_form(request, reason="Just checking"))
+        f"/attendance/{request.pk}/amend/", brief_form(request, reason="Just checking")
+    )
     assert "Nothing in the brief or the meeting has changed" in error_summary(response)
     assert row_counts() == before
 
@@ -184,9 +198,16 @@ def test_amend_page_refuses_an_amendment_that_changes_nothing_and_saves_nothing_
 def test_amend_page_refuses_confidential_information_with_others_present_naming_the_rule_A7(council):
     request = submit_request(council)
     before = row_counts()
-    response = signed_in(council.groups[0].leader).post(f"/attendance/{request.pk}/amend/", brief_form(
-        request, others_present="yes", others_present_description="A party researcher",
-        needs_confidential_information="yes", reason="The researcher will come"))
+    response = signed_in(council.groups[0].leader).post(
+        f"/attendance/{request.pk}/amend/",
+        brief_form(
+            request,
+            others_present="yes",
+            others_present_description="A party researcher",
+            needs_confidential_information="yes",
+            reason="The researcher will come",
+        ),
+    )
     assert "(protocol rule A7)" in error_summary(response)
     assert row_counts() == before
 
@@ -194,7 +215,8 @@ def test_amend_page_refuses_confidential_information_with_others_present_naming_
 def test_amend_page_needs_a_reason_A5(council):
     request = submit_request(council)
     response = signed_in(council.groups[0].leader).post(
-        f"/attendance/{request.pk}/amend/", brief_form(request, scope="Something else"))
+        f"/attendance/{request.pk}/amend/", brief_form(request, scope="Something else")
+    )
     assert "Give a reason for amending the brief" in error_summary(response)
     request.refresh_from_db()
     assert request.round == 1
@@ -209,12 +231,14 @@ def test_amend_page_explains_that_a_refused_request_is_not_amended_A5(council):
 
 # --- Mark information likely to be cited, later (A10) ---------------------------------------------
 
+
 def information_given(council, **options):
     request = approved_request(council, **options)
     officer = council.directorates[0].officers[0]
     attendance.attendance_invitation_respond(request=request, actor=officer, accept=True)
     information = attendance.attendance_information_record(
-        request=request, actor=officer, title="Library footfall", summary="Visits fell by a tenth.")
+        request=request, actor=officer, title="Library footfall", summary="Visits fell by a tenth."
+    )
     return request, information
 
 
@@ -234,7 +258,8 @@ def test_likely_to_be_cited_page_is_not_found_under_another_request_A10(council)
     request, information = information_given(council)
     other = approved_request(council)
     response = signed_in(council.chief_executive).get(
-        f"/attendance/{other.pk}/information/{information.pk}/likely-to-be-cited/")
+        f"/attendance/{other.pk}/information/{information.pk}/likely-to-be-cited/"
+    )
     assert response.status_code == 404
 
 
@@ -250,7 +275,8 @@ def test_likely_to_be_cited_page_refuses_without_where_naming_the_rule_and_saves
     request, information = information_given(council)
     before = row_counts()
     response = signed_in(council.directorates[0].officers[0]).post(
-        f"/attendance/{request.pk}/information/{information.pk}/likely-to-be-cited/", {})
+        f"/attendance/{request.pk}/information/{information.pk}/likely-to-be-cited/", {}
+    )
     assert "Say where it is likely to be cited" in error_summary(response)
     assert "(protocol rule A10)" in error_summary(response)
     assert row_counts() == before
@@ -273,10 +299,17 @@ def test_likely_to_be_cited_page_marks_it_and_every_group_gets_a_copy_once_A10(c
 
 # --- An officer asked directly refers the request (A1) ---------------------------------------------
 
+
 def referral_form(asked_by, officers, **extra) -> dict:
-    return meeting_form(next_week(), asked_by=asked_by.pk, officers=[officer.pk for officer in officers],
-                        subject="Highways maintenance", scope="The resurfacing programme for next year",
-                        needs_confidential_information="no", **extra)
+    return meeting_form(
+        next_week(),
+        asked_by=asked_by.pk,
+        officers=[officer.pk for officer in officers],
+        subject="Highways maintenance",
+        scope="The resurfacing programme for next year",
+        needs_confidential_information="no",
+        **extra,
+    )
 
 
 def test_refer_page_is_for_officers_and_not_found_for_councillors_A1(council):
@@ -319,4 +352,3 @@ def test_refer_page_records_the_request_for_the_councillors_group_and_the_chief_
     assert "referred to the Chief Executive, who decides it (A1)" in messages_on(client, f"/attendance/{referred.pk}/")
     assert signed_in(council.groups[1].leader).get(f"/attendance/{referred.pk}/").status_code == 200
     assert referred.subject in text(signed_in(council.chief_executive).get("/attendance/queue/"))
-

@@ -1,5 +1,6 @@
 """Two decisions at once on the same request, from two threads on PostgreSQL: exactly one is
 applied, and the other is refused with a clear conflict error."""
+
 import threading
 
 import pytest
@@ -30,8 +31,12 @@ def test_two_decisions_at_once_apply_exactly_one_and_refuse_the_other_as_a_confl
             connection.close()
 
     threads = [
-        threading.Thread(target=decide, args=("approve", attendance.attendance_request_approve), kwargs={"reason": "Agreed"}),
-        threading.Thread(target=decide, args=("refuse", attendance.attendance_request_refuse), kwargs={"reason": "Not now"}),
+        threading.Thread(
+            target=decide, args=("approve", attendance.attendance_request_approve), kwargs={"reason": "Agreed"}
+        ),
+        threading.Thread(
+            target=decide, args=("refuse", attendance.attendance_request_refuse), kwargs={"reason": "Not now"}
+        ),
     ]
     for thread in threads:
         thread.start()

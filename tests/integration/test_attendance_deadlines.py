@@ -1,4 +1,5 @@
 """Deadlines in working days of the council's nation, reminders and escalation (A12)."""
+
 import datetime
 
 import pytest
@@ -23,11 +24,14 @@ MONDAY_BEFORE_ST_PATRICKS_DAY = datetime.date(2026, 3, 16)
 # --- Working days ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("nation", "due"), [
-    ("england-and-wales", datetime.date(2026, 4, 8)),  # Good Friday and Easter Monday do not count
-    ("scotland", datetime.date(2026, 4, 7)),  # Easter Monday is a working day in Scotland
-    ("northern-ireland", datetime.date(2026, 4, 8)),
-])
+@pytest.mark.parametrize(
+    ("nation", "due"),
+    [
+        ("england-and-wales", datetime.date(2026, 4, 8)),  # Good Friday and Easter Monday do not count
+        ("scotland", datetime.date(2026, 4, 7)),  # Easter Monday is a working day in Scotland
+        ("northern-ireland", datetime.date(2026, 4, 8)),
+    ],
+)
 def test_a_decision_is_due_two_working_days_after_submission_in_the_councils_nation_A12(council, clock, nation, due):
     clock.set(at(THURSDAY_BEFORE_EASTER))
     with override_settings(COUNCIL_NATION=nation):
@@ -114,8 +118,9 @@ def test_a_decision_not_yet_due_is_not_overdue_A12(council, clock):
 
 def test_when_the_chief_executive_is_absent_the_deputy_is_told_of_requests_awaiting_a_decision_A12(council, clock):
     request = submit_request(council)
-    people.absence_record(actor=council.chief_executive, reason="Leave", start_date=clock.today,
-                          end_date=datetime.date(2026, 3, 6))
+    people.absence_record(
+        actor=council.chief_executive, reason="Leave", start_date=clock.today, end_date=datetime.date(2026, 3, 6)
+    )
     send_attendance_reminders()
     handed_over = notices("attendance-decision-needed")
     assert {n.recipient for n in handed_over} == {council.chief_executive, council.deputy_chief_executive}

@@ -1,4 +1,5 @@
 """Deciding (A2), equal arrangements for every group (A3), and what the other groups learn (A8, A9)."""
+
 import dataclasses
 import datetime
 
@@ -59,8 +60,10 @@ def test_the_chief_executive_cannot_decide_while_recorded_as_absent_A2(council, 
 @pytest.mark.parametrize("who", ["leader", "deputy_leader", "monitoring_officer", "auditor"])
 def test_nobody_else_approves_or_refuses_A2(council, clock, who):
     actor = {
-        "leader": council.groups[0].leader, "deputy_leader": council.groups[0].deputy,
-        "monitoring_officer": council.monitoring_officer, "auditor": council.auditor,
+        "leader": council.groups[0].leader,
+        "deputy_leader": council.groups[0].deputy,
+        "monitoring_officer": council.monitoring_officer,
+        "auditor": council.auditor,
     }[who]
     request = submit_request(council)
     with pytest.raises(RuleViolation) as refused:
@@ -98,7 +101,9 @@ def test_a_refusal_tells_the_group_why_A2(council, clock):
 
 def test_a_decision_on_a_withdrawn_request_is_refused(council, clock):
     request = submit_request(council)
-    withdrawn = attendance.attendance_request_withdraw(request=request, actor=council.groups[0].leader, reason="No longer needed")
+    withdrawn = attendance.attendance_request_withdraw(
+        request=request, actor=council.groups[0].leader, reason="No longer needed"
+    )
     before = row_counts()
     with pytest.raises(InvalidTransition) as refused:
         attendance.attendance_request_approve(request=withdrawn, actor=council.chief_executive, reason="Yes")
@@ -131,7 +136,9 @@ def test_only_the_acting_chief_executive_cancels_an_agreed_briefing_A2(council, 
     with pytest.raises(RuleViolation) as refused:
         attendance.attendance_request_cancel(request=request, actor=council.groups[0].leader, reason="Changed my mind")
     assert refused.value.rule == "A2"
-    cancelled = attendance.attendance_request_cancel(request=request, actor=council.chief_executive, reason="Election called")
+    cancelled = attendance.attendance_request_cancel(
+        request=request, actor=council.chief_executive, reason="Election called"
+    )
     assert cancelled.state == workflow.CANCELLED
     assert cancelled.decision == "approved"
 
@@ -151,15 +158,23 @@ def test_on_approval_every_other_group_leader_is_offered_an_equivalent_A3(three_
         selectors.equivalent_offers_for(viewer=council.groups[1].members[0])
 
 
-def test_taking_up_an_equivalent_is_one_step_with_the_same_subject_and_officers_linked_to_the_original_A3(council, clock):
+def test_taking_up_an_equivalent_is_one_step_with_the_same_subject_and_officers_linked_to_the_original_A3(
+    council, clock
+):
     place = council.directorates[0]
-    original = approved_request(council, officers=[place.officers[0], place.director], subject="Waste strategy",
-                                scope="Red group's own questions about the incinerator")
+    original = approved_request(
+        council,
+        officers=[place.officers[0], place.director],
+        subject="Waste strategy",
+        scope="Red group's own questions about the incinerator",
+    )
     offer = selectors.equivalent_offers_for(viewer=council.groups[1].leader)[0]
     assert offer.original_id == original.pk
 
     equivalent = attendance.attendance_request_take_up_equivalent(
-        actor=council.groups[1].leader, original=AttendanceRequest(pk=offer.original_id), meeting=meeting(),
+        actor=council.groups[1].leader,
+        original=AttendanceRequest(pk=offer.original_id),
+        meeting=meeting(),
     )
     assert equivalent.state == workflow.SUBMITTED
     assert equivalent.equivalent_of == original
@@ -173,7 +188,9 @@ def test_taking_up_an_equivalent_is_one_step_with_the_same_subject_and_officers_
 def test_the_decision_maker_sees_the_precedent_A3(council, clock):
     original = approved_request(council)
     equivalent = attendance.attendance_request_take_up_equivalent(
-        actor=council.groups[1].leader, original=original, meeting=meeting(),
+        actor=council.groups[1].leader,
+        original=original,
+        meeting=meeting(),
     )
     queued = list(selectors.attendance_decision_queue(viewer=council.chief_executive))
     assert queued == [equivalent]
@@ -187,7 +204,9 @@ def test_the_decision_maker_sees_the_precedent_A3(council, clock):
 
 def test_refusing_an_equivalent_of_an_approved_briefing_needs_a_reason_A3(council, clock):
     original = approved_request(council)
-    equivalent = attendance.attendance_request_take_up_equivalent(actor=council.groups[1].leader, original=original, meeting=meeting())
+    equivalent = attendance.attendance_request_take_up_equivalent(
+        actor=council.groups[1].leader, original=original, meeting=meeting()
+    )
     with pytest.raises(RuleViolation) as refused:
         attendance.attendance_request_refuse(request=equivalent, actor=council.chief_executive, reason="")
     assert refused.value.rule == "A3"
@@ -196,33 +215,47 @@ def test_refusing_an_equivalent_of_an_approved_briefing_needs_a_reason_A3(counci
 
 def test_refusing_an_equivalent_of_an_approved_briefing_is_flagged_for_the_parity_report_A3(council, clock):
     original = approved_request(council)
-    equivalent = attendance.attendance_request_take_up_equivalent(actor=council.groups[1].leader, original=original, meeting=meeting())
-    refused = attendance.attendance_request_refuse(request=equivalent, actor=council.chief_executive, reason="Officer unavailable")
+    equivalent = attendance.attendance_request_take_up_equivalent(
+        actor=council.groups[1].leader, original=original, meeting=meeting()
+    )
+    refused = attendance.attendance_request_refuse(
+        request=equivalent, actor=council.chief_executive, reason="Officer unavailable"
+    )
     assert refused.departs_from_precedent
-    report = {row.group: row for row in selectors.attendance_parity_report(
-        viewer=council.auditor, start=clock.today, end=clock.today)}
+    report = {
+        row.group: row
+        for row in selectors.attendance_parity_report(viewer=council.auditor, start=clock.today, end=clock.today)
+    }
     assert report[council.groups[1].organization].refused_despite_precedent == 1
     assert report[council.groups[0].organization].refused_despite_precedent == 0
 
 
 def test_an_ordinary_refusal_is_not_flagged_as_against_precedent_A3(council, clock):
-    refused = attendance.attendance_request_refuse(request=submit_request(council), actor=council.chief_executive, reason="No")
+    refused = attendance.attendance_request_refuse(
+        request=submit_request(council), actor=council.chief_executive, reason="No"
+    )
     assert not refused.departs_from_precedent
 
 
 def test_a_group_cannot_take_up_its_own_briefing_A3(council, clock):
     original = approved_request(council)
     with pytest.raises(RuleViolation) as refused:
-        attendance.attendance_request_take_up_equivalent(actor=council.groups[0].deputy, original=original, meeting=meeting())
+        attendance.attendance_request_take_up_equivalent(
+            actor=council.groups[0].deputy, original=original, meeting=meeting()
+        )
     assert refused.value.rule == "A3"
 
 
 def test_a_group_takes_up_an_equivalent_once_A3(council, clock):
     original = approved_request(council)
-    attendance.attendance_request_take_up_equivalent(actor=council.groups[1].leader, original=original, meeting=meeting())
+    attendance.attendance_request_take_up_equivalent(
+        actor=council.groups[1].leader, original=original, meeting=meeting()
+    )
     before = row_counts()
     with pytest.raises(RuleViolation) as refused:
-        attendance.attendance_request_take_up_equivalent(actor=council.groups[1].deputy, original=original, meeting=meeting())
+        attendance.attendance_request_take_up_equivalent(
+            actor=council.groups[1].deputy, original=original, meeting=meeting()
+        )
     assert refused.value.rule == "A3"
     assert row_counts() == before
 
@@ -230,7 +263,9 @@ def test_a_group_takes_up_an_equivalent_once_A3(council, clock):
 def test_a_briefing_not_yet_approved_cannot_be_taken_up_A3(council, clock):
     pending = submit_request(council)
     with pytest.raises(NotFound):
-        attendance.attendance_request_take_up_equivalent(actor=council.groups[1].leader, original=pending, meeting=meeting())
+        attendance.attendance_request_take_up_equivalent(
+            actor=council.groups[1].leader, original=pending, meeting=meeting()
+        )
 
 
 def test_only_a_group_leader_takes_up_an_equivalent_A1_A3(council, clock):
@@ -248,8 +283,11 @@ def test_only_a_group_leader_takes_up_an_equivalent_A1_A3(council, clock):
 def test_on_approval_the_other_leaders_are_told_only_the_officer_date_and_subject_A8_A9(three_groups, clock, officer):
     council = three_groups
     request = approved_request(
-        council, officers=[officer], subject="Care home fees",
-        scope="SECRET-SCOPE: our group's line on the fee increase", meeting_options={"place": "The Red Lion back room"},
+        council,
+        officers=[officer],
+        subject="Care home fees",
+        scope="SECRET-SCOPE: our group's line on the fee increase",
+        meeting_options={"place": "The Red Lion back room"},
     )
     notices = Notification.objects.filter(kind="attendance-briefing-notice")
     assert {n.recipient for n in notices} == {council.groups[1].leader, council.groups[2].leader}
@@ -259,7 +297,9 @@ def test_on_approval_the_other_leaders_are_told_only_the_officer_date_and_subjec
         for private in ["SECRET-SCOPE", "Red Lion", str(council.groups[0].leader), "18:00"]:
             assert private not in text
         assert notice.about_id is None, "the notice is not a way into the request"
-    assert not Notification.objects.filter(kind="attendance-briefing-notice", recipient=council.groups[0].leader).exists()
+    assert not Notification.objects.filter(
+        kind="attendance-briefing-notice", recipient=council.groups[0].leader
+    ).exists()
     assert request.state == workflow.APPROVED
 
 
@@ -267,10 +307,14 @@ def test_what_another_group_sees_of_a_briefing_is_exactly_group_officer_date_and
     request = approved_request(council, officers=[officer], subject="Care home fees", scope="SECRET-SCOPE")
     facts = selectors.briefing_facts_for_other_groups(viewer=council.groups[1].leader)
 
-    assert [dataclasses.asdict(fact) for fact in facts] == [{
-        "group": council.groups[0].organization.name, "officers": (str(officer),),
-        "date": datetime.date(2026, 3, 9), "subject": "Care home fees",
-    }]
+    assert [dataclasses.asdict(fact) for fact in facts] == [
+        {
+            "group": council.groups[0].organization.name,
+            "officers": (str(officer),),
+            "date": datetime.date(2026, 3, 9),
+            "subject": "Care home fees",
+        }
+    ]
     with pytest.raises(NotFound):
         selectors.attendance_request_for(viewer=council.groups[1].leader, pk=request.pk)
     assert selectors.briefing_facts_for_other_groups(viewer=council.groups[0].leader) == []
@@ -311,13 +355,18 @@ def test_the_public_register_lists_briefings_that_took_place_with_the_officers_w
         attendance.attendance_invitation_respond(request=request, actor=officer, accept=True)
     clock.set(request.meeting.starts_at + datetime.timedelta(hours=2))
     attendance.attendance_record_attendance(
-        request=request, actor=place.officers[0], arrived_at=request.meeting.starts_at,
-        left_at=request.meeting.starts_at + datetime.timedelta(minutes=40), attested=True,
+        request=request,
+        actor=place.officers[0],
+        arrived_at=request.meeting.starts_at,
+        left_at=request.meeting.starts_at + datetime.timedelta(minutes=40),
+        attested=True,
     )
     assert selectors.public_briefing_register() == [
         selectors.BriefingFact(
-            group=council.groups[0].organization.name, officers=(str(place.officers[0]),),
-            date=datetime.date(2026, 3, 9), subject="Flood defences",
+            group=council.groups[0].organization.name,
+            officers=(str(place.officers[0]),),
+            date=datetime.date(2026, 3, 9),
+            subject="Flood defences",
         )
     ]
     assert selectors.public_briefing_register(start=datetime.date(2026, 3, 10)) == []

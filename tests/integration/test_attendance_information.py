@@ -1,5 +1,6 @@
 """Information given to a group: never confidential where others are present (A7), and a copy to
 every group when it is likely to be cited at the Council, the Executive or a committee (A10)."""
+
 import datetime
 
 import pytest
@@ -15,8 +16,11 @@ def held(council, clock, officer, **options):
     request = approved_request(council, officers=[officer], **options)
     clock.set(request.meeting.starts_at + datetime.timedelta(hours=2))
     attendance.attendance_record_attendance(
-        request=request, actor=officer, arrived_at=request.meeting.starts_at,
-        left_at=request.meeting.starts_at + datetime.timedelta(minutes=30), attested=True,
+        request=request,
+        actor=officer,
+        arrived_at=request.meeting.starts_at,
+        left_at=request.meeting.starts_at + datetime.timedelta(minutes=30),
+        attested=True,
     )
     return request
 
@@ -31,7 +35,9 @@ def give(request, officer, **options):
 
 
 @pytest.mark.parametrize("classification", ["confidential", "exempt"])
-def test_confidential_or_exempt_information_cannot_be_recorded_where_others_were_present_A7(council, clock, officer, classification):
+def test_confidential_or_exempt_information_cannot_be_recorded_where_others_were_present_A7(
+    council, clock, officer, classification
+):
     request = held(council, clock, officer, meeting_options={"others_present": True})
     before = row_counts()
     with pytest.raises(RuleViolation) as refused:
@@ -86,7 +92,10 @@ def test_marking_information_later_still_sends_it_to_every_group_A10(council, cl
     clock.advance(days=20)
 
     marked = attendance.attendance_information_mark_likely_to_be_cited(
-        information=information, actor=council.chief_executive, cited_at="council", reason="It is in the budget report",
+        information=information,
+        actor=council.chief_executive,
+        cited_at="council",
+        reason="It is in the budget report",
     )
     assert marked.likely_to_be_cited and marked.marked_by == council.chief_executive
     assert InformationCopy.objects.filter(information=information).count() == len(council.groups)
@@ -96,7 +105,9 @@ def test_information_is_marked_likely_to_be_cited_once_A10(council, clock, offic
     request = held(council, clock, officer)
     information = give(request, officer, likely_to_be_cited=True, cited_at="committee")
     with pytest.raises(InvalidTransition):
-        attendance.attendance_information_mark_likely_to_be_cited(information=information, actor=officer, cited_at="council")
+        attendance.attendance_information_mark_likely_to_be_cited(
+            information=information, actor=officer, cited_at="council"
+        )
     assert InformationCopy.objects.filter(information=information).count() == len(council.groups)
 
 
@@ -108,7 +119,9 @@ def test_marking_needs_where_it_will_be_cited_A10(council, clock, officer):
     assert refused.value.field == "cited_at"
 
 
-def test_only_the_officer_who_gave_it_or_the_chief_executive_or_monitoring_officer_marks_it_A10(council, clock, officer):
+def test_only_the_officer_who_gave_it_or_the_chief_executive_or_monitoring_officer_marks_it_A10(
+    council, clock, officer
+):
     request = held(council, clock, officer)
     information = give(request, officer)
     with pytest.raises(NotPermitted):

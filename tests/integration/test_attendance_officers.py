@@ -1,5 +1,6 @@
 """The officers' side: voluntary attendance (A4), the brief agreed in advance (A5), and after the
 meeting, attestation or report (A6, A13)."""
+
 import datetime
 
 import pytest
@@ -108,9 +109,13 @@ def test_amending_an_approved_brief_sends_it_back_for_a_decision_A5(council, clo
     assert amended.scope == "Libraries, mobile too"
     assert AttendanceInvitation.objects.get(request=request).state == workflow.INVITED
     assert Notification.objects.filter(kind="attendance-brief-amended", recipient=officer).exists()
-    decision_needed = Notification.objects.filter(
-        kind="attendance-decision-needed", recipient=council.chief_executive, channel="email"
-    ).order_by("-id").first()
+    decision_needed = (
+        Notification.objects.filter(
+            kind="attendance-decision-needed", recipient=council.chief_executive, channel="email"
+        )
+        .order_by("-id")
+        .first()
+    )
     assert "needs your decision again" in decision_needed.body_text
     # The history keeps the brief that was approved.
     approved_then = amended.history.filter(state=workflow.APPROVED).first()
@@ -131,7 +136,9 @@ def test_a_decision_on_the_old_brief_after_an_amendment_is_a_conflict_A5(council
 def test_an_amendment_that_changes_nothing_is_refused_A5(council, clock):
     request = submit_request(council)
     with pytest.raises(RuleViolation):
-        attendance.attendance_request_amend_brief(request=request, actor=council.groups[0].leader, reason="Same", scope=request.scope)
+        attendance.attendance_request_amend_brief(
+            request=request, actor=council.groups[0].leader, reason="Same", scope=request.scope
+        )
 
 
 def test_only_the_group_amends_its_brief_A5(council, clock, officer):
@@ -139,7 +146,9 @@ def test_only_the_group_amends_its_brief_A5(council, clock, officer):
     with pytest.raises(NotPermitted):
         attendance.attendance_request_amend_brief(request=request, actor=officer, reason="Narrower", scope="Narrower")
     with pytest.raises(NotPermitted):
-        attendance.attendance_request_amend_brief(request=request, actor=council.chief_executive, reason="Mine", scope="Mine")
+        attendance.attendance_request_amend_brief(
+            request=request, actor=council.chief_executive, reason="Mine", scope="Mine"
+        )
 
 
 def test_an_amendment_that_brings_in_others_while_asking_for_confidential_information_is_refused_A7(council, clock):
@@ -147,7 +156,9 @@ def test_an_amendment_that_brings_in_others_while_asking_for_confidential_inform
     before = row_counts()
     with pytest.raises(RuleViolation) as refused:
         attendance.attendance_request_amend_brief(
-            request=request, actor=council.groups[0].leader, reason="Our agent will come",
+            request=request,
+            actor=council.groups[0].leader,
+            reason="Our agent will come",
             meeting=meeting(others_present=True),
         )
     assert refused.value.rule == "A7"
@@ -158,14 +169,18 @@ def test_the_brief_cannot_be_amended_once_the_meeting_has_begun_A5(council, cloc
     request = approved_request(council)
     clock.set(request.meeting.starts_at + MINUTES)
     with pytest.raises(RuleViolation) as refused:
-        attendance.attendance_request_amend_brief(request=request, actor=council.groups[0].leader, reason="Late", scope="Late")
+        attendance.attendance_request_amend_brief(
+            request=request, actor=council.groups[0].leader, reason="Late", scope="Late"
+        )
     assert refused.value.field == "meeting"
 
 
 # --- A6 and A13: after the meeting -------------------------------------------------------------------
 
 
-def test_an_officer_records_attendance_and_attests_the_briefing_is_held_and_no_report_is_sent_A6_A13(council, clock, officer):
+def test_an_officer_records_attendance_and_attests_the_briefing_is_held_and_no_report_is_sent_A6_A13(
+    council, clock, officer
+):
     request = approved_request(council, officers=[officer])
     attendance.attendance_invitation_respond(request=request, actor=officer, accept=True)
     after_the_meeting(clock, request)
@@ -200,7 +215,10 @@ def test_a_report_reaches_the_chief_executive_and_the_monitoring_officer_A13(cou
     request = approved_request(council, officers=[officer])
     after_the_meeting(clock, request)
     attended = record(
-        request, officer, attested=False, concerns=["beyond-brief", "party-business"],
+        request,
+        officer,
+        attested=False,
+        concerns=["beyond-brief", "party-business"],
         report="The group began discussing candidate selection while I was still in the room.",
     )
     assert attended.is_report
@@ -216,7 +234,13 @@ def test_a_report_reaches_the_chief_executive_and_the_monitoring_officer_A13(cou
 def test_an_officer_who_attests_but_left_early_still_reports_A13(council, clock, officer):
     request = approved_request(council, officers=[officer])
     after_the_meeting(clock, request)
-    record(request, officer, attested=True, concerns=["left-early"], report="I was pressed on the Leader's remarks, so left.")
+    record(
+        request,
+        officer,
+        attested=True,
+        concerns=["left-early"],
+        report="I was pressed on the Leader's remarks, so left.",
+    )
     assert Notification.objects.filter(kind="attendance-report", recipient=council.monitoring_officer).exists()
 
 
@@ -277,8 +301,12 @@ def test_a_second_officer_records_attendance_at_a_held_briefing_A6(council, cloc
     request = approved_request(council, officers=place.officers[:2])
     after_the_meeting(clock, request)
     record(request, place.officers[0])
-    record(request, place.officers[1], arrived_at=request.meeting.starts_at + 30 * MINUTES,
-           left_at=request.meeting.starts_at + 60 * MINUTES)
+    record(
+        request,
+        place.officers[1],
+        arrived_at=request.meeting.starts_at + 30 * MINUTES,
+        left_at=request.meeting.starts_at + 60 * MINUTES,
+    )
     assert AttendanceRecord.objects.filter(invitation__request=request).count() == 2
 
 

@@ -1,5 +1,6 @@
 """Every attendance page costs the same number of queries at 5 and at 50 rows: the selectors load
 what the page shows in one go (A1-A13)."""
+
 import datetime
 
 import pytest
@@ -60,16 +61,20 @@ def test_the_decision_queue_with_precedents_and_warnings_A2_A3_B7(council):
             if number % 5 == 0:
                 original = approved_request(council, group=1)
                 attendance.attendance_request_take_up_equivalent(
-                    actor=council.groups[0].leader, original=original,
-                    meeting=attendance.MeetingDetails(starts_at=original.meeting.starts_at, place="Room 2"))
+                    actor=council.groups[0].leader,
+                    original=original,
+                    meeting=attendance.MeetingDetails(starts_at=original.meeting.starts_at, place="Room 2"),
+                )
             else:
                 submit_request(council)
+
     same_queries_at_5_and_50(signed_in(council.chief_executive), "/attendance/queue/", add)
 
 
 def test_the_briefings_given_to_other_groups_A3_A8(council):
     same_queries_at_5_and_50(
-        signed_in(council.groups[1].leader), "/attendance/other-groups/",
+        signed_in(council.groups[1].leader),
+        "/attendance/other-groups/",
         lambda count: [approved_request(council) for _ in range(count)],
     )
 
@@ -87,17 +92,25 @@ def test_the_information_shared_with_all_groups_A10(council):
     def add(count):
         for number in range(count):
             attendance.attendance_information_record(
-                request=request, actor=officer, title=f"Figures {number}", summary="A table of figures.",
-                likely_to_be_cited=True, cited_at="council",
+                request=request,
+                actor=officer,
+                title=f"Figures {number}",
+                summary="A table of figures.",
+                likely_to_be_cited=True,
+                cited_at="council",
             )
+
     same_queries_at_5_and_50(signed_in(council.groups[1].leader), "/attendance/shared/", add)
 
 
 def test_the_parity_report_A11(council):
     # One row per group, whatever the number of requests: the counts grow instead (3 + 23 for the first).
-    same_queries_at_5_and_50(signed_in(council.chief_executive), "/attendance/parity/",
-                             lambda count: [approved_request(council, group=n % 2) for n in range(count)],
-                             rows_grow=False)
+    same_queries_at_5_and_50(
+        signed_in(council.chief_executive),
+        "/attendance/parity/",
+        lambda count: [approved_request(council, group=n % 2) for n in range(count)],
+        rows_grow=False,
+    )
     assert 'numeric">26</td>' in signed_in(council.chief_executive).get("/attendance/parity/").content.decode()
 
 
@@ -113,16 +126,24 @@ def test_the_published_register_A8(council, clock):
         for request in requests:
             arrived = request.meeting.starts_at
             attendance.attendance_record_attendance(
-                request=request, actor=officer, arrived_at=arrived,
-                left_at=arrived + datetime.timedelta(minutes=20), attested=True)
+                request=request,
+                actor=officer,
+                arrived_at=arrived,
+                left_at=arrived + datetime.timedelta(minutes=20),
+                attested=True,
+            )
         clock.set(start)
+
     same_queries_at_5_and_50(Client(), "/register-of-attendance/", add)
 
 
 @pytest.mark.parametrize("who", ["chief_executive", "leader", "officer"])
 def test_the_home_page_counts_cost_the_same_at_5_and_50_requests(council, who):
-    person = {"chief_executive": council.chief_executive, "leader": council.groups[0].leader,
-              "officer": council.directorates[0].officers[0]}[who]
+    person = {
+        "chief_executive": council.chief_executive,
+        "leader": council.groups[0].leader,
+        "officer": council.directorates[0].officers[0],
+    }[who]
     client = signed_in(person)
     add = requests_by_the_first_group(council)
     add(5)

@@ -1,5 +1,6 @@
 """The parity report (A11): per group and period, requests made, approved, refused, equivalents
 taken up, and working days to decision."""
+
 import datetime
 
 import pytest
@@ -27,14 +28,22 @@ def test_the_parity_report_counts_each_groups_requests_and_days_to_decision_A11(
     withdrawn = submit_request(council, group=1)
     attendance.attendance_request_withdraw(request=withdrawn, actor=blue.deputy, reason="Not needed")
 
-    rows = {row.group: row for row in selectors.attendance_parity_report(
-        viewer=council.chief_executive, start=datetime.date(2026, 3, 1), end=datetime.date(2026, 3, 31))}
+    rows = {
+        row.group: row
+        for row in selectors.attendance_parity_report(
+            viewer=council.chief_executive, start=datetime.date(2026, 3, 1), end=datetime.date(2026, 3, 31)
+        )
+    }
 
     assert (rows[red.organization].made, rows[red.organization].approved, rows[red.organization].refused) == (2, 1, 1)
     assert rows[red.organization].average_working_days_to_decision == 1.0
     assert rows[red.organization].longest_working_days_to_decision == 2
     assert rows[red.organization].equivalents_offered == 0
-    assert (rows[blue.organization].made, rows[blue.organization].pending, rows[blue.organization].withdrawn) == (2, 1, 1)
+    assert (rows[blue.organization].made, rows[blue.organization].pending, rows[blue.organization].withdrawn) == (
+        2,
+        1,
+        1,
+    )
     assert rows[blue.organization].equivalents_taken_up == 1
     assert rows[blue.organization].equivalents_offered == 1
     assert rows[blue.organization].decided == 0
@@ -44,7 +53,8 @@ def test_the_parity_report_counts_each_groups_requests_and_days_to_decision_A11(
 def test_the_parity_report_covers_only_the_period_asked_for_A11(council, clock):
     submit_request(council)
     rows = selectors.attendance_parity_report(
-        viewer=council.auditor, start=datetime.date(2026, 4, 1), end=datetime.date(2026, 4, 30))
+        viewer=council.auditor, start=datetime.date(2026, 4, 1), end=datetime.date(2026, 4, 30)
+    )
     assert [row.made for row in rows] == [0, 0]
 
 

@@ -1,5 +1,6 @@
 """The Chief Executive's queue and a group's list cost the same number of queries at 5 and at 50
 requests: they are scoped and joined up front."""
+
 import pytest
 
 from register import selectors
@@ -30,11 +31,23 @@ def read_like_a_page(requests):
     """Everything a list page shows for each request."""
     return [
         (
-            request.group.name, request.meeting.starts_at, request.meeting.where, str(request.requested_by),
-            request.requested_capacity, request.referred_by, request.subject, request.due_on, request.decision_overdue,
-            request.state_label, [(str(i.officer), i.state) for i in request.invitations.all()],
-            request.equivalent_of and (request.equivalent_of.group.name, str(request.equivalent_of.decided_by),
-                                       request.equivalent_of.meeting.starts_at),
+            request.group.name,
+            request.meeting.starts_at,
+            request.meeting.where,
+            str(request.requested_by),
+            request.requested_capacity,
+            request.referred_by,
+            request.subject,
+            request.due_on,
+            request.decision_overdue,
+            request.state_label,
+            [(str(i.officer), i.state) for i in request.invitations.all()],
+            request.equivalent_of
+            and (
+                request.equivalent_of.group.name,
+                str(request.equivalent_of.decided_by),
+                request.equivalent_of.meeting.starts_at,
+            ),
         )
         for request in requests
     ]

@@ -7,13 +7,21 @@ checks after every step that:
   about, and a refused move saves nothing at all (C1);
 - other groups never see more of a request than its group, officers, date and subject (A8, A9).
 """
+
 import dataclasses
 import datetime
 
 from django.db import transaction
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule, run_state_machine_as_test
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
 
 from register import selectors, workflow
 from register.errors import DomainError
@@ -22,8 +30,19 @@ from register.services import attendance, people
 from tests.factories import LONDON, meeting, row_counts
 
 ACTORS = [
-    "chief_executive", "deputy_chief_executive", "monitoring_officer", "auditor", "red_leader", "red_deputy",
-    "red_member", "blue_leader", "blue_member", "place_officer", "place_officer_2", "resources_officer", "director",
+    "chief_executive",
+    "deputy_chief_executive",
+    "monitoring_officer",
+    "auditor",
+    "red_leader",
+    "red_deputy",
+    "red_member",
+    "blue_leader",
+    "blue_member",
+    "place_officer",
+    "place_officer_2",
+    "resources_officer",
+    "director",
 ]
 OFFICERS = ["place_officer", "place_officer_2", "resources_officer", "director"]
 MEMBERS = ["red_leader", "red_member", "blue_leader", "blue_member"]
@@ -42,12 +61,19 @@ def cast_of(council) -> dict:
     red, blue = council.groups
     place, resources = council.directorates
     return {
-        "chief_executive": council.chief_executive, "deputy_chief_executive": council.deputy_chief_executive,
-        "monitoring_officer": council.monitoring_officer, "auditor": council.auditor,
-        "red_leader": red.leader, "red_deputy": red.deputy, "red_member": red.members[0],
-        "blue_leader": blue.leader, "blue_member": blue.members[0],
-        "place_officer": place.officers[0], "place_officer_2": place.officers[1],
-        "resources_officer": resources.officers[0], "director": place.director,
+        "chief_executive": council.chief_executive,
+        "deputy_chief_executive": council.deputy_chief_executive,
+        "monitoring_officer": council.monitoring_officer,
+        "auditor": council.auditor,
+        "red_leader": red.leader,
+        "red_deputy": red.deputy,
+        "red_member": red.members[0],
+        "blue_leader": blue.leader,
+        "blue_member": blue.members[0],
+        "place_officer": place.officers[0],
+        "place_officer_2": place.officers[1],
+        "resources_officer": resources.officers[0],
+        "director": place.director,
     }
 
 
@@ -75,7 +101,9 @@ class AttendanceWorkflow(RuleBasedStateMachine):
     def request(self, pick, *, likely=()) -> AttendanceRequest:
         """One of the requests made so far: two times in three one in a state where the move is
         likely to succeed, if there is one, so that runs go deep into the workflow."""
-        requests = list(AttendanceRequest.objects.filter(pk__in=self.request_ids).select_related("meeting").order_by("pk"))
+        requests = list(
+            AttendanceRequest.objects.filter(pk__in=self.request_ids).select_related("meeting").order_by("pk")
+        )
         promising = [r for r in requests if r.state in likely]
         if promising and pick % 3:
             return promising[pick % len(promising)]
@@ -122,42 +150,69 @@ class AttendanceWorkflow(RuleBasedStateMachine):
     @initialize(days=st.integers(1, 3))
     def two_first_requests_one_approved(self, days):
         for officers in (["place_officer"], ["place_officer_2", "resources_officer"]):
-            self.ask(actor="red_leader", how="submit", asked_by="red_member", days=days, officers=officers,
-                     others=False, confidential=False)
+            self.ask(
+                actor="red_leader",
+                how="submit",
+                asked_by="red_member",
+                days=days,
+                officers=officers,
+                others=False,
+                confidential=False,
+            )
         self.decide(actor="acting", pick=len(self.request_ids) - 1, approve=True, with_reason=True)
 
-    @rule(actor=actors("red_leader"), how=st.sampled_from(["submit", "submit", "refer"]), asked_by=st.sampled_from(MEMBERS),
-          days=st.integers(0, 6), officers=st.lists(st.sampled_from(OFFICERS), min_size=1, max_size=2, unique=True),
-          others=st.booleans(), confidential=st.booleans())
+    @rule(
+        actor=actors("red_leader"),
+        how=st.sampled_from(["submit", "submit", "refer"]),
+        asked_by=st.sampled_from(MEMBERS),
+        days=st.integers(0, 6),
+        officers=st.lists(st.sampled_from(OFFICERS), min_size=1, max_size=2, unique=True),
+        others=st.booleans(),
+        confidential=st.booleans(),
+    )
     def ask(self, actor, how, asked_by, days, officers, others, confidential):
         """A group leader submits, or an officer asked directly by a member refers (A1)."""
         person = self.person("place_officer" if (how, actor) == ("refer", "red_leader") else actor)
         secret = f"[SECRET-SCOPE-{self.steps}]"
-        brief = {"meeting": self.meeting_in(days, others), "subject": f"Subject {self.steps}", "scope": secret,
-                 "needs_confidential_information": confidential}
+        brief = {
+            "meeting": self.meeting_in(days, others),
+            "subject": f"Subject {self.steps}",
+            "scope": secret,
+            "needs_confidential_information": confidential,
+        }
         if how == "submit":
             ask = lambda person, reason: attendance.attendance_request_submit(  # noqa: E731
-                actor=person, reason=reason, officers=[self.cast[o] for o in officers], **brief)
+                actor=person, reason=reason, officers=[self.cast[o] for o in officers], **brief
+            )
         else:
             ask = lambda person, reason: attendance.attendance_request_refer(  # noqa: E731
-                actor=person, reason=reason, asked_by=self.cast[asked_by], officers=[person], **brief)
+                actor=person, reason=reason, asked_by=self.cast[asked_by], officers=[person], **brief
+            )
         self.remember(self.attempt(person, how, ask, history=AttendanceRequest.history), secret)
 
     @precondition(lambda self: self.request_ids)
     @rule(actor=actors("blue_leader"), pick=picks, days=st.integers(1, 6))
     def take_up_equivalent(self, actor, pick, days):
         original = self.request(pick, likely=workflow.AGREED_REQUEST_STATES)
-        created = self.attempt(self.person(actor), "take up equivalent", lambda person, reason: (
-            attendance.attendance_request_take_up_equivalent(
-                actor=person, reason=reason, original=original, meeting=self.meeting_in(days, False))
-        ), history=AttendanceRequest.history)
+        created = self.attempt(
+            self.person(actor),
+            "take up equivalent",
+            lambda person, reason: attendance.attendance_request_take_up_equivalent(
+                actor=person, reason=reason, original=original, meeting=self.meeting_in(days, False)
+            ),
+            history=AttendanceRequest.history,
+        )
         self.remember(created, "")
 
     # --- deciding ----------------------------------------------------------------------------------
 
     @precondition(lambda self: self.request_ids)
-    @rule(actor=actors("acting"), pick=picks, approve=st.sampled_from([True, True, False]),
-          with_reason=st.sampled_from([True, True, False]))
+    @rule(
+        actor=actors("acting"),
+        pick=picks,
+        approve=st.sampled_from([True, True, False]),
+        with_reason=st.sampled_from([True, True, False]),
+    )
     def decide(self, actor, pick, approve, with_reason):
         request = self.request(pick, likely=[workflow.SUBMITTED])
         person = self.person(actor, request)
@@ -171,9 +226,13 @@ class AttendanceWorkflow(RuleBasedStateMachine):
                 return
             raise AssertionError("a refusal without a reason was accepted")
         service = attendance.attendance_request_approve if approve else attendance.attendance_request_refuse
-        decided = self.attempt(person, "approve" if approve else "refuse",
-                               lambda person, reason: service(request=request, actor=person, reason=reason),
-                               history=AttendanceRequest.history, pk=request.pk)
+        decided = self.attempt(
+            person,
+            "approve" if approve else "refuse",
+            lambda person, reason: service(request=request, actor=person, reason=reason),
+            history=AttendanceRequest.history,
+            pk=request.pk,
+        )
         if decided is not None:
             assert person == acting, "only the acting Chief Executive decides"
         elif person == acting and request.state == workflow.SUBMITTED and request.meeting.starts_at > self.clock.now():
@@ -190,13 +249,18 @@ class AttendanceWorkflow(RuleBasedStateMachine):
             actor = "acting"
         secret = f"[SECRET-SCOPE-{self.steps}]"
         services = {
-            "withdraw": attendance.attendance_request_withdraw, "cancel": attendance.attendance_request_cancel,
+            "withdraw": attendance.attendance_request_withdraw,
+            "cancel": attendance.attendance_request_cancel,
             "close": attendance.attendance_request_close,
             "amend brief": lambda **arguments: attendance.attendance_request_amend_brief(scope=secret, **arguments),
         }
-        changed = self.attempt(self.person(actor, request), move,
-                               lambda person, reason: services[move](request=request, actor=person, reason=reason),
-                               history=AttendanceRequest.history, pk=request.pk)
+        changed = self.attempt(
+            self.person(actor, request),
+            move,
+            lambda person, reason: services[move](request=request, actor=person, reason=reason),
+            history=AttendanceRequest.history,
+            pk=request.pk,
+        )
         if changed is not None and move == "amend brief":
             self.secrets[changed.pk] = secret
 
@@ -206,9 +270,15 @@ class AttendanceWorkflow(RuleBasedStateMachine):
         request = self.request(pick, likely=[workflow.SUBMITTED, workflow.APPROVED])
         person = self.person(actor, request)
         invitation = AttendanceInvitation.objects.filter(request=request, officer=person).first()
-        self.attempt(person, "accept" if accept else "decline", lambda person, reason: (
-            attendance.attendance_invitation_respond(request=request, actor=person, accept=accept, reason=reason)
-        ), history=AttendanceInvitation.history, pk=invitation.pk if invitation else None)
+        self.attempt(
+            person,
+            "accept" if accept else "decline",
+            lambda person, reason: attendance.attendance_invitation_respond(
+                request=request, actor=person, accept=accept, reason=reason
+            ),
+            history=AttendanceInvitation.history,
+            pk=invitation.pk if invitation else None,
+        )
 
     @precondition(lambda self: self.request_ids)
     @rule(actor=st.one_of(st.just("named"), actors("named")), pick=picks, attested=st.booleans())
@@ -218,13 +288,20 @@ class AttendanceWorkflow(RuleBasedStateMachine):
         start = request.meeting.starts_at
         if start + datetime.timedelta(hours=1) > self.clock.now():
             self.clock.set(start + datetime.timedelta(hours=1))
-        self.attempt(self.person(actor, request), "record attendance", lambda person, reason: (
-            attendance.attendance_record_attendance(
-                request=request, actor=person, reason=reason, arrived_at=start,
-                left_at=start + datetime.timedelta(minutes=30), attested=attested,
+        self.attempt(
+            self.person(actor, request),
+            "record attendance",
+            lambda person, reason: attendance.attendance_record_attendance(
+                request=request,
+                actor=person,
+                reason=reason,
+                arrived_at=start,
+                left_at=start + datetime.timedelta(minutes=30),
+                attested=attested,
                 report="" if attested else "Party business came up before I could leave.",
-            )
-        ), history=AttendanceRecord.history)
+            ),
+            history=AttendanceRecord.history,
+        )
 
     # --- the world moves on ------------------------------------------------------------------------
 
@@ -235,11 +312,17 @@ class AttendanceWorkflow(RuleBasedStateMachine):
     @rule()
     def the_chief_executive_is_away_or_back(self):
         chief = self.council.chief_executive
-        current = chief.absences.filter(state="recorded", start_date__lte=self.clock.today, end_date__gte=self.clock.today).first()
+        current = chief.absences.filter(
+            state="recorded", start_date__lte=self.clock.today, end_date__gte=self.clock.today
+        ).first()
         try:
             if current is None:
-                people.absence_record(actor=chief, reason="Leave", start_date=self.clock.today,
-                                      end_date=self.clock.today + datetime.timedelta(days=2))
+                people.absence_record(
+                    actor=chief,
+                    reason="Leave",
+                    start_date=self.clock.today,
+                    end_date=self.clock.today + datetime.timedelta(days=2),
+                )
             else:
                 people.absence_cancel(actor=chief, reason="Back early", absence=current)
         except DomainError:
@@ -282,8 +365,10 @@ class AttendanceWorkflow(RuleBasedStateMachine):
             visible = selectors.attendance_requests_visible_to(leader).filter(pk__in=[r.pk for r in others])
             assert all(r.requested_by_id == leader.pk for r in visible), "another group's request was visible"
             told = " ".join(
-                " ".join(texts) for texts in
-                Notification.objects.filter(recipient=leader).values_list("subject", "body_text", "body_html")
+                " ".join(texts)
+                for texts in Notification.objects.filter(recipient=leader).values_list(
+                    "subject", "body_text", "body_html"
+                )
             )
             for other in others:
                 if other.requested_by_id != leader.pk:
@@ -296,7 +381,10 @@ def test_random_actors_and_moves_keep_the_attendance_invariants(council, clock):
     run_state_machine_as_test(
         AttendanceWorkflow,
         settings=settings(
-            max_examples=15, stateful_step_count=30, deadline=None, database=None,
+            max_examples=15,
+            stateful_step_count=30,
+            deadline=None,
+            database=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
         ),
     )

@@ -1,5 +1,6 @@
 """The workflow table is the one source of the moves, the README's diagram is drawn from it, and
 the conflict check (B7) is called at submission and decision."""
+
 from pathlib import Path
 
 import pytest
@@ -50,8 +51,14 @@ def test_conflict_warnings_reach_the_decision_maker_and_the_officer_B7(council, 
 
     def warnings_for(attendance_request):
         calls.append(attendance_request.pk)
-        return [conflicts.ConflictWarning(relationship_kind="close friendship", action_agreed="declare at meetings",
-                                          member=member, officer=officer)]
+        return [
+            conflicts.ConflictWarning(
+                relationship_kind="close friendship",
+                action_agreed="declare at meetings",
+                member=member,
+                officer=officer,
+            )
+        ]
 
     monkeypatch.setattr(conflicts, "warnings_for", warnings_for)
     request = submit_request(council, officers=[officer])

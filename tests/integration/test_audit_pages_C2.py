@@ -1,6 +1,7 @@
 """The audit pages (C2): the timeline and its CSV export for auditors, each record's history for
 auditors and those who may see the record, "page not found" for everyone else; costs that do not
 grow with the rows shown; keyset pages however deep."""
+
 import csv
 import datetime
 import io
@@ -47,11 +48,16 @@ def csv_rows(response) -> list[dict]:
 
 # --- Who gets which page ---------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("role", ["member", "group_leader", "officer", "chief_executive", "monitoring_officer"])
 def test_only_auditors_get_the_timeline_and_its_export_others_find_nothing_C2(council, role):
-    people = {"member": council.groups[0].members[0], "group_leader": council.groups[0].leader,
-              "officer": council.directorates[0].officers[0], "chief_executive": council.chief_executive,
-              "monitoring_officer": council.monitoring_officer}
+    people = {
+        "member": council.groups[0].members[0],
+        "group_leader": council.groups[0].leader,
+        "officer": council.directorates[0].officers[0],
+        "chief_executive": council.chief_executive,
+        "monitoring_officer": council.monitoring_officer,
+    }
     client = signed_in(people[role])
     assert client.get("/history/").status_code == 404
     assert client.get("/history/export.csv").status_code == 404
@@ -80,6 +86,7 @@ def test_the_navigation_offers_the_timeline_to_auditors_only_C2(council, auditor
 
 # --- Filters ----------------------------------------------------------------------------------
 
+
 def test_the_timeline_filters_by_record_type_person_and_dates_C2(council, auditor):
     leader = council.groups[0].leader
     organization = council.groups[0].organization
@@ -94,13 +101,17 @@ def test_the_timeline_filters_by_record_type_person_and_dates_C2(council, audito
     assert "Chief Executive&#x27;s rename" not in by_leader
 
     later = timezone.localdate(later_moment)
-    dated = client.get("/history/", {"record_type": "organization", "since_0": later.day, "since_1": later.month,
-                                     "since_2": later.year}).content.decode()
+    dated = client.get(
+        "/history/",
+        {"record_type": "organization", "since_0": later.day, "since_1": later.month, "since_2": later.year},
+    ).content.decode()
     assert "Later rename" in dated and "Leader&#x27;s rename" not in dated
 
     until = later - datetime.timedelta(days=1)
-    earlier = client.get("/history/", {"record_type": "organization", "until_0": until.day, "until_1": until.month,
-                                       "until_2": until.year}).content.decode()
+    earlier = client.get(
+        "/history/",
+        {"record_type": "organization", "until_0": until.day, "until_1": until.month, "until_2": until.year},
+    ).content.decode()
     assert "Leader&#x27;s rename" in earlier and "Later rename" not in earlier
 
 
@@ -114,7 +125,9 @@ def test_a_links_date_never_goes_back_along_the_chain_so_dates_are_ranges_of_pos
     assert behind.history_date == ahead.history_date
     row = organization.history.get(history_id=int(behind.row_id))
     assert row.history_date < ahead.history_date
-    dates = list(HistoryLink.objects.order_by("position").exclude(history_date=None).values_list("history_date", flat=True))
+    dates = list(
+        HistoryLink.objects.order_by("position").exclude(history_date=None).values_list("history_date", flat=True)
+    )
     assert dates == sorted(dates)
 
 
@@ -125,6 +138,7 @@ def test_a_timeline_filter_in_error_is_named_in_the_error_summary_C2(council, au
 
 
 # --- Keyset pagination ------------------------------------------------------------------------
+
 
 def test_a_deep_page_of_the_timeline_is_read_by_keyset_not_offset_C2(council, auditor):
     rename(council.groups[0].organization, council.groups[0].leader, 120)
@@ -138,8 +152,11 @@ def test_a_deep_page_of_the_timeline_is_read_by_keyset_not_offset_C2(council, au
     assert sql and all("OFFSET" not in statement.upper() for statement in sql)
     assert any(f'"position" < {older}' in statement for statement in sql)
     # The page after the cursor holds the 50 links just older than it, newest first.
-    expected = list(HistoryLink.objects.filter(position__lt=int(older)).order_by("-position")
-                    .values_list("position", flat=True)[:50])
+    expected = list(
+        HistoryLink.objects.filter(position__lt=int(older))
+        .order_by("-position")
+        .values_list("position", flat=True)[:50]
+    )
     assert rows_shown(deep) == 50
     newer = deep.content.decode().split("newer=")[1].split('"')[0]
     assert int(newer) == expected[0]
@@ -166,6 +183,7 @@ def test_a_cursor_that_is_not_a_position_is_page_not_found(council, auditor):
 
 # --- The CSV export ---------------------------------------------------------------------------
 
+
 def test_the_export_streams_the_filtered_timeline_as_csv_C2(council, auditor):
     leader = council.groups[0].leader
     rename(council.groups[0].organization, leader, 3, reason="Exported rename")
@@ -180,7 +198,7 @@ def test_the_export_streams_the_filtered_timeline_as_csv_C2(council, auditor):
 
 
 def test_a_reason_that_looks_like_a_formula_is_exported_as_text(council, auditor):
-    rename(council.groups[0].organization, council.groups[0].leader, 1, reason="=HYPERLINK(\"x\")")
+    rename(council.groups[0].organization, council.groups[0].leader, 1, reason='=HYPERLINK("x")')
     rows = csv_rows(signed_in(auditor).get("/history/export.csv", {"record_type": "organization"}))
     assert rows[-1]["reason"].startswith("'=HYPERLINK")
 
@@ -200,6 +218,7 @@ def test_the_export_reads_the_history_in_chunks_C2(council, auditor, monkeypatch
 
 
 # --- A record's history -----------------------------------------------------------------------
+
 
 def test_a_records_history_shows_field_by_field_differences_C2(council, auditor):
     organization = council.groups[0].organization
@@ -249,9 +268,11 @@ def test_a_record_that_never_was_or_a_kind_that_is_not_is_page_not_found(council
 
 # --- Queries do not grow with the rows ----------------------------------------------------------
 
+
 @pytest.mark.parametrize("how_many", SIZES)
-def test_the_timeline_page_costs_the_same_queries_at_5_and_50_rows(council, auditor, how_many,
-                                                                     django_assert_num_queries):
+def test_the_timeline_page_costs_the_same_queries_at_5_and_50_rows(
+    council, auditor, how_many, django_assert_num_queries
+):
     leader = council.groups[0].leader
     rename(council.groups[0].organization, leader, how_many)
     client = signed_in(auditor)
@@ -263,8 +284,9 @@ def test_the_timeline_page_costs_the_same_queries_at_5_and_50_rows(council, audi
 
 
 @pytest.mark.parametrize("how_many", SIZES)
-def test_a_records_history_costs_the_same_queries_at_5_and_50_versions(council, auditor, how_many,
-                                                                        django_assert_num_queries):
+def test_a_records_history_costs_the_same_queries_at_5_and_50_versions(
+    council, auditor, how_many, django_assert_num_queries
+):
     organization = council.groups[0].organization
     rename(organization, council.groups[0].leader, how_many - 1)
     client = signed_in(auditor)

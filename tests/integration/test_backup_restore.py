@@ -1,6 +1,7 @@
 """`make backup` and `make restore` (scripts/backup, scripts/restore): a backup restored into a fresh
 database holds every record and every history row, unchanged (C1, C3), and a restore never
 overwrites a database in use."""
+
 import datetime
 import os
 import subprocess
@@ -40,7 +41,7 @@ def fingerprints(url: str) -> dict[str, tuple[int, str]]:
     with psycopg.connect(url) as database:
         for table in register_tables():
             count, digest = database.execute(
-                f'SELECT count(*), md5(coalesce(string_agg(t::text, E\'\\n\' ORDER BY t::text), \'\')) FROM "{table}" t'
+                f"SELECT count(*), md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) FROM \"{table}\" t"
             ).fetchone()
             found[table] = (count, digest)
     return found
@@ -68,12 +69,15 @@ def fresh_database_name():
 def council_with_history(council):
     """A council, changed after it was set up, so that records have more than one history row."""
     people.absence_record(
-        actor=council.chief_executive, reason="Annual leave",
-        start_date=datetime.date(2030, 1, 7), end_date=datetime.date(2030, 1, 9),
+        actor=council.chief_executive,
+        reason="Annual leave",
+        start_date=datetime.date(2030, 1, 7),
+        end_date=datetime.date(2030, 1, 9),
     )
     holding = council.directorates[0].officers[0].memberships.first()
-    people.membership_end(actor=council.system, reason="Left the council", membership=holding,
-                          end_date=datetime.date(2030, 6, 30))
+    people.membership_end(
+        actor=council.system, reason="Left the council", membership=holding, end_date=datetime.date(2030, 6, 30)
+    )
     return council
 
 
@@ -92,9 +96,15 @@ def test_a_backup_restored_into_a_fresh_database_keeps_every_record_and_its_hist
     before, after = fingerprints(source), fingerprints(restored)
     assert after == before
     # Not vacuous: the records and their history rows are there to compare.
-    for table in ("register_person", "register_historicalperson", "register_membership",
-                  "register_historicalmembership", "register_absence", "register_notification",
-                  "register_historicalnotification"):
+    for table in (
+        "register_person",
+        "register_historicalperson",
+        "register_membership",
+        "register_historicalmembership",
+        "register_absence",
+        "register_notification",
+        "register_historicalnotification",
+    ):
         assert before[table][0] > 0, table
     assert before["register_historicalmembership"][0] > before["register_membership"][0]
 

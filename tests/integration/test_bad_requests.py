@@ -1,5 +1,6 @@
 """Requests with malformed bodies, bodies too large and the wrong content type get a clear 4xx and
 store nothing. In-process here; tests/stack/test_web_faults.py sends the same through gunicorn."""
+
 import json
 
 import pytest

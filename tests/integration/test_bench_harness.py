@@ -1,6 +1,7 @@
 """`make bench` is not part of the suite (timings are not tests), but its harness must not rot:
 this runs the seed and the in-process scenarios on a tiny council and checks what they report,
 never how fast anything was."""
+
 import json
 
 import pytest
@@ -60,8 +61,10 @@ def test_a_scenario_whose_page_is_missing_says_not_measured_and_why(monkeypatch,
 
 
 def test_the_table_and_the_json_carry_the_same_figures(tmp_path):
-    results = [harness.Result("a scenario", "ratio at most 1.5", ours="2.0 ms", baseline="1.0 ms", ratio=2.0,
-                              met=False), harness.not_measured("later", "under 100 ms", "no page yet")]
+    results = [
+        harness.Result("a scenario", "ratio at most 1.5", ours="2.0 ms", baseline="1.0 ms", ratio=2.0, met=False),
+        harness.not_measured("later", "under 100 ms", "no page yet"),
+    ]
     table = harness.table(results)
     harness.write_json(results, tmp_path / "results.json", seeded={"history_rows": 1})
     written = json.loads((tmp_path / "results.json").read_text())

@@ -1,5 +1,6 @@
 """B7: a briefing request that names an officer with an active declared relationship with a
 member of the requesting group warns the decision-maker and the officer, and reminds the member."""
+
 import datetime
 
 import pytest
@@ -20,12 +21,19 @@ def friendship(council, clock):
     and the Monitoring Officer has agreed that the member declares it at meetings."""
     member, officer = council.groups[0].members[0], council.directorates[0].officers[0]
     declaration = declarations.declaration_submit(
-        actor=member, reason="Declared", other_person=officer, kind=Declaration.Kind.FRIENDSHIP,
-        began_on=datetime.date(2020, 1, 1), description=DESCRIPTION,
+        actor=member,
+        reason="Declared",
+        other_person=officer,
+        kind=Declaration.Kind.FRIENDSHIP,
+        began_on=datetime.date(2020, 1, 1),
+        description=DESCRIPTION,
     )
     declarations.declaration_review(
-        actor=council.monitoring_officer, reason="Reviewed", declaration=declaration,
-        advice="Declare it whenever the officer briefs your group.", action_agreed=Declaration.Action.DECLARE_AT_MEETINGS,
+        actor=council.monitoring_officer,
+        reason="Reviewed",
+        declaration=declaration,
+        advice="Declare it whenever the officer briefs your group.",
+        action_agreed=Declaration.Action.DECLARE_AT_MEETINGS,
     )
     return declaration
 

@@ -1,5 +1,6 @@
 """The policies the declaration pages and the API share: who has a review list and who oversees
 re-confirmation agree with the selectors that fill those lists."""
+
 import datetime
 
 from django.test import Client
@@ -12,8 +13,13 @@ from tests.integration.declaration_helpers import declare
 
 
 def everyone(council):
-    people_ = [council.chief_executive, council.deputy_chief_executive, council.monitoring_officer,
-               council.deputy_monitoring_officer, council.auditor]
+    people_ = [
+        council.chief_executive,
+        council.deputy_chief_executive,
+        council.monitoring_officer,
+        council.deputy_monitoring_officer,
+        council.auditor,
+    ]
     people_ += [p for g in council.groups for p in (g.leader, g.deputy, *g.members)]
     people_ += [p for d in council.directorates for p in (d.director, d.assistant_director, *d.officers)]
     return people_
@@ -28,8 +34,14 @@ def test_who_watches_re_confirmation_is_exactly_who_has_a_non_confirmation_list_
 
 def test_everyone_a_declaration_can_be_routed_to_holds_a_reviewing_post_B3_B4(council):
     on = selectors.today()
-    declarers = [council.groups[0].members[0], council.directorates[0].officers[0], council.directorates[0].director,
-                 council.chief_executive, council.monitoring_officer, council.auditor]
+    declarers = [
+        council.groups[0].members[0],
+        council.directorates[0].officers[0],
+        council.directorates[0].director,
+        council.chief_executive,
+        council.monitoring_officer,
+        council.auditor,
+    ]
     other = {True: council.directorates[1].officers[0], False: council.groups[1].members[0]}
     for declarant in declarers:
         for route in reads.declaration_routes(declarant, other[declarant.is_member], on):

@@ -1,5 +1,6 @@
 """The declaration pages (B1-B7): who gets each page, who gets "not found", what each does, and
 how refusals read. Each goes through the real views, selectors and services."""
+
 import datetime
 
 import pytest
@@ -54,15 +55,25 @@ def test_a_councillor_declares_a_relationship_with_the_B2_guidance_on_the_form_B
     assert f">{place_officer}</option>" in text
     assert f">{council.groups[1].members[0]}</option>" not in text  # councillors declare officers only
 
-    response = client.post("/declarations/new/", {
-        "other_person": place_officer.pk, "kind": "friendship", "began_on_0": "1", "began_on_1": "6",
-        "began_on_2": "2024", "description": "We play five-a-side every Thursday.",
-    })
+    response = client.post(
+        "/declarations/new/",
+        {
+            "other_person": place_officer.pk,
+            "kind": "friendship",
+            "began_on_0": "1",
+            "began_on_1": "6",
+            "began_on_2": "2024",
+            "description": "We play five-a-side every Thursday.",
+        },
+    )
 
     declaration = Declaration.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/declarations/{declaration.pk}/"
     assert (declaration.declarant, declaration.other_person, declaration.reviewer) == (
-        member, place_officer, council.monitoring_officer)
+        member,
+        place_officer,
+        council.monitoring_officer,
+    )
     assert declaration.began_on == datetime.date(2024, 6, 1)
     assert declaration.history.get().history_user == member
     detail = page_text(client.get(response["Location"]))
@@ -77,10 +88,19 @@ def test_an_officer_chooses_their_assistant_director_or_director_B4(council, pla
     assert f"{place.assistant_director} (Assistant Director of Place)" in text
     assert f"{place.director} (Director of Place)" in text
 
-    client.post("/declarations/new/", {
-        "other_person": member.pk, "kind": "family", "family_relation": "cousin", "began_on_0": "3",
-        "began_on_1": "4", "began_on_2": "1990", "description": "My cousin.", "reviewer": place.director.pk,
-    })
+    client.post(
+        "/declarations/new/",
+        {
+            "other_person": member.pk,
+            "kind": "family",
+            "family_relation": "cousin",
+            "began_on_0": "3",
+            "began_on_1": "4",
+            "began_on_2": "1990",
+            "description": "My cousin.",
+            "reviewer": place.director.pk,
+        },
+    )
     declaration = Declaration.objects.get()
     assert (declaration.reviewer, declaration.kind_text) == (place.director, "Family (cousin)")
 
@@ -98,10 +118,18 @@ def test_a_form_with_errors_says_so_in_the_title_and_the_error_summary(member, p
 
 def test_a_refusal_by_the_service_is_shown_on_the_field_it_names(member, place_officer):
     future = selectors.today() + datetime.timedelta(days=40)
-    response = signed_in(member).post("/declarations/new/", {
-        "other_person": place_officer.pk, "kind": "friendship", "family_relation": "", "description": "Friends.",
-        "began_on_0": future.day, "began_on_1": future.month, "began_on_2": future.year,
-    })
+    response = signed_in(member).post(
+        "/declarations/new/",
+        {
+            "other_person": place_officer.pk,
+            "kind": "friendship",
+            "family_relation": "",
+            "description": "Friends.",
+            "began_on_0": future.day,
+            "began_on_1": future.month,
+            "began_on_2": future.year,
+        },
+    )
     text = page_text(response)
     assert "<title>Error:" in text
     assert 'href="#id_began_on"' in text and "The relationship cannot begin in the future" in text
@@ -109,10 +137,17 @@ def test_a_refusal_by_the_service_is_shown_on_the_field_it_names(member, place_o
 
 
 def test_a_date_that_does_not_exist_is_refused_in_plain_words(member, place_officer):
-    response = signed_in(member).post("/declarations/new/", {
-        "other_person": place_officer.pk, "kind": "friendship", "description": "Friends.",
-        "began_on_0": "31", "began_on_1": "2", "began_on_2": "2024",
-    })
+    response = signed_in(member).post(
+        "/declarations/new/",
+        {
+            "other_person": place_officer.pk,
+            "kind": "friendship",
+            "description": "Friends.",
+            "began_on_0": "31",
+            "began_on_1": "2",
+            "began_on_2": "2024",
+        },
+    )
     assert "The date the relationship began must be a real date" in page_text(response)
 
 
@@ -144,8 +179,12 @@ def test_who_sees_a_declaration_in_full_and_who_finds_nothing(council, member, p
     named = signed_in(place_officer).get(url)
     assert named.status_code == 200
     assert declared.description not in page_text(named) and "A declaration that names you" in page_text(named)
-    for person in [council.chief_executive, council.groups[0].leader, council.directorates[0].director,
-                   council.groups[1].members[0]]:
+    for person in [
+        council.chief_executive,
+        council.groups[0].leader,
+        council.directorates[0].director,
+        council.groups[1].members[0],
+    ]:
         response = signed_in(person).get(url)
         assert response.status_code == 404, person
         assert "Page not found" in page_text(response)
@@ -157,10 +196,14 @@ def test_the_monitoring_officer_records_advice_and_the_member_acknowledges_it_B3
     queue = page_text(monitoring.get("/declarations/to-review/"))
     assert f'href="/declarations/{declared.pk}/review/"' in queue
 
-    response = monitoring.post(f"/declarations/{declared.pk}/review/", {
-        "advice": "Declare the interest whenever the officer attends.", "action_agreed": "declare-at-meetings",
-        "action_detail": "",
-    })
+    response = monitoring.post(
+        f"/declarations/{declared.pk}/review/",
+        {
+            "advice": "Declare the interest whenever the officer attends.",
+            "action_agreed": "declare-at-meetings",
+            "action_detail": "",
+        },
+    )
     assert response.status_code == 302
     declared.refresh_from_db()
     assert (declared.state, declared.reviewed_by) == (State.REVIEWED, council.monitoring_officer)
@@ -176,9 +219,14 @@ def test_the_monitoring_officer_records_advice_and_the_member_acknowledges_it_B3
 
 
 def test_a_review_refused_by_the_service_names_the_field(council, declared):
-    response = signed_in(council.monitoring_officer).post(f"/declarations/{declared.pk}/review/", {
-        "advice": "Fine.", "action_agreed": "no-action", "action_detail": "Something else",
-    })
+    response = signed_in(council.monitoring_officer).post(
+        f"/declarations/{declared.pk}/review/",
+        {
+            "advice": "Fine.",
+            "action_agreed": "no-action",
+            "action_detail": "Something else",
+        },
+    )
     text = page_text(response)
     assert "<title>Error:" in text and 'href="#id_action_detail"' in text
     assert "Only an &#x27;other&#x27; action is described in words" in text
@@ -192,8 +240,12 @@ def test_someone_who_may_see_a_declaration_but_not_review_it_is_told_why(council
     assert f"goes to {council.monitoring_officer} (Monitoring Officer) for review, not to you" in page_text(refused)
     assert signed_in(place_officer).get(f"/declarations/{declared.pk}/review/").status_code == 403
     assert signed_in(council.chief_executive).get(f"/declarations/{declared.pk}/review/").status_code == 404
-    assert signed_in(council.auditor).post(f"/declarations/{declared.pk}/review/", {
-        "advice": "x", "action_agreed": "no-action"}).status_code == 403
+    assert (
+        signed_in(council.auditor)
+        .post(f"/declarations/{declared.pk}/review/", {"advice": "x", "action_agreed": "no-action"})
+        .status_code
+        == 403
+    )
     declared.refresh_from_db()
     assert declared.state == State.SUBMITTED
 
@@ -220,12 +272,16 @@ def test_acknowledging_twice_is_explained_not_repeated(member, declared):
 def test_the_declarant_records_that_the_relationship_ended(member, declared):
     client = signed_in(member)
     too_early = BEGAN - datetime.timedelta(days=1)
-    refused = client.post(f"/declarations/{declared.pk}/end/", {
-        "ended_on_0": too_early.day, "ended_on_1": too_early.month, "ended_on_2": too_early.year})
+    refused = client.post(
+        f"/declarations/{declared.pk}/end/",
+        {"ended_on_0": too_early.day, "ended_on_1": too_early.month, "ended_on_2": too_early.year},
+    )
     assert "cannot end" in page_text(refused) and 'href="#id_ended_on"' in page_text(refused)
     today = selectors.today()
-    response = client.post(f"/declarations/{declared.pk}/end/", {
-        "ended_on_0": today.day, "ended_on_1": today.month, "ended_on_2": today.year})
+    response = client.post(
+        f"/declarations/{declared.pk}/end/",
+        {"ended_on_0": today.day, "ended_on_1": today.month, "ended_on_2": today.year},
+    )
     assert response.status_code == 302
     declared.refresh_from_db()
     assert (declared.state, declared.ended_on) == (State.ENDED, today)
@@ -252,10 +308,18 @@ def test_the_other_person_makes_their_own_declaration_in_one_step_and_the_two_ar
     form = page_text(client.get(f"/declarations/new/?in-reply-to={declared.pk}"))
     assert f"{member} has declared a relationship with you (friendship)" in form
     assert f'<option value="{member.pk}" selected>' in form
-    response = client.post(f"/declarations/new/?in-reply-to={declared.pk}", {
-        "other_person": member.pk, "kind": "friendship", "began_on_0": "1", "began_on_1": "6", "began_on_2": "2024",
-        "description": "Five-a-side on Thursdays.", "reviewer": council.directorates[0].assistant_director.pk,
-    })
+    response = client.post(
+        f"/declarations/new/?in-reply-to={declared.pk}",
+        {
+            "other_person": member.pk,
+            "kind": "friendship",
+            "began_on_0": "1",
+            "began_on_1": "6",
+            "began_on_2": "2024",
+            "description": "Five-a-side on Thursdays.",
+            "reviewer": council.directorates[0].assistant_director.pk,
+        },
+    )
     assert response.status_code == 302
     own = Declaration.objects.get(declarant=place_officer)
     declared.refresh_from_db()
@@ -296,25 +360,51 @@ def test_nothing_to_declare_counts_as_a_confirmation_B6(council):
     assert DeclarationConfirmation.objects.get().nothing_to_declare
 
 
-@pytest.mark.parametrize("role, status", [
-    ("monitoring_officer", 200), ("deputy_monitoring_officer", 200), ("chief_executive", 200), ("director", 200),
-    ("assistant_director", 200), ("member", 404), ("group_leader", 404), ("officer", 404), ("auditor", 404),
-])
+@pytest.mark.parametrize(
+    "role, status",
+    [
+        ("monitoring_officer", 200),
+        ("deputy_monitoring_officer", 200),
+        ("chief_executive", 200),
+        ("director", 200),
+        ("assistant_director", 200),
+        ("member", 404),
+        ("group_leader", 404),
+        ("officer", 404),
+        ("auditor", 404),
+    ],
+)
 def test_the_review_list_is_for_reviewers_only_B3_B4(council, role, status):
     assert signed_in(person_in(council, role)).get("/declarations/to-review/").status_code == status
 
 
-@pytest.mark.parametrize("role, status", [
-    ("monitoring_officer", 200), ("director", 200), ("chief_executive", 200), ("auditor", 200),
-    ("assistant_director", 404), ("deputy_monitoring_officer", 404), ("member", 404), ("officer", 404),
-])
+@pytest.mark.parametrize(
+    "role, status",
+    [
+        ("monitoring_officer", 200),
+        ("director", 200),
+        ("chief_executive", 200),
+        ("auditor", 200),
+        ("assistant_director", 404),
+        ("deputy_monitoring_officer", 404),
+        ("member", 404),
+        ("officer", 404),
+    ],
+)
 def test_who_has_not_re_confirmed_is_for_those_who_oversee_it_B6(council, role, status):
     assert signed_in(person_in(council, role)).get("/declarations/not-confirmed/").status_code == status
 
 
-@pytest.mark.parametrize("role, status", [
-    ("monitoring_officer", 200), ("auditor", 200), ("chief_executive", 404), ("director", 404), ("member", 404),
-])
+@pytest.mark.parametrize(
+    "role, status",
+    [
+        ("monitoring_officer", 200),
+        ("auditor", 200),
+        ("chief_executive", 404),
+        ("director", 404),
+        ("member", 404),
+    ],
+)
 def test_every_declaration_is_listed_for_the_monitoring_officer_and_auditors_only(council, role, status):
     assert signed_in(person_in(council, role)).get("/declarations/all/").status_code == status
 
@@ -331,7 +421,9 @@ def test_a_director_sees_their_own_officers_who_have_not_re_confirmed_B6(council
 def joined_long_ago(person):
     """Past a newcomer's first allowance, so that not having confirmed is overdue."""
     person.date_joined -= datetime.timedelta(days=60)
-    save_with_history(person, actor=people.system_user(), reason="Test data: joined earlier", update_fields=["date_joined"])
+    save_with_history(
+        person, actor=people.system_user(), reason="Test data: joined earlier", update_fields=["date_joined"]
+    )
 
 
 def person_in(council, role):

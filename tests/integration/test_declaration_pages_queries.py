@@ -1,5 +1,6 @@
 """Every declaration page, the home page and the inbox cost the same number of queries at 5 and
 at 50 rows: the selectors load what the page shows in one go."""
+
 import datetime
 
 import pytest
@@ -120,9 +121,15 @@ def test_the_home_page_with_things_needing_action(council, how_many, django_asse
         declare(member, officer)
         review(declare(monitoring, make_person(Person.Kind.MEMBER)))  # advice for the Monitoring Officer to acknowledge
     with transaction.atomic():
-        notices = notify(cause="query-test", kind="declarations-confirmation-due", recipients=[monitoring],
-                         about=monitoring, actor=None, channels=[Notification.Channel.IN_APP],
-                         context={"due_on": datetime.date(2026, 6, 1), "what_counts": [], "what_does_not_count": []})
+        notices = notify(
+            cause="query-test",
+            kind="declarations-confirmation-due",
+            recipients=[monitoring],
+            about=monitoring,
+            actor=None,
+            channels=[Notification.Channel.IN_APP],
+            context={"due_on": datetime.date(2026, 6, 1), "what_counts": [], "what_does_not_count": []},
+        )
     for notice in notices:
         deliver(notice.pk)
     client = signed_in(monitoring)

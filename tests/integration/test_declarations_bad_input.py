@@ -1,4 +1,5 @@
 """Bad input to declarations is refused with a message naming the field or rule, and nothing is half saved."""
+
 import datetime
 
 import pytest
@@ -53,8 +54,11 @@ def test_an_officer_to_officer_declaration_is_out_of_scope_and_says_why_B1(counc
 
 def test_an_end_before_the_beginning_is_refused_and_the_declaration_stays_open(council, member, officer):
     declaration = declare(member, officer)
-    refusal = refused_and_nothing_saved(lambda: declarations.declaration_end(
-        actor=member, reason="Ended", declaration=declaration, ended_on=BEGAN - datetime.timedelta(days=1)))
+    refusal = refused_and_nothing_saved(
+        lambda: declarations.declaration_end(
+            actor=member, reason="Ended", declaration=declaration, ended_on=BEGAN - datetime.timedelta(days=1)
+        )
+    )
     assert refusal.field == "ended_on"
     assert "before it began" in refusal.message
     declaration.refresh_from_db()
@@ -63,13 +67,21 @@ def test_an_end_before_the_beginning_is_refused_and_the_declaration_stays_open(c
 
 def test_an_end_in_the_future_is_refused(council, member, officer):
     declaration = declare(member, officer)
-    refusal = refused_and_nothing_saved(lambda: declarations.declaration_end(
-        actor=member, reason="Ended", declaration=declaration, ended_on=selectors.today() + datetime.timedelta(days=1)))
+    refusal = refused_and_nothing_saved(
+        lambda: declarations.declaration_end(
+            actor=member,
+            reason="Ended",
+            declaration=declaration,
+            ended_on=selectors.today() + datetime.timedelta(days=1),
+        )
+    )
     assert refusal.field == "ended_on"
 
 
 def test_a_beginning_in_the_future_is_refused(council, member, officer):
-    refusal = refused_and_nothing_saved(lambda: declare(member, officer, began_on=selectors.today() + datetime.timedelta(days=1)))
+    refusal = refused_and_nothing_saved(
+        lambda: declare(member, officer, began_on=selectors.today() + datetime.timedelta(days=1))
+    )
     assert refusal.field == "began_on"
 
 
@@ -86,8 +98,15 @@ def test_a_second_active_declaration_of_the_same_kind_about_the_same_person_is_r
 
 def test_the_database_also_refuses_a_second_open_declaration_of_the_same_kind(council, member, officer):
     first = declare(member, officer)
-    duplicate = Declaration(declarant=member, other_person=officer, kind=first.kind, began_on=BEGAN, description="x",
-                            reviewer=first.reviewer, reviewer_capacity="x")
+    duplicate = Declaration(
+        declarant=member,
+        other_person=officer,
+        kind=first.kind,
+        began_on=BEGAN,
+        description="x",
+        reviewer=first.reviewer,
+        reviewer_capacity="x",
+    )
     with pytest.raises(IntegrityError), transaction.atomic():
         duplicate.save()
 
@@ -103,7 +122,9 @@ def test_a_review_by_someone_who_is_not_the_reviewer_is_refused_naming_the_rule_
 
 def test_an_officers_declaration_reviewed_by_the_other_reviewer_is_refused_naming_the_rule_B4(council, member, officer):
     declaration = declare(officer, member)  # to the Assistant Director
-    refusal = refused_and_nothing_saved(lambda: review(declaration, reviewer=council.monitoring_officer), error=NotPermitted)
+    refusal = refused_and_nothing_saved(
+        lambda: review(declaration, reviewer=council.monitoring_officer), error=NotPermitted
+    )
     assert (refusal.rule, refusal.field) == ("B4", "reviewer")
 
 
@@ -114,29 +135,37 @@ def test_the_declarant_cannot_review_their_own_declaration(council, member, offi
 
 def test_a_review_by_someone_who_cannot_see_the_declaration_is_not_found(council, member, officer):
     declaration = declare(member, officer)
-    refusal = refused_and_nothing_saved(lambda: review(declaration, reviewer=council.directorates[1].director), error=NotFound)
+    refusal = refused_and_nothing_saved(
+        lambda: review(declaration, reviewer=council.directorates[1].director), error=NotFound
+    )
     assert "no such declaration" in refusal.message
 
 
-@pytest.mark.parametrize("changes, field", [
-    ({"advice": "  "}, "advice"),
-    ({"action": "declare-sometimes"}, "action_agreed"),
-    ({"action": "other"}, "action_detail"),
-    ({"action": "no-action", "action_detail": "Something"}, "action_detail"),
-])
+@pytest.mark.parametrize(
+    "changes, field",
+    [
+        ({"advice": "  "}, "advice"),
+        ({"action": "declare-sometimes"}, "action_agreed"),
+        ({"action": "other"}, "action_detail"),
+        ({"action": "no-action", "action_detail": "Something"}, "action_detail"),
+    ],
+)
 def test_a_review_without_advice_or_a_clear_action_is_refused(council, member, officer, changes, field):
     declaration = declare(member, officer)
     refusal = refused_and_nothing_saved(lambda: review(declaration, **changes))
     assert refusal.field == field
 
 
-@pytest.mark.parametrize("changes, field", [
-    ({"kind": "acquaintance"}, "kind"),
-    ({"kind": Kind.FAMILY}, "family_relation"),
-    ({"kind": Kind.FRIENDSHIP, "family_relation": "cousin"}, "family_relation"),
-    ({"description": "   "}, "description"),
-    ({"began_on": None}, "began_on"),
-])
+@pytest.mark.parametrize(
+    "changes, field",
+    [
+        ({"kind": "acquaintance"}, "kind"),
+        ({"kind": Kind.FAMILY}, "family_relation"),
+        ({"kind": Kind.FRIENDSHIP, "family_relation": "cousin"}, "family_relation"),
+        ({"description": "   "}, "description"),
+        ({"began_on": None}, "began_on"),
+    ],
+)
 def test_a_declaration_with_missing_or_contradictory_details_is_refused(council, member, officer, changes, field):
     refusal = refused_and_nothing_saved(lambda: declare(member, officer, **changes))
     assert refusal.field == field
@@ -152,20 +181,29 @@ def test_a_declaration_about_someone_who_has_left_is_refused(council, member):
 
 def test_only_the_declarant_ends_or_withdraws_a_declaration(council, member, officer):
     declaration = declare(member, officer)
-    for service, extra in ((declarations.declaration_end, {"ended_on": BEGAN}), (declarations.declaration_withdraw, {})):
+    for service, extra in (
+        (declarations.declaration_end, {"ended_on": BEGAN}),
+        (declarations.declaration_withdraw, {}),
+    ):
         refusal = refused_and_nothing_saved(
             lambda: service(actor=council.monitoring_officer, reason="x", declaration=declaration, **extra),
-            error=NotPermitted)
+            error=NotPermitted,
+        )
         assert refusal.field == "declarant"
         # The other person, who knows it exists, is refused too; everyone else does not find it.
-        refused_and_nothing_saved(lambda: service(actor=officer, reason="x", declaration=declaration, **extra), error=NotPermitted)
         refused_and_nothing_saved(
-            lambda: service(actor=council.groups[1].leader, reason="x", declaration=declaration, **extra), error=NotFound)
+            lambda: service(actor=officer, reason="x", declaration=declaration, **extra), error=NotPermitted
+        )
+        refused_and_nothing_saved(
+            lambda: service(actor=council.groups[1].leader, reason="x", declaration=declaration, **extra),
+            error=NotFound,
+        )
 
 
 def test_a_change_without_a_reason_is_refused_and_nothing_saved(council, member, officer):
     before = snapshot(Declaration, Notification)
     with pytest.raises(ValueError):
-        declarations.declaration_submit(actor=member, reason=" ", other_person=officer, kind=Kind.FRIENDSHIP,
-                                        began_on=BEGAN, description="x")
+        declarations.declaration_submit(
+            actor=member, reason=" ", other_person=officer, kind=Kind.FRIENDSHIP, began_on=BEGAN, description="x"
+        )
     assert snapshot(Declaration, Notification) == before

@@ -1,5 +1,6 @@
 """Periodic re-confirmation of declarations (B6): the confirmation kept as evidence, who sees who
 has not confirmed, and the reminders Celery beat sends before and after the due date."""
+
 import datetime
 
 import pytest
@@ -88,12 +89,21 @@ def test_each_director_sees_the_officers_of_their_own_directorate_who_have_not_c
 
 def test_the_chief_executive_sees_the_directors_and_officers_outside_directorates_B6(council, today):
     outstanding = set(confirmations_outstanding(council.chief_executive, on=today + 29 * DAY))
-    assert outstanding == {council.deputy_chief_executive, council.monitoring_officer, council.deputy_monitoring_officer,
-                           council.auditor, *(d.director for d in council.directorates)}
+    assert outstanding == {
+        council.deputy_chief_executive,
+        council.monitoring_officer,
+        council.deputy_monitoring_officer,
+        council.auditor,
+        *(d.director for d in council.directorates),
+    }
 
 
 def test_people_who_oversee_nobody_see_an_empty_list_B6(council, today):
-    for person in (council.directorates[0].officers[0], council.groups[0].leader, council.directorates[0].assistant_director):
+    for person in (
+        council.directorates[0].officers[0],
+        council.groups[0].leader,
+        council.directorates[0].assistant_director,
+    ):
         assert not confirmations_outstanding(person, on=today + 400 * DAY).exists()
 
 
@@ -117,7 +127,9 @@ def test_the_default_period_is_a_year():
 
 
 def reminders(person, kind=None):
-    notices = Notification.objects.filter(recipient=person, channel="in-app", kind__startswith="declarations-confirmation")
+    notices = Notification.objects.filter(
+        recipient=person, channel="in-app", kind__startswith="declarations-confirmation"
+    )
     return list(notices.filter(kind=kind) if kind else notices)
 
 
@@ -151,7 +163,9 @@ def test_a_person_who_has_confirmed_is_not_reminded_until_the_next_cycle_B6(coun
     assert len(reminders(member, "declarations-confirmation-due")) == 1
 
 
-def test_the_reminder_task_runs_the_service_and_beat_runs_it_daily_B6(council, today, django_capture_on_commit_callbacks):
+def test_the_reminder_task_runs_the_service_and_beat_runs_it_daily_B6(
+    council, today, django_capture_on_commit_callbacks
+):
     from tasks.celery import app
     from tasks.jobs import send_declaration_confirmation_reminders
 

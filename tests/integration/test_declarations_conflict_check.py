@@ -1,5 +1,6 @@
 """The conflict check (B7): the query the attendance flow calls for a briefing request, and the
 reminder to the member. Wiring it into the attendance flow is the lead's, after both branches merge."""
+
 import dataclasses
 import datetime
 
@@ -34,15 +35,24 @@ def group_members(group):
     return [group.leader, group.deputy, *group.members]
 
 
-def test_a_relationship_declared_by_the_officer_with_a_member_of_the_requesting_group_is_found_B7(council, red, officer):
+def test_a_relationship_declared_by_the_officer_with_a_member_of_the_requesting_group_is_found_B7(
+    council, red, officer
+):
     declaration = review(declare(officer, red.members[1]), action=Action.NO_SOLE_BRIEFING)
 
     found = active_relationships([officer], group_members(red), selectors.today())
-    assert found == [ActiveRelationship(
-        declaration_id=declaration.pk, officer=officer, member=red.members[1], declared_by=officer,
-        kind="friendship", kind_text="Friendship", action_agreed=Action.NO_SOLE_BRIEFING,
-        action_text="The officer does not brief that member's group alone",
-    )]
+    assert found == [
+        ActiveRelationship(
+            declaration_id=declaration.pk,
+            officer=officer,
+            member=red.members[1],
+            declared_by=officer,
+            kind="friendship",
+            kind_text="Friendship",
+            action_agreed=Action.NO_SOLE_BRIEFING,
+            action_text="The officer does not brief that member's group alone",
+        )
+    ]
     assert found[0].warning == (
         f"{officer} and Councillor {red.members[1]} have declared a relationship: friendship. "
         "Action agreed: The officer does not brief that member's group alone."
@@ -118,7 +128,10 @@ def test_the_member_is_reminded_to_declare_the_interest_at_that_meeting_B7(counc
     found = active_relationships([officer], group_members(red), selectors.today())
     with transaction.atomic():
         declarations.declare_at_meeting_remind(
-            relationships=found, about=red.organization, meeting_on=meeting_on, actor=red.leader,
+            relationships=found,
+            about=red.organization,
+            meeting_on=meeting_on,
+            actor=red.leader,
             cause="attendance-request:1:declared-relationship",
         )
     notice = Notification.objects.get(recipient=red.members[0], kind="declaration-declare-at-meeting", channel="email")
@@ -126,4 +139,8 @@ def test_the_member_is_reminded_to_declare_the_interest_at_that_meeting_B7(counc
     assert notice.body_text.count(str(officer)) == 1
     assert DESCRIPTION not in notice.body_text
     assert f"{meeting_on:%-d %B %Y}" in notice.subject
-    assert not Notification.objects.filter(kind="declaration-declare-at-meeting").exclude(recipient=red.members[0]).exists()
+    assert (
+        not Notification.objects.filter(kind="declaration-declare-at-meeting")
+        .exclude(recipient=red.members[0])
+        .exists()
+    )

@@ -1,5 +1,6 @@
 """The reviewer's list, the other person's list and the non-confirmation list cost the same few
 queries at 5 and at 50 declarations."""
+
 import datetime
 
 import pytest
@@ -24,8 +25,19 @@ def members(council):
 
 def read_everything(rows):
     """What a page shows of each row: both people, the reviewer, who advised, the link."""
-    return [(str(d.declarant), str(d.other_person), str(d.reviewer), str(d.reviewed_by), d.counterpart_id,
-             d.kind_text, d.action_text, d.get_state_display()) for d in rows]
+    return [
+        (
+            str(d.declarant),
+            str(d.other_person),
+            str(d.reviewer),
+            str(d.reviewed_by),
+            d.counterpart_id,
+            d.kind_text,
+            d.action_text,
+            d.get_state_display(),
+        )
+        for d in rows
+    ]
 
 
 @pytest.mark.parametrize("how_many", SIZES)
@@ -65,7 +77,9 @@ def test_the_other_persons_list_costs_one_query(council, how_many, django_assert
 
 
 @pytest.mark.parametrize("how_many", SIZES)
-def test_the_monitoring_officers_non_confirmation_list_costs_three_queries(council, how_many, django_assert_num_queries):
+def test_the_monitoring_officers_non_confirmation_list_costs_three_queries(
+    council, how_many, django_assert_num_queries
+):
     for member in members(council):
         declarations.declarations_nothing_to_declare(actor=member, reason="Annual return")
     officer = council.directorates[0].officers[0]
@@ -73,7 +87,10 @@ def test_the_monitoring_officers_non_confirmation_list_costs_three_queries(counc
         declare(make_person(Person.Kind.MEMBER), officer)  # newcomers with a declaration, not yet confirmed
     on = selectors.today() + datetime.timedelta(days=29)
     with django_assert_num_queries(3):  # the viewer's posts, the Chief Executive, the list
-        rows = [(str(p), reads.confirmation_due_on(p)) for p in reads.confirmations_outstanding(council.monitoring_officer, on=on)]
+        rows = [
+            (str(p), reads.confirmation_due_on(p))
+            for p in reads.confirmations_outstanding(council.monitoring_officer, on=on)
+        ]
     assert len(rows) == how_many + 1  # and the Chief Executive, who has not confirmed either
 
 

@@ -2,6 +2,7 @@
 
 A reviewer is never the declarant or the other person.
 """
+
 import datetime
 
 import pytest
@@ -28,8 +29,12 @@ def vacate(council, role, organization=None):
     if organization is not None:
         holdings = holdings.filter(organization=organization)
     holding = holdings.get()
-    people.membership_end(actor=council.system, reason="Left the post", membership=holding,
-                          end_date=selectors.today() - datetime.timedelta(days=1))
+    people.membership_end(
+        actor=council.system,
+        reason="Left the post",
+        membership=holding,
+        end_date=selectors.today() - datetime.timedelta(days=1),
+    )
 
 
 def routed(declarant, other, on):
@@ -49,7 +54,9 @@ def test_a_members_declaration_naming_the_monitoring_officer_goes_to_the_deputy_
     assert not Notification.objects.filter(recipient=council.monitoring_officer, kind="declaration-to-review").exists()
 
 
-def test_a_members_declaration_naming_the_monitoring_officer_with_no_deputy_goes_to_the_chief_executive_B3(council, today):
+def test_a_members_declaration_naming_the_monitoring_officer_with_no_deputy_goes_to_the_chief_executive_B3(
+    council, today
+):
     vacate(council, Role.DEPUTY_MONITORING_OFFICER)
     declaration = declare(council.groups[0].members[1], council.monitoring_officer)
     assert declaration.reviewer == council.chief_executive
@@ -76,7 +83,8 @@ def test_an_assistant_directors_own_declaration_goes_to_their_director_never_the
     declaration = declare(resources.assistant_director, council.groups[1].leader)
     assert declaration.reviewer == resources.director
     assert [r.person for r in declaration_routes(resources.assistant_director, council.groups[1].leader, today)] == [
-        resources.director]
+        resources.director
+    ]
 
 
 def test_a_directors_declaration_goes_to_the_chief_executive_B4(council, today):
@@ -93,11 +101,17 @@ def test_the_chief_executives_declaration_goes_to_the_monitoring_officer_B4(coun
 def test_the_monitoring_officers_own_declaration_goes_to_the_deputy_or_the_chief_executive_B4(council, today):
     member = council.groups[1].leader
     assert [r.person for r in declaration_routes(council.monitoring_officer, member, today)] == [
-        council.deputy_monitoring_officer, council.chief_executive]
+        council.deputy_monitoring_officer,
+        council.chief_executive,
+    ]
     by_default = declare(council.monitoring_officer, member)
     assert by_default.reviewer == council.deputy_monitoring_officer
-    assert by_default.reviewer_capacity == "Deputy Monitoring Officer, reviewing the Monitoring Officer's own declaration"
-    chosen = declare(council.monitoring_officer, member, kind=Declaration.Kind.BUSINESS, reviewer=council.chief_executive)
+    assert (
+        by_default.reviewer_capacity == "Deputy Monitoring Officer, reviewing the Monitoring Officer's own declaration"
+    )
+    chosen = declare(
+        council.monitoring_officer, member, kind=Declaration.Kind.BUSINESS, reviewer=council.chief_executive
+    )
     assert chosen.reviewer == council.chief_executive
     assert chosen.reviewer_capacity == "Chief Executive, reviewing the Monitoring Officer's own declaration"
 
@@ -107,7 +121,9 @@ def test_the_monitoring_officers_own_declaration_with_no_deputy_goes_to_the_chie
     assert declare(council.monitoring_officer, council.groups[0].members[2]).reviewer == council.chief_executive
 
 
-def test_an_officer_whose_assistant_director_and_director_posts_are_vacant_goes_to_the_chief_executive_B4(council, today):
+def test_an_officer_whose_assistant_director_and_director_posts_are_vacant_goes_to_the_chief_executive_B4(
+    council, today
+):
     place = council.directorates[0]
     vacate(council, Role.ASSISTANT_DIRECTOR, place.organization)
     vacate(council, Role.DIRECTOR, place.organization)
@@ -119,7 +135,9 @@ def test_routing_follows_the_posts_held_on_the_day_B4(council):
     place, resources = council.directorates
     mover, member = place.officers[0], council.groups[0].members[0]
     placement = Membership.objects.get(person=mover, post__isnull=True)
-    people.membership_end(actor=council.system, reason="Transfer", membership=placement, end_date=datetime.date(2026, 1, 31))
+    people.membership_end(
+        actor=council.system, reason="Transfer", membership=placement, end_date=datetime.date(2026, 1, 31)
+    )
     council.join(mover, resources.organization, start_date=datetime.date(2026, 2, 1))
 
     assert declaration_routes(mover, member, datetime.date(2026, 1, 31))[0].person == place.assistant_director
@@ -158,8 +176,13 @@ def test_with_nobody_to_review_it_a_declaration_is_refused_and_nothing_saved_B3(
 def test_a_reviewer_is_never_the_declarant_or_the_other_person_whoever_declares_B3_B4(council, today):
     """Every member/officer pair of the council, both ways round."""
     members = [p for group in council.groups for p in (group.leader, group.deputy, *group.members)]
-    officers = [council.chief_executive, council.deputy_chief_executive, council.monitoring_officer,
-                council.deputy_monitoring_officer, council.auditor]
+    officers = [
+        council.chief_executive,
+        council.deputy_chief_executive,
+        council.monitoring_officer,
+        council.deputy_monitoring_officer,
+        council.auditor,
+    ]
     officers += [p for d in council.directorates for p in (d.director, d.assistant_director, *d.officers)]
     newcomer = make_person("officer")  # an officer in no directorate
     officers.append(newcomer)

@@ -1,4 +1,5 @@
 """Relationship declarations, rule by rule (B1-B6; B7 has its own module)."""
+
 import datetime
 
 import pytest
@@ -28,6 +29,7 @@ def officer(council):
 
 # --- B1: addressed openly, by both sides -------------------------------------------------------
 
+
 def test_a_member_declares_a_friendship_with_an_officer_and_it_is_kept_with_its_history_B1(council, member, officer):
     declaration = declare(member, officer)
 
@@ -37,7 +39,10 @@ def test_a_member_declares_a_friendship_with_an_officer_and_it_is_kept_with_its_
     assert declaration.state == State.SUBMITTED
     created = declaration.history.get()
     assert (created.history_type, created.history_user, created.history_change_reason) == (
-        "+", member, "Declared in the register")
+        "+",
+        member,
+        "Declared in the register",
+    )
 
 
 def test_a_family_relationship_records_the_relation_B1(council, member, officer):
@@ -80,7 +85,9 @@ def test_a_link_prefers_the_other_sides_declaration_of_the_same_kind_B1(council,
     assert reply.counterpart == friendship
 
 
-def test_withdrawing_a_declaration_made_in_error_undoes_the_link_so_the_other_side_can_relink_B1(council, member, officer):
+def test_withdrawing_a_declaration_made_in_error_undoes_the_link_so_the_other_side_can_relink_B1(
+    council, member, officer
+):
     mine = declare(member, officer)
     theirs = declare(officer, member)
     declarations.declaration_withdraw(actor=member, reason="Named the wrong officer", declaration=mine)
@@ -97,7 +104,9 @@ def test_withdrawing_a_declaration_made_in_error_undoes_the_link_so_the_other_si
 def test_nothing_is_deleted_ended_and_withdrawn_are_states_B1(council, member, officer):
     ended = declare(member, officer)
     withdrawn = declare(member, officer, kind=Declaration.Kind.BUSINESS)
-    declarations.declaration_end(actor=member, reason="We fell out", declaration=ended, ended_on=datetime.date(2025, 1, 1))
+    declarations.declaration_end(
+        actor=member, reason="We fell out", declaration=ended, ended_on=datetime.date(2025, 1, 1)
+    )
     declarations.declaration_withdraw(actor=member, reason="Made in error", declaration=withdrawn)
 
     assert Declaration.objects.count() == 2
@@ -118,6 +127,7 @@ def test_ended_and_withdrawn_declarations_cannot_move_again_B1(council, member, 
 
 # --- B2: what counts, said where people declare --------------------------------------------------
 
+
 def test_the_guidance_says_social_media_alone_is_not_a_friendship_and_what_a_friendship_is_B2():
     assert "closer than being acquaintances or work colleagues" in DECLARATION_GUIDANCE
     assert "physical social interaction" in DECLARATION_GUIDANCE
@@ -133,11 +143,14 @@ def test_the_notice_to_the_other_person_carries_the_guidance_B2(council, member,
 
 # --- B3: members go to the Monitoring Officer for advice -----------------------------------------
 
+
 def test_a_members_declaration_goes_to_the_monitoring_officer_who_is_told_B3(council, member, officer):
     declaration = declare(member, officer)
     assert declaration.reviewer == council.monitoring_officer
     assert declaration.reviewer_capacity == "Monitoring Officer"
-    notice = Notification.objects.get(recipient=council.monitoring_officer, kind="declaration-to-review", channel="email")
+    notice = Notification.objects.get(
+        recipient=council.monitoring_officer, kind="declaration-to-review", channel="email"
+    )
     assert "(B3)" in notice.body_text
     assert DESCRIPTION not in notice.body_text  # details are read in the register, not sent by e-mail
 
@@ -148,7 +161,10 @@ def test_the_monitoring_officer_advises_and_agrees_action_and_the_member_acknowl
 
     declaration.refresh_from_db()
     assert declaration.state == State.REVIEWED
-    assert (declaration.reviewed_by, declaration.action_agreed) == (council.monitoring_officer, Action.DECLARE_AT_MEETINGS)
+    assert (declaration.reviewed_by, declaration.action_agreed) == (
+        council.monitoring_officer,
+        Action.DECLARE_AT_MEETINGS,
+    )
     told = Notification.objects.get(recipient=member, kind="declaration-reviewed", channel="in-app")
     assert "Declare the interest at meetings" in told.body_text
 
@@ -173,6 +189,7 @@ def test_advice_cannot_be_acknowledged_before_it_is_given_B3(council, member, of
 
 # --- B4: officers raise it with their Assistant Director or Director -----------------------------
 
+
 def test_an_officers_declaration_goes_to_their_assistant_director_B4(council, member, officer):
     place = council.directorates[0]
     declaration = declare(officer, member)
@@ -190,9 +207,13 @@ def test_an_officer_may_raise_it_with_their_director_instead_B4(council, member,
 
 # --- B5: close, or appearing close, must not impair impartiality ---------------------------------
 
+
 def test_the_action_agreed_can_keep_the_officer_from_briefing_the_members_group_alone_B5(council, member, officer):
-    declaration = review(declare(officer, member), action=Action.NO_SOLE_BRIEFING,
-                         advice="Another officer attends any briefing of that member's group with you.")
+    declaration = review(
+        declare(officer, member),
+        action=Action.NO_SOLE_BRIEFING,
+        advice="Another officer attends any briefing of that member's group with you.",
+    )
     assert declaration.action_text == "The officer does not brief that member's group alone"
 
 
@@ -215,6 +236,7 @@ def test_revised_advice_needs_a_new_acknowledgement_B5(council, member, officer)
 
 # --- B6: declare and resolve: ending, and the reviewer kept informed ----------------------------
 
+
 def test_a_declaration_ends_when_the_relationship_ends_and_the_reviewer_is_told_B6(council, member, officer):
     declaration = declare(member, officer)
     ended_on = selectors.today() - datetime.timedelta(days=3)
@@ -230,7 +252,9 @@ def test_a_declaration_ends_when_the_relationship_ends_and_the_reviewer_is_told_
 def test_a_withdrawal_tells_the_reviewer_and_the_other_person_B6(council, member, officer):
     declaration = declare(member, officer)
     declarations.declaration_withdraw(actor=member, reason="Made in error", declaration=declaration)
-    told = set(Notification.objects.filter(kind="declaration-withdrawn", channel="in-app").values_list("recipient", flat=True))
+    told = set(
+        Notification.objects.filter(kind="declaration-withdrawn", channel="in-app").values_list("recipient", flat=True)
+    )
     assert told == {council.monitoring_officer.pk, officer.pk}
 
 
@@ -242,11 +266,13 @@ def test_when_the_reviewer_leaves_the_post_the_declaration_is_sent_to_the_new_ho
     place = council.directorates[0]
     declaration = declare(officer, member)
     holding = Membership.objects.get(person=place.assistant_director, post__role=Post.Role.ASSISTANT_DIRECTOR)
-    people.membership_end(actor=council.system, reason="Left", membership=holding,
-                          end_date=selectors.today() - datetime.timedelta(days=1))
+    people.membership_end(
+        actor=council.system, reason="Left", membership=holding, end_date=selectors.today() - datetime.timedelta(days=1)
+    )
     successor = make_person("officer")
-    people.post_appoint(actor=council.system, reason="Appointed", person=successor, post=holding.post,
-                        start_date=selectors.today())
+    people.post_appoint(
+        actor=council.system, reason="Appointed", person=successor, post=holding.post, start_date=selectors.today()
+    )
 
     declarations.declaration_reroute(actor=officer, reason="My Assistant Director has left", declaration=declaration)
     declaration.refresh_from_db()
@@ -257,7 +283,9 @@ def test_when_the_reviewer_leaves_the_post_the_declaration_is_sent_to_the_new_ho
         review(declaration, reviewer=place.assistant_director)
 
 
-def test_only_the_declarant_or_the_monitoring_officer_reroutes_and_only_to_a_different_reviewer_B4(council, member, officer):
+def test_only_the_declarant_or_the_monitoring_officer_reroutes_and_only_to_a_different_reviewer_B4(
+    council, member, officer
+):
     place = council.directorates[0]
     declaration = declare(officer, member)
     with pytest.raises(NotPermitted):
@@ -266,8 +294,12 @@ def test_only_the_declarant_or_the_monitoring_officer_reroutes_and_only_to_a_dif
         declarations.declaration_reroute(actor=officer, reason="x", declaration=declaration)
     assert refused.value.field == "reviewer" and "already goes to" in refused.value.message
 
-    declarations.declaration_reroute(actor=council.monitoring_officer, reason="The Assistant Director is conflicted",
-                                     declaration=declaration, reviewer=place.director)
+    declarations.declaration_reroute(
+        actor=council.monitoring_officer,
+        reason="The Assistant Director is conflicted",
+        declaration=declaration,
+        reviewer=place.director,
+    )
     declaration.refresh_from_db()
     assert (declaration.reviewer, declaration.reviewer_capacity) == (place.director, "Director of Place")
     assert declaration.history.latest().history_change_reason == "The Assistant Director is conflicted"

@@ -1,6 +1,7 @@
 """Who sees a declaration (DOMAIN.md, "Who sees what"): the declarant, its reviewer, the Monitoring
 Officer and auditors in full; the other person only that it names them and its kind; everyone
 else finds nothing."""
+
 import dataclasses
 
 import pytest
@@ -19,8 +20,13 @@ def declaration(council):
 
 
 def everyone(council):
-    people = [council.chief_executive, council.deputy_chief_executive, council.monitoring_officer,
-              council.deputy_monitoring_officer, council.auditor]
+    people = [
+        council.chief_executive,
+        council.deputy_chief_executive,
+        council.monitoring_officer,
+        council.deputy_monitoring_officer,
+        council.auditor,
+    ]
     people += [p for g in council.groups for p in (g.leader, g.deputy, *g.members)]
     people += [p for d in council.directorates for p in (d.director, d.assistant_director, *d.officers)]
     return people
@@ -40,7 +46,11 @@ def test_the_other_person_sees_that_it_names_them_and_its_kind_but_not_the_detai
     seen = reads.declaration_for(member, declaration.pk)
 
     assert isinstance(seen, reads.NamedDeclaration)
-    assert (seen.declarant, seen.kind_text, seen.state_text) == (council.directorates[0].officers[0], "Friendship", "Current")
+    assert (seen.declarant, seen.kind_text, seen.state_text) == (
+        council.directorates[0].officers[0],
+        "Friendship",
+        "Current",
+    )
     fields = {f.name for f in dataclasses.fields(seen)}
     assert not fields & {"description", "advice", "action_agreed", "action_detail", "reviewer", "began_on"}
     assert [d.id for d in reads.declarations_naming(member)] == [declaration.pk]
@@ -49,10 +59,17 @@ def test_the_other_person_sees_that_it_names_them_and_its_kind_but_not_the_detai
 
 def test_everyone_else_gets_not_found_never_forbidden(council, declaration):
     place = council.directorates[0]
-    insiders = {place.officers[0], place.assistant_director, council.monitoring_officer, council.auditor,
-                council.groups[0].members[0]}
+    insiders = {
+        place.officers[0],
+        place.assistant_director,
+        council.monitoring_officer,
+        council.auditor,
+        council.groups[0].members[0],
+    }
     outsiders = [p for p in everyone(council) if p not in insiders]
-    assert place.director in outsiders and council.chief_executive in outsiders and council.groups[0].leader in outsiders
+    assert (
+        place.director in outsiders and council.chief_executive in outsiders and council.groups[0].leader in outsiders
+    )
     for person in outsiders:
         with pytest.raises(NotFound):
             reads.declaration_for(person, declaration.pk)

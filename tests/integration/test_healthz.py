@@ -1,6 +1,7 @@
 """`/healthz` and `manage.py healthcheck`: 200 when the database and the broker answer, 503 naming
 what does not. Against the real PostgreSQL and Redis of `make test`; the database outage itself is
 tested against the running stack (tests/stack/test_web_faults.py)."""
+
 import os
 import socket
 
@@ -39,7 +40,10 @@ def test_healthz_answers_503_naming_the_broker_when_it_does_not_answer(client, s
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json() == {
-        "status": "unavailable", "database": "ok", "broker": "unavailable", "unavailable": ["broker"],
+        "status": "unavailable",
+        "database": "ok",
+        "broker": "unavailable",
+        "unavailable": ["broker"],
     }
 
 

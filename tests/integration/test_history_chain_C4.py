@@ -3,6 +3,7 @@
 The tampering here is done the way someone with database access would do it: raw SQL on the
 history tables, behind the application's back.
 """
+
 import datetime
 import io
 
@@ -171,15 +172,22 @@ def _rewrite_the_chain_from(position: int, field_sets=None) -> None:
         values = model.objects.filter(pk=link.row_id).values().get()
         new_row_hash = audit.row_hash(link.table, audit.hashed_fields(model, values, names))
         previous = audit.chain_hash(link.position, previous, new_row_hash)
-        _sql(f"UPDATE {HistoryLink._meta.db_table} SET field_set = %s, row_hash = %s, chain_hash = %s "
-             "WHERE position = %s", [digest, new_row_hash, previous, link.position])
+        _sql(
+            f"UPDATE {HistoryLink._meta.db_table} SET field_set = %s, row_hash = %s, chain_hash = %s "
+            "WHERE position = %s",
+            [digest, new_row_hash, previous, link.position],
+        )
 
 
 @pytest.mark.history_tampered
 def test_a_rewrite_of_the_whole_chain_is_caught_against_a_head_published_earlier_C4(council):
     published = audit.verify_history().head_hash  # yesterday's head, in the Monitoring Officer's inbox
-    people.organization_create(actor=council.system, reason="Later work", name="Finance",
-                               classification=Organization.Classification.DIRECTORATE)
+    people.organization_create(
+        actor=council.system,
+        reason="Later work",
+        name="Finance",
+        classification=Organization.Classification.DIRECTORATE,
+    )
     assert f"The head {published} published earlier is in the chain" in _verify_command("--head", published)
 
     row = _history_row_of("Blue Group")
@@ -248,15 +256,18 @@ def test_an_export_with_any_one_byte_changed_does_not_verify_C4(council, tmp_pat
         changed = bytearray(exported)
         changed[offset] ^= 0x01
         result = audit.verify_export(io.BytesIO(bytes(changed)))
-        assert not result.ok, f"a change at byte {offset} went unnoticed: {exported[offset - 40:offset + 40]!r}"
+        assert not result.ok, f"a change at byte {offset} went unnoticed: {exported[offset - 40 : offset + 40]!r}"
 
 
 def test_an_export_with_a_changed_value_names_the_line_and_row_C4(council, tmp_path):
     path = _export(tmp_path)
     path.write_bytes(path.read_bytes().replace(b'"name":"Blue Group"', b'"name":"Blue Croup"', 1))
 
-    with pytest.raises(CommandError, match=r"First: The history row at line \d+, position \d+ "
-                                           rf"\({ORGANIZATION_HISTORY} row \d+\) was changed"):
+    with pytest.raises(
+        CommandError,
+        match=r"First: The history row at line \d+, position \d+ "
+        rf"\({ORGANIZATION_HISTORY} row \d+\) was changed",
+    ):
         _verify_command("--file", str(path))
 
 
@@ -269,8 +280,12 @@ def test_an_export_cut_short_or_with_a_row_removed_does_not_verify_C4(council, t
 
 
 def test_a_filtered_export_holds_only_what_was_asked_for_and_verifies_C4(council, tmp_path):
-    people.organization_create(actor=council.system, reason="Later work", name="Finance",
-                               classification=Organization.Classification.DIRECTORATE)
+    people.organization_create(
+        actor=council.system,
+        reason="Later work",
+        name="Finance",
+        classification=Organization.Classification.DIRECTORATE,
+    )
     path = _export(tmp_path, "--model", "register.Organization", "--since", "2000-01-01")
 
     lines = path.read_bytes().splitlines(keepends=True)

@@ -3,6 +3,7 @@
 These tests commit for real (transactional_db) and write from several threads, each with its own
 PostgreSQL connection.
 """
+
 import datetime
 import threading
 
@@ -55,8 +56,12 @@ def test_services_writing_history_from_several_threads_leave_one_chain_that_veri
     def work(number):
         for change in range(CHANGES_EACH):
             # A row saved alone (one history row) ...
-            people.organization_create(actor=council.system, reason="Concurrent test", name=f"Team {number}-{change}",
-                                       classification=Organization.Classification.DIRECTORATE)
+            people.organization_create(
+                actor=council.system,
+                reason="Concurrent test",
+                name=f"Team {number}-{change}",
+                classification=Organization.Classification.DIRECTORATE,
+            )
             # ... and an absence with its notices fanned out in bulk (three history rows in one transaction).
             day = datetime.date(2026, 1, 1) + datetime.timedelta(days=number * CHANGES_EACH + change)
             people.absence_record(actor=council.chief_executive, reason="Concurrent test", start_date=day, end_date=day)
@@ -79,15 +84,23 @@ def test_a_second_writer_waits_for_the_first_to_commit_and_extends_its_head_C4()
 
     def first_writer():
         with transaction.atomic():
-            people.organization_create(actor=council.system, reason="First", name="First team",
-                                       classification=Organization.Classification.DIRECTORATE)
+            people.organization_create(
+                actor=council.system,
+                reason="First",
+                name="First team",
+                classification=Organization.Classification.DIRECTORATE,
+            )
             first_holds_the_chain.set()
             assert second_is_waiting.wait(timeout=60), "the second writer never queued for the chain's lock"
 
     def second_writer():
         assert first_holds_the_chain.wait(timeout=60)
-        people.organization_create(actor=council.system, reason="Second", name="Second team",
-                                   classification=Organization.Classification.DIRECTORATE)
+        people.organization_create(
+            actor=council.system,
+            reason="Second",
+            name="Second team",
+            classification=Organization.Classification.DIRECTORATE,
+        )
 
     def watch_for_the_second_writer_to_wait(writers):
         # The second writer's history row is in; its link waits on the advisory lock the first holds.
@@ -103,10 +116,14 @@ def test_a_second_writer_waits_for_the_first_to_commit_and_extends_its_head_C4()
     watch_for_the_second_writer_to_wait(threads)
     _join(threads, failures)
 
-    first = HistoryLink.objects.get(row_id=str(Organization.history.get(name="First team").history_id),
-                                    table=Organization.history.model._meta.db_table)
-    second = HistoryLink.objects.get(row_id=str(Organization.history.get(name="Second team").history_id),
-                                     table=Organization.history.model._meta.db_table)
+    first = HistoryLink.objects.get(
+        row_id=str(Organization.history.get(name="First team").history_id),
+        table=Organization.history.model._meta.db_table,
+    )
+    second = HistoryLink.objects.get(
+        row_id=str(Organization.history.get(name="Second team").history_id),
+        table=Organization.history.model._meta.db_table,
+    )
     assert second.position == first.position + 1
     assert second.chain_hash == audit.chain_hash(second.position, first.chain_hash, second.row_hash)
     assert audit.verify_history().ok

@@ -3,6 +3,7 @@
 The models are enumerated from the app registry, so a model added later is checked without
 anyone remembering to add it here.
 """
+
 import datetime
 
 import pytest
@@ -23,15 +24,13 @@ NOT_TRACKED = {HistoryLink: "the hash chain over the history itself", HistoryFie
 
 
 def register_models():
-    return [
-        model for model in apps.get_app_config("register").get_models()
-        if not issubclass(model, HistoricalChanges)
-    ]
+    return [model for model in apps.get_app_config("register").get_models() if not issubclass(model, HistoricalChanges)]
 
 
 def test_every_register_model_keeps_history_C1():
     without_history = [
-        model.__name__ for model in register_models()
+        model.__name__
+        for model in register_models()
         if model not in NOT_TRACKED and not hasattr(model._meta, "simple_history_manager_attribute")
     ]
     assert without_history == []
@@ -100,8 +99,12 @@ def test_a_change_in_the_admin_names_the_administrator_and_what_changed_C1(counc
 def test_the_chain_links_history_rows_from_an_outer_transaction_that_rolls_back_with_them_C4(council):
     links_before = HistoryLink.objects.count()
     with pytest.raises(RuntimeError), transaction.atomic():
-        people.organization_create(actor=council.system, reason="Test", name="Short-lived",
-                                   classification=Organization.Classification.DIRECTORATE)
+        people.organization_create(
+            actor=council.system,
+            reason="Test",
+            name="Short-lived",
+            classification=Organization.Classification.DIRECTORATE,
+        )
         assert HistoryLink.objects.count() == links_before + 1
         raise RuntimeError("the caller fails after the service")
     assert HistoryLink.objects.count() == links_before

@@ -1,4 +1,5 @@
 """The daily check (C4): the Monitoring Officer and the auditors get the day's head, or word at once that it failed."""
+
 import datetime
 
 import pytest
@@ -28,8 +29,10 @@ def test_the_daily_check_sends_the_monitoring_officer_and_auditors_the_day_s_hea
 
     assert result.ok and result.head_hash == head
     assert _recipients("history-head") == {
-        (council.monitoring_officer, "in-app"), (council.monitoring_officer, "email"),
-        (council.auditor, "in-app"), (council.auditor, "email"),
+        (council.monitoring_officer, "in-app"),
+        (council.monitoring_officer, "email"),
+        (council.auditor, "in-app"),
+        (council.auditor, "email"),
     }
     notice = Notification.objects.get(kind="history-head", recipient=council.auditor, channel="email")
     assert head in notice.body_text
@@ -57,10 +60,14 @@ def test_a_failed_check_tells_them_at_once_and_names_the_first_problem_C4(counci
     assert not result.ok
     assert not Notification.objects.filter(kind="history-head").exists()
     assert _recipients("history-check-failed") == {
-        (council.monitoring_officer, "in-app"), (council.monitoring_officer, "email"),
-        (council.auditor, "in-app"), (council.auditor, "email"),
+        (council.monitoring_officer, "in-app"),
+        (council.monitoring_officer, "email"),
+        (council.auditor, "in-app"),
+        (council.auditor, "email"),
     }
-    notice = Notification.objects.get(kind="history-check-failed", recipient=council.monitoring_officer, channel="email")
+    notice = Notification.objects.get(
+        kind="history-check-failed", recipient=council.monitoring_officer, channel="email"
+    )
     assert notice.subject.startswith("URGENT")
     assert f"{row._meta.db_table} row {row.history_id}) was edited outside the register" in notice.body_text
     assert all(message.subject.startswith("URGENT") for message in mail.outbox)

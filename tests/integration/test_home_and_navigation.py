@@ -1,5 +1,6 @@
 """The service navigation offers each person the pages their posts give them today, and the home
 page lists what needs their action now, with counts."""
+
 import datetime
 import re
 
@@ -22,7 +23,7 @@ def signed_in(person) -> Client:
 
 def navigation_of(person) -> list[str]:
     html = signed_in(person).get("/").content.decode()
-    menu = html[html.index('id="navigation"'):html.index("</ul>", html.index('id="navigation"'))]
+    menu = html[html.index('id="navigation"') : html.index("</ul>", html.index('id="navigation"'))]
     return re.findall(r'class="govuk-service-navigation__link" href="[^"]+"[^>]*>([^<]+)</a>', menu)
 
 
@@ -35,29 +36,80 @@ def needs_action(person) -> dict[str, str]:
     return {label: int(count) for label, count in rows}
 
 
-@pytest.mark.parametrize("role, expected", [
-    ("member", ["Home", "Your declarations", "Your notices"]),
-    ("officer", ["Home", "Your declarations", "Your briefing invitations", "Your notices"]),
-    ("group_leader", ["Home", "Your declarations", "Group briefings", "Your notices"]),
-    ("monitoring_officer", ["Home", "Your declarations", "Declarations to review", "Not re-confirmed",
-                            "All declarations", "Attendance requests", "Your briefing invitations", "Your notices"]),
-    ("deputy_monitoring_officer", ["Home", "Your declarations", "Declarations to review", "Your briefing invitations",
-                                   "Your notices"]),
-    ("chief_executive", ["Home", "Your declarations", "Declarations to review", "Not re-confirmed",
-                         "Attendance decisions", "Your briefing invitations", "Your notices"]),
-    ("director", ["Home", "Your declarations", "Declarations to review", "Not re-confirmed",
-                  "Your briefing invitations", "Your notices"]),
-    ("assistant_director", ["Home", "Your declarations", "Declarations to review", "Your briefing invitations",
-                            "Your notices"]),
-    ("auditor", ["Home", "Your declarations", "Not re-confirmed", "All declarations", "Attendance requests",
-                 "Audit timeline", "Your notices"]),
-])
+@pytest.mark.parametrize(
+    "role, expected",
+    [
+        ("member", ["Home", "Your declarations", "Your notices"]),
+        ("officer", ["Home", "Your declarations", "Your briefing invitations", "Your notices"]),
+        ("group_leader", ["Home", "Your declarations", "Group briefings", "Your notices"]),
+        (
+            "monitoring_officer",
+            [
+                "Home",
+                "Your declarations",
+                "Declarations to review",
+                "Not re-confirmed",
+                "All declarations",
+                "Attendance requests",
+                "Your briefing invitations",
+                "Your notices",
+            ],
+        ),
+        (
+            "deputy_monitoring_officer",
+            ["Home", "Your declarations", "Declarations to review", "Your briefing invitations", "Your notices"],
+        ),
+        (
+            "chief_executive",
+            [
+                "Home",
+                "Your declarations",
+                "Declarations to review",
+                "Not re-confirmed",
+                "Attendance decisions",
+                "Your briefing invitations",
+                "Your notices",
+            ],
+        ),
+        (
+            "director",
+            [
+                "Home",
+                "Your declarations",
+                "Declarations to review",
+                "Not re-confirmed",
+                "Your briefing invitations",
+                "Your notices",
+            ],
+        ),
+        (
+            "assistant_director",
+            ["Home", "Your declarations", "Declarations to review", "Your briefing invitations", "Your notices"],
+        ),
+        (
+            "auditor",
+            [
+                "Home",
+                "Your declarations",
+                "Not re-confirmed",
+                "All declarations",
+                "Attendance requests",
+                "Audit timeline",
+                "Your notices",
+            ],
+        ),
+    ],
+)
 def test_the_navigation_offers_each_role_its_pages(council, role, expected):
     person = {
-        "member": council.groups[0].members[0], "officer": council.directorates[0].officers[0],
-        "monitoring_officer": council.monitoring_officer, "deputy_monitoring_officer": council.deputy_monitoring_officer,
-        "chief_executive": council.chief_executive, "director": council.directorates[0].director,
-        "assistant_director": council.directorates[0].assistant_director, "auditor": council.auditor,
+        "member": council.groups[0].members[0],
+        "officer": council.directorates[0].officers[0],
+        "monitoring_officer": council.monitoring_officer,
+        "deputy_monitoring_officer": council.deputy_monitoring_officer,
+        "chief_executive": council.chief_executive,
+        "director": council.directorates[0].director,
+        "assistant_director": council.directorates[0].assistant_director,
+        "auditor": council.auditor,
         "group_leader": council.groups[0].leader,
     }[role]
     assert navigation_of(person) == expected

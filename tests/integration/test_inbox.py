@@ -1,5 +1,6 @@
 """The in-app inbox: each person sees their own delivered notices, how many are unread, and marks
 them read; anyone else's notice is not found."""
+
 import datetime
 
 import pytest
@@ -26,8 +27,15 @@ def absence(council, django_capture_on_commit_callbacks):
 def tell(recipient, absence, how_many, django_capture_on_commit_callbacks, channels=(IN_APP,)):
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         for number in range(how_many):
-            notify(cause=f"inbox-test:{number}", kind="absence-recorded", recipients=[recipient], about=absence,
-                   actor=absence.recorded_by, context={"absence": absence}, channels=channels)
+            notify(
+                cause=f"inbox-test:{number}",
+                kind="absence-recorded",
+                recipients=[recipient],
+                about=absence,
+                actor=absence.recorded_by,
+                context={"absence": absence},
+                channels=channels,
+            )
 
 
 def test_the_inbox_holds_only_the_viewers_own_delivered_in_app_notices(council, absence):

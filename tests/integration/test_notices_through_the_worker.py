@@ -4,6 +4,7 @@ the outbox exists for: Redis down at commit, a worker killed mid-delivery, repea
 The worker is started once per session (tests/conftest.py, ``worker``); its mail server records
 what it accepts (tests/mail.py), and the recipient's address chooses how that server behaves.
 """
+
 import datetime
 import os
 import signal
@@ -26,7 +27,9 @@ IN_APP, EMAIL = Notification.Channel.IN_APP, Notification.Channel.EMAIL
 
 def give_address(person: Person, email: str) -> Person:
     person.email = email
-    save_with_history(person, actor=people.system_user(), reason="Test data: the deputy's address", update_fields=["email"])
+    save_with_history(
+        person, actor=people.system_user(), reason="Test data: the deputy's address", update_fields=["email"]
+    )
     return person
 
 
@@ -42,8 +45,12 @@ def wait_for_status(absence, statuses: dict[str, str], worker, timeout=60):
     def reached():
         return {channel: n.status for channel, n in notices_about(absence).items()} == statuses
 
-    wait_until(reached, timeout=timeout, what=f"notices {statuses}",
-               explain=lambda: f"notices now: {notices_about(absence)}\n{worker.tail()}")
+    wait_until(
+        reached,
+        timeout=timeout,
+        what=f"notices {statuses}",
+        explain=lambda: f"notices now: {notices_about(absence)}\n{worker.tail()}",
+    )
 
 
 def deliveries_recorded(notice: Notification) -> int:
@@ -93,8 +100,9 @@ def test_a_pool_process_killed_after_the_mail_server_accepted_repeats_only_that_
     deputy = give_address(council.deputy_chief_executive, "slow-after-deputy@council.example")
     absence = record_absence(council)
 
-    wait_until(lambda: sent_mail(to=deputy.email), timeout=60, what="the mail server to accept the e-mail",
-               explain=worker.tail)
+    wait_until(
+        lambda: sent_mail(to=deputy.email), timeout=60, what="the mail server to accept the e-mail", explain=worker.tail
+    )
     [first] = sent_mail(to=deputy.email)
     os.kill(first["pid"], signal.SIGKILL)
 
@@ -132,8 +140,14 @@ def test_the_idempotency_key_and_repeated_messages_send_each_notice_once(council
     absence = record_absence(council)
     # The same cause tells the same person the same thing again: the key lets nothing new in.
     with transaction.atomic():
-        again = notify(cause=f"absence:{absence.pk}:recorded", kind="absence-recorded", recipients=[deputy],
-                       about=absence, actor=council.chief_executive, context={"absence": absence})
+        again = notify(
+            cause=f"absence:{absence.pk}:recorded",
+            kind="absence-recorded",
+            recipients=[deputy],
+            about=absence,
+            actor=council.chief_executive,
+            context={"absence": absence},
+        )
     assert again == []
     # And the broker hands the same notices out twice more.
     for notice in notices_about(absence).values():

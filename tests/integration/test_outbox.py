@@ -1,5 +1,6 @@
 """The outbox in-process (as `make run` delivers): fan-out cost, the idempotency key, attempts,
 failure, the sweep, and retrying a failed notice by hand in the admin."""
+
 import datetime
 import os
 import threading
@@ -38,8 +39,15 @@ def test_mail_server(settings, tmp_path, monkeypatch):
 
 
 def tell(people_, absence, *, cause, channels=(IN_APP, EMAIL)) -> list[Notification]:
-    return notify(cause=cause, kind="absence-recorded", recipients=people_, about=absence,
-                  actor=absence.recorded_by, context={"absence": absence}, channels=channels)
+    return notify(
+        cause=cause,
+        kind="absence-recorded",
+        recipients=people_,
+        about=absence,
+        actor=absence.recorded_by,
+        context={"absence": absence},
+        channels=channels,
+    )
 
 
 def give_address(person, email):
@@ -48,7 +56,9 @@ def give_address(person, email):
 
 
 @pytest.mark.parametrize("how_many", [1, 10])
-def test_telling_ten_people_costs_the_same_queries_as_telling_one(council, absence, how_many, django_assert_num_queries):
+def test_telling_ten_people_costs_the_same_queries_as_telling_one(
+    council, absence, how_many, django_assert_num_queries
+):
     recipients = list(Person.objects.exclude(kind=Person.Kind.SYSTEM).order_by("pk")[:how_many])
     with transaction.atomic():
         # Read the existing keys, insert the notices, insert their history, then link the history
@@ -61,8 +71,14 @@ def test_telling_ten_people_costs_the_same_queries_as_telling_one(council, absen
 
 def test_the_database_holds_the_idempotency_key_unique(council, absence):
     notice = Notification.objects.filter(channel=EMAIL).first()
-    duplicate = Notification(recipient=notice.recipient, kind=notice.kind, channel=notice.channel,
-                             cause=notice.cause, subject="Again", body_text="Again")
+    duplicate = Notification(
+        recipient=notice.recipient,
+        kind=notice.kind,
+        channel=notice.channel,
+        cause=notice.cause,
+        subject="Again",
+        body_text="Again",
+    )
     with pytest.raises(IntegrityError), transaction.atomic():
         duplicate.save()
 
@@ -93,23 +109,38 @@ def test_delivering_a_notice_twice_sends_it_once(council, absence):
 def test_every_change_a_delivery_makes_carries_the_actor_and_a_reason_C1(council, absence):
     rows = Notification.history.filter(cause=f"absence:{absence.pk}:recorded")
     assert sorted((row.channel, row.history_change_reason) for row in rows) == [
-        ("email", "E-mail attempt 1"), ("email", "Notice delivered"), ("email", "Notice queued: absence-recorded"),
-        ("in-app", "Notice delivered"), ("in-app", "Notice queued: absence-recorded"),
+        ("email", "E-mail attempt 1"),
+        ("email", "Notice delivered"),
+        ("email", "Notice queued: absence-recorded"),
+        ("in-app", "Notice delivered"),
+        ("in-app", "Notice queued: absence-recorded"),
     ]
     assert {row.history_user for row in rows} == {council.chief_executive}
 
 
-def test_a_notice_the_register_itself_caused_is_delivered_as_the_system_user_C1(council, absence, django_capture_on_commit_callbacks):
+def test_a_notice_the_register_itself_caused_is_delivered_as_the_system_user_C1(
+    council, absence, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        [notice] = notify(cause="reminder", kind="absence-recorded", recipients=[council.monitoring_officer],
-                          about=absence, actor=None, context={"absence": absence}, channels=[IN_APP])
+        [notice] = notify(
+            cause="reminder",
+            kind="absence-recorded",
+            recipients=[council.monitoring_officer],
+            about=absence,
+            actor=None,
+            context={"absence": absence},
+            channels=[IN_APP],
+        )
     rows = notice.history.order_by("history_id")
     assert [(row.history_user, row.history_change_reason) for row in rows] == [
-        (council.system, "Notice queued: absence-recorded"), (council.system, "Notice delivered"),
+        (council.system, "Notice queued: absence-recorded"),
+        (council.system, "Notice delivered"),
     ]
 
 
-def test_sweep_notices_the_command_delivers_what_was_left_pending(council, absence, monkeypatch, django_capture_on_commit_callbacks):
+def test_sweep_notices_the_command_delivers_what_was_left_pending(
+    council, absence, monkeypatch, django_capture_on_commit_callbacks
+):
     monkeypatch.setattr("register.services.notifications.queue_delivery", lambda ids: None)  # the broker "lost" them
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         [notice] = tell([council.monitoring_officer], absence, cause="left", channels=[IN_APP])
@@ -157,9 +188,13 @@ def test_an_administrator_sees_failed_notices_and_sends_them_again_by_hand(
     assert listing.status_code == 200
     assert "SMTPServerDisconnected" in listing.content.decode()
     with override_settings(NOTICE_MAX_ATTEMPTS=1), django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post("/admin/register/notification/", {
-            "action": "retry_failed_notices", "_selected_action": [email.pk],
-        })
+        response = admin_client.post(
+            "/admin/register/notification/",
+            {
+                "action": "retry_failed_notices",
+                "_selected_action": [email.pk],
+            },
+        )
     assert response.status_code == 302
 
     email.refresh_from_db()
@@ -190,10 +225,14 @@ def test_the_admin_cannot_edit_or_delete_a_notice(council, absence, admin_client
 def _make_stale(notice, status, *, minutes_ago):
     notice.status = status
     notice.next_attempt_at = timezone.now() - datetime.timedelta(minutes=minutes_ago)
-    save_with_history(notice, actor=people.system_user(), reason="Test data", update_fields=["status", "next_attempt_at"])
+    save_with_history(
+        notice, actor=people.system_user(), reason="Test data", update_fields=["status", "next_attempt_at"]
+    )
 
 
-def test_the_sweep_requeues_only_notices_left_pending_or_sending_for_minutes(council, absence, django_capture_on_commit_callbacks):
+def test_the_sweep_requeues_only_notices_left_pending_or_sending_for_minutes(
+    council, absence, django_capture_on_commit_callbacks
+):
     recipients = list(Person.objects.exclude(kind=Person.Kind.SYSTEM).order_by("pk")[:4])
     with transaction.atomic():
         stale_pending, stale_sending, fresh, failed = tell(recipients, absence, cause="sweep", channels=[IN_APP])
@@ -207,7 +246,10 @@ def test_the_sweep_requeues_only_notices_left_pending_or_sending_for_minutes(cou
 
     assert sorted(requeued) == sorted([stale_pending.pk, stale_sending.pk])
     assert {n.pk: n.status for n in Notification.objects.filter(cause="sweep")} == {
-        stale_pending.pk: "sent", stale_sending.pk: "sent", fresh.pk: "pending", failed.pk: "failed",
+        stale_pending.pk: "sent",
+        stale_sending.pk: "sent",
+        fresh.pk: "pending",
+        failed.pk: "failed",
     }
     swept = stale_pending.history.get(history_change_reason="Re-queued by the sweep")
     assert swept.history_user == council.chief_executive
@@ -232,8 +274,12 @@ def test_the_sweep_costs_the_same_queries_for_two_notices_as_for_twelve(council,
 def test_an_attempt_that_died_at_the_last_attempt_fails_the_notice_instead_of_trying_again(council, absence):
     email = Notification.objects.get(channel=EMAIL)
     email.status, email.attempts, email.sent_at = "sending", 3, None
-    save_with_history(email, actor=people.system_user(), reason="Test data: an attempt that died",
-                      update_fields=["status", "attempts", "sent_at"])
+    save_with_history(
+        email,
+        actor=people.system_user(),
+        reason="Test data: an attempt that died",
+        update_fields=["status", "attempts", "sent_at"],
+    )
     with override_settings(NOTICE_MAX_ATTEMPTS=3):
         assert delivery.deliver(email.pk).status == "failed"
     email.refresh_from_db()
@@ -309,7 +355,8 @@ def test_a_batch_claims_its_emails_together_and_sends_each_in_its_own_transactio
     # One transaction for the in-app notices and the e-mails' claims; then one per e-mail sent.
     assert transactions_in(queries) == 1 + 2
     assert sorted(message.to[0] for message in mail.outbox[sent_before:]) == sorted(
-        f"{person.username}@council.example" for person in recipients)
+        f"{person.username}@council.example" for person in recipients
+    )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -340,7 +387,11 @@ def test_a_batch_leaves_alone_what_is_sent_held_by_another_attempt_or_missing(co
         release.set()
         holder.join()
     assert {pk: outcome.status for pk, outcome in outcomes.items()} == {
-        sent.pk: "sent", held.pk: delivery.BUSY, waiting.pk: "sent", 10**12: delivery.MISSING}
+        sent.pk: "sent",
+        held.pk: delivery.BUSY,
+        waiting.pk: "sent",
+        10**12: delivery.MISSING,
+    }
     assert outcomes[held.pk].retry_in is not None
     assert sent.history.filter(history_change_reason="Notice delivered").count() == 1, "never delivered twice"
 

@@ -1,4 +1,5 @@
 """The outbox, in-process: a change writes its notices in its own transaction."""
+
 import datetime
 
 import pytest
@@ -11,7 +12,9 @@ from register.services import people
 DAY = datetime.date(2026, 3, 3)
 
 
-def test_recording_an_absence_tells_the_deputy_by_email_and_in_the_register(council, django_capture_on_commit_callbacks):
+def test_recording_an_absence_tells_the_deputy_by_email_and_in_the_register(
+    council, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         absence = people.absence_record(actor=council.chief_executive, reason="Leave", start_date=DAY, end_date=DAY)
 

@@ -1,4 +1,5 @@
 """People, groups and posts: who holds what on which day, and what is refused."""
+
 import datetime
 
 import pytest
@@ -18,10 +19,13 @@ DAY = datetime.date(2026, 3, 3)
 def test_the_holder_of_a_post_on_a_date_is_the_person_appointed_for_that_day(council):
     successor = make_person(Person.Kind.OFFICER)
     holding = Membership.objects.get(post__role=Role.MONITORING_OFFICER)
-    people.membership_end(actor=council.system, reason="Retired", membership=holding, end_date=datetime.date(2026, 3, 31))
+    people.membership_end(
+        actor=council.system, reason="Retired", membership=holding, end_date=datetime.date(2026, 3, 31)
+    )
     post = holding.post
-    people.post_appoint(actor=council.system, reason="Appointed", person=successor, post=post,
-                        start_date=datetime.date(2026, 4, 1))
+    people.post_appoint(
+        actor=council.system, reason="Appointed", person=successor, post=post, start_date=datetime.date(2026, 4, 1)
+    )
 
     assert selectors.holder_of(Role.MONITORING_OFFICER, TERM_START - datetime.timedelta(days=1)) is None
     assert selectors.holder_of(Role.MONITORING_OFFICER, datetime.date(2026, 3, 31)) == council.monitoring_officer
@@ -35,8 +39,12 @@ def test_the_chief_executive_acts_when_no_absence_is_recorded(council):
 
 
 def test_the_deputy_acts_during_a_recorded_absence_and_the_capacity_says_so(council):
-    people.absence_record(actor=council.chief_executive, reason="Annual leave",
-                          start_date=datetime.date(2026, 3, 2), end_date=datetime.date(2026, 3, 6))
+    people.absence_record(
+        actor=council.chief_executive,
+        reason="Annual leave",
+        start_date=datetime.date(2026, 3, 2),
+        end_date=datetime.date(2026, 3, 6),
+    )
 
     acting = selectors.acting_chief_executive(DAY)
     assert acting.person == council.deputy_chief_executive
@@ -53,8 +61,9 @@ def test_a_deputy_acting_with_no_recorded_absence_is_refused_A2(council):
 
 
 def test_a_cancelled_absence_no_longer_lets_the_deputy_act_A2(council):
-    absence = people.absence_record(actor=council.deputy_chief_executive, reason="Illness",
-                                    start_date=DAY, end_date=DAY)
+    absence = people.absence_record(
+        actor=council.deputy_chief_executive, reason="Illness", start_date=DAY, end_date=DAY
+    )
     people.absence_cancel(actor=council.chief_executive, reason="Returned early", absence=absence)
     assert selectors.acting_chief_executive(DAY).person == council.chief_executive
     assert Absence.objects.get(pk=absence.pk).state == Absence.State.CANCELLED
@@ -89,7 +98,9 @@ def test_reviewers_follow_an_officers_move_between_directorates(council):
     place, resources = council.directorates
     mover = place.officers[0]
     placement = Membership.objects.get(person=mover, post__isnull=True)
-    people.membership_end(actor=council.system, reason="Transfer", membership=placement, end_date=datetime.date(2026, 1, 31))
+    people.membership_end(
+        actor=council.system, reason="Transfer", membership=placement, end_date=datetime.date(2026, 1, 31)
+    )
     council.join(mover, resources.organization, start_date=datetime.date(2026, 2, 1))
 
     assert selectors.officer_reviewers(mover, datetime.date(2026, 1, 31)) == [place.assistant_director, place.director]
@@ -128,11 +139,22 @@ def test_a_member_may_change_group_once_the_first_membership_has_ended(council):
 
 def test_a_post_ending_before_it_starts_is_refused(council):
     newcomer = make_person(Person.Kind.OFFICER)
-    post = people.post_create(actor=council.system, reason="New post", organization=council.directorates[0].organization,
-                              role=Role.OFFICER, label="Policy Officer")
+    post = people.post_create(
+        actor=council.system,
+        reason="New post",
+        organization=council.directorates[0].organization,
+        role=Role.OFFICER,
+        label="Policy Officer",
+    )
     with pytest.raises(RuleViolation) as refused:
-        people.post_appoint(actor=council.system, reason="Appointed", person=newcomer, post=post,
-                            start_date=DAY, end_date=DAY - datetime.timedelta(days=1))
+        people.post_appoint(
+            actor=council.system,
+            reason="Appointed",
+            person=newcomer,
+            post=post,
+            start_date=DAY,
+            end_date=DAY - datetime.timedelta(days=1),
+        )
     assert refused.value.field == "end_date"
     assert "before it starts" in refused.value.message
     assert not Membership.objects.filter(post=post).exists()
@@ -153,10 +175,19 @@ def test_an_officer_cannot_join_a_political_group(council):
 
 def test_every_change_made_through_a_service_has_a_history_row_with_user_and_reason(council):
     newcomer = make_person(Person.Kind.MEMBER)
-    membership = people.membership_start(actor=council.chief_executive, reason="Elected at the by-election",
-                                         person=newcomer, organization=council.groups[0].organization, start_date=DAY)
-    people.membership_end(actor=council.monitoring_officer, reason="Resigned", membership=membership,
-                          end_date=DAY + datetime.timedelta(days=30))
+    membership = people.membership_start(
+        actor=council.chief_executive,
+        reason="Elected at the by-election",
+        person=newcomer,
+        organization=council.groups[0].organization,
+        start_date=DAY,
+    )
+    people.membership_end(
+        actor=council.monitoring_officer,
+        reason="Resigned",
+        membership=membership,
+        end_date=DAY + datetime.timedelta(days=30),
+    )
     absence = people.absence_record(actor=council.chief_executive, reason="Conference", start_date=DAY, end_date=DAY)
 
     rows = list(membership.history.order_by("history_date"))
@@ -168,8 +199,11 @@ def test_every_change_made_through_a_service_has_a_history_row_with_user_and_rea
     assert absence.history.get().history_change_reason == "Conference"
     for model in (Person, Organization, Post, Membership, Absence):
         assert not model.history.filter(history_change_reason__isnull=True).exists(), model
-        assert not model.history.exclude(username="system").filter(history_user__isnull=True).exists() if model is Person \
-            else not model.history.filter(history_user__isnull=True).exists(), model
+        assert (
+            not model.history.exclude(username="system").filter(history_user__isnull=True).exists()
+            if model is Person
+            else not model.history.filter(history_user__isnull=True).exists()
+        ), model
 
 
 def test_a_service_refuses_to_save_without_a_reason(council):
@@ -181,7 +215,9 @@ def test_a_service_refuses_to_save_without_a_reason(council):
 @pytest.mark.django_db
 def test_seed_demo_loads_the_demo_council_and_running_it_twice_changes_nothing():
     call_command("seed_demo")
-    counts = {model: (model.objects.count(), model.history.count()) for model in (Person, Organization, Post, Membership)}
+    counts = {
+        model: (model.objects.count(), model.history.count()) for model in (Person, Organization, Post, Membership)
+    }
     call_command("seed_demo")
     assert {model: (model.objects.count(), model.history.count()) for model in counts} == counts
 
@@ -192,8 +228,13 @@ def test_seed_demo_loads_the_demo_council_and_running_it_twice_changes_nothing()
     assert Person.objects.filter(member_type="co-opted").count() == 2
     assert 28 <= Person.objects.filter(kind="officer").count() <= 32
     today = selectors.today()
-    for role in (Role.CHIEF_EXECUTIVE, Role.DEPUTY_CHIEF_EXECUTIVE, Role.MONITORING_OFFICER,
-                 Role.DEPUTY_MONITORING_OFFICER, Role.AUDITOR):
+    for role in (
+        Role.CHIEF_EXECUTIVE,
+        Role.DEPUTY_CHIEF_EXECUTIVE,
+        Role.MONITORING_OFFICER,
+        Role.DEPUTY_MONITORING_OFFICER,
+        Role.AUDITOR,
+    ):
         assert selectors.holder_of(role, today) is not None, role
     for group in Organization.objects.filter(classification="party"):
         assert selectors.holder_of(Role.GROUP_LEADER, today, group) is not None
@@ -201,9 +242,22 @@ def test_seed_demo_loads_the_demo_council_and_running_it_twice_changes_nothing()
 
 
 DEMO_USERS = [
-    "chief-executive", "deputy-chief-executive", "monitoring-officer", "deputy-monitoring-officer", "auditor",
-    "leader-1", "leader-2", "leader-3", "leader-4", "deputy-leader-1", "officer-1", "member-1", "co-opted-1",
-    "director-1", "assistant-director-1", "admin",
+    "chief-executive",
+    "deputy-chief-executive",
+    "monitoring-officer",
+    "deputy-monitoring-officer",
+    "auditor",
+    "leader-1",
+    "leader-2",
+    "leader-3",
+    "leader-4",
+    "deputy-leader-1",
+    "officer-1",
+    "member-1",
+    "co-opted-1",
+    "director-1",
+    "assistant-director-1",
+    "admin",
 ]
 
 
@@ -245,9 +299,15 @@ def test_the_admin_cannot_delete_register_records(council, admin_client):
 def test_the_admin_refuses_an_overlapping_post_holder_with_a_message(council, admin_client):
     post = Post.objects.get(role=Role.CHIEF_EXECUTIVE)
     rival = make_person(Person.Kind.OFFICER)
-    response = admin_client.post("/admin/register/membership/add/", {
-        "person": rival.pk, "organization": council.organization.pk, "post": post.pk, "start_date": "2026-03-03",
-    })
+    response = admin_client.post(
+        "/admin/register/membership/add/",
+        {
+            "person": rival.pk,
+            "organization": council.organization.pk,
+            "post": post.pk,
+            "start_date": "2026-03-03",
+        },
+    )
     assert response.status_code == 200
     assert "only one person holds it at a time" in response.content.decode()
     assert not Membership.objects.filter(person=rival).exists()
@@ -255,9 +315,13 @@ def test_the_admin_refuses_an_overlapping_post_holder_with_a_message(council, ad
 
 def test_a_change_in_the_admin_keeps_the_administrator_and_a_reason(council, admin_client, admin_user):
     organization = council.groups[1].organization
-    response = admin_client.post(f"/admin/register/organization/{organization.pk}/change/", {
-        "name": "Blue and Gold Group", "classification": "party",
-    })
+    response = admin_client.post(
+        f"/admin/register/organization/{organization.pk}/change/",
+        {
+            "name": "Blue and Gold Group",
+            "classification": "party",
+        },
+    )
     assert response.status_code == 302
     latest = organization.history.latest()
     assert latest.history_user == admin_user

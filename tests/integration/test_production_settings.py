@@ -1,5 +1,6 @@
 """The production settings (REGISTER_ENV=production), loaded in a fresh process as a server would:
 Django's deployment checks are clean, and HTTPS, static files, logs and connections are set for it."""
+
 import json
 import os
 import secrets
@@ -34,8 +35,16 @@ def run_python(code: str, environment: dict[str, str]) -> subprocess.CompletedPr
 
 
 SHOWN_SETTINGS = [
-    "DEBUG", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_PROXY_SSL_HEADER", "SESSION_COOKIE_SECURE",
-    "CSRF_COOKIE_SECURE", "STORAGES", "LOGGING", "DATABASES", "MIDDLEWARE",
+    "DEBUG",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_PROXY_SSL_HEADER",
+    "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE",
+    "STORAGES",
+    "LOGGING",
+    "DATABASES",
+    "MIDDLEWARE",
 ]
 
 
@@ -53,7 +62,11 @@ def production_settings(**overrides: str) -> dict:
 def test_check_deploy_reports_nothing_with_the_production_environment():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "INFO"],
-        cwd=ROOT, env=production_environment(), capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=production_environment(),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip() == "System check identified no issues (0 silenced)."
@@ -63,7 +76,11 @@ def test_check_deploy_notices_a_production_environment_that_turns_https_off():
     """The clean result above means something: the same check fails when the redirect is off."""
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=production_environment(SECURE_SSL_REDIRECT="false"), capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=production_environment(SECURE_SSL_REDIRECT="false"),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode != 0
     assert "security.W008" in result.stdout + result.stderr

@@ -8,6 +8,7 @@ A module may set:
                      honcho stops every process when one of them dies.
   STACK_ENVIRONMENT  settings for the processes, e.g. {"SECURE_SSL_REDIRECT": "true"}.
 """
+
 import contextlib
 import email
 import http.client
@@ -99,8 +100,9 @@ class Client:
         self.origin = f"https://127.0.0.1:{port}"
         self.cookies: dict[str, str] = {}
 
-    def request(self, method: str, path: str, body: bytes | str = b"", headers: dict | None = None,
-                via_https: bool = True) -> Answer:
+    def request(
+        self, method: str, path: str, body: bytes | str = b"", headers: dict | None = None, via_https: bool = True
+    ) -> Answer:
         sent = {"Host": f"127.0.0.1:{self.port}"}
         if via_https:
             sent["X-Forwarded-Proto"] = "https"
@@ -133,14 +135,17 @@ class Client:
         return self.request("GET", path, **options)
 
     def post_json(self, path: str, data, **options) -> Answer:
-        return self.request("POST", path, body=json.dumps(data), headers={"Content-Type": "application/json"}, **options)
+        return self.request(
+            "POST", path, body=json.dumps(data), headers={"Content-Type": "application/json"}, **options
+        )
 
     def sign_in(self, username: str, password: str = DEMO_PASSWORD) -> None:
         page = self.get("/sign-in/")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
         assert page.status == 200 and token, page.text[:500]
         answer = self.request(
-            "POST", "/sign-in/",
+            "POST",
+            "/sign-in/",
             body=urlencode({"username": username, "password": password, "csrfmiddlewaretoken": token.group(1)}),
             headers={"Content-Type": "application/x-www-form-urlencoded"},
         )
@@ -164,16 +169,24 @@ class Stack:
     def script_environment(self) -> dict[str, str]:
         environment = {name: os.environ[name] for name in INHERITED if name in os.environ}
         environment.update(
-            STACK_DIR=str(self.directory), STACK_WEB_PORT=str(self.web_port), STACK_PG_PORT=str(self.pg_port),
-            STACK_REDIS_PORT=str(self.redis_port), STACK_PROCESSES=self.processes, **self.settings,
+            STACK_DIR=str(self.directory),
+            STACK_WEB_PORT=str(self.web_port),
+            STACK_PG_PORT=str(self.pg_port),
+            STACK_REDIS_PORT=str(self.redis_port),
+            STACK_PROCESSES=self.processes,
+            **self.settings,
         )
         return environment
 
     def start(self) -> None:
         with open(self.log_path, "ab") as log:
             self._up = subprocess.Popen(
-                [str(ROOT / "scripts" / "stack"), "up"], cwd=ROOT, env=self.script_environment(),
-                stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                [str(ROOT / "scripts" / "stack"), "up"],
+                cwd=ROOT,
+                env=self.script_environment(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         wait_until(self._healthy_or_failed, within=STARTUP_DEADLINE, what="the stack answering /healthz", every=0.5)
 
@@ -200,8 +213,12 @@ class Stack:
 
     def script(self, *arguments: str) -> None:
         subprocess.run(
-            [str(ROOT / "scripts" / "stack"), *arguments], cwd=ROOT, env=self.script_environment(),
-            check=True, capture_output=True, timeout=120,
+            [str(ROOT / "scripts" / "stack"), *arguments],
+            cwd=ROOT,
+            env=self.script_environment(),
+            check=True,
+            capture_output=True,
+            timeout=120,
         )
 
     def postgres(self, action: str) -> None:
@@ -256,7 +273,11 @@ class Stack:
         """The environment `scripts/stack up` gives the Procfile's processes."""
         printed = subprocess.run(
             ["bash", "-c", 'eval "$("$0" env)" && env -0', str(ROOT / "scripts" / "stack")],
-            cwd=ROOT, env=self.script_environment(), check=True, capture_output=True, timeout=60,
+            cwd=ROOT,
+            env=self.script_environment(),
+            check=True,
+            capture_output=True,
+            timeout=60,
         ).stdout.decode()
         return dict(item.split("=", 1) for item in printed.split("\0") if "=" in item)
 
@@ -265,13 +286,18 @@ class Stack:
     def start_process(self, name: str) -> subprocess.Popen:
         """Run the Procfile's command for ``name`` as make stack would, in its own process group."""
         command = dict(
-            line.split(":", 1) for line in (ROOT / "Procfile").read_text().splitlines()
+            line.split(":", 1)
+            for line in (ROOT / "Procfile").read_text().splitlines()
             if line.strip() and not line.startswith("#")
         )[name].strip()
         log = open(self.directory / f"{name}-{len(self._started) + 1}.log", "ab")  # noqa: SIM115 - kept by the process
         process = subprocess.Popen(
-            ["sh", "-c", f"exec {command}"], cwd=ROOT, env=self.process_environment(),
-            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            ["sh", "-c", f"exec {command}"],
+            cwd=ROOT,
+            env=self.process_environment(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         process.log_path = Path(log.name)
         self._started.append(process)
@@ -282,7 +308,8 @@ class Stack:
         worker = self.start_process("worker")
         wait_until(
             lambda: self._check_running(worker) and "ready." in worker.log_path.read_text(errors="replace"),
-            within=120, what="a Celery worker ready",
+            within=120,
+            what="a Celery worker ready",
         )
         return worker
 
@@ -334,7 +361,8 @@ class Stack:
             return " ".join(str(value or "").split())
 
         return [
-            message for message in self.emails()
+            message
+            for message in self.emails()
             if unfolded(message["Subject"]) == unfolded(notice["subject"]) and notice["email"] in str(message["To"])
         ]
 

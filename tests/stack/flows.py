@@ -5,6 +5,7 @@ told in the register and by e-mail, through the outbox. Once the attendance work
 an approval flow with the same members (`actor`, `DONE`, `act`, `cause_of`, `stored`,
 `count_stored`) takes its place in the fault tests' `flow = ...` lines, and the tests stay as they are.
 """
+
 import datetime
 import itertools
 

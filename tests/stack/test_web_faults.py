@@ -1,5 +1,6 @@
 """Faults against the running topology (`make stack`): web, worker and beat under honcho, with the
 production settings. PostgreSQL and Redis restart under them; bad requests reach real gunicorn."""
+
 import json
 import re
 import socket
@@ -16,8 +17,10 @@ STACK_PROCESSES = "web worker beat"
 # As production behind its proxy: plain HTTP is redirected to HTTPS.
 # A short sweep, so that notices left pending while Redis was down go out within the test.
 STACK_ENVIRONMENT = {
-    "SECURE_SSL_REDIRECT": "true", "WEB_CONCURRENCY": "2",
-    "NOTICE_SWEEP_INTERVAL_SECONDS": "2", "NOTICE_SWEEP_AFTER_SECONDS": "4",
+    "SECURE_SSL_REDIRECT": "true",
+    "WEB_CONCURRENCY": "2",
+    "NOTICE_SWEEP_INTERVAL_SECONDS": "2",
+    "NOTICE_SWEEP_AFTER_SECONDS": "4",
 }
 
 flow = AbsenceRecorded()
@@ -153,7 +156,10 @@ def test_notices_of_changes_answered_while_redis_was_down_are_delivered_once_aft
 def test_malformed_json_and_wrong_content_types_through_gunicorn_get_a_4xx_and_store_nothing(stack, chief_executive):
     stored_before = flow.count_stored(stack)
     malformed = chief_executive.request(
-        "POST", "/api/absences/", body='{"start_date": "2031-12-01", "end_date":', headers={"Content-Type": "application/json"}
+        "POST",
+        "/api/absences/",
+        body='{"start_date": "2031-12-01", "end_date":',
+        headers={"Content-Type": "application/json"},
     )
     assert malformed.status == 400
     assert "JSON parse error" in malformed.json()["detail"]

@@ -4,6 +4,7 @@ Honcho runs web and beat only: it stops every process when one dies, so the test
 Procfile's worker command themselves, kill it with SIGKILL (its pool processes too, as the kernel's
 out-of-memory killer or `docker kill` would) and start another.
 """
+
 import datetime
 import signal
 
@@ -78,10 +79,12 @@ def test_notices_queued_before_redis_restarts_are_delivered_once_after_it(stack,
 
 def worker_waiting_on_a_lock(stack) -> bool:
     """Whether a worker's delivery is inside its transaction, waiting for the history chain's lock."""
-    return bool(stack.query(
-        "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE %s",
-        ("SELECT pg_advisory_xact_lock%",),
-    ))
+    return bool(
+        stack.query(
+            "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE %s",
+            ("SELECT pg_advisory_xact_lock%",),
+        )
+    )
 
 
 def test_a_worker_killed_mid_delivery_leaves_its_notices_to_be_delivered_once_by_another(

@@ -1,4 +1,5 @@
 """The declaration workflow table, and the README's state diagram drawn from it."""
+
 import re
 from pathlib import Path
 
@@ -21,8 +22,10 @@ def test_the_readme_state_diagram_is_the_table():
     after = README.read_text().split("`DECLARATION_TRANSITIONS`", 1)[1]
     diagram = after.split("```", 2)[1]  # the first code block after the table's name
     lines = re.findall(r"^(\w+)\s+--> (.+)$", diagram, flags=re.MULTILINE)
-    drawn = {state: frozenset() if "final" in moves else frozenset(m.strip() for m in moves.split(","))
-             for state, moves in lines}
+    drawn = {
+        state: frozenset() if "final" in moves else frozenset(m.strip() for m in moves.split(","))
+        for state, moves in lines
+    }
     assert drawn == DECLARATION_TRANSITIONS
 
 

@@ -1,5 +1,6 @@
 """The Procfile is the one definition of the processes' commands: docker-compose.yml and make stack
 run the same ones, with the same Redis policy, configured only through the environment."""
+
 import re
 import shlex
 from pathlib import Path

@@ -1,4 +1,5 @@
 """handler500 (register/views/errors.py): an unreachable database is a 503, anything else the 500 page."""
+
 import json
 
 from django.db import OperationalError

@@ -1,4 +1,5 @@
 """The bypass check: nothing in register/, api/ or tasks/ writes to the database behind the history (C1, C3)."""
+
 from pathlib import Path
 
 from tests.history_bypass import ALLOWED, find_bypasses
@@ -25,14 +26,17 @@ def _plant(root: Path, source: str) -> None:
 
 
 def test_the_check_catches_a_planted_queryset_update_on_a_tracked_model_C1(tmp_path):
-    _plant(tmp_path, (
-        "from register.models import Absence\n"
-        "\n"
-        "def cancel_quietly(absence_id):\n"
-        "    context = {}\n"
-        "    context.update({'absence': absence_id})\n"
-        "    Absence.objects.filter(pk=absence_id).update(state='cancelled')\n"
-    ))
+    _plant(
+        tmp_path,
+        (
+            "from register.models import Absence\n"
+            "\n"
+            "def cancel_quietly(absence_id):\n"
+            "    context = {}\n"
+            "    context.update({'absence': absence_id})\n"
+            "    Absence.objects.filter(pk=absence_id).update(state='cancelled')\n"
+        ),
+    )
 
     found = find_bypasses(tmp_path)
 
@@ -41,19 +45,22 @@ def test_the_check_catches_a_planted_queryset_update_on_a_tracked_model_C1(tmp_p
 
 
 def test_the_check_catches_planted_bulk_writes_deletes_and_raw_sql_C1_C3(tmp_path):
-    _plant(tmp_path, (
-        "from django.db import connection\n"
-        "from register.models import Notification, Person\n"
-        "\n"
-        "def tidy(people, notices):\n"
-        "    Person.objects.bulk_create(people)\n"
-        "    Notification.objects.bulk_update(notices, ['status'])\n"
-        "    Notification.objects.filter(status='sent').delete()\n"
-        "    people[0].delete()\n"
-        "    Person.objects.raw('SELECT * FROM register_person')\n"
-        "    with connection.cursor() as cursor:\n"
-        "        cursor.execute('DELETE FROM register_historicalperson')\n"
-    ))
+    _plant(
+        tmp_path,
+        (
+            "from django.db import connection\n"
+            "from register.models import Notification, Person\n"
+            "\n"
+            "def tidy(people, notices):\n"
+            "    Person.objects.bulk_create(people)\n"
+            "    Notification.objects.bulk_update(notices, ['status'])\n"
+            "    Notification.objects.filter(status='sent').delete()\n"
+            "    people[0].delete()\n"
+            "    Person.objects.raw('SELECT * FROM register_person')\n"
+            "    with connection.cursor() as cursor:\n"
+            "        cursor.execute('DELETE FROM register_historicalperson')\n"
+        ),
+    )
 
     found = find_bypasses(tmp_path)
 

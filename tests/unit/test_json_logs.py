@@ -1,4 +1,5 @@
 """Structured logs: every record is one line holding one JSON object (register/logs.py)."""
+
 import json
 import logging
 
@@ -33,7 +34,9 @@ def test_an_exception_and_a_multi_line_message_stay_on_one_line():
     except ValueError:
         import sys
 
-        record = make_record(message="Delivery failed:\n%s", args=("details",), level=logging.ERROR, exc_info=sys.exc_info())
+        record = make_record(
+            message="Delivery failed:\n%s", args=("details",), level=logging.ERROR, exc_info=sys.exc_info()
+        )
     entry = format_record(record)
     assert entry["message"] == "Delivery failed:\ndetails"
     assert "ValueError: first line\nsecond line" in entry["exception"]
@@ -52,7 +55,9 @@ def test_extras_are_kept_and_what_json_cannot_hold_is_written_as_text():
 
 def test_gunicorn_access_records_carry_the_request_as_fields():
     atoms = {"h": "10.0.0.1", "m": "GET", "U": "/healthz", "q": "", "s": "200", "B": 50, "D": 1500, "a": "probe"}
-    record = logging.LogRecord("gunicorn.access", logging.INFO, __file__, 1, '%(h)s "%(m)s %(U)s" %(s)s', (atoms,), None)
+    record = logging.LogRecord(
+        "gunicorn.access", logging.INFO, __file__, 1, '%(h)s "%(m)s %(U)s" %(s)s', (atoms,), None
+    )
     entry = format_record(record)
     assert entry["message"] == '10.0.0.1 "GET /healthz" 200'
     assert (entry["method"], entry["path"], entry["status"], entry["duration_ms"]) == ("GET", "/healthz", "200", 1.5)

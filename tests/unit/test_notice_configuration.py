@@ -1,4 +1,5 @@
 """How delivery is configured: Celery's guarantees, the back-off, the sweep's schedule, the workflow."""
+
 import os
 import subprocess
 import sys
@@ -25,8 +26,13 @@ def test_the_redis_visibility_timeout_is_set_and_outlasts_the_longest_back_off()
 
 def test_settings_refuse_a_visibility_timeout_shorter_than_the_longest_back_off():
     environment = {**os.environ, "CELERY_VISIBILITY_TIMEOUT": "600", "NOTICE_RETRY_MAX_SECONDS": "900"}
-    result = subprocess.run([sys.executable, "-c", "import register.settings"], env=environment,
-                            capture_output=True, text=True, cwd=settings.BASE_DIR)
+    result = subprocess.run(
+        [sys.executable, "-c", "import register.settings"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+    )
     assert result.returncode != 0
     assert "CELERY_VISIBILITY_TIMEOUT must be longer than NOTICE_RETRY_MAX_SECONDS" in result.stderr
 

@@ -6,6 +6,7 @@
 Each line is one history row with the hashes that chain it; the last line says what was exported
 and the chain's head. ``verify_history --file`` checks an export without the database.
 """
+
 import datetime
 
 from django.core.management.base import BaseCommand, CommandError
@@ -24,8 +25,13 @@ class Command(BaseCommand):
     help = "Export the audit history as JSON Lines with its chain hashes; whole, or by model and dates."
 
     def add_arguments(self, parser):
-        parser.add_argument("--model", action="append", default=[], metavar="LABEL",
-                            help="Only this model's history, e.g. register.Person. Repeatable.")
+        parser.add_argument(
+            "--model",
+            action="append",
+            default=[],
+            metavar="LABEL",
+            help="Only this model's history, e.g. register.Person. Repeatable.",
+        )
         parser.add_argument("--since", type=_date, help="Only history from this day (YYYY-MM-DD, council time).")
         parser.add_argument("--until", type=_date, help="Only history up to this day, inclusive.")
         parser.add_argument("--output", "-o", metavar="FILE", help="Write here instead of to standard output.")

@@ -3,6 +3,7 @@
 Exits 0 when the database and the broker answer, 1 naming what does not; the containers of the
 worker and beat use it as their health check.
 """
+
 import json
 
 from django.core.management.base import BaseCommand, CommandError

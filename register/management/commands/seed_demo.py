@@ -2,6 +2,7 @@
 
 Idempotent: if the demo council is already there, nothing changes.
 """
+
 import datetime
 
 from django.contrib.auth.hashers import make_password
@@ -33,22 +34,80 @@ DIRECTORATES = [
 
 # Three officer posts per directorate: (label, politically restricted)
 OFFICER_POSTS = [
-    ("Head of Adult Social Care", True), ("Public Health Consultant", False), ("Care Commissioning Manager", False),
-    ("Head of Education", True), ("Children's Safeguarding Lead", False), ("School Admissions Manager", False),
-    ("Head of Planning", True), ("Highways Manager", False), ("Economic Development Officer", False),
-    ("Head of Finance", True), ("HR Business Partner", False), ("Digital Services Manager", False),
-    ("Democratic Services Manager", True), ("Senior Solicitor", False), ("Elections Officer", False),
+    ("Head of Adult Social Care", True),
+    ("Public Health Consultant", False),
+    ("Care Commissioning Manager", False),
+    ("Head of Education", True),
+    ("Children's Safeguarding Lead", False),
+    ("School Admissions Manager", False),
+    ("Head of Planning", True),
+    ("Highways Manager", False),
+    ("Economic Development Officer", False),
+    ("Head of Finance", True),
+    ("HR Business Partner", False),
+    ("Digital Services Manager", False),
+    ("Democratic Services Manager", True),
+    ("Senior Solicitor", False),
+    ("Elections Officer", False),
 ]
 
 FIRST_NAMES = [
-    "Alex", "Bethan", "Callum", "Deborah", "Eamon", "Fatima", "Gareth", "Harriet", "Imran", "Joanna",
-    "Kieran", "Lowri", "Mohammed", "Niamh", "Owen", "Priya", "Quentin", "Rhiannon", "Samuel", "Tamsin",
-    "Umar", "Victoria", "William", "Xanthe", "Yusuf", "Zara", "Aled", "Bronwen", "Colin", "Delyth",
+    "Alex",
+    "Bethan",
+    "Callum",
+    "Deborah",
+    "Eamon",
+    "Fatima",
+    "Gareth",
+    "Harriet",
+    "Imran",
+    "Joanna",
+    "Kieran",
+    "Lowri",
+    "Mohammed",
+    "Niamh",
+    "Owen",
+    "Priya",
+    "Quentin",
+    "Rhiannon",
+    "Samuel",
+    "Tamsin",
+    "Umar",
+    "Victoria",
+    "William",
+    "Xanthe",
+    "Yusuf",
+    "Zara",
+    "Aled",
+    "Bronwen",
+    "Colin",
+    "Delyth",
 ]
 LAST_NAMES = [
-    "Ashworth", "Bradbury", "Chaudhry", "Davies", "Ellison", "Fairclough", "Gill", "Hargreaves", "Iqbal",
-    "Jenkins", "Kaur", "Lloyd", "McAllister", "Nolan", "Okafor", "Pritchard", "Quayle", "Rahman",
-    "Sutherland", "Thornton", "Underwood", "Vaughan", "Whitfield", "Yates",
+    "Ashworth",
+    "Bradbury",
+    "Chaudhry",
+    "Davies",
+    "Ellison",
+    "Fairclough",
+    "Gill",
+    "Hargreaves",
+    "Iqbal",
+    "Jenkins",
+    "Kaur",
+    "Lloyd",
+    "McAllister",
+    "Nolan",
+    "Okafor",
+    "Pritchard",
+    "Quayle",
+    "Rahman",
+    "Sutherland",
+    "Thornton",
+    "Underwood",
+    "Vaughan",
+    "Whitfield",
+    "Yates",
 ]
 
 
@@ -65,7 +124,9 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             DemoCouncil(people.system_user()).load()
-        self.stdout.write(self.style.SUCCESS(f"Loaded the demo council. Every demo user's password is {DEMO_PASSWORD!r}."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Loaded the demo council. Every demo user's password is {DEMO_PASSWORD!r}.")
+        )
 
 
 class DemoCouncil:
@@ -78,8 +139,14 @@ class DemoCouncil:
     def person(self, username: str, kind: str, member_type: str = "") -> Person:
         first, last = demo_name(next(self.names))
         return people.person_create(
-            actor=self.actor, reason=REASON, username=username, first_name=first, last_name=last,
-            email=f"{username}@demoshire.example", kind=kind, member_type=member_type,
+            actor=self.actor,
+            reason=REASON,
+            username=username,
+            first_name=first,
+            last_name=last,
+            email=f"{username}@demoshire.example",
+            kind=kind,
+            member_type=member_type,
             password_hash=self.password_hash,
         )
 
@@ -96,13 +163,22 @@ class DemoCouncil:
 
     def load(self) -> None:
         council = people.organization_create(
-            actor=self.actor, reason=REASON, name="Demoshire County Council",
+            actor=self.actor,
+            reason=REASON,
+            name="Demoshire County Council",
             classification=Organization.Classification.COUNCIL,
         )
         self.load_groups()
         self.load_officers(council)
-        admin = Person(username="admin", first_name="Register", last_name="Administrator",
-                       kind=Person.Kind.SYSTEM, is_staff=True, is_superuser=True, email="admin@demoshire.example")
+        admin = Person(
+            username="admin",
+            first_name="Register",
+            last_name="Administrator",
+            kind=Person.Kind.SYSTEM,
+            is_staff=True,
+            is_superuser=True,
+            email="admin@demoshire.example",
+        )
         admin.password = self.password_hash
         people.save_with_history(admin, actor=self.actor, reason=REASON)
 
@@ -110,7 +186,10 @@ class DemoCouncil:
         member_number = 0
         for number, (name, administration, size) in enumerate(GROUPS, start=1):
             group = people.organization_create(
-                actor=self.actor, reason=REASON, name=name, classification=Organization.Classification.PARTY,
+                actor=self.actor,
+                reason=REASON,
+                name=name,
+                classification=Organization.Classification.PARTY,
                 is_administration=administration,
             )
             leader = self.person(f"leader-{number}", Person.Kind.MEMBER, Person.MemberType.ELECTED)
@@ -134,8 +213,9 @@ class DemoCouncil:
             ("deputy-monitoring-officer", Role.DEPUTY_MONITORING_OFFICER, "Deputy Monitoring Officer"),
         ]:
             self.appoint(self.person(username, Person.Kind.OFFICER), council, role, label, politically_restricted=True)
-        self.appoint(self.person("auditor", Person.Kind.OFFICER), council, Role.AUDITOR, "Internal Auditor",
-                     single_holder=False)
+        self.appoint(
+            self.person("auditor", Person.Kind.OFFICER), council, Role.AUDITOR, "Internal Auditor", single_holder=False
+        )
         officer_number = 0
         for number, name in enumerate(DIRECTORATES, start=1):
             directorate = people.organization_create(
@@ -146,8 +226,13 @@ class DemoCouncil:
             for officer in (director, assistant):
                 self.join(officer, directorate)
             self.appoint(director, directorate, Role.DIRECTOR, f"Director of {name}", politically_restricted=True)
-            self.appoint(assistant, directorate, Role.ASSISTANT_DIRECTOR, f"Assistant Director of {name}",
-                         politically_restricted=True)
+            self.appoint(
+                assistant,
+                directorate,
+                Role.ASSISTANT_DIRECTOR,
+                f"Assistant Director of {name}",
+                politically_restricted=True,
+            )
             for label, restricted in OFFICER_POSTS[(number - 1) * 3 : number * 3]:
                 officer_number += 1
                 officer = self.person(f"officer-{officer_number}", Person.Kind.OFFICER)

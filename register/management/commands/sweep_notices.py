@@ -3,6 +3,7 @@
 For installations without beat, and for the embedded default (`make run`), where a notice whose
 attempt failed stays pending until something sweeps it: run it from cron, or by hand.
 """
+
 import datetime
 
 from django.core.management.base import BaseCommand
@@ -15,7 +16,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--stale-after", type=int, default=None, metavar="SECONDS",
+            "--stale-after",
+            type=int,
+            default=None,
+            metavar="SECONDS",
             help="Re-queue notices due more than this many seconds ago (default NOTICE_SWEEP_AFTER_SECONDS).",
         )
 

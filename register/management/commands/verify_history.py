@@ -6,6 +6,7 @@
 
 Exits with status 1 when anything does not verify.
 """
+
 import re
 
 from django.core.management.base import BaseCommand, CommandError
@@ -20,9 +21,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--head", action="append", default=[], metavar="HASH",
+            "--head",
+            action="append",
+            default=[],
+            metavar="HASH",
             help="A head hash published earlier (the daily notice to the Monitoring Officer and auditors). "
-                 "Fails if it is no longer in the chain, which is how a rewrite of the whole chain shows. Repeatable.",
+            "Fails if it is no longer in the chain, which is how a rewrite of the whole chain shows. Repeatable.",
         )
         parser.add_argument(
             "--file", metavar="EXPORT", help="Verify this JSON Lines export (export_history) instead of the database."
@@ -41,9 +45,11 @@ class Command(BaseCommand):
             result = audit.verify_history(heads=heads)
             what = "The history"
         if result.ok:
-            self.stdout.write(self.style.SUCCESS(
-                f"{what} verifies: {result.rows} rows, head {result.head_hash} at position {result.head_position}."
-            ))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"{what} verifies: {result.rows} rows, head {result.head_hash} at position {result.head_position}."
+                )
+            )
             for value in heads:
                 self.stdout.write(f"The head {value} published earlier is in the chain.")
             return
@@ -51,6 +57,4 @@ class Command(BaseCommand):
             self.stderr.write(f"- {problem}")
         if result.problem_count > len(result.problems):
             self.stderr.write(f"... and {result.problem_count - len(result.problems)} more.")
-        raise CommandError(
-            f"{what} does not verify ({result.problem_count} problem(s)). First: {result.first_problem}"
-        )
+        raise CommandError(f"{what} does not verify ({result.problem_count} problem(s)). First: {result.first_problem}")

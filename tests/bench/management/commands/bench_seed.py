@@ -1,4 +1,5 @@
 """Load the generated council `make bench` measures (see tests/bench/seed.py). Adds only what is missing."""
+
 from django.core.management.base import BaseCommand
 
 from tests.bench.seed import seed
@@ -10,9 +11,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--requests", type=int, default=10_000)
         parser.add_argument("--declarations", type=int, default=5_000)
-        parser.add_argument("--history-rows", type=int, default=1_000_000,
-                            help="The history chain's length to reach, counting the rows the records above wrote.")
+        parser.add_argument(
+            "--history-rows",
+            type=int,
+            default=1_000_000,
+            help="The history chain's length to reach, counting the rows the records above wrote.",
+        )
 
     def handle(self, *args, requests, declarations, history_rows, **options):
-        seed(requests=requests, declarations=declarations, history_rows=history_rows,
-             say=lambda line: self.stdout.write(line))
+        seed(
+            requests=requests,
+            declarations=declarations,
+            history_rows=history_rows,
+            say=lambda line: self.stdout.write(line),
+        )
