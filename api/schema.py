@@ -3,7 +3,6 @@
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers
 
-
 # DRF refuses text containing a NUL character (PostgreSQL cannot store one): say so in the schema.
 NO_NUL_CHARACTERS = "^[^\\u0000]*$"
 

@@ -12,8 +12,8 @@ from rest_framework.views import APIView
 from api import filters
 from api import serializers_audit as out
 from api.pagination import TimelineCursorPagination
-from register.selectors import audit as audit
 from register.models import HistoryLink
+from register.selectors import audit as audit
 
 
 class TimelineView(generics.ListAPIView):

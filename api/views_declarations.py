@@ -14,9 +14,9 @@ from rest_framework.response import Response
 from api import filters
 from api import serializers_declarations as out
 from register import policies, selectors
-from register.selectors import declarations as reads
 from register.errors import NotFound, RuleViolation
 from register.models import Declaration, Person
+from register.selectors import declarations as reads
 from register.services import declarations as services
 
 DETAIL = PolymorphicProxySerializer(

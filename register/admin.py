@@ -69,7 +69,9 @@ class MembershipForm(forms.ModelForm):
         try:
             check_membership(candidate)
         except DomainError as error:
-            raise forms.ValidationError({error.field: error.message} if error.field in self.fields else error.message)
+            raise forms.ValidationError(
+                {error.field: error.message} if error.field in self.fields else error.message
+            ) from None
         return cleaned
 
 

@@ -12,7 +12,6 @@ class RegisterConfig(AppConfig):
     def ready(self):
         from django.contrib.auth import user_logged_in
         from django.contrib.auth.models import update_last_login
-
         from django.core.signals import request_started
 
         from register.services import audit, people

@@ -2,7 +2,6 @@
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size, Submit
-from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 

@@ -5,7 +5,7 @@ dates come from the ``holidays`` package, for the nation in ``settings.COUNCIL_N
 """
 
 import datetime
-from functools import lru_cache
+from functools import cache
 
 import holidays
 from django.conf import settings
@@ -13,7 +13,7 @@ from django.conf import settings
 NATION_SUBDIVISION = {"england-and-wales": "ENG", "scotland": "SCT", "northern-ireland": "NIR"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _bank_holidays(nation: str) -> holidays.HolidayBase:
     return holidays.country_holidays("GB", subdiv=NATION_SUBDIVISION[nation])
 

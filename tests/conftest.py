@@ -3,8 +3,8 @@
 from pathlib import Path
 
 import pytest
-from hypothesis import settings as hypothesis_settings
 from django.db import connection
+from hypothesis import settings as hypothesis_settings
 
 from tests.factories import Council
 

@@ -13,10 +13,9 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from .audit import Undeletable
-
 from register import workflow
 
+from .audit import Undeletable
 from .notifications import Notification
 from .people import Organization, Person
 

@@ -12,9 +12,20 @@ from django.utils import timezone
 
 from register import policies, workflow, working_days
 from register.errors import NotFound, RuleViolation
-from register.models import Absence, Membership, Notification, Organization, Person, Post
-from register.models import AttendanceInvitation, AttendanceRecord, AttendanceRequest, InformationCopy
-from register.models import GroupMeeting, InformationProvided
+from register.models import (
+    Absence,
+    AttendanceInvitation,
+    AttendanceRecord,
+    AttendanceRequest,
+    GroupMeeting,
+    InformationCopy,
+    InformationProvided,
+    Membership,
+    Notification,
+    Organization,
+    Person,
+    Post,
+)
 
 Role = Post.Role
 
@@ -338,7 +349,7 @@ def officer_attendance_invitations(*, viewer: Person):
 
 def _has_attendance(invitation: AttendanceInvitation) -> bool:
     try:
-        invitation.attendance
+        invitation.attendance  # noqa: B018 -- reading the relation raises when there is none
     except ObjectDoesNotExist:
         return False
     return True

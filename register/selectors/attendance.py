@@ -12,7 +12,6 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from register import policies, selectors, workflow
-from register.selectors import declarations as declaration_reads
 from register.models import (
     AttendanceInvitation,
     AttendanceRecord,
@@ -22,6 +21,7 @@ from register.models import (
     Person,
     Post,
 )
+from register.selectors import declarations as declaration_reads
 
 Role = Post.Role
 LEADING_ROLES = frozenset({Role.GROUP_LEADER, Role.DEPUTY_GROUP_LEADER})

@@ -19,9 +19,9 @@ from django.utils.functional import cached_property
 from django.utils.text import capfirst
 
 from register import policies, selectors
-from register.selectors import declarations as reads
 from register.errors import NotFound
 from register.models import AttendanceRequest, Declaration, HistoryLink, Person
+from register.selectors import declarations as reads
 from register.services.audit import history_models
 
 PAGE_SIZE = 50

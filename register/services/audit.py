@@ -79,7 +79,7 @@ def canonical_value(model_field: models.Field, value: Any) -> Any:
     if isinstance(value, datetime.datetime):
         if timezone.is_naive(value):
             value = timezone.make_aware(value, timezone.get_default_timezone())
-        return value.astimezone(datetime.timezone.utc).isoformat()
+        return value.astimezone(datetime.UTC).isoformat()
     if isinstance(value, (datetime.date, datetime.time)):
         return value.isoformat()
     if isinstance(value, datetime.timedelta):
@@ -312,7 +312,7 @@ def _as_datetime(value) -> datetime.datetime | None:
     if isinstance(value, str):
         value = parse_datetime(value)
     if isinstance(value, datetime.datetime) and timezone.is_naive(value):
-        value = timezone.make_aware(value, datetime.timezone.utc)
+        value = timezone.make_aware(value, datetime.UTC)
     return value
 
 

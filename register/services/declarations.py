@@ -15,10 +15,10 @@ from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 
 from register import policies, selectors
-from register.selectors import declarations as declaration_selectors
 from register.errors import NotFound, NotPermitted, RuleViolation
 from register.models import Declaration, DeclarationConfirmation, Notification, Person
 from register.models.declarations import IF_IN_DOUBT, WHAT_COUNTS, WHAT_DOES_NOT_COUNT
+from register.selectors import declarations as declaration_selectors
 from register.services.history import save_with_history
 from register.services.notifications import notify
 from register.workflow import DECLARATION_TRANSITIONS, check_transition

@@ -20,7 +20,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from register import conflicts, policies, selectors, workflow, working_days
-from register.selectors import attendance as reads
 from register.errors import DomainError, NotFound
 from register.forms_attendance import (
     AbsenceForm,
@@ -37,6 +36,7 @@ from register.forms_attendance import (
     TakeUpForm,
 )
 from register.models import Absence, AttendanceRequest, Person
+from register.selectors import attendance as reads
 from register.services import attendance as services
 from register.services import people as people_services
 from register.views.context import roles_today

@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from register import policies, selectors
-from register.selectors import audit as audit
 from register.errors import NotFound
 from register.forms_audit import TimelineFilterForm
+from register.selectors import audit as audit
 from register.views.context import roles_today
 from register.views.domain_errors import not_found
 

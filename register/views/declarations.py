@@ -14,11 +14,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from register import policies, selectors
-from register.selectors import declarations as reads
 from register.errors import DomainError, InvalidTransition, NotFound
 from register.forms_declarations import ConfirmationForm, DeclarationForm, EndForm, ReviewForm
 from register.models import Declaration, Person
 from register.models.declarations import IF_IN_DOUBT, WHAT_COUNTS, WHAT_DOES_NOT_COUNT
+from register.selectors import declarations as reads
 from register.services import declarations as services
 from register.views.domain_errors import in_words, not_found, tell
 from register.workflow import DECLARATION_TRANSITIONS, allowed, check_transition

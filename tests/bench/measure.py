@@ -23,8 +23,8 @@ def main(argv=None) -> int:
     options = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.bench.settings")
     django.setup()
-    from tests.bench import harness, scenarios
     from register.models import AttendanceRequest, Declaration, HistoryLink
+    from tests.bench import harness, scenarios
 
     unknown = set(options.only) - {scenario.__name__ for scenario in scenarios.ALL}
     if unknown:

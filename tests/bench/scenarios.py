@@ -217,7 +217,7 @@ def approval_to_notices(bench: Bench) -> Result:
         started = time.perf_counter()
         attendance_request_approve(request=request, actor=chief, reason="")
         cause = f"attendance-request:{request.pk}:r{request.round}:briefing-notice"
-        _wait_until(lambda: _all_sent(cause), within=60)
+        _wait_until(lambda cause=cause: _all_sent(cause), within=60)
         samples.append(time.perf_counter() - started)
     ours = harness.summary(samples)
     return Result(
@@ -249,7 +249,6 @@ def _wait_for_outbox_empty(within: float = 600) -> None:
 
 def notice_fan_out(bench: Bench) -> Result:
     from register.services.notifications import notify
-
     from tests.bench.tasks import COUNTER, _redis, noop
 
     name, target = "Notice fan-out, 10,000 notices (notices/s)", "ratio at least 0.5"

@@ -4,8 +4,8 @@ Each issue that adds an endpoint adds its rows here; the test fails on any endpo
 configuration that has no row, so nothing is exposed unchecked.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 ROLES = ["anonymous", "member", "group_leader", "officer", "chief_executive", "monitoring_officer", "auditor"]
 SIGNED_IN = [role for role in ROLES if role != "anonymous"]

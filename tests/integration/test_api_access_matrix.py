@@ -1,6 +1,5 @@
 """Every endpoint and method of the API, for every role, on the caller's own group and another's."""
 
-import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 

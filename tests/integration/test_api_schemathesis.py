@@ -5,16 +5,15 @@ import json
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, settings
 from django.core import signals
 from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
+from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from api.errors import PROBLEM_TYPE
-
 from register.wsgi import application
 
 ROLES = ["anonymous", "member", "group_leader", "officer", "chief_executive", "monitoring_officer", "auditor"]

@@ -8,8 +8,6 @@ request but not take the action, the refusal in the error summary naming the fie
 nothing changed, and the change made on success, linked from the request's page only for those who
 may make it."""
 
-import datetime
-
 import pytest
 
 from register import workflow

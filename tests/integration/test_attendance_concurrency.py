@@ -46,7 +46,7 @@ def test_two_decisions_at_once_apply_exactly_one_and_refuse_the_other_as_a_confl
     applied = {name for name, outcome in outcomes.items() if isinstance(outcome, AttendanceRequest)}
     refused = {name: outcome for name, outcome in outcomes.items() if not isinstance(outcome, AttendanceRequest)}
     assert len(applied) == 1 and len(refused) == 1, outcomes
-    winner, (loser, error) = applied.pop(), refused.popitem()
+    winner, (_loser, error) = applied.pop(), refused.popitem()
     assert isinstance(error, (Conflict, InvalidTransition)), error
     assert "changed this request first" in error.message
     assert str(chief) in error.message

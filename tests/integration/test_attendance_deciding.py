@@ -11,7 +11,6 @@ from register.models import AttendanceRequest, Notification
 from register.services import attendance, people
 from tests.factories import approved_request, meeting, row_counts, submit_request
 
-
 # --- A2: only the acting Chief Executive decides --------------------------------------------------
 
 

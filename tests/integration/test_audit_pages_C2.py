@@ -14,7 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from register.models import Declaration, HistoryLink, Person
+from register.models import HistoryLink, Person
 from register.services.history import save_with_history
 from tests.factories import make_person, submit_request
 from tests.integration.declaration_helpers import declare, review

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from register import conflicts, selectors
+from register import conflicts
 from register.models import AttendanceRequest, Declaration, Notification
 from register.services import declarations
 from tests.factories import approved_request, submit_request

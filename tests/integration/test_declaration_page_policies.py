@@ -6,8 +6,8 @@ import datetime
 from django.test import Client
 
 from register import policies, selectors
-from register.selectors import declarations as reads
 from register.models import Membership, Post
+from register.selectors import declarations as reads
 from register.services import people
 from tests.integration.declaration_helpers import declare
 

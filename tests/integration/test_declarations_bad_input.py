@@ -186,16 +186,21 @@ def test_only_the_declarant_ends_or_withdraws_a_declaration(council, member, off
         (declarations.declaration_withdraw, {}),
     ):
         refusal = refused_and_nothing_saved(
-            lambda: service(actor=council.monitoring_officer, reason="x", declaration=declaration, **extra),
+            lambda service=service, extra=extra: service(
+                actor=council.monitoring_officer, reason="x", declaration=declaration, **extra
+            ),
             error=NotPermitted,
         )
         assert refusal.field == "declarant"
         # The other person, who knows it exists, is refused too; everyone else does not find it.
         refused_and_nothing_saved(
-            lambda: service(actor=officer, reason="x", declaration=declaration, **extra), error=NotPermitted
+            lambda service=service, extra=extra: service(actor=officer, reason="x", declaration=declaration, **extra),
+            error=NotPermitted,
         )
         refused_and_nothing_saved(
-            lambda: service(actor=council.groups[1].leader, reason="x", declaration=declaration, **extra),
+            lambda service=service, extra=extra: service(
+                actor=council.groups[1].leader, reason="x", declaration=declaration, **extra
+            ),
             error=NotFound,
         )
 

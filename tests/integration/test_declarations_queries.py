@@ -6,8 +6,8 @@ import datetime
 import pytest
 
 from register import selectors
-from register.selectors import declarations as reads
 from register.models import Person
+from register.selectors import declarations as reads
 from register.services import declarations
 from tests.factories import make_person
 from tests.integration.declaration_helpers import declare, review

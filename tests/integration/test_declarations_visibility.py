@@ -7,9 +7,9 @@ import dataclasses
 import pytest
 
 from register import policies, selectors
-from register.selectors import declarations as reads
 from register.errors import NotFound
 from register.models import Declaration
+from register.selectors import declarations as reads
 from tests.integration.declaration_helpers import declare, review
 
 

@@ -15,7 +15,6 @@ from simple_history.models import HistoricalChanges
 from register.errors import RuleViolation
 from register.models import HistoryFieldSet, HistoryLink, Membership, Organization, Undeletable
 from register.services import audit, people
-from tasks.jobs import deliver_notification
 
 # Not register records but the evidence about them: the hash chain and the column lists it was
 # hashed over. Both are append-only (they refuse deletion like every record) and are checked by

@@ -29,7 +29,6 @@ from urllib.parse import urlencode
 
 import psycopg
 import pytest
-from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_PASSWORD = "demo-register-2026"

@@ -11,7 +11,6 @@ import signal
 import pytest
 
 from register.services.audit import CHAIN_LOCK_KEY
-
 from tests.stack.conftest import DELIVERY_DEADLINE, assert_delivered_exactly_once, wait_until
 from tests.stack.flows import AbsenceRecorded
 
