@@ -153,7 +153,7 @@ class DeclarationViewSet(viewsets.GenericViewSet):
     )
     @action(detail=False, methods=["get"], url_path="to-review", url_name="to-review")
     def to_review(self, request):
-        if not policies.reviews_declarations(request.user, on=selectors.today()):
+        if not policies.has_declarations_to_review(selectors.standing_for_request(request)):
             raise NotFound("You review no declarations.")
         return self._answer(self.filter_queryset(reads.declarations_to_review(request.user)), out.DeclarationSerializer)
 
@@ -174,7 +174,7 @@ class DeclarationViewSet(viewsets.GenericViewSet):
     @action(detail=False, methods=["get"], url_path="not-confirmed", url_name="not-confirmed", filter_backends=[])
     def not_confirmed(self, request):
         on = selectors.today()
-        if not policies.watches_confirmations(request.user, on=on):
+        if not policies.watches_confirmations(selectors.standing_for_request(request)):
             raise NotFound("You do not oversee anyone's confirmations.")
         page = self.paginate_queryset(reads.confirmations_outstanding(request.user, on=on))
         rows = [

@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from register import policies
+from register import policies, selectors
 from register.errors import DomainError
 from register.models import Absence, Membership, Notification, Organization, Person, Post
 from register.services.delivery import notice_retry
@@ -115,7 +115,7 @@ class NotificationAdmin(RegisterAdmin):
         return False
 
     def has_retry_permission(self, request):
-        return policies.can_manage_notices(request.user)
+        return policies.manages_notices(selectors.standing_for_request(request))
 
     @admin.action(description="Send the selected failed notices again", permissions=["retry"])
     def retry_failed_notices(self, request, queryset):

@@ -1,36 +1,212 @@
-"""The workflows of the register, as data: each table maps a state to its allowed moves and where
-each move leads. Services ask these tables whether a move is allowed; the README's state diagrams
-are drawn from the same tables (``mermaid``), so the picture cannot drift from the code.
+"""The workflows of the register, as data, in one style: every workflow is a table of moves, and each
+move says from which states, to which state, who may make it (a pure policy of ``register.policies``),
+what must hold of the time (before or after the meeting), and which rules it serves.
 
-Plain Python on purpose: no Django imports, so the diagrams render without settings.
+Services ask ``require(workflow, move, record, standing)``, which answers with the state the move
+leads to or raises the one right domain error; pages and the API show a record's actions from
+``allowed_moves(workflow, record, standing)``, so what a person is shown is exactly what they may do.
+Moves the register makes itself, on a timer or an event, are rows too, with the actor ``SYSTEM``.
+The README's state diagrams are drawn from the same tables (``python manage.py workflows``).
 """
 
-from register.errors import InvalidTransition
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
-# Where a record is before its first move. Never stored.
-NEW = "new"
+from register import policies
+from register.errors import InvalidTransition, NotFound, NotPermitted, RuleViolation
+from register.models.declarations import Declaration
+from register.models.notifications import Notification
+from register.models.people import Absence
+from register.policies import Standing
+from register.states import (  # noqa: F401 -- the states are named here too, for the services' convenience
+    ACCEPTED,
+    AGREED_REQUEST_STATES,
+    APPROVED,
+    CANCELLED,
+    CLOSED,
+    DECLINED,
+    HELD,
+    INVITATION_STATE_LABELS,
+    INVITED,
+    NEW,
+    OPEN_REQUEST_STATES,
+    REFUSED,
+    REQUEST_STATE_LABELS,
+    SUBMITTED,
+    WITHDRAWN,
+)
+
+# Who makes a move: a person through a page, the API, the admin or a command; or the register itself.
+PERSON = "person"
+SYSTEM = "system"
+
+# What must hold of the time, against the meeting's start (``record.meeting_starts_at``).
+ANY_TIME = "any time"
+BEFORE_MEETING = "before the meeting begins"
+AFTER_MEETING_BEGINS = "once the meeting has begun"
+
+# A move that leaves the record in the state it was in (recording information, re-routing ...).
+SAME = "same"
+
+Policy = Callable[[Standing, Any], bool]
+
+
+@dataclass(frozen=True)
+class Move:
+    """One row of a workflow's table."""
+
+    name: str
+    sources: frozenset[str]
+    target: str
+    who: Policy
+    rules: tuple[str, ...]
+    refusal: str = ""
+    # How the move reads in "You cannot ___ this request", where its name will not do.
+    phrase: str = ""
+    # When ``who`` says no: the sentence and rule, where they depend on who is asking.
+    explain: Callable[[Standing, Any], tuple[str, str]] | None = None
+    refusal_field: str | None = None
+    when: str = ANY_TIME
+    timing_refusal: str = ""
+    timing_field: str = "meeting"
+    # The sentence when the record's state does not allow the move, if the generic one will not do.
+    state_refusal: str = ""
+    state_field: str = "state"
+    # A further condition of state (an invitation's request still open; attendance not yet
+    # recorded by this officer): the sentence when it fails, refused as a state conflict.
+    guard: Callable[[Standing, Any], str | None] | None = None
+    actor: str = PERSON
+
+    def leads_to(self, state: str) -> str:
+        return state if self.target == SAME else self.target
+
+
+@dataclass(frozen=True)
+class Workflow:
+    """A record's states and moves, and who may know the record exists (else "not found")."""
+
+    name: str
+    labels: dict[str, str]
+    moves: tuple[Move, ...]
+    sees: Policy
+    not_found: str
+    # What a refusal by state says: {move} and {state} are filled in.
+    state_refusal: str = "You cannot {move} this {record} now: it is {state}."
+    # The record's state, where it is not its ``state`` field.
+    state_of: Callable[[Any], str] | None = None
+
+    def rows(self, move: str) -> list[Move]:
+        rows = [row for row in self.moves if row.name == move]
+        if not rows:
+            raise KeyError(f"The {self.name} workflow has no move {move!r}.")
+        return rows
+
+    def row_from(self, move: str, state: str) -> Move | None:
+        return next((row for row in self.rows(move) if state in row.sources), None)
+
+    def label(self, state: str) -> str:
+        label = self.labels.get(state, state)
+        return label[:1].lower() + label[1:]
+
+    def move_names(self) -> list[str]:
+        return list(dict.fromkeys(row.name for row in self.moves))
+
+
+def state_of(workflow: Workflow, record: Any) -> str:
+    if record is None:
+        return NEW
+    if workflow.state_of is not None:
+        return workflow.state_of(record)
+    return getattr(record, "state", None) or getattr(record, "status", NEW)
+
+
+def require(workflow: Workflow, move: str, record: Any, standing: Standing, *, state: str | None = None) -> str:
+    """The state ``move`` leads ``record`` to, for the actor of ``standing``; else the one right
+    refusal: NotFound when they may not know the record exists, NotPermitted naming the rule when
+    they may see it but not do this, InvalidTransition when its state does not allow the move, and
+    RuleViolation naming the field when the time does not (the meeting has, or has not, begun).
+
+    ``state`` stands in for the record's own for moves that create a record from another (taking up
+    an equivalent of a briefing is a new request, judged against the original)."""
+    state = state_of(workflow, record) if state is None else state
+    if state != NEW and not workflow.sees(standing, record):
+        raise NotFound(workflow.not_found)
+    rows = workflow.rows(move)
+    exact = workflow.row_from(move, state)
+    if exact is None and record is None:  # a move on a record, asked of no record
+        raise InvalidTransition(refusal_by_state(workflow, rows[0], state), field=rows[0].state_field)
+    row = exact or rows[0]
+    if not row.who(standing, record):
+        message, rule = row.explain(standing, record) if row.explain else (row.refusal, row.rules[0])
+        raise NotPermitted(message, rule=rule, field=row.refusal_field)
+    if exact is None:
+        raise InvalidTransition(refusal_by_state(workflow, row, state), field=row.state_field)
+    if row.guard is not None:
+        problem = row.guard(standing, record)
+        if problem:
+            raise InvalidTransition(problem, field=row.state_field)
+    _check_time(row, record, standing.at)
+    return row.leads_to(state)
+
+
+def refusal_by_state(workflow: Workflow, row: Move, state: str) -> str:
+    template = row.state_refusal or workflow.state_refusal
+    return template.format(move=row.phrase or row.name, record=workflow.name, state=workflow.label(state))
+
+
+def _check_time(row: Move, record: Any, at: datetime.datetime) -> None:
+    if row.when == ANY_TIME:
+        return
+    begun = record.meeting_starts_at <= at
+    if (row.when == BEFORE_MEETING and begun) or (row.when == AFTER_MEETING_BEGINS and not begun):
+        raise RuleViolation(row.timing_refusal, field=row.timing_field)
+
+
+def is_allowed(workflow: Workflow, move: str, record: Any, standing: Standing) -> bool:
+    """Whether ``require`` would let the actor make ``move`` now."""
+    try:
+        require(workflow, move, record, standing)
+    except (NotFound, NotPermitted, InvalidTransition, RuleViolation):
+        return False
+    return True
+
+
+def allowed_moves(workflow: Workflow, record: Any, standing: Standing) -> list[str]:
+    """The moves a person may make on ``record`` now: what pages and the API offer them."""
+    return [
+        move
+        for move in workflow.move_names()
+        if any(row.actor == PERSON for row in workflow.rows(move)) and is_allowed(workflow, move, record, standing)
+    ]
+
+
+def next_state(workflow: Workflow, state: str, move: str) -> str:
+    """Where ``move`` leads from ``state``, for the register's own moves (no person to judge)."""
+    row = workflow.row_from(move, state)
+    if row is None:
+        raise InvalidTransition(refusal_by_state(workflow, workflow.rows(move)[0], state), field="state")
+    return row.leads_to(state)
+
+
+def allows(workflow: Workflow, state: str, move: str) -> bool:
+    """Whether the table has ``move`` from ``state``, whoever asks."""
+    return workflow.row_from(move, state) is not None
+
+
+def states_after(workflow: Workflow) -> dict[str, frozenset[str]]:
+    """Each state and the states its moves lead to (a self-loop included)."""
+    result: dict[str, set[str]] = {state: set() for state in workflow.labels}
+    for row in workflow.moves:
+        for source in row.sources:
+            if source != NEW:
+                result.setdefault(source, set()).add(row.leads_to(source))
+    return {state: frozenset(targets) for state, targets in result.items()}
+
 
 # --- An attendance request (A1-A13) -----------------------------------------------------------
 
-SUBMITTED = "submitted"
-APPROVED = "approved"
-REFUSED = "refused"
-WITHDRAWN = "withdrawn"
-CANCELLED = "cancelled"
-HELD = "held"
-CLOSED = "closed"
-
-REQUEST_STATE_LABELS = {
-    SUBMITTED: "Awaiting the Chief Executive's decision",
-    APPROVED: "Approved",
-    REFUSED: "Refused",
-    WITHDRAWN: "Withdrawn by the group",
-    CANCELLED: "Cancelled by the Chief Executive",
-    HELD: "Held",
-    CLOSED: "Closed",
-}
-
-# The moves. Each service names exactly one.
 SUBMIT = "submit"
 REFER = "refer"
 TAKE_UP_EQUIVALENT = "take up equivalent"
@@ -43,102 +219,480 @@ RECORD_ATTENDANCE = "record attendance"
 RECORD_INFORMATION = "record information"
 CLOSE = "close"
 
-REQUEST_MOVES: dict[str, dict[str, str]] = {
-    # A1: the group's leader (or deputy) submits; an officer asked directly refers it instead;
-    # A3: another group takes up an equivalent of an approved briefing in one step.
-    NEW: {SUBMIT: SUBMITTED, REFER: SUBMITTED, TAKE_UP_EQUIVALENT: SUBMITTED},
-    # A2: only the acting Chief Executive decides. Amending before the decision restarts the clock.
-    SUBMITTED: {APPROVE: APPROVED, REFUSE: REFUSED, WITHDRAW: WITHDRAWN, AMEND_BRIEF: SUBMITTED},
-    # A5: the brief is fixed once approved; changing it sends the request back for a decision.
-    # Closing an approved request is for a meeting that took place with no officer attending.
-    APPROVED: {
-        AMEND_BRIEF: SUBMITTED,
-        WITHDRAW: WITHDRAWN,
-        CANCEL: CANCELLED,
-        RECORD_ATTENDANCE: HELD,
-        RECORD_INFORMATION: APPROVED,
-        CLOSE: CLOSED,
-    },
-    # A6/A13: each attending officer records attendance and attests or reports; A10: information.
-    HELD: {RECORD_ATTENDANCE: HELD, RECORD_INFORMATION: HELD, CLOSE: CLOSED},
-    # A10: information can still be recorded (and later marked likely to be cited) after closing.
-    CLOSED: {RECORD_INFORMATION: CLOSED},
-    # Nothing is deleted (C3): refusal, withdrawal and cancellation are final states.
-    REFUSED: {},
-    WITHDRAWN: {},
-    CANCELLED: {},
-}
+_DECIDABLE = frozenset({SUBMITTED})
+_AFTER_APPROVAL = frozenset({APPROVED, HELD, CLOSED})
 
-# Requests still waiting for something to happen.
-OPEN_REQUEST_STATES = frozenset({SUBMITTED, APPROVED, HELD})
-# Requests whose briefing was agreed (what other groups learn of: A8/A9).
-AGREED_REQUEST_STATES = frozenset({APPROVED, HELD, CLOSED})
+
+def _why_not_decider(standing: Standing, request: Any) -> tuple[str, str]:
+    """A2's refusal in words that fit who asked: an officer named in the request is told A1."""
+    if request is not None and policies.is_named_officer(standing, request):
+        return "An officer asked to attend refers the request to the Chief Executive and does not decide it.", "A1"
+    if standing.holds(policies.attendance.Role.DEPUTY_CHIEF_EXECUTIVE):
+        return (
+            "The Deputy Chief Executive decides only while the Chief Executive's absence is recorded, "
+            f"and none is recorded for {standing.on:%d %B %Y}.",
+            "A2",
+        )
+    return "Only the Chief Executive, or the Deputy during a recorded absence, can decide on officer attendance.", "A2"
+
+
+def _why_not_canceller(standing: Standing, request: Any) -> tuple[str, str]:
+    return "Only the Chief Executive, or the Deputy during a recorded absence, can cancel an agreed briefing.", "A2"
+
+
+def _not_yet_recorded(standing: Standing, request: Any) -> str | None:
+    if standing.person_id in request.attended_officer_ids:
+        return "You have already recorded your attendance at this briefing."
+    return None
+
+
+def _why_not_attending(standing: Standing, request: Any) -> tuple[str, str]:
+    if policies.is_named_officer(standing, request):
+        return "You declined this invitation, so you cannot record attendance at the briefing.", "A4"
+    return "You were not invited to this briefing, so you cannot record attendance at it or attest about it.", "A6"
+
+
+_FOR_THE_GROUP = "Only the group's leader or its deputy leader can {}."
+_LEFT_THE_MEETING = "The meeting has already begun; {}."
+
+ATTENDANCE_REQUEST = Workflow(
+    name="attendance request",
+    labels=REQUEST_STATE_LABELS,
+    sees=policies.sees_attendance_request,
+    not_found="There is no such attendance request.",
+    state_refusal="You cannot {move} this request: it is {state}.",
+    moves=(
+        # A1: the group's leader (or deputy) submits; an officer asked directly refers it instead;
+        # A3: another group takes up an equivalent of an approved briefing in one step.
+        Move(
+            SUBMIT,
+            frozenset({NEW}),
+            SUBMITTED,
+            policies.asks_for_briefings,
+            ("A1",),
+            refusal="You lead no political group, and are not a deputy leader acting for one, so you cannot ask "
+            "for officers to attend a group meeting. Ask your group leader.",
+        ),
+        Move(
+            REFER,
+            frozenset({NEW}),
+            SUBMITTED,
+            policies.refers_requests,
+            ("A1",),
+            refusal="Only an officer who was asked directly refers a request to the Chief Executive.",
+        ),
+        Move(
+            TAKE_UP_EQUIVALENT,
+            frozenset({NEW}),
+            SUBMITTED,
+            policies.takes_up_equivalent,
+            ("A1", "A3"),
+            refusal="An equivalent briefing is taken up by the leader (or deputy leader) of a group other than the "
+            "one it was agreed for.",
+        ),
+        # A2: only the acting Chief Executive decides, before the meeting.
+        Move(
+            APPROVE,
+            _DECIDABLE,
+            APPROVED,
+            policies.decides_attendance,
+            ("A2", "A3", "A8"),
+            explain=_why_not_decider,
+            when=BEFORE_MEETING,
+            timing_refusal="The meeting has already begun, so officers can no longer be agreed to attend it.",
+        ),
+        Move(REFUSE, _DECIDABLE, REFUSED, policies.decides_attendance, ("A2", "A3"), explain=_why_not_decider),
+        # The group changes its mind: before a decision at any time; once agreed, before the meeting.
+        Move(
+            WITHDRAW,
+            frozenset({SUBMITTED}),
+            WITHDRAWN,
+            policies.acts_for_requesting_group,
+            ("A1",),
+            refusal=_FOR_THE_GROUP.format("withdraw it"),
+        ),
+        Move(
+            WITHDRAW,
+            frozenset({APPROVED}),
+            WITHDRAWN,
+            policies.acts_for_requesting_group,
+            ("A1",),
+            refusal=_FOR_THE_GROUP.format("withdraw it"),
+            when=BEFORE_MEETING,
+            timing_refusal=_LEFT_THE_MEETING.format("close it instead"),
+        ),
+        # A5: the brief is agreed in advance; changing it sends the request back for a decision.
+        Move(
+            AMEND_BRIEF,
+            frozenset({SUBMITTED, APPROVED}),
+            SUBMITTED,
+            policies.acts_for_requesting_group,
+            ("A5", "A7"),
+            refusal=_FOR_THE_GROUP.format("amend its brief"),
+            phrase="amend the brief of",
+            when=BEFORE_MEETING,
+            timing_refusal=_LEFT_THE_MEETING.format("it can no longer be amended"),
+        ),
+        # A2: the acting Chief Executive calls off an agreed briefing before the meeting.
+        Move(
+            CANCEL,
+            frozenset({APPROVED}),
+            CANCELLED,
+            policies.decides_attendance,
+            ("A2",),
+            explain=_why_not_canceller,
+            when=BEFORE_MEETING,
+            timing_refusal=_LEFT_THE_MEETING.format("close it instead"),
+        ),
+        # A6/A13: each attending officer records attendance and attests or reports, once it has begun.
+        Move(
+            RECORD_ATTENDANCE,
+            frozenset({APPROVED, HELD}),
+            HELD,
+            policies.is_attending_officer,
+            ("A6", "A13"),
+            explain=_why_not_attending,
+            when=AFTER_MEETING_BEGINS,
+            guard=_not_yet_recorded,
+            timing_refusal="The meeting has not begun yet; record your attendance after it.",
+            timing_field="arrived_at",
+        ),
+        # A10: information can be recorded (and later marked likely to be cited) after closing too.
+        Move(
+            RECORD_INFORMATION,
+            _AFTER_APPROVAL,
+            SAME,
+            policies.is_attending_officer,
+            ("A7", "A10"),
+            refusal="Only an officer named in the request, who has not declined, records information given to the group.",
+        ),
+        # Closing an approved request is for a meeting that took place with no officer attending.
+        Move(
+            CLOSE,
+            frozenset({APPROVED}),
+            CLOSED,
+            policies.closes_attendance_record,
+            ("A2",),
+            refusal="Only the acting Chief Executive or the requesting group closes the record of a briefing.",
+            when=AFTER_MEETING_BEGINS,
+            timing_refusal="The meeting has not taken place yet: withdraw or cancel the request instead.",
+        ),
+        Move(
+            CLOSE,
+            frozenset({HELD}),
+            CLOSED,
+            policies.closes_attendance_record,
+            ("A2",),
+            refusal="Only the acting Chief Executive or the requesting group closes the record of a briefing.",
+        ),
+        # Nothing is deleted (C3): refusal, withdrawal and cancellation are final states.
+    ),
+)
+
 
 # --- Each officer's invitation (A4) ---------------------------------------------------------
-
-INVITED = "invited"
-ACCEPTED = "accepted"
-DECLINED = "declined"
-
-INVITATION_STATE_LABELS = {INVITED: "Invited", ACCEPTED: "Accepted", DECLINED: "Declined"}
 
 NAME_IN_REQUEST = "named in a request"
 ACCEPT = "accept"
 DECLINE = "decline"
 BRIEF_AMENDED = "brief amended"
 
-INVITATION_MOVES: dict[str, dict[str, str]] = {
-    NEW: {NAME_IN_REQUEST: INVITED},
-    # A4: attendance is voluntary, before or after approval, and no reason is needed to decline.
-    INVITED: {ACCEPT: ACCEPTED, DECLINE: DECLINED},
-    ACCEPTED: {DECLINE: DECLINED, BRIEF_AMENDED: INVITED},
-    DECLINED: {ACCEPT: ACCEPTED},
-}
+
+def _request_still_open(standing: Standing, invitation: Any) -> str | None:
+    request = invitation.request
+    if request.state in (SUBMITTED, APPROVED):
+        return None
+    return f"You cannot respond to this request: it is {ATTENDANCE_REQUEST.label(request.state)}."
 
 
-def next_state(table: dict[str, dict[str, str]], state: str, move: str, *, labels: dict[str, str] | None = None) -> str:
-    """Where ``move`` leads from ``state``; refused when the table does not allow it."""
-    allowed = table.get(state, {})
-    if move not in allowed:
-        label = (labels or {}).get(state, state)
-        raise InvalidTransition(
-            f"This cannot be done now: you cannot {move} when it is {label.lower()}.", field="state"
-        )
-    return allowed[move]
+def _invitation_seen(standing: Standing, invitation: Any) -> bool:
+    return policies.answers_invitation(standing, invitation) or policies.sees_attendance_request(
+        standing, invitation.request
+    )
 
 
-def next_request_state(state: str, move: str) -> str:
-    return next_state(REQUEST_MOVES, state, move, labels=REQUEST_STATE_LABELS)
+_ONLY_THE_OFFICER = "Only the officers named in the request accept or decline it."
+_ANSWERED_BEFORE_THE_MEETING = "The meeting has already begun."
+
+ATTENDANCE_INVITATION = Workflow(
+    name="invitation",
+    labels=INVITATION_STATE_LABELS,
+    state_refusal="You have already {state} this invitation.",
+    sees=_invitation_seen,
+    not_found="There is no such attendance request.",
+    moves=(
+        Move(NAME_IN_REQUEST, frozenset({NEW}), INVITED, policies.is_system, ("A1",), actor=SYSTEM),
+        # A4: attendance is voluntary, before or after approval, and no reason is needed to decline.
+        Move(
+            ACCEPT,
+            frozenset({INVITED, DECLINED}),
+            ACCEPTED,
+            policies.answers_invitation,
+            ("A4",),
+            refusal=_ONLY_THE_OFFICER,
+            when=BEFORE_MEETING,
+            timing_refusal=_ANSWERED_BEFORE_THE_MEETING,
+            guard=_request_still_open,
+        ),
+        Move(
+            DECLINE,
+            frozenset({INVITED, ACCEPTED}),
+            DECLINED,
+            policies.answers_invitation,
+            ("A4",),
+            refusal=_ONLY_THE_OFFICER,
+            when=BEFORE_MEETING,
+            timing_refusal=_ANSWERED_BEFORE_THE_MEETING,
+            guard=_request_still_open,
+        ),
+        # A5: on the event "the brief was amended", officers who had accepted are asked again.
+        Move(BRIEF_AMENDED, frozenset({ACCEPTED}), INVITED, policies.is_system, ("A5",), actor=SYSTEM),
+    ),
+)
 
 
-def next_invitation_state(state: str, move: str) -> str:
-    return next_state(INVITATION_MOVES, state, move, labels=INVITATION_STATE_LABELS)
+# --- A relationship declaration (B1-B7) -------------------------------------------------------
+# A reviewer may revise their advice after it was acknowledged (circumstances change): the
+# declarant then acknowledges the new advice. Ended and withdrawn are final (C3: nothing deleted).
+
+DeclarationState = Declaration.State
+
+DECLARE = "declare"
+REVIEW = "review"
+ACKNOWLEDGE = "acknowledge"
+END = "end"
+WITHDRAW_DECLARATION = "withdraw"
+REROUTE = "send to today's reviewer"
+
+_OPEN_DECLARATION = frozenset(Declaration.OPEN_STATES)
 
 
-def allows(table: dict[str, dict[str, str]], state: str, move: str) -> bool:
-    return move in table.get(state, {})
+def _reviewer_rule(declaration: Any) -> str:
+    """B3 for a member's declaration (the Monitoring Officer), B4 for an officer's (their managers)."""
+    return "B3" if declaration.declarant.is_member else "B4"
 
 
-def allowed_next_states(table: dict[str, dict[str, str]], state: str) -> set[str]:
-    return set(table.get(state, {}).values())
+def _not_the_reviewer(standing: Standing, declaration: Any) -> tuple[str, str]:
+    return (
+        f"This declaration goes to {declaration.reviewer} ({declaration.reviewer_capacity}) for review, not to you.",
+        _reviewer_rule(declaration),
+    )
 
 
-def final_states(table: dict[str, dict[str, str]]) -> list[str]:
+def _only_the_declarant(doing: str) -> Callable[[Standing, Any], tuple[str, str]]:
+    def explain(standing: Standing, declaration: Any) -> tuple[str, str]:
+        return f"Only {declaration.declarant}, who made the declaration, can {doing} it.", "B1"
+
+    return explain
+
+
+DECLARATION = Workflow(
+    name="declaration",
+    labels=dict(DeclarationState.choices),
+    sees=policies.knows_of_declaration,
+    not_found="There is no such declaration.",
+    state_refusal="This cannot be done now: it is {state}.",
+    moves=(
+        Move(
+            DECLARE,
+            frozenset({NEW}),
+            DeclarationState.SUBMITTED,
+            policies.declares,
+            ("B1", "B6"),
+            refusal="Only councillors and officers declare relationships under the protocol.",
+        ),
+        Move(
+            REVIEW,
+            _OPEN_DECLARATION,
+            DeclarationState.REVIEWED,
+            policies.reviews_declaration,
+            ("B3", "B4"),
+            explain=_not_the_reviewer,
+            refusal_field="reviewer",
+        ),
+        Move(
+            ACKNOWLEDGE,
+            frozenset({DeclarationState.REVIEWED}),
+            DeclarationState.ACKNOWLEDGED,
+            policies.is_declarant,
+            ("B3", "B4"),
+            explain=_only_the_declarant("acknowledge the advice on"),
+            refusal_field="declarant",
+        ),
+        Move(
+            END,
+            _OPEN_DECLARATION,
+            DeclarationState.ENDED,
+            policies.is_declarant,
+            ("B1",),
+            explain=_only_the_declarant("end"),
+            refusal_field="declarant",
+        ),
+        Move(
+            WITHDRAW_DECLARATION,
+            _OPEN_DECLARATION,
+            DeclarationState.WITHDRAWN,
+            policies.is_declarant,
+            ("B1", "C3"),
+            explain=_only_the_declarant("withdraw"),
+            refusal_field="declarant",
+        ),
+        Move(
+            REROUTE,
+            _OPEN_DECLARATION,
+            SAME,
+            policies.reroutes_declaration,
+            ("B3", "B4"),
+            refusal="Only the declarant or the Monitoring Officer can send a declaration to another reviewer.",
+            refusal_field="reviewer",
+            state_refusal="An ended or withdrawn declaration is not reviewed again.",
+        ),
+    ),
+)
+
+
+# --- A notice in the outbox (C1) --------------------------------------------------------------
+
+Status = Notification.Status
+
+WRITE_NOTICE = "write"
+CLAIM = "claim an attempt"
+DELIVER = "deliver"
+RETRY_LATER = "retry later"
+GIVE_UP = "give up"
+RETRY_BY_HAND = "retry by hand"
+
+NOTICE = Workflow(
+    name="notice",
+    labels=dict(Status.choices),
+    sees=lambda standing, notice: policies.is_recipient(standing, notice) or policies.manages_notices(standing),
+    not_found="There is no such notice in your inbox.",
+    moves=(
+        # Written with its cause in the transaction of the move that caused it (the outbox).
+        Move(WRITE_NOTICE, frozenset({NEW}), Status.PENDING, policies.is_system, ("C1",), actor=SYSTEM),
+        # An e-mail attempt is claimed; sending -> sending is another attempt taking over from one that died.
+        Move(
+            CLAIM,
+            frozenset({Status.PENDING, Status.SENDING}),
+            Status.SENDING,
+            policies.is_system,
+            ("C1",),
+            actor=SYSTEM,
+        ),
+        # An in-app notice is delivered as soon as its task runs; an e-mail once the server took it.
+        Move(
+            DELIVER, frozenset({Status.PENDING, Status.SENDING}), Status.SENT, policies.is_system, ("C1",), actor=SYSTEM
+        ),
+        Move(RETRY_LATER, frozenset({Status.SENDING}), Status.PENDING, policies.is_system, ("C1",), actor=SYSTEM),
+        # After the last attempt, or at once when it can never succeed (no e-mail address).
+        Move(
+            GIVE_UP,
+            frozenset({Status.PENDING, Status.SENDING}),
+            Status.FAILED,
+            policies.is_system,
+            ("C1",),
+            actor=SYSTEM,
+        ),
+        Move(
+            RETRY_BY_HAND,
+            frozenset({Status.FAILED}),
+            Status.PENDING,
+            policies.manages_notices,
+            ("C1",),
+            refusal="Only an administrator of the register can retry a notice.",
+            state_refusal="Only a failed notice can be retried; this one is {state}.",
+        ),
+    ),
+)
+
+# --- Information given at a briefing (A10) ----------------------------------------------------
+
+RECORDED = "recorded"
+LIKELY_TO_BE_CITED = "likely to be cited"
+MARK_LIKELY_TO_BE_CITED = "mark likely to be cited"
+
+INFORMATION = Workflow(
+    name="information",
+    labels={RECORDED: "Recorded", LIKELY_TO_BE_CITED: "Likely to be cited, copied to every group"},
+    sees=lambda standing, information: policies.sees_attendance_request(standing, information.request),
+    not_found="There is no such information.",
+    state_of=lambda information: LIKELY_TO_BE_CITED if information.likely_to_be_cited else RECORDED,
+    moves=(
+        # Recorded by the request's move "record information"; likely to be cited then or later.
+        Move(
+            MARK_LIKELY_TO_BE_CITED,
+            frozenset({RECORDED}),
+            LIKELY_TO_BE_CITED,
+            policies.marks_information_likely_cited,
+            ("A10",),
+            refusal="Only the officer who gave it, the acting Chief Executive or the Monitoring Officer marks "
+            "information as likely to be cited.",
+            state_refusal="This information is already marked as likely to be cited; every group has had a copy.",
+            state_field="likely_to_be_cited",
+        ),
+    ),
+)
+
+
+# --- The Chief Executive's absence (A2) -------------------------------------------------------
+
+AbsenceState = Absence.State
+
+RECORD_ABSENCE = "record absence"
+CANCEL_ABSENCE = "cancel absence"
+
+ABSENCE = Workflow(
+    name="absence",
+    labels=dict(AbsenceState.choices),
+    sees=lambda standing, absence: True,  # the Chief Executive's absence is no secret: the Deputy acts
+    not_found="There is no such absence.",
+    moves=(
+        Move(
+            RECORD_ABSENCE,
+            frozenset({NEW}),
+            AbsenceState.RECORDED,
+            policies.records_absence,
+            ("A2",),
+            refusal="Only the Chief Executive or the Deputy Chief Executive can record the Chief Executive's absence.",
+        ),
+        Move(
+            CANCEL_ABSENCE,
+            frozenset({AbsenceState.RECORDED}),
+            AbsenceState.CANCELLED,
+            policies.records_absence,
+            ("A2",),
+            refusal="Only the Chief Executive or the Deputy Chief Executive can cancel a recorded absence.",
+            state_refusal="This absence is already cancelled.",
+        ),
+    ),
+)
+
+WORKFLOWS = (ATTENDANCE_REQUEST, ATTENDANCE_INVITATION, DECLARATION, NOTICE, INFORMATION, ABSENCE)
+
+
+# --- The README's diagrams ----------------------------------------------------------------------
+
+
+def final_states(workflow: Workflow) -> list[str]:
     """States that lead nowhere else (a self-loop does not count)."""
-    return [state for state, moves in table.items() if state != NEW and set(moves.values()) <= {state}]
+    after = states_after(workflow)
+    return [state for state in workflow.labels if after.get(state, frozenset()) <= {state}]
 
 
-def mermaid(table: dict[str, dict[str, str]]) -> str:
+def mermaid(workflow: Workflow) -> str:
     """The table as a Mermaid state diagram: one arrow per (from, to), labelled with its moves."""
     edges: dict[tuple[str, str], list[str]] = {}
-    for state, moves in table.items():
-        for move, target in moves.items():
-            edges.setdefault((state, target), []).append(move)
+    for row in workflow.moves:
+        for source in sorted(row.sources, key=list(workflow.labels).index if NEW not in row.sources else str):
+            target = row.leads_to(source)
+            names = edges.setdefault((source, target), [])
+            if row.name not in names:
+                names.append(row.name)
     lines = ["stateDiagram-v2"]
     for (state, target), moves in edges.items():
         source = "[*]" if state == NEW else state
         lines.append(f"    {source} --> {target} : {' / '.join(moves)}")
-    for state in final_states(table):
+    for state in final_states(workflow):
         lines.append(f"    {state} --> [*]")
     return "\n".join(lines)
 
@@ -146,49 +700,28 @@ def mermaid(table: dict[str, dict[str, str]]) -> str:
 def readme_diagrams() -> str:
     """The README's diagrams section body, exactly as the README holds it (a test compares them)."""
     return (
-        "An attendance request:\n\n```mermaid\n" + mermaid(REQUEST_MOVES) + "\n```\n\n"
-        "Each officer's invitation:\n\n```mermaid\n" + mermaid(INVITATION_MOVES) + "\n```\n"
+        "An attendance request:\n\n```mermaid\n" + mermaid(ATTENDANCE_REQUEST) + "\n```\n\n"
+        "Each officer's invitation:\n\n```mermaid\n" + mermaid(ATTENDANCE_INVITATION) + "\n```\n"
     )
 
 
-if __name__ == "__main__":  # python -m register.workflow prints the diagrams for the README
-    print(readme_diagrams())
+def _who(row: Move) -> str:
+    return "the register itself" if row.actor == SYSTEM else f"`{row.who.__name__}`"
 
 
-def check_transition(
-    table: dict[str, frozenset[str]], current: str, wanted: str, *, labels: dict | None = None
-) -> None:
-    """Refuse a move the table does not allow, saying where the record stands."""
-    if wanted not in table.get(current, frozenset()):
-        name = (labels or {}).get(current, current)
-        raise InvalidTransition(f"This cannot be done now: it is {str(name).lower()}.", field="state")
-
-
-# --- Relationship declarations (B1-B7) ---------------------------------------------------------
-# A reviewer may revise their advice after it was acknowledged (circumstances change): the
-# declarant then acknowledges the new advice. Ended and withdrawn are final (C3: nothing deleted).
-DECLARATION_TRANSITIONS: dict[str, frozenset[str]] = {
-    "submitted": frozenset({"reviewed", "ended", "withdrawn"}),
-    "reviewed": frozenset({"reviewed", "acknowledged", "ended", "withdrawn"}),
-    "acknowledged": frozenset({"reviewed", "ended", "withdrawn"}),
-    "ended": frozenset(),
-    "withdrawn": frozenset(),
-}
-
-
-# --- Notices in the outbox -----------------------------------------------------------------------
-NOTIFICATION_TRANSITIONS: dict[str, set[str]] = {
-    # pending: written with its cause, waiting for (another) attempt.
-    "pending": {"sending", "sent", "failed"},
-    # sending: an e-mail attempt is claimed; it ends sent, back to pending for a retry, or failed.
-    # sending -> sending is another attempt taking over from one that died part-way.
-    "sending": {"sending", "sent", "pending", "failed"},
-    "sent": set(),
-    # failed: after the last attempt, or at once when it can never succeed (no e-mail address);
-    # an administrator may retry it by hand.
-    "failed": {"pending"},
-}
-
-
-def allowed(table: dict[str, set[str]], current: str, new: str) -> bool:
-    return new in table.get(current, set())
+def document() -> str:
+    """docs/workflows.md: every workflow's diagram and its table of moves (a test compares them)."""
+    parts = [
+        "# The workflows\n\n"
+        "Drawn from the tables in `register/workflow.py` by `python manage.py workflows --document`;\n"
+        "a test fails when this page and the tables differ. Each move names the policy of\n"
+        "`register/policies/` that says who may make it, what must hold of the time, and its rules.\n"
+    ]
+    for flow in WORKFLOWS:
+        parts.append(f"\n## {flow.name[:1].upper() + flow.name[1:]}\n\n```mermaid\n{mermaid(flow)}\n```\n")
+        parts.append("\n| move | from | to | who may make it | when | rules |\n|---|---|---|---|---|---|\n")
+        for row in flow.moves:
+            sources = ", ".join(sorted(row.sources))
+            target = "(unchanged)" if row.target == SAME else row.target
+            parts.append(f"| {row.name} | {sources} | {target} | {_who(row)} | {row.when} | {', '.join(row.rules)} |\n")
+    return "".join(parts)

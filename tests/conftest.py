@@ -206,7 +206,7 @@ def clock(monkeypatch) -> Clock:
     from zoneinfo import ZoneInfo
 
     clock = Clock(datetime.datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Europe/London")))
-    monkeypatch.setattr("register.selectors.now", clock.now)
+    monkeypatch.setattr("register.selectors.clock.now", clock.now)
     return clock
 
 

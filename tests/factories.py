@@ -143,6 +143,8 @@ def meeting(starts_at: datetime.datetime | None = None, **options) -> attendance
         day = selectors.today() + datetime.timedelta(days=7)
         starts_at = datetime.datetime.combine(day, datetime.time(18, 0), tzinfo=LONDON)
     options.setdefault("place", "Committee Room 1")
+    if options.get("others_present"):
+        options.setdefault("others_present_description", "A member of the public, invited by the group")
     return attendance.MeetingDetails(starts_at=starts_at, **options)
 
 

@@ -4,16 +4,17 @@ A group asks for officers to brief one of its meetings (an ``AttendanceRequest``
 ``GroupMeeting``, the Open Civic Data "Event"); the acting Chief Executive decides; each officer
 named responds to their ``AttendanceInvitation``; after the meeting each attending officer makes an
 ``AttendanceRecord`` (attestation or report); ``InformationProvided`` to the group, and the
-``InformationCopy`` sent to every group where A10 asks for it. States come from ``register.workflow``.
+``InformationCopy`` sent to every group where A10 asks for it. States are named in ``register.states``; their moves are in ``register.workflow``.
 """
 
 import datetime
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from register import workflow
+from register import states
 
 from .audit import Undeletable
 from .notifications import Notification
@@ -98,7 +99,7 @@ class AttendanceRequest(Undeletable):
         help_text="The approved briefing of another group that this one takes up (A3).",
     )
 
-    state = models.CharField(max_length=16, choices=_choices(workflow.REQUEST_STATE_LABELS))
+    state = models.CharField(max_length=16, choices=_choices(states.REQUEST_STATE_LABELS))
     round = models.PositiveSmallIntegerField(
         default=1, help_text="Goes up each time the brief is amended, so every decision is on a known brief."
     )
@@ -152,10 +153,28 @@ class AttendanceRequest(Undeletable):
 
     @property
     def state_label(self) -> str:
-        return workflow.REQUEST_STATE_LABELS[self.state]
+        return states.REQUEST_STATE_LABELS[self.state]
 
     def is_decision_overdue(self, today: datetime.date) -> bool:
-        return self.state == workflow.SUBMITTED and today > self.due_on
+        return self.state == states.SUBMITTED and today > self.due_on
+
+    @property
+    def answers(self) -> dict[int, str]:
+        """Each named officer's id and the state of their invitation: what the policies read to know
+        who was asked (A4). From the invitations loaded with the request, so a page of requests
+        prefetched by a selector costs no query here."""
+        return {invitation.officer_id: invitation.state for invitation in self.invitations.all()}
+
+    @property
+    def attended_officer_ids(self) -> set[int]:
+        """The officers who have recorded their attendance (A6). Selectors load the invitations with
+        their attendance, so a page of requests costs no query here."""
+        return {invitation.officer_id for invitation in self.invitations.all() if invitation.has_attendance}
+
+    @property
+    def meeting_starts_at(self) -> datetime.datetime:
+        """When the meeting begins: the workflow's moves are allowed before or after it."""
+        return self.meeting.starts_at
 
 
 class AttendanceInvitation(Undeletable):
@@ -163,7 +182,7 @@ class AttendanceInvitation(Undeletable):
 
     request = models.ForeignKey(AttendanceRequest, on_delete=models.PROTECT, related_name="invitations")
     officer = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="attendance_invitations")
-    state = models.CharField(max_length=16, choices=_choices(workflow.INVITATION_STATE_LABELS))
+    state = models.CharField(max_length=16, choices=_choices(states.INVITATION_STATE_LABELS))
     responded_at = models.DateTimeField(null=True, blank=True)
     response_note = models.TextField(blank=True, help_text="Optional: no reason is needed to decline (A4).")
 
@@ -180,15 +199,25 @@ class AttendanceInvitation(Undeletable):
 
     @property
     def state_label(self) -> str:
-        return workflow.INVITATION_STATE_LABELS[self.state]
+        return states.INVITATION_STATE_LABELS[self.state]
+
+    @property
+    def meeting_starts_at(self) -> datetime.datetime:
+        return self.request.meeting.starts_at
+
+    @property
+    def has_attendance(self) -> bool:
+        """Whether the officer has recorded their attendance (a reverse one-to-one raises when absent)."""
+        try:
+            self.attendance  # noqa: B018
+        except ObjectDoesNotExist:
+            return False
+        return True
 
     def is_response_overdue(self, today: datetime.date) -> bool:
         due = self.request.responses_due_on
         return (
-            self.state == workflow.INVITED
-            and self.request.state == workflow.APPROVED
-            and due is not None
-            and today > due
+            self.state == states.INVITED and self.request.state == states.APPROVED and due is not None and today > due
         )
 
 

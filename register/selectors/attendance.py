@@ -173,5 +173,5 @@ def party_groups():
     return Organization.objects.filter(classification=Organization.Classification.PARTY).order_by("name")
 
 
-def is_attendance_overseer(roles: set[str]) -> bool:
-    return bool(roles & policies.ATTENDANCE_OVERSEERS)
+def is_attendance_overseer(standing) -> bool:
+    return policies.oversees_attendance(standing)

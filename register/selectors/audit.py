@@ -21,7 +21,9 @@ from django.utils.text import capfirst
 from register import policies, selectors
 from register.errors import NotFound
 from register.models import AttendanceRequest, Declaration, HistoryLink, Person
+from register.policies import Standing
 from register.selectors import declarations as reads
+from register.selectors.standing import standing_of
 from register.services.audit import history_models
 
 PAGE_SIZE = 50
@@ -120,10 +122,10 @@ class TimelinePage:
     newer: int | None  # the cursor for the page before this one, if there is one
 
 
-def check_reads_all_history(viewer: Person, *, roles: set[str] | None = None) -> None:
-    """Only auditors read the whole timeline; to anyone else it does not exist. ``roles``: the
-    viewer's roles today, if the caller has already read them."""
-    if not policies.reads_all_history(viewer, on=selectors.today(), roles=roles):
+def check_reads_all_history(viewer: Person, *, standing: Standing | None = None) -> None:
+    """Only auditors read the whole timeline; to anyone else it does not exist. ``standing``: the
+    viewer's, if the caller has already read it."""
+    if not policies.reads_all_history(standing or standing_of(viewer)):
         raise NotFound("There is no such page.")
 
 
@@ -180,11 +182,11 @@ def timeline_page(
     older_than: int | None = None,
     newer_than: int | None = None,
     size: int = PAGE_SIZE,
-    roles: set[str] | None = None,
+    standing: Standing | None = None,
 ) -> TimelinePage:
     """One page of the timeline, newest first, by keyset on the chain position: the rows older than
     ``older_than``, or newer than ``newer_than``, or the newest. Two queries, however deep."""
-    check_reads_all_history(viewer, roles=roles)
+    check_reads_all_history(viewer, standing=standing)
     links = timeline_links(selection)
     if newer_than is not None:
         found = list(links.filter(position__gt=newer_than).order_by("position")[: size + 1])
@@ -250,11 +252,11 @@ def _history_details(links: list[HistoryLink]) -> dict[tuple[str, str], tuple[st
 
 
 def timeline_export(
-    viewer: Person, selection: TimelineFilter, *, roles: set[str] | None = None
+    viewer: Person, selection: TimelineFilter, *, standing: Standing | None = None
 ) -> Iterator[TimelineEntry]:
     """Every entry the filter picks, oldest first, read in chunks by keyset so that memory stays
     flat however long the history. The reader is checked before the first row is read."""
-    check_reads_all_history(viewer, roles=roles)
+    check_reads_all_history(viewer, standing=standing)
     return _export_chunks(selection)
 
 
@@ -303,9 +305,7 @@ class RecordHistory:
     versions: list[HistoryVersion]  # newest first
 
 
-def _may_read_record_history(
-    viewer: Person, kind: RecordType, record_id: int, on: datetime.date, roles: set[str] | None
-) -> bool:
+def _may_read_record_history(viewer: Person, kind: RecordType, record_id: int, standing: Standing) -> bool:
     """DOMAIN.md: "History of anything: auditors; and anyone who may see the record itself, for that
     record" -- and never more of it than they may see. A declaration's history is read by those who
     see it in full (the person it names sees only the narrow view, so not its history); an
@@ -313,27 +313,26 @@ def _may_read_record_history(
     by auditors, and by the Monitoring Officer except for notices (which are their recipients' own)."""
     if kind.model is Declaration:
         try:
-            return not isinstance(reads.declaration_for(viewer, record_id, on=on), reads.NamedDeclaration)
+            found = reads.declaration_for(viewer, record_id, standing=standing)
+            return not isinstance(found, reads.NamedDeclaration)
         except NotFound:
             return False
     if kind.model is AttendanceRequest:
         try:
-            selectors.attendance_request_for(viewer=viewer, pk=record_id, on=on)
+            selectors.attendance_request_for(viewer=standing, pk=record_id)
         except NotFound:
             return False
         return True
-    return policies.reads_history_of_any_record(
-        viewer, on=on, roles=roles, notices=kind.model._meta.model_name == "notification"
-    )
+    return policies.reads_history_of_any_record(standing, notices=kind.model._meta.model_name == "notification")
 
 
-def record_history(viewer: Person, slug: str, record_id: int, *, roles: set[str] | None = None) -> RecordHistory:
+def record_history(viewer: Person, slug: str, record_id: int, *, standing: Standing | None = None) -> RecordHistory:
     """A record's history, newest first, each version with its field-by-field differences from the
     one before; NotFound if the viewer may not read it or it never existed."""
     kind = record_type(slug)
     if not 0 < record_id < 2**63:  # beyond any id the database can hold
         raise NotFound("There is no such record.")
-    if not _may_read_record_history(viewer, kind, record_id, selectors.today(), roles):
+    if not _may_read_record_history(viewer, kind, record_id, standing or standing_of(viewer)):
         raise NotFound("There is no such record.")
     key = kind.model._meta.pk.attname
     rows = list(

@@ -17,6 +17,8 @@ from register import policies, selectors
 from register.errors import NotFound, RuleViolation
 from register.models import Declaration, DeclarationConfirmation, Membership, Organization, Person, Post
 from register.models.declarations import describe_action, describe_kind
+from register.policies import Standing
+from register.selectors.standing import standing_of
 
 Role = Post.Role
 
@@ -142,12 +144,14 @@ def _joined(declarations: QuerySet) -> QuerySet:
     return declarations.select_related("declarant", "other_person", "reviewer", "reviewed_by", "counterpart")
 
 
-def declarations_visible_to(viewer: Person, *, on: datetime.date | None = None) -> QuerySet:
+def declarations_visible_to(
+    viewer: Person, *, on: datetime.date | None = None, standing: Standing | None = None
+) -> QuerySet:
     """Every declaration ``viewer`` may read in full (the queryset form of
-    ``policies.can_see_declaration``); declarations naming the viewer are not among them."""
-    on = on or selectors.today()
+    ``policies.sees_declaration``); declarations naming the viewer are not among them."""
+    standing = standing or standing_of(viewer, on=on)
     declarations = _joined(Declaration.objects.exclude(other_person=viewer))
-    if policies.oversees_declarations(viewer, on=on):
+    if policies.oversees_declarations(standing):
         return declarations
     return declarations.filter(Q(declarant=viewer) | Q(reviewer=viewer))
 
@@ -230,17 +234,25 @@ def declarations_naming(viewer: Person) -> list[NamedDeclaration]:
     return [_named(row) for row in rows]
 
 
-def declaration_for(viewer: Person, declaration_id: int, *, on: datetime.date | None = None):
+def declaration_for(
+    viewer: Person, declaration_id: int, *, on: datetime.date | None = None, standing: Standing | None = None
+):
     """One declaration as ``viewer`` may see it: the record in full, the narrow view for the
     other person, or NotFound for everyone else (the register does not reveal that it exists)."""
-    on = on or selectors.today()
+    standing = standing or standing_of(viewer, on=on)
     declaration = _joined(Declaration.objects.filter(pk=declaration_id)).first()
     if declaration is not None:
-        if policies.can_see_declaration(viewer, declaration, on=on):
+        if policies.sees_declaration(standing, declaration):
             return declaration
-        if policies.is_named_in_declaration(viewer, declaration):
+        if policies.is_named_in_declaration(standing, declaration):
             return _named(declaration)
     raise NotFound("There is no such declaration.")
+
+
+def declaration_record(declaration_id: int) -> Declaration:
+    """The declaration itself, for the workflow to judge a move on it; only after ``declaration_for``
+    said the viewer may know it exists (the person it names gets the narrow view of it, not this)."""
+    return _joined(Declaration.objects.filter(pk=declaration_id)).get()
 
 
 # --- Periodic re-confirmation (B6) --------------------------------------------------------------
@@ -373,7 +385,7 @@ def confirmation_status(person: Person, *, on: datetime.date | None = None) -> C
     """When ``person`` last confirmed, when they must next, and how many declarations they have
     open; None for anyone who does not confirm (not a current councillor or officer). One query."""
     on = on or selectors.today()
-    if not policies.can_declare(person) or not person.is_current_on(on):
+    if person.kind not in policies.DECLARING_KINDS or not person.is_current_on(on):
         return None
     row = (
         Person.objects.filter(pk=person.pk)
@@ -411,30 +423,29 @@ class DeclarationTasks:
 
 
 def declaration_tasks(
-    viewer: Person, *, on: datetime.date | None = None, roles: set[str] | None = None
+    viewer: Person, *, on: datetime.date | None = None, standing: Standing | None = None
 ) -> DeclarationTasks:
     """The home page's declaration counts: declarations awaiting the viewer's review, advice
     awaiting their acknowledgement, declarations naming them they have not answered with their
     own, their re-confirmation, and who they watch has not re-confirmed. A fixed number of
     queries: one for the viewer's own counts, and the non-confirmation list's count."""
-    on = on or selectors.today()
-    roles = selectors.roles_of(viewer, on) if roles is None else roles
-    declares = policies.can_declare(viewer) and viewer.is_current_on(on)
+    standing = standing or standing_of(viewer, on=on)
+    on = standing.on
+    declares = policies.declares(standing)
     row = (
         Person.objects.filter(pk=viewer.pk)
         .annotate(
             to_review=_CountOf(declarations_to_review(viewer, pending_only=True)),
             to_acknowledge=_CountOf(_own_awaiting_acknowledgement(viewer)),
             naming_unanswered=_CountOf(_naming_unanswered(viewer)),
-            has_routed=Exists(Declaration.objects.filter(reviewer=viewer)),
             last_confirmed_on=_latest_confirmation(on),
             open_declarations=_CountOf(_open_declarations_of(viewer)),
         )
         .only("pk", "date_joined")
         .get()
     )
-    reviews = bool(roles & policies.DECLARATION_REVIEWING_ROLES) or row.has_routed
-    watches = policies.watches_confirmations(viewer, on=on, roles=roles)
+    reviews = policies.has_declarations_to_review(standing)
+    watches = policies.watches_confirmations(standing)
     return DeclarationTasks(
         to_review=row.to_review if reviews else None,
         to_acknowledge=row.to_acknowledge if declares else None,

@@ -14,14 +14,13 @@ from django.db import models, transaction
 from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 
-from register import policies, selectors
-from register.errors import NotFound, NotPermitted, RuleViolation
+from register import selectors, workflow
+from register.errors import NotFound, RuleViolation
 from register.models import Declaration, DeclarationConfirmation, Notification, Person
 from register.models.declarations import IF_IN_DOUBT, WHAT_COUNTS, WHAT_DOES_NOT_COUNT
 from register.selectors import declarations as declaration_selectors
 from register.services.history import save_with_history
 from register.services.notifications import notify
-from register.workflow import DECLARATION_TRANSITIONS, check_transition
 
 State = Declaration.State
 
@@ -207,27 +206,20 @@ def _tell_reviewer(declaration: Declaration, *, actor: Person, cause: str) -> No
 # --- Acting on a declaration --------------------------------------------------------------------
 
 
-def _locked(declaration: Declaration, actor: Person) -> Declaration:
-    """The declaration, locked for change; NotFound unless ``actor`` may know it exists."""
-    locked = Declaration.objects.select_for_update(no_key=True).filter(pk=declaration.pk).first()
-    if locked is None or not (
-        policies.is_named_in_declaration(actor, locked)
-        or policies.can_see_declaration(actor, locked, on=selectors.today())
-    ):
-        raise NotFound("There is no such declaration.")
+def _locked(declaration: Declaration, move: str, actor: Person) -> Declaration:
+    """The declaration, locked for change, once the workflow lets ``actor`` make ``move`` on it:
+    "not found" unless they may know it exists, else the one right refusal (``workflow.require``).
+    The record's state is set to where the move leads; the caller saves it."""
+    locked = (
+        Declaration.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("declarant", "reviewer", "other_person")
+        .filter(pk=declaration.pk)
+        .first()
+    )
+    if locked is None:
+        raise NotFound(workflow.DECLARATION.not_found)
+    locked.state = workflow.require(workflow.DECLARATION, move, locked, selectors.standing_of(actor))
     return locked
-
-
-def _move(declaration: Declaration, wanted: str) -> None:
-    check_transition(DECLARATION_TRANSITIONS, declaration.state, wanted, labels=dict(State.choices))
-    declaration.state = wanted
-
-
-def _only_the_declarant(declaration: Declaration, actor: Person, doing: str) -> None:
-    if not policies.is_declarant(actor, declaration):
-        raise NotPermitted(
-            f"Only {declaration.declarant}, who made the declaration, can {doing} it.", field="declarant"
-        )
 
 
 def declaration_review(
@@ -237,15 +229,7 @@ def declaration_review(
     acknowledge it. A reviewer may revise advice later, which asks for a new acknowledgement."""
     advice, action_detail = (advice or "").strip(), (action_detail or "").strip()
     with transaction.atomic():
-        declaration = _locked(declaration, actor)
-        if not policies.can_review_declaration(actor, declaration):
-            raise NotPermitted(
-                f"This declaration goes to {declaration.reviewer} ({declaration.reviewer_capacity}) for review, "
-                "not to you.",
-                rule=_rule_for(declaration),
-                field="reviewer",
-            )
-        _move(declaration, State.REVIEWED)
+        declaration = _locked(declaration, workflow.REVIEW, actor)
         if not advice:
             raise RuleViolation("Record your advice to the declarant.", field="advice")
         if action_agreed not in Declaration.Action.values:
@@ -290,9 +274,7 @@ def declaration_review(
 def declaration_acknowledge(*, actor: Person, reason: str, declaration: Declaration) -> Declaration:
     """The declarant acknowledges the advice and the action agreed."""
     with transaction.atomic():
-        declaration = _locked(declaration, actor)
-        _only_the_declarant(declaration, actor, "acknowledge the advice on")
-        _move(declaration, State.ACKNOWLEDGED)
+        declaration = _locked(declaration, workflow.ACKNOWLEDGE, actor)
         declaration.acknowledged_at = timezone.now()
         save_with_history(declaration, actor=actor, reason=reason, update_fields=["state", "acknowledged_at"])
     return declaration
@@ -301,9 +283,7 @@ def declaration_acknowledge(*, actor: Person, reason: str, declaration: Declarat
 def declaration_end(*, actor: Person, reason: str, declaration: Declaration, ended_on: datetime.date) -> Declaration:
     """The relationship has ended: the declaration stays on the register, ended (C3)."""
     with transaction.atomic():
-        declaration = _locked(declaration, actor)
-        _only_the_declarant(declaration, actor, "end")
-        _move(declaration, State.ENDED)
+        declaration = _locked(declaration, workflow.END, actor)
         if ended_on is None:
             raise RuleViolation("Give the date the relationship ended.", field="ended_on")
         if ended_on < declaration.began_on:
@@ -335,9 +315,7 @@ def declaration_withdraw(*, actor: Person, reason: str, declaration: Declaration
     """A declaration made in error is withdrawn, never deleted (C3); any link to the other
     person's declaration is undone, so that theirs can be linked to a correct one."""
     with transaction.atomic():
-        declaration = _locked(declaration, actor)
-        _only_the_declarant(declaration, actor, "withdraw")
-        _move(declaration, State.WITHDRAWN)
+        declaration = _locked(declaration, workflow.WITHDRAW_DECLARATION, actor)
         counterpart = None
         if declaration.counterpart_id is not None:
             counterpart = Declaration.objects.select_for_update(no_key=True).get(pk=declaration.counterpart_id)
@@ -372,14 +350,7 @@ def declaration_reroute(
     """Send an open declaration to the reviewer of today's posts, when its reviewer has left the
     post or changed role (B3, B4). The declarant or the Monitoring Officer does this."""
     with transaction.atomic():
-        declaration = _locked(declaration, actor)
-        if not policies.can_reroute_declaration(actor, declaration, on=selectors.today()):
-            raise NotPermitted(
-                "Only the declarant or the Monitoring Officer can send a declaration to another reviewer.",
-                field="reviewer",
-            )
-        if not declaration.is_open:
-            raise RuleViolation("An ended or withdrawn declaration is not reviewed again.", field="state")
+        declaration = _locked(declaration, workflow.REROUTE, actor)
         route = declaration_selectors.route_for(
             declaration.declarant, declaration.other_person, selectors.today(), chosen=reviewer
         )

@@ -6,8 +6,8 @@ import datetime
 from django.conf import settings
 from django.db import transaction
 
-from register import selectors
-from register.errors import NotPermitted, RuleViolation
+from register import selectors, workflow
+from register.errors import RuleViolation
 from register.models import Absence, Membership, Organization, Person, Post
 from register.services.history import save_with_history
 from register.services.notifications import notify  # noqa: F401 (re-exported for commands)
@@ -227,7 +227,6 @@ def _check_post_belongs_to(role: str, organization: Organization) -> None:
 
 def absence_record(*, actor: Person, reason: str, start_date: datetime.date, end_date: datetime.date) -> Absence:
     """Record that the Chief Executive is absent, so that the Deputy acts for them (A2)."""
-    from register import policies
 
     if end_date < start_date:
         raise RuleViolation(
@@ -237,11 +236,7 @@ def absence_record(*, actor: Person, reason: str, start_date: datetime.date, end
     chief = selectors.holder_of(Role.CHIEF_EXECUTIVE, on=start_date)
     if chief is None:
         raise RuleViolation(f"Nobody holds the post of Chief Executive on {start_date:%d %B %Y}.", field="start_date")
-    if not policies.can_record_absence(actor, on=start_date):
-        raise NotPermitted(
-            "Only the Chief Executive or the Deputy Chief Executive can record the Chief Executive's absence.",
-            rule="A2",
-        )
+    workflow.require(workflow.ABSENCE, workflow.RECORD_ABSENCE, None, selectors.standing_of(actor, on=start_date))
     with transaction.atomic():
         Person.objects.select_for_update(no_key=True).get(pk=chief.pk)
         clash = (
@@ -270,17 +265,11 @@ def absence_record(*, actor: Person, reason: str, start_date: datetime.date, end
 
 
 def absence_cancel(*, actor: Person, reason: str, absence: Absence) -> Absence:
-    from register import policies
 
     with transaction.atomic():
         absence = Absence.objects.select_for_update(no_key=True).get(pk=absence.pk)
-        if absence.state != Absence.State.RECORDED:
-            raise RuleViolation("This absence is already cancelled.")
-        if not policies.can_record_absence(actor, on=absence.start_date):
-            raise NotPermitted(
-                "Only the Chief Executive or the Deputy Chief Executive can cancel a recorded absence.", rule="A2"
-            )
-        absence.state = Absence.State.CANCELLED
+        standing = selectors.standing_of(actor, on=absence.start_date)
+        absence.state = workflow.require(workflow.ABSENCE, workflow.CANCEL_ABSENCE, absence, standing)
         save_with_history(absence, actor=actor, reason=reason, update_fields=["state"])
     return absence
 

@@ -39,8 +39,10 @@ from register.models import Absence, AttendanceRequest, Person
 from register.selectors import attendance as reads
 from register.services import attendance as services
 from register.services import people as people_services
-from register.views.context import roles_today
-from register.views.domain_errors import in_words, not_found
+from register.views.context import standing
+from register.views.domain_errors import not_found, require_move
+
+REQUEST = workflow.ATTENDANCE_REQUEST
 
 ROWS_PER_PAGE = 50
 # The reminder every officer is given with an invitation (A5), shown wherever they answer one.
@@ -60,9 +62,9 @@ def _page(request, rows):
     return Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
 
 
-def _seen(viewer: Person, request_id: int) -> AttendanceRequest:
+def _seen(request, request_id: int) -> AttendanceRequest:
     try:
-        return selectors.attendance_request_for(viewer=viewer, pk=request_id)
+        return selectors.attendance_request_for(viewer=standing(request), pk=request_id)
     except NotFound as error:
         raise not_found(error) from None
 
@@ -89,7 +91,7 @@ def _reads(call, **kwargs):
 def group_requests(request):
     """The group's requests, the latest meeting first, with status tags and deadlines."""
     group, capacity = _leader(request)
-    rows = _reads(selectors.group_attendance_requests, viewer=request.user)
+    rows = _reads(selectors.group_attendance_requests, viewer=standing(request))
     return render(
         request,
         "register/attendance/group.html",
@@ -133,12 +135,8 @@ def new_request(request):
 @login_required
 def withdraw(request, request_id: int):
     """The group withdraws its request, with a reason, before the meeting."""
-    found = _seen(request.user, request_id)
-    if not policies.acts_for_requesting_group(request.user, found, on=selectors.today()):
-        raise PermissionDenied(
-            "Only the group's leader, its deputy leader or whoever made the request can withdraw it."
-        )
-    _check_move(found, workflow.WITHDRAW, "withdraw")
+    found = _seen(request, request_id)
+    require_move(request, REQUEST, workflow.WITHDRAW, found)
     form = ReasonForm(
         _posted(request),
         label="Why is the group withdrawing the request?",
@@ -162,12 +160,8 @@ def withdraw(request, request_id: int):
 def amend(request, request_id: int):
     """The group amends its brief or its meeting, pre-filled with the current ones. Once approved the
     brief is fixed, so an amendment goes back to the Chief Executive for a decision (A5)."""
-    found = _seen(request.user, request_id)
-    if not policies.acts_for_requesting_group(request.user, found, on=selectors.today()):
-        raise PermissionDenied(
-            "Only the group's leader, its deputy leader or whoever made the request can amend its brief."
-        )
-    _check_move(found, workflow.AMEND_BRIEF, "amend the brief of")
+    found = _seen(request, request_id)
+    require_move(request, REQUEST, workflow.AMEND_BRIEF, found)
     was_approved = found.state == workflow.APPROVED
     form = AmendBriefForm(_posted(request), attendance_request=found)
     if request.method == "POST" and form.is_valid():
@@ -210,9 +204,10 @@ def other_groups(request):
     """Briefings agreed for other groups (group, officers, date, subject only: A8, A9), each with a
     one-step "request the same briefing" while the viewer's group has not yet (A3)."""
     group, _capacity = _leader(request)
-    facts = _reads(selectors.briefing_facts_for_other_groups, viewer=request.user)
+    facts = _reads(selectors.briefing_facts_for_other_groups, viewer=standing(request))
     offers = {
-        _key(offer.fact): offer.original_id for offer in _reads(selectors.equivalent_offers_for, viewer=request.user)
+        _key(offer.fact): offer.original_id
+        for offer in _reads(selectors.equivalent_offers_for, viewer=standing(request))
     }
     rows = [(fact, offers.get(_key(fact))) for fact in reversed(facts)]
     return render(request, "register/attendance/other_groups.html", {"group": group, "rows": rows})
@@ -226,7 +221,7 @@ def _key(fact) -> tuple:
 def take_up(request, original_id: int):
     """Request the same briefing for a meeting of the viewer's group (A3): only the meeting is asked."""
     group, _capacity = _leader(request)
-    offers = {offer.original_id: offer for offer in _reads(selectors.equivalent_offers_for, viewer=request.user)}
+    offers = {offer.original_id: offer for offer in _reads(selectors.equivalent_offers_for, viewer=standing(request))}
     offer = offers.get(original_id)
     if offer is None:
         raise Http404("There is no such briefing for your group to take up.")
@@ -255,7 +250,7 @@ def take_up(request, original_id: int):
 @login_required
 def shared_information(request):
     """Information given to any group that is likely to be cited, copied to every group (A10)."""
-    rows = _reads(selectors.information_shared_with, viewer=request.user)
+    rows = _reads(selectors.information_shared_with, viewer=standing(request))
     return render(request, "register/attendance/shared.html", {"page": _page(request, rows)})
 
 
@@ -266,14 +261,13 @@ def shared_information(request):
 def detail(request, request_id: int):
     """A request in full, for the group, the officers named and the overseers; with the actions the
     viewer may take."""
-    viewer, on, now = request.user, selectors.today(), selectors.now()
-    found = _seen(viewer, request_id)
+    viewer, on = request.user, selectors.today()
+    found = _seen(request, request_id)
     invitations = list(found.invitations.all())
     mine = next((i for i in invitations if i.officer_id == viewer.pk), None)
-    oversees = reads.is_attendance_overseer(roles_today(request))
-    begun = found.meeting.starts_at <= now
-    for_group = policies.acts_for_requesting_group(viewer, found, on=on)
-    deciding = policies.can_decide_attendance(viewer, on=on)
+    oversees = reads.is_attendance_overseer(standing(request))
+    moves = set(workflow.allowed_moves(REQUEST, found, standing(request)))
+    answers = set(workflow.allowed_moves(workflow.ATTENDANCE_INVITATION, _with_request(mine, found), standing(request)))
     information = list(found.information.select_related("provided_by"))
     return render(
         request,
@@ -283,45 +277,37 @@ def detail(request, request_id: int):
             "invitations": invitations,
             "mine": mine,
             "information": information,
-            "may_mark": _information_viewer_may_mark(viewer, information, on),
+            "may_mark": _information_viewer_may_mark(request, found, information),
             "warnings": _warnings(found, on) if (oversees or mine) else [],
-            "may_withdraw": for_group and _allows(found, workflow.WITHDRAW) and not begun,
-            "may_amend": for_group and _allows(found, workflow.AMEND_BRIEF) and not begun,
-            "may_cancel": deciding and _allows(found, workflow.CANCEL) and not begun,
-            "may_close": (deciding or for_group)
-            and _allows(found, workflow.CLOSE)
-            and (begun or found.state != workflow.APPROVED),
-            "may_decide": found.state == workflow.SUBMITTED and deciding,
-            "may_respond": mine is not None and found.state in {workflow.SUBMITTED, workflow.APPROVED} and not begun,
-            "may_record_attendance": mine is not None
-            and mine.state == workflow.ACCEPTED
-            and begun
-            and workflow.allows(workflow.REQUEST_MOVES, found.state, workflow.RECORD_ATTENDANCE)
-            and not selectors._has_attendance(mine),
-            "may_record_information": mine is not None
-            and mine.state != workflow.DECLINED
-            and workflow.allows(workflow.REQUEST_MOVES, found.state, workflow.RECORD_INFORMATION),
+            "may_withdraw": workflow.WITHDRAW in moves,
+            "may_amend": workflow.AMEND_BRIEF in moves,
+            "may_cancel": workflow.CANCEL in moves,
+            "may_close": workflow.CLOSE in moves,
+            "may_decide": bool(moves & {workflow.APPROVE, workflow.REFUSE}),
+            "may_respond": bool(answers & {workflow.ACCEPT, workflow.DECLINE}),
+            "may_record_attendance": workflow.RECORD_ATTENDANCE in moves,
+            "may_record_information": workflow.RECORD_INFORMATION in moves,
             "a5_reminder": A5_REMINDER,
             "today": on,
         },
     )
 
 
-def _allows(found: AttendanceRequest, move: str) -> bool:
-    return workflow.allows(workflow.REQUEST_MOVES, found.state, move)
+def _with_request(invitation, found: AttendanceRequest):
+    """The invitation with its request as the page loaded it (the workflow reads the meeting's time)."""
+    if invitation is not None:
+        invitation.request = found
+    return invitation
 
 
-def _information_viewer_may_mark(viewer: Person, information: list, on: datetime.date) -> set[int]:
-    """The ids of the information not yet marked likely to be cited that the viewer may mark (A10):
-    their own, or any if they act as Chief Executive or are the Monitoring Officer (read once)."""
-    unmarked = [item for item in information if not item.likely_to_be_cited]
-    if not unmarked:
-        return set()
-    marks_any = policies.marks_any_information_likely_cited(viewer, on=on)
+def _information_viewer_may_mark(request, found: AttendanceRequest, information: list) -> set[int]:
+    """The ids of the information the viewer may mark as likely to be cited now (A10)."""
+    for item in information:
+        item.request = found
     return {
         item.pk
-        for item in unmarked
-        if policies.can_mark_information_likely_cited(viewer, item, on=on, marks_any=marks_any)
+        for item in information
+        if workflow.is_allowed(workflow.INFORMATION, workflow.MARK_LIKELY_TO_BE_CITED, item, standing(request))
     }
 
 
@@ -329,11 +315,6 @@ def _warnings(found: AttendanceRequest, on: datetime.date) -> list:
     """The conflict warnings for one request (B7): what ``conflicts.warnings_for`` finds, or else the
     declared relationships the pages read for a whole queue at once."""
     return conflicts.warnings_for(found) or reads.conflict_warnings([found], on).get(found.pk, [])
-
-
-def _check_move(found: AttendanceRequest, move: str, doing: str) -> None:
-    if not workflow.allows(workflow.REQUEST_MOVES, found.state, move):
-        raise PermissionDenied(f"You cannot {doing} this request: it is {found.state_label.lower()}.")
 
 
 # --- The Chief Executive and Deputy (A2, A3, A11, A12) -------------------------------------------
@@ -344,9 +325,9 @@ def queue(request):
     """Requests awaiting a decision, the one due soonest first, with working days left (A12), the
     conflict warnings (B7) and the precedent for equivalent requests (A3)."""
     on = selectors.today()
-    if not reads.is_attendance_overseer(roles_today(request)):
+    if not reads.is_attendance_overseer(standing(request)):
         raise Http404("There is no such list.")
-    page = _page(request, _reads(selectors.attendance_decision_queue, viewer=request.user))
+    page = _page(request, _reads(selectors.attendance_decision_queue, viewer=standing(request)))
     warnings = reads.conflict_warnings(page, on)
     rows = [(item, _days_left(on, item.due_on), warnings.get(item.pk, [])) for item in page]
     return render(
@@ -356,8 +337,8 @@ def queue(request):
             "page": page,
             "rows": rows,
             "acting": selectors.acting_chief_executive(on),
-            "may_decide": policies.can_decide_attendance(request.user, on=on),
-            "records_absence": bool(roles_today(request) & reads.DECIDING_ROLES),
+            "may_decide": policies.decides_attendance(standing(request)),
+            "records_absence": workflow.is_allowed(workflow.ABSENCE, workflow.RECORD_ABSENCE, None, standing(request)),
         },
     )
 
@@ -374,12 +355,9 @@ def decide(request, request_id: int):
     """Approve, or refuse with a reason (A2). Refusing an equivalent of an approved briefing shows on
     the parity report (A3, A11)."""
     viewer, on = request.user, selectors.today()
-    found = _seen(viewer, request_id)
-    try:
-        selectors.chief_executive_capacity(viewer, on)
-    except DomainError as error:
-        raise PermissionDenied(in_words(error)) from None
-    _check_move(found, workflow.APPROVE, "decide")
+    found = _seen(request, request_id)
+    # Approving needs the meeting still to come and refusing does not: the page is for either.
+    require_move(request, REQUEST, workflow.REFUSE, found)
     form = DecisionForm(_posted(request), initial={"round": found.round})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -415,13 +393,8 @@ def decide(request, request_id: int):
 @login_required
 def cancel(request, request_id: int):
     """The acting Chief Executive calls off an agreed briefing before its meeting, with a reason (A2)."""
-    found = _seen(request.user, request_id)
-    if not policies.can_cancel_attendance(request.user, on=selectors.today()):
-        raise PermissionDenied(
-            "Only the Chief Executive, or the Deputy while the Chief Executive's absence is "
-            "recorded, can cancel an agreed briefing (protocol rule A2)."
-        )
-    _check_move(found, workflow.CANCEL, "cancel")
+    found = _seen(request, request_id)
+    require_move(request, REQUEST, workflow.CANCEL, found)
     form = ReasonForm(
         _posted(request),
         label="Why are you cancelling the briefing?",
@@ -451,13 +424,8 @@ def cancel(request, request_id: int):
 @login_required
 def close(request, request_id: int):
     """After the meeting, the acting Chief Executive or the requesting group closes the record."""
-    found = _seen(request.user, request_id)
-    if not policies.can_close_attendance(request.user, found, on=selectors.today()):
-        raise PermissionDenied(
-            "Only the acting Chief Executive, or the requesting group's leader, its deputy "
-            "leader or whoever made the request, closes the record of a briefing."
-        )
-    _check_move(found, workflow.CLOSE, "close")
+    found = _seen(request, request_id)
+    require_move(request, REQUEST, workflow.CLOSE, found)
     form = ReasonForm(
         _posted(request),
         label="Why are you closing the record?",
@@ -487,7 +455,7 @@ def close(request, request_id: int):
 def absence(request):
     """Record the Chief Executive's absence, and see who decides meanwhile (A2)."""
     on = selectors.today()
-    if not roles_today(request) & reads.DECIDING_ROLES:
+    if not workflow.is_allowed(workflow.ABSENCE, workflow.RECORD_ABSENCE, None, standing(request)):
         raise Http404("Only the Chief Executive and the Deputy record an absence.")
     form = AbsenceForm(_posted(request))
     if request.method == "POST" and form.is_valid():
@@ -525,13 +493,13 @@ def absence(request):
 def parity(request):
     """Per group: requests made and what became of them in a period (A3, A11), as a table and bars."""
     on = selectors.today()
-    if not reads.is_attendance_overseer(roles_today(request)):
+    if not reads.is_attendance_overseer(standing(request)):
         raise Http404("There is no such report.")
     try:
         start, end = ParityPeriodForm(request.GET).period(on)
     except ValidationError:
         start, end = on - datetime.timedelta(days=365), on
-    rows = _reads(selectors.attendance_parity_report, viewer=request.user, start=start, end=end)
+    rows = _reads(selectors.attendance_parity_report, viewer=standing(request), start=start, end=end)
     most = max([row.made for row in rows] + [1])
     charts = [
         ("Requests made", [(row.group, row.made, _width(row.made, most)) for row in rows]),
@@ -577,7 +545,7 @@ def invitations(request):
         elif future and live:
             upcoming.append(invitation)
         elif not future and invitation.request.state in workflow.AGREED_REQUEST_STATES:
-            past.append((invitation, selectors._has_attendance(invitation)))
+            past.append((invitation, invitation.has_attendance))
     return render(
         request,
         "register/attendance/invitations.html",
@@ -592,7 +560,7 @@ def invitations(request):
 
 def _named(request, request_id: int):
     """The request and the viewer's own invitation to it; an officer not named may not act on it."""
-    found = _seen(request.user, request_id)
+    found = _seen(request, request_id)
     mine = next((i for i in found.invitations.all() if i.officer_id == request.user.pk), None)
     if mine is None:
         raise PermissionDenied(
@@ -634,7 +602,8 @@ def respond(request, request_id: int):
 @login_required
 def record_attendance(request, request_id: int):
     """After the meeting: arrival, departure and the attestation, or a report of what happened (A6, A13)."""
-    found, mine = _named(request, request_id)
+    found = _seen(request, request_id)
+    require_move(request, REQUEST, workflow.RECORD_ATTENDANCE, found)
     meeting_day = timezone.localtime(found.meeting.starts_at).date()
     form = AttendanceForm(_posted(request), meeting_day=meeting_day)
     if request.method == "POST" and form.is_valid():
@@ -676,7 +645,8 @@ def record_attendance(request, request_id: int):
 @login_required
 def record_information(request, request_id: int):
     """Information the officer gave the group; if likely to be cited, every group gets a copy (A10)."""
-    found, mine = _named(request, request_id)
+    found = _seen(request, request_id)
+    require_move(request, REQUEST, workflow.RECORD_INFORMATION, found)
     form = InformationForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -704,21 +674,13 @@ def record_information(request, request_id: int):
 def mark_likely_to_be_cited(request, request_id: int, information_id: int):
     """Information recorded earlier is now likely to be cited: every group gets a copy (A10). For the
     officer who gave it, the acting Chief Executive and the Monitoring Officer."""
-    viewer, on = request.user, selectors.today()
-    found = _seen(viewer, request_id)
+    viewer = request.user
+    found = _seen(request, request_id)
     information = found.information.select_related("provided_by").filter(pk=information_id).first()
     if information is None:
         raise Http404("There is no such information.")
-    if not policies.can_mark_information_likely_cited(viewer, information, on=on):
-        raise PermissionDenied(
-            "Only the officer who gave it, the acting Chief Executive or the Monitoring Officer "
-            "marks information as likely to be cited (protocol rule A10)."
-        )
-    if information.likely_to_be_cited:
-        raise PermissionDenied(
-            f"This information is already marked as likely to be cited at "
-            f"{information.get_cited_at_display()}; every group has had a copy (protocol rule A10)."
-        )
+    information.request = found
+    require_move(request, workflow.INFORMATION, workflow.MARK_LIKELY_TO_BE_CITED, information)
     form = CitedAtForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:

@@ -14,11 +14,11 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from register import policies, selectors
+from register import policies
 from register.errors import NotFound
 from register.forms_audit import TimelineFilterForm
 from register.selectors import audit as audit
-from register.views.context import roles_today
+from register.views.context import standing
 from register.views.domain_errors import not_found
 
 CSV_HEADER = ["position", "when", "who", "who_username", "record_type", "record_id", "change", "reason", "history_id"]
@@ -53,9 +53,9 @@ def _query_without_cursor(request) -> str:
 @require_safe
 def timeline(request):
     """Every change across the register, newest first: who, what record, what change, when, why."""
-    roles = roles_today(request)
+    viewer = standing(request)
     try:
-        audit.check_reads_all_history(request.user, roles=roles)
+        audit.check_reads_all_history(request.user, standing=viewer)
     except NotFound as error:
         raise not_found(error) from None
     form, selection = _filters(request)
@@ -66,7 +66,7 @@ def timeline(request):
             selection,
             older_than=_cursor(request, "older"),
             newer_than=_cursor(request, "newer"),
-            roles=roles,
+            standing=viewer,
         )
     return render(
         request,
@@ -118,7 +118,7 @@ def export(request):
     memory it takes stays flat however long the history."""
     form, selection = _filters(request)
     try:
-        entries = audit.timeline_export(request.user, selection or audit.TimelineFilter(), roles=roles_today(request))
+        entries = audit.timeline_export(request.user, selection or audit.TimelineFilter(), standing=standing(request))
     except NotFound as error:
         raise not_found(error) from None
     if selection is None:
@@ -133,7 +133,7 @@ def export(request):
 def record_history(request, record_type: str, record_id: int):
     """One record's history, newest first, each change with its field-by-field differences."""
     try:
-        history = audit.record_history(request.user, record_type, record_id, roles=roles_today(request))
+        history = audit.record_history(request.user, record_type, record_id, standing=standing(request))
     except NotFound as error:
         raise not_found(error) from None
     return render(
@@ -141,8 +141,6 @@ def record_history(request, record_type: str, record_id: int):
         "register/audit/record.html",
         {
             "history": history,
-            "reads_all_history": policies.reads_all_history(
-                request.user, on=selectors.today(), roles=roles_today(request)
-            ),
+            "reads_all_history": policies.reads_all_history(standing(request)),
         },
     )

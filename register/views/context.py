@@ -13,12 +13,15 @@ def council(request):
     return {"council_name": settings.COUNCIL_NAME, "navigation": navigation_for(request)}
 
 
-def roles_today(request) -> set[str]:
-    """The signed-in person's roles today, read once per request (the navigation and the page
-    both need them)."""
-    if not hasattr(request, "_register_roles"):
-        request._register_roles = selectors.roles_of(request.user, selectors.today())
-    return request._register_roles
+def standing(request):
+    """The signed-in person's standing today, read once per request (the navigation and the page
+    both need it)."""
+    return selectors.standing_for_request(request)
+
+
+def roles_today(request) -> frozenset[str]:
+    """The posts the signed-in person holds today."""
+    return standing(request).roles
 
 
 def navigation_for(request) -> list[dict]:
@@ -26,19 +29,19 @@ def navigation_for(request) -> list[dict]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
-    on = selectors.today()
-    roles = roles_today(request)
+    viewer = standing(request)
+    roles = viewer.roles
     items = [("Home", reverse("home"))]
-    if policies.can_declare(user):
+    if policies.declares(viewer):
         items.append(("Your declarations", reverse("declarations:mine")))
     if roles & policies.DECLARATION_REVIEWING_ROLES:
         items.append(("Declarations to review", reverse("declarations:to-review")))
-    if policies.watches_confirmations(user, on=on, roles=roles):
+    if policies.watches_confirmations(viewer):
         items.append(("Not re-confirmed", reverse("declarations:not-confirmed")))
-    if policies.oversees_declarations(user, on=on, roles=roles):
+    if policies.oversees_declarations(viewer):
         items.append(("All declarations", reverse("declarations:all")))
     items += attendance_navigation(user, roles)
-    if policies.reads_all_history(user, on=on, roles=roles):
+    if policies.reads_all_history(viewer):
         items.append(("Audit timeline", reverse("audit:timeline")))
     items.append(("Your notices", reverse("notices")))
     if user.is_staff:

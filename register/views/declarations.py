@@ -7,21 +7,22 @@ one service. What a person may not see is "page not found"; what they may not do
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from register import policies, selectors
-from register.errors import DomainError, InvalidTransition, NotFound
+from register import policies, selectors, workflow
+from register.errors import DomainError, NotFound
 from register.forms_declarations import ConfirmationForm, DeclarationForm, EndForm, ReviewForm
 from register.models import Declaration, Person
 from register.models.declarations import IF_IN_DOUBT, WHAT_COUNTS, WHAT_DOES_NOT_COUNT
 from register.selectors import declarations as reads
 from register.services import declarations as services
-from register.views.domain_errors import in_words, not_found, tell
-from register.workflow import DECLARATION_TRANSITIONS, allowed, check_transition
+from register.views.context import standing
+from register.views.domain_errors import not_found, require_move, tell
+
+DECLARATION = workflow.DECLARATION
 
 State = Declaration.State
 ROWS_PER_PAGE = 50
@@ -30,7 +31,7 @@ GUIDANCE = {"what_counts": WHAT_COUNTS, "what_does_not_count": WHAT_DOES_NOT_COU
 
 def _declarer(request) -> Person:
     """The signed-in person, if they are someone who declares (a councillor or officer)."""
-    if not policies.can_declare(request.user):
+    if not policies.declares(standing(request)):
         raise Http404("Only councillors and officers make declarations.")
     return request.user
 
@@ -39,16 +40,21 @@ def _page(request, rows):
     return Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
 
 
-def _seen(viewer: Person, declaration_id: int):
+def _seen(request, declaration_id: int):
     """The declaration as the viewer may see it (in full, or the other person's narrow view)."""
     try:
-        return reads.declaration_for(viewer, declaration_id)
+        return reads.declaration_for(request.user, declaration_id, standing=standing(request))
     except NotFound as error:
         raise not_found(error) from None
 
 
-def _may_move(declaration: Declaration, wanted: str) -> bool:
-    return allowed(DECLARATION_TRANSITIONS, declaration.state, wanted)
+def _gate(request, declaration_id: int, move: str) -> Declaration:
+    """The declaration, if the viewer may make ``move`` on it now; otherwise the page says why not
+    (as the service would: ``workflow.require``), or "not found" if they may not know it exists."""
+    seen = _seen(request, declaration_id)
+    record = seen if isinstance(seen, Declaration) else reads.declaration_record(declaration_id)
+    require_move(request, DECLARATION, move, record)
+    return record
 
 
 # --- The declarant's pages ----------------------------------------------------------------------
@@ -75,7 +81,7 @@ def declare(request):
     the two declarations."""
     viewer = _declarer(request)
     on = selectors.today()
-    replying_to = _replying_to(viewer, request.GET.get("in-reply-to"))
+    replying_to = _replying_to(request, request.GET.get("in-reply-to"))
     other_people = (
         selectors.people_search(kind=Person.Kind.OFFICER if viewer.is_member else Person.Kind.MEMBER, on=on)
         .exclude(pk=viewer.pk)
@@ -111,13 +117,13 @@ def declare(request):
     )
 
 
-def _replying_to(viewer: Person, declaration_id: str | None):
+def _replying_to(request, declaration_id: str | None):
     """The declaration naming the viewer that they answer with their own, if they came from one."""
     if not declaration_id:
         return None
     if not declaration_id.isdigit() or len(declaration_id) > 18:
         raise Http404("There is no such declaration.")
-    seen = _seen(viewer, int(declaration_id))
+    seen = _seen(request, int(declaration_id))
     if not isinstance(seen, reads.NamedDeclaration):
         raise Http404("That declaration does not name you.")
     return seen
@@ -127,46 +133,24 @@ def _replying_to(viewer: Person, declaration_id: str | None):
 def detail(request, declaration_id: int):
     """One declaration: in full for its declarant, reviewer, the Monitoring Officer and auditors;
     for the other person, only who declared it, its kind and whether it stands."""
-    viewer = request.user
-    seen = _seen(viewer, declaration_id)
+    seen = _seen(request, declaration_id)
     if isinstance(seen, reads.NamedDeclaration):
         return render(request, "register/declarations/named.html", {"named": seen})
-    on = selectors.today()
     counterpart = seen.counterpart
-    counterpart_visible = counterpart is not None and (
-        policies.is_named_in_declaration(viewer, counterpart)
-        or policies.can_see_declaration(viewer, counterpart, on=on)
-    )
-    is_declarant = policies.is_declarant(viewer, seen)
+    counterpart_visible = counterpart is not None and policies.knows_of_declaration(standing(request), counterpart)
+    moves = set(workflow.allowed_moves(DECLARATION, seen, standing(request)))
     return render(
         request,
         "register/declarations/detail.html",
         {
             "declaration": seen,
             "counterpart_visible": counterpart_visible,
-            "may_review": policies.can_review_declaration(viewer, seen) and _may_move(seen, State.REVIEWED),
-            "may_acknowledge": is_declarant and _may_move(seen, State.ACKNOWLEDGED),
-            "may_end": is_declarant and _may_move(seen, State.ENDED),
-            "may_withdraw": is_declarant and _may_move(seen, State.WITHDRAWN),
+            "may_review": workflow.REVIEW in moves,
+            "may_acknowledge": workflow.ACKNOWLEDGE in moves,
+            "may_end": workflow.END in moves,
+            "may_withdraw": workflow.WITHDRAW_DECLARATION in moves,
         },
     )
-
-
-def _for_declarant(viewer: Person, declaration_id: int, *, doing: str, wanted: str) -> Declaration:
-    """The declaration, if the viewer made it and its state allows ``wanted``; otherwise the page
-    says why not (as the service would), or "not found" if they may not know it exists."""
-    seen = _seen(viewer, declaration_id)
-    if isinstance(seen, reads.NamedDeclaration) or not policies.is_declarant(viewer, seen):
-        raise PermissionDenied(f"Only {seen.declarant}, who made the declaration, can {doing} it.")
-    _check_state(seen, wanted)
-    return seen
-
-
-def _check_state(declaration: Declaration, wanted: str) -> None:
-    try:
-        check_transition(DECLARATION_TRANSITIONS, declaration.state, wanted, labels=dict(State.choices))
-    except InvalidTransition as error:
-        raise PermissionDenied(in_words(error)) from None
 
 
 @login_required
@@ -174,7 +158,7 @@ def _check_state(declaration: Declaration, wanted: str) -> None:
 def acknowledge(request, declaration_id: int):
     """The declarant acknowledges the advice and the action agreed: one button on the declaration."""
     viewer = request.user
-    declaration = _for_declarant(viewer, declaration_id, doing="acknowledge the advice on", wanted=State.ACKNOWLEDGED)
+    declaration = _gate(request, declaration_id, workflow.ACKNOWLEDGE)
     try:
         services.declaration_acknowledge(
             actor=viewer, reason="Advice acknowledged in the register", declaration=declaration
@@ -190,7 +174,7 @@ def acknowledge(request, declaration_id: int):
 def end(request, declaration_id: int):
     """The relationship has ended: the declaration stays on the register with its end date."""
     viewer = request.user
-    declaration = _for_declarant(viewer, declaration_id, doing="end", wanted=State.ENDED)
+    declaration = _gate(request, declaration_id, workflow.END)
     form = EndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -214,7 +198,7 @@ def end(request, declaration_id: int):
 def withdraw(request, declaration_id: int):
     """A declaration made in error is withdrawn (never deleted), after the declarant confirms."""
     viewer = request.user
-    declaration = _for_declarant(viewer, declaration_id, doing="withdraw", wanted=State.WITHDRAWN)
+    declaration = _gate(request, declaration_id, workflow.WITHDRAW_DECLARATION)
     if request.method == "POST":
         try:
             services.declaration_withdraw(
@@ -281,7 +265,7 @@ def naming_you(request):
 def to_review(request):
     """The reviewer's list: declarations routed to them, those awaiting review first (B3, B4)."""
     viewer = request.user
-    if not policies.reviews_declarations(viewer, on=selectors.today()):
+    if not policies.has_declarations_to_review(standing(request)):
         raise Http404("You review no declarations.")
     return render(
         request,
@@ -296,14 +280,7 @@ def to_review(request):
 def review(request, declaration_id: int):
     """The reviewer records advice and the action agreed; revising it asks for a new acknowledgement."""
     viewer = request.user
-    declaration = _seen(viewer, declaration_id)
-    if isinstance(declaration, reads.NamedDeclaration):
-        raise PermissionDenied("Only the reviewer the declaration was sent to records advice on it.")
-    if not policies.can_review_declaration(viewer, declaration):
-        raise PermissionDenied(
-            f"This declaration goes to {declaration.reviewer} ({declaration.reviewer_capacity}) for review, not to you."
-        )
-    _check_state(declaration, State.REVIEWED)
+    declaration = _gate(request, declaration_id, workflow.REVIEW)
     initial = {
         "advice": declaration.advice,
         "action_agreed": declaration.action_agreed,
@@ -332,7 +309,7 @@ def not_confirmed(request):
     """Who has not re-confirmed by their due date, among those the viewer watches (B6)."""
     viewer = request.user
     on = selectors.today()
-    if not policies.watches_confirmations(viewer, on=on):
+    if not policies.watches_confirmations(standing(request)):
         raise Http404("You do not watch anyone's confirmations.")
     page = _page(request, reads.confirmations_outstanding(viewer, on=on))
     rows = [(person, reads.confirmation_due_on(person)) for person in page]
@@ -344,12 +321,12 @@ def register_of_declarations(request):
     """Every declaration, for the Monitoring Officer and auditors (less any naming themselves)."""
     viewer = request.user
     on = selectors.today()
-    if not policies.oversees_declarations(viewer, on=on):
+    if not policies.oversees_declarations(standing(request)):
         raise Http404("Only the Monitoring Officer and auditors see every declaration.")
     return render(
         request,
         "register/declarations/all.html",
         {
-            "page": _page(request, reads.declarations_visible_to(viewer, on=on)),
+            "page": _page(request, reads.declarations_visible_to(viewer, on=on, standing=standing(request))),
         },
     )

@@ -7,7 +7,7 @@ from django.urls import reverse
 from register import selectors
 from register.selectors import attendance as attendance_reads
 from register.selectors import declarations as declaration_reads
-from register.views.context import roles_today
+from register.views.context import roles_today, standing
 
 
 @login_required
@@ -29,7 +29,7 @@ def needs_action(request, on) -> list[dict]:
     """One row per area the person acts in, with how many things await them there. A fixed
     number of queries whatever the counts: the declaration counts come in one query."""
     person = request.user
-    tasks = declaration_reads.declaration_tasks(person, on=on, roles=roles_today(request))
+    tasks = declaration_reads.declaration_tasks(person, on=on, standing=standing(request))
     rows = []
     if tasks.to_review is not None:
         rows.append(

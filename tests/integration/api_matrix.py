@@ -310,7 +310,7 @@ def _at(moment):
     """Run the services as if it were ``moment`` (they read the clock through register.selectors.now)."""
     from unittest import mock
 
-    return mock.patch("register.selectors.now", lambda: moment)
+    return mock.patch("register.selectors.clock.now", lambda: moment)
 
 
 def _attendance_request(world, target, *, stage="submitted"):
@@ -447,8 +447,7 @@ def period_query(world, role, target):
 
 
 OVERSEERS = {"chief_executive": 200, "monitoring_officer": 200, "auditor": 200}
-# Those who see every request in full, but may not make this move: the service's words, 400 or 403.
-SEE_ALL_BUT_A_RULE_REFUSES = {"chief_executive": 400, "monitoring_officer": 400, "auditor": 400}
+# Those who see every request in full, but may not make this move: 403 naming the rule.
 SEE_ALL_BUT_NOT_PERMITTED = {"chief_executive": 403, "monitoring_officer": 403, "auditor": 403}
 SUBMITTED = attendance_kwargs("submitted")
 APPROVED = attendance_kwargs("approved")
@@ -459,7 +458,7 @@ CELLS += [
     Cell(
         "attendance-request-list",
         "POST",
-        by_role(400, group_leader=201),
+        by_role(403, group_leader=201),
         body=submit_body,
         notes="requests come from a group's leader or deputy (A1)",
     ),
@@ -485,14 +484,14 @@ CELLS += [
     Cell(
         "attendance-request-refer",
         "POST",
-        by_role(201, member=400, group_leader=400),
+        by_role(201, member=403, group_leader=403, auditor=403),
         body=refer_body,
         notes="an officer asked directly refers the request (A1)",
     ),
     Cell(
         "attendance-request-take-up-equivalent",
         "POST",
-        by_role(404, group_leader=201, **SEE_ALL_BUT_A_RULE_REFUSES),
+        by_role(404, group_leader=201, **SEE_ALL_BUT_NOT_PERMITTED),
         target="other",
         kwargs=APPROVED,
         body=take_up_body,
@@ -501,7 +500,7 @@ CELLS += [
     Cell(
         "attendance-request-take-up-equivalent",
         "POST",
-        by_role(400, member=404),
+        by_role(403, member=404, group_leader=400),
         kwargs=APPROVED,
         body=take_up_body,
         notes="not one's own group's briefing (A3); only a group leader takes one up (A1)",
@@ -509,28 +508,28 @@ CELLS += [
     Cell(
         "attendance-request-approve",
         "POST",
-        by_role(400, member=404, chief_executive=200),
+        by_role(403, member=404, chief_executive=200),
         kwargs=SUBMITTED,
         notes="only the acting Chief Executive decides (A2); a named officer refers, never decides (A1)",
     ),
     Cell(
         "attendance-request-approve",
         "POST",
-        by_role(404, **{**SEE_ALL_BUT_A_RULE_REFUSES, "chief_executive": 200}),
+        by_role(404, **{**SEE_ALL_BUT_NOT_PERMITTED, "chief_executive": 200}),
         target="other",
         kwargs=SUBMITTED,
     ),
     Cell(
         "attendance-request-refuse",
         "POST",
-        by_role(400, member=404, chief_executive=200),
+        by_role(403, member=404, chief_executive=200),
         kwargs=SUBMITTED,
         body=reason_body,
     ),
     Cell(
         "attendance-request-refuse",
         "POST",
-        by_role(404, **{**SEE_ALL_BUT_A_RULE_REFUSES, "chief_executive": 200}),
+        by_role(404, **{**SEE_ALL_BUT_NOT_PERMITTED, "chief_executive": 200}),
         target="other",
         kwargs=SUBMITTED,
         body=reason_body,
@@ -554,7 +553,7 @@ CELLS += [
     Cell(
         "attendance-request-cancel",
         "POST",
-        by_role(400, member=404, chief_executive=200),
+        by_role(403, member=404, chief_executive=200),
         kwargs=APPROVED,
         body=reason_body,
         notes="only the acting Chief Executive calls off an agreed briefing (A2)",
@@ -562,7 +561,7 @@ CELLS += [
     Cell(
         "attendance-request-cancel",
         "POST",
-        by_role(404, **{**SEE_ALL_BUT_A_RULE_REFUSES, "chief_executive": 200}),
+        by_role(404, **{**SEE_ALL_BUT_NOT_PERMITTED, "chief_executive": 200}),
         target="other",
         kwargs=APPROVED,
         body=reason_body,
@@ -586,7 +585,7 @@ CELLS += [
     Cell(
         "attendance-request-respond",
         "POST",
-        by_role(400, member=404, officer=200),
+        by_role(403, member=404, officer=200),
         kwargs=SUBMITTED,
         body=respond_body,
         notes="only the officers named answer (A4)",
@@ -594,7 +593,7 @@ CELLS += [
     Cell(
         "attendance-request-respond",
         "POST",
-        by_role(404, **SEE_ALL_BUT_A_RULE_REFUSES),
+        by_role(404, **SEE_ALL_BUT_NOT_PERMITTED),
         target="other",
         kwargs=SUBMITTED,
         body=respond_body,
@@ -602,7 +601,7 @@ CELLS += [
     Cell(
         "attendance-request-attendance",
         "POST",
-        by_role(400, member=404, officer=201),
+        by_role(403, member=404, officer=201),
         kwargs=PAST,
         body=attend_body,
         notes="only an invited officer attests or reports (A6, A13)",
@@ -610,7 +609,7 @@ CELLS += [
     Cell(
         "attendance-request-attendance",
         "POST",
-        by_role(404, **SEE_ALL_BUT_A_RULE_REFUSES),
+        by_role(404, **SEE_ALL_BUT_NOT_PERMITTED),
         target="other",
         kwargs=PAST,
         body=attend_body,

@@ -192,7 +192,7 @@ def test_the_chief_executive_refuses_with_a_reason_the_group_sees_A2(council, cl
 def test_only_the_acting_chief_executive_approves_A2(council, clock):
     request = submit_request(council)
     refused = api(council.monitoring_officer).post(f"{REQUESTS}{request.pk}/approve/", {}, format="json")
-    assert refused.status_code == 400 and refused.json()["rule"] == "A2"
+    assert refused.status_code == 403 and refused.json()["rule"] == "A2"
 
 
 def test_an_officer_asked_directly_refers_the_request_to_the_chief_executive_A1(council, clock):

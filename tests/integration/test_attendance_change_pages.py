@@ -86,7 +86,7 @@ def test_cancel_page_cancels_an_agreed_briefing_and_says_who_is_told_A2(council)
 def test_cancel_page_explains_that_a_request_not_yet_agreed_is_not_cancelled_A2(council):
     request = submit_request(council)
     response = signed_in(council.chief_executive).get(f"/attendance/{request.pk}/cancel/")
-    assert response.status_code == 403 and "You cannot cancel this request" in text(response)
+    assert response.status_code == 409 and "You cannot cancel this request" in text(response)
 
 
 def test_cancel_page_refuses_once_the_meeting_has_begun_naming_what_to_do_instead_A2(council, clock):
@@ -224,7 +224,7 @@ def test_amend_page_explains_that_a_refused_request_is_not_amended_A5(council):
     request = submit_request(council)
     attendance.attendance_request_refuse(request=request, actor=council.chief_executive, reason="No capacity")
     response = signed_in(council.groups[0].leader).get(f"/attendance/{request.pk}/amend/")
-    assert response.status_code == 403 and "You cannot amend the brief of this request: it is refused" in text(response)
+    assert response.status_code == 409 and "You cannot amend the brief of this request: it is refused" in text(response)
 
 
 # --- Mark information likely to be cited, later (A10) ---------------------------------------------
@@ -292,7 +292,7 @@ def test_likely_to_be_cited_page_marks_it_and_every_group_gets_a_copy_once_A10(c
     assert "Library footfall" in text(signed_in(council.groups[1].leader).get("/attendance/shared/"))
     assert "a copy has gone to every group" in messages_on(client, f"/attendance/{request.pk}/")
     again = client.get(address)
-    assert again.status_code == 403 and "already marked as likely to be cited" in text(again)
+    assert again.status_code == 409 and "already marked as likely to be cited" in text(again)
 
 
 # --- An officer asked directly refers the request (A1) ---------------------------------------------

@@ -6,7 +6,7 @@ import datetime
 import pytest
 
 from register import selectors, workflow
-from register.errors import Conflict, InvalidTransition, NotFound, RuleViolation
+from register.errors import Conflict, InvalidTransition, NotFound, NotPermitted, RuleViolation
 from register.models import AttendanceRequest, Notification
 from register.services import attendance, people
 from tests.factories import approved_request, meeting, row_counts, submit_request
@@ -42,7 +42,7 @@ def test_the_deputy_decides_during_a_recorded_absence_and_the_capacity_says_so_A
 def test_the_deputy_cannot_decide_without_a_recorded_absence_A2(council, clock):
     request = submit_request(council)
     before = row_counts()
-    with pytest.raises(RuleViolation) as refused:
+    with pytest.raises(NotPermitted) as refused:
         attendance.attendance_request_approve(request=request, actor=council.deputy_chief_executive, reason="Yes")
     assert refused.value.rule == "A2"
     assert row_counts() == before
@@ -51,7 +51,7 @@ def test_the_deputy_cannot_decide_without_a_recorded_absence_A2(council, clock):
 def test_the_chief_executive_cannot_decide_while_recorded_as_absent_A2(council, clock):
     request = submit_request(council)
     people.absence_record(actor=council.chief_executive, reason="Leave", start_date=clock.today, end_date=clock.today)
-    with pytest.raises(RuleViolation) as refused:
+    with pytest.raises(NotPermitted) as refused:
         attendance.attendance_request_approve(request=request, actor=council.chief_executive)
     assert refused.value.rule == "A2"
 
@@ -65,10 +65,10 @@ def test_nobody_else_approves_or_refuses_A2(council, clock, who):
         "auditor": council.auditor,
     }[who]
     request = submit_request(council)
-    with pytest.raises(RuleViolation) as refused:
+    with pytest.raises(NotPermitted) as refused:
         attendance.attendance_request_approve(request=request, actor=actor, reason="Yes")
     assert refused.value.rule == "A2"
-    with pytest.raises(RuleViolation) as refused:
+    with pytest.raises(NotPermitted) as refused:
         attendance.attendance_request_refuse(request=request, actor=actor, reason="No")
     assert refused.value.rule == "A2"
     assert AttendanceRequest.objects.get(pk=request.pk).decision == ""
@@ -132,7 +132,7 @@ def test_an_approval_after_the_meeting_has_begun_is_refused(council, clock):
 
 def test_only_the_acting_chief_executive_cancels_an_agreed_briefing_A2(council, clock):
     request = approved_request(council)
-    with pytest.raises(RuleViolation) as refused:
+    with pytest.raises(NotPermitted) as refused:
         attendance.attendance_request_cancel(request=request, actor=council.groups[0].leader, reason="Changed my mind")
     assert refused.value.rule == "A2"
     cancelled = attendance.attendance_request_cancel(
@@ -269,7 +269,7 @@ def test_a_briefing_not_yet_approved_cannot_be_taken_up_A3(council, clock):
 
 def test_only_a_group_leader_takes_up_an_equivalent_A1_A3(council, clock):
     original = approved_request(council)
-    with pytest.raises(RuleViolation) as refused:
+    with pytest.raises(NotPermitted) as refused:
         attendance.attendance_request_take_up_equivalent(
             actor=council.groups[1].members[0], original=original, meeting=meeting()
         )

@@ -72,7 +72,7 @@ def test_accepting_twice_is_refused_A4(council, clock, officer):
 
 def test_only_a_named_officer_responds_A4(council, clock):
     request = approved_request(council)
-    with pytest.raises(RuleViolation) as refused:
+    with pytest.raises(NotPermitted) as refused:
         attendance.attendance_invitation_respond(request=request, actor=council.monitoring_officer, accept=True)
     assert refused.value.rule == "A4"
 
@@ -248,7 +248,7 @@ def test_an_attestation_by_an_officer_who_was_not_invited_is_refused_A6(council,
     request = approved_request(council, officers=[officer])
     after_the_meeting(clock, request)
     before = row_counts()
-    with pytest.raises(RuleViolation) as refused:
+    with pytest.raises(NotPermitted) as refused:
         record(request, council.chief_executive)
     assert refused.value.rule == "A6"
     assert "not invited" in refused.value.message
@@ -259,7 +259,7 @@ def test_an_officer_who_declined_cannot_record_attendance_A4(council, clock, off
     request = approved_request(council, officers=[officer])
     attendance.attendance_invitation_respond(request=request, actor=officer, accept=False)
     after_the_meeting(clock, request)
-    with pytest.raises(RuleViolation) as refused:
+    with pytest.raises(NotPermitted) as refused:
         record(request, officer)
     assert refused.value.rule == "A4"
 

@@ -29,7 +29,7 @@ def test_who_watches_re_confirmation_is_exactly_who_has_a_non_confirmation_list_
     on = selectors.today()
     for person in everyone(council):
         scoped = reads._confirmation_oversight(person, on) is not None
-        assert policies.watches_confirmations(person, on=on) == scoped, person
+        assert policies.watches_confirmations(selectors.standing_of(person, on=on)) == scoped, person
 
 
 def test_everyone_a_declaration_can_be_routed_to_holds_a_reviewing_post_B3_B4(council):
@@ -45,9 +45,12 @@ def test_everyone_a_declaration_can_be_routed_to_holds_a_reviewing_post_B3_B4(co
     other = {True: council.directorates[1].officers[0], False: council.groups[1].members[0]}
     for declarant in declarers:
         for route in reads.declaration_routes(declarant, other[declarant.is_member], on):
-            assert policies.reviews_declarations(route.person, on=on), (declarant, route.person)
-    assert not policies.reviews_declarations(council.auditor, on=on)
-    assert not policies.reviews_declarations(council.groups[0].leader, on=on)
+            assert policies.has_declarations_to_review(selectors.standing_of(route.person, on=on)), (
+                declarant,
+                route.person,
+            )
+    assert not policies.has_declarations_to_review(selectors.standing_of(council.auditor, on=on))
+    assert not policies.has_declarations_to_review(selectors.standing_of(council.groups[0].leader, on=on))
 
 
 def test_a_reviewer_who_left_the_post_keeps_the_list_until_the_declaration_is_sent_on_B4(council):
@@ -60,5 +63,5 @@ def test_a_reviewer_who_left_the_post_keeps_the_list_until_the_declaration_is_se
 
     client = Client()
     client.force_login(place.assistant_director)
-    assert policies.reviews_declarations(place.assistant_director, on=selectors.today())
+    assert policies.has_declarations_to_review(selectors.standing_of(place.assistant_director))
     assert f"/declarations/{declaration.pk}/review/" in client.get("/declarations/to-review/").content.decode()

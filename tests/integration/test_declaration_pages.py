@@ -265,7 +265,7 @@ def test_acknowledging_twice_is_explained_not_repeated(member, declared):
     client = signed_in(member)
     client.post(f"/declarations/{declared.pk}/acknowledge/")
     again = client.post(f"/declarations/{declared.pk}/acknowledge/")
-    assert again.status_code == 403
+    assert again.status_code == 409
     assert "This cannot be done now: it is advice acknowledged." in page_text(again)
 
 
@@ -285,7 +285,7 @@ def test_the_declarant_records_that_the_relationship_ended(member, declared):
     assert response.status_code == 302
     declared.refresh_from_db()
     assert (declared.state, declared.ended_on) == (State.ENDED, today)
-    assert signed_in(member).get(f"/declarations/{declared.pk}/end/").status_code == 403  # ended is final
+    assert signed_in(member).get(f"/declarations/{declared.pk}/end/").status_code == 409  # ended is final
 
 
 def test_the_declarant_withdraws_a_declaration_made_in_error_and_nothing_is_deleted_C3(member, declared):

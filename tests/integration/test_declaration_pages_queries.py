@@ -68,7 +68,7 @@ def test_the_review_list_page(council, how_many, django_assert_num_queries):
         if number % 2:
             review(declaration)
     client = signed_in(council.monitoring_officer)
-    with django_assert_num_queries(SIGNED_IN + 3):  # the reviewing posts, the count, the page
+    with django_assert_num_queries(SIGNED_IN + 2):  # the viewer's standing, the count, the page
         response = client.get("/declarations/to-review/")
     assert rows_shown(response) == how_many
 
@@ -79,8 +79,8 @@ def test_every_declaration_page(council, how_many, django_assert_num_queries):
     for _ in range(how_many):
         declare(make_person(Person.Kind.MEMBER), officer)
     client = signed_in(council.auditor)
-    # The overseeing posts (for the policy, then for the list's scope), the count, the page.
-    with django_assert_num_queries(SIGNED_IN + 4):
+    # The viewer's standing (read once, for the policy and for the list's scope), the count, the page.
+    with django_assert_num_queries(SIGNED_IN + 2):
         response = client.get("/declarations/all/")
     assert rows_shown(response) == how_many
 
@@ -96,8 +96,8 @@ def test_the_non_confirmation_page(council, how_many, django_assert_num_queries)
     for _ in range(how_many):
         joined_long_ago(make_person(Person.Kind.MEMBER))
     client = signed_in(council.monitoring_officer)
-    # The watching posts, the posts again for the list's scope, the Chief Executive, the count, the page.
-    with django_assert_num_queries(SIGNED_IN + 5):
+    # The viewer's standing, their posts again for the list's scope, the Chief Executive, the count, the page.
+    with django_assert_num_queries(SIGNED_IN + 4):
         response = client.get("/declarations/not-confirmed/")
     assert rows_shown(response) == how_many
 

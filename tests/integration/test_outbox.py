@@ -12,7 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
-from register.errors import InvalidTransition, NotPermitted
+from register.errors import InvalidTransition, NotFound
 from register.models import Absence, Notification, Person
 from register.services import delivery, people
 from register.services.history import save_with_history
@@ -209,7 +209,8 @@ def test_only_a_failed_notice_can_be_retried_and_only_by_an_administrator(counci
     email = Notification.objects.get(channel=EMAIL)
     with pytest.raises(InvalidTransition):
         delivery.notice_retry(notice=email, actor=admin_user, reason="Again")
-    with pytest.raises(NotPermitted):
+    # A notice is its recipient's own: to anyone else who is not an administrator it does not exist.
+    with pytest.raises(NotFound):
         delivery.notice_retry(notice=email, actor=council.chief_executive, reason="Again")
 
 

@@ -57,8 +57,8 @@ def test_the_wait_is_jittered_so_notices_that_failed_together_do_not_return_toge
 
 
 def test_a_sent_notice_never_changes_again_and_a_failed_one_only_goes_back_to_pending():
-    table = workflow.NOTIFICATION_TRANSITIONS
-    assert table["sent"] == set()
-    assert table["failed"] == {"pending"}
-    assert not workflow.allowed(table, "sent", "sending")
-    assert workflow.allowed(table, "sending", "sending"), "an attempt may take over from one that died"
+    after = workflow.states_after(workflow.NOTICE)
+    assert after["sent"] == frozenset()
+    assert after["failed"] == {"pending"}
+    assert not workflow.allows(workflow.NOTICE, "sent", workflow.CLAIM)
+    assert workflow.allows(workflow.NOTICE, "sending", workflow.CLAIM), "an attempt may take over from one that died"

@@ -1,0 +1,423 @@
+"""Reads of officer attendance at political group meetings (A1-A13): the requests a viewer may see,
+the decision queue, a group's list, an officer's invitations, what other groups and the public
+learn of a briefing (A8, A9), the parity report (A11) and information shared (A10).
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import BooleanField, Case, Exists, OuterRef, Prefetch, Q, Value, When
+from django.utils import timezone
+
+from register import policies, workflow, working_days
+from register.errors import NotFound
+from register.models import (
+    AttendanceInvitation,
+    AttendanceRecord,
+    AttendanceRequest,
+    GroupMeeting,
+    InformationCopy,
+    InformationProvided,
+    Membership,
+    Organization,
+    Person,
+    Post,
+)
+from register.policies import Standing
+from register.selectors.standing import standing_of
+
+Role = Post.Role
+
+
+# --- Officer attendance at political group meetings (A1-A13) ----------------------------------
+# Every list below is scoped to the viewer and joined up front, so that it costs the same few
+# queries whatever the number of rows. Records the viewer may not see are "not found".
+
+
+@dataclass(frozen=True)
+class BriefingFact:
+    """All that anyone outside the requesting group learns of a briefing: which group, which
+    officers, the date and the subject matter, and nothing of the brief or the discussion (A8, A9)."""
+
+    group: str
+    officers: tuple[str, ...]
+    date: datetime.date
+    subject: str
+
+
+@dataclass(frozen=True)
+class EquivalentOffer:
+    """An approved briefing of another group that the viewer's group may take up in one step (A3)."""
+
+    original_id: int
+    fact: BriefingFact
+
+
+@dataclass(frozen=True)
+class ParityRow:
+    """One group's requests in a period, for the parity report (A11)."""
+
+    group: Organization
+    made: int
+    approved: int
+    refused: int
+    refused_despite_precedent: int
+    withdrawn: int
+    cancelled: int
+    pending: int
+    equivalents_offered: int
+    equivalents_taken_up: int
+    decided: int
+    average_working_days_to_decision: float | None
+    longest_working_days_to_decision: int | None
+
+
+def _with_details(requests):
+    """The request's own records joined; its original (A3) and its officers fetched for the whole
+    page at once. Joining the original's group, meeting and decider too made ten tables, which
+    PostgreSQL spent longer planning (10 ms) than running (1 ms) on every page; a page with no
+    equivalent on it costs no query for the originals at all."""
+    return requests.select_related(
+        "group",
+        "meeting",
+        "requested_by",
+        "referred_by",
+        "decided_by",
+    ).prefetch_related(
+        Prefetch("equivalent_of", queryset=AttendanceRequest.objects.select_related("group", "meeting", "decided_by")),
+        Prefetch("invitations", queryset=AttendanceInvitation.objects.select_related("officer", "attendance")),
+    )
+
+
+def _with_overdue(requests, on: datetime.date):
+    """``decision_overdue`` on each row: still awaiting a decision after its due day (A12)."""
+    return requests.annotate(
+        decision_overdue=Case(
+            When(state=workflow.SUBMITTED, due_on__lt=on, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+
+
+def _standing(viewer: Person | Standing, on: datetime.date | None) -> Standing:
+    """The viewer's standing on ``on``: read now, unless the page already has it."""
+    return viewer if isinstance(viewer, Standing) else standing_of(viewer, on=on)
+
+
+def attendance_requests_visible_to(viewer: Person | Standing, *, on: datetime.date | None = None):
+    """Every request the viewer may see in full: their group's, those naming them, or all of
+    them for the Chief Executive, the Deputy, the Monitoring Officer and auditors."""
+    standing = _standing(viewer, on)
+    requests = AttendanceRequest.objects.all()
+    if not policies.oversees_attendance(standing):
+        # A group's request is its leader's and deputy's on the day of viewing (DOMAIN.md): what a
+        # former leader did stays in the history, not in their access (policies.sees_attendance_request).
+        named = AttendanceInvitation.objects.filter(request=OuterRef("pk"), officer_id=standing.person_id)
+        requests = requests.filter(Q(group__in=list(standing.groups_led)) | Exists(named))
+    return _with_overdue(_with_details(requests), standing.on)
+
+
+def attendance_request_for(*, viewer: Person | Standing, pk: int, on: datetime.date | None = None) -> AttendanceRequest:
+    found = attendance_requests_visible_to(viewer, on=on).filter(pk=pk).first()
+    if found is None:
+        raise NotFound("There is no such attendance request.")
+    return found
+
+
+def attendance_decision_queue(*, viewer: Person | Standing, on: datetime.date | None = None):
+    """Requests awaiting a decision, the one due soonest first, each with its precedent (A3),
+    its due day and whether it is overdue (A12)."""
+    standing = _standing(viewer, on)
+    if not policies.oversees_attendance(standing):
+        raise NotFound("There is no such list.")
+    on = standing.on
+    queue = AttendanceRequest.objects.filter(state=workflow.SUBMITTED).order_by("due_on", "submitted_at", "id")
+    return _with_overdue(_with_details(queue), on)
+
+
+def group_attendance_requests(
+    *, viewer: Person | Standing, group: Organization | None = None, on: datetime.date | None = None
+):
+    """A group's requests, newest meeting first: for its leader and deputy, or the overseers."""
+    standing = _standing(viewer, on)
+    led = list(standing.groups_led)
+    on = standing.on
+    if group is None:
+        if not led:
+            raise NotFound("You lead no political group.")
+        group_id = led[0]
+    else:
+        group_id = group.pk
+        if group_id not in led and not policies.oversees_attendance(standing):
+            raise NotFound("There is no such list.")
+    requests = AttendanceRequest.objects.filter(group_id=group_id).order_by("-meeting__starts_at", "-id")
+    return _with_overdue(_with_details(requests), on)
+
+
+def officer_attendance_invitations(*, viewer: Person | Standing):
+    """The viewer's own invitations, the soonest meeting first (A4)."""
+    return (
+        AttendanceInvitation.objects.filter(officer_id=viewer.person_id if isinstance(viewer, Standing) else viewer.pk)
+        .select_related("request__group", "request__meeting", "request__requested_by", "attendance")
+        .order_by("request__meeting__starts_at", "id")
+    )
+
+
+def _has_attendance(invitation: AttendanceInvitation) -> bool:
+    try:
+        invitation.attendance  # noqa: B018 -- reading the relation raises when there is none
+    except ObjectDoesNotExist:
+        return False
+    return True
+
+
+def briefing_fact(attendance_request: AttendanceRequest, *, attended_only: bool = False) -> BriefingFact:
+    """The facts of one briefing (A8, A9). The officers are those who attended once anyone has
+    recorded attendance, and until then those named who have not declined."""
+    invitations = list(attendance_request.invitations.all())
+    attended = [i.officer for i in invitations if _has_attendance(i)]
+    if attended or attended_only:
+        officers = attended
+    else:
+        officers = [i.officer for i in invitations if i.state != workflow.DECLINED]
+    return BriefingFact(
+        group=attendance_request.group.name,
+        officers=tuple(sorted(str(officer) for officer in officers)),
+        date=timezone.localtime(attendance_request.meeting.starts_at).date(),
+        subject=attendance_request.subject,
+    )
+
+
+def _agreed_briefings():
+    return (
+        AttendanceRequest.objects.filter(
+            decision=AttendanceRequest.Decision.APPROVED, state__in=workflow.AGREED_REQUEST_STATES
+        )
+        .select_related("group", "meeting")
+        .prefetch_related(
+            Prefetch("invitations", queryset=AttendanceInvitation.objects.select_related("officer", "attendance"))
+        )
+        .order_by("meeting__starts_at", "id")
+    )
+
+
+def briefing_facts_for_other_groups(
+    *, viewer: Person | Standing, on: datetime.date | None = None
+) -> list[BriefingFact]:
+    """What a group leader learns of other groups' agreed briefings: the facts, nothing else (A8, A9)."""
+    standing = _standing(viewer, on)
+    on, led = standing.on, list(standing.groups_led)
+    if not led and not policies.oversees_attendance(standing):
+        raise NotFound("There is no such list.")
+    return [briefing_fact(request) for request in _agreed_briefings().exclude(group__in=led)]
+
+
+def equivalent_offers_for(*, viewer: Person | Standing, on: datetime.date | None = None) -> list[EquivalentOffer]:
+    """Approved briefings of other groups that the viewer's group has not yet taken up (A3)."""
+    standing = _standing(viewer, on)
+    on, led = standing.on, list(standing.groups_led)
+    if not led:
+        raise NotFound("You lead no political group.")
+    taken_up = AttendanceRequest.objects.filter(
+        equivalent_of=OuterRef("pk"), group__in=led, state__in=workflow.OPEN_REQUEST_STATES | {workflow.CLOSED}
+    )
+    originals = _agreed_briefings().filter(equivalent_of__isnull=True).exclude(group__in=led).exclude(Exists(taken_up))
+    return [EquivalentOffer(original_id=request.pk, fact=briefing_fact(request)) for request in originals]
+
+
+def public_briefing_register(
+    *, start: datetime.date | None = None, end: datetime.date | None = None
+) -> list[BriefingFact]:
+    """The published register of officer attendance: briefings that took place, with the officers
+    who attended (DOMAIN.md, "Who sees what")."""
+    attended = AttendanceRecord.objects.filter(invitation__request=OuterRef("pk"))
+    held = _agreed_briefings().filter(Exists(attended))
+    if start:
+        held = held.filter(meeting__starts_at__date__gte=start)
+    if end:
+        held = held.filter(meeting__starts_at__date__lte=end)
+    return [briefing_fact(request, attended_only=True) for request in held]
+
+
+def attendance_parity_report(
+    *, viewer: Person, start: datetime.date, end: datetime.date, on: datetime.date | None = None
+) -> list[ParityRow]:
+    """Per group, the requests made from ``start`` to ``end`` (inclusive) and what became of them,
+    with working days to decision, so that no group is treated less favourably (A3, A11)."""
+    standing = _standing(viewer, on)
+    if not policies.oversees_attendance(standing):
+        raise NotFound("There is no such report.")
+    groups = list(Organization.objects.filter(classification=Organization.Classification.PARTY).order_by("name"))
+    requests = list(
+        AttendanceRequest.objects.filter(created_at__date__gte=start, created_at__date__lte=end).values(
+            "group_id", "state", "decision", "departs_from_precedent", "equivalent_of_id", "submitted_at", "decided_at"
+        )
+    )
+    approved_originals = [r for r in requests if r["decision"] == "approved" and r["equivalent_of_id"] is None]
+    return [
+        _parity_row(group, [r for r in requests if r["group_id"] == group.pk], approved_originals) for group in groups
+    ]
+
+
+def _parity_row(group: Organization, requests: list[dict], approved_originals: list[dict]) -> ParityRow:
+    days = [
+        working_days.working_days_between(
+            timezone.localtime(r["submitted_at"]).date(), timezone.localtime(r["decided_at"]).date()
+        )
+        for r in requests
+        if r["decided_at"] is not None
+    ]
+    return ParityRow(
+        group=group,
+        made=len(requests),
+        approved=sum(r["decision"] == "approved" for r in requests),
+        refused=sum(r["decision"] == "refused" for r in requests),
+        refused_despite_precedent=sum(r["departs_from_precedent"] for r in requests),
+        withdrawn=sum(r["state"] == workflow.WITHDRAWN for r in requests),
+        cancelled=sum(r["state"] == workflow.CANCELLED for r in requests),
+        pending=sum(r["state"] == workflow.SUBMITTED for r in requests),
+        equivalents_offered=sum(r["group_id"] != group.pk for r in approved_originals),
+        equivalents_taken_up=sum(r["equivalent_of_id"] is not None for r in requests),
+        decided=len(days),
+        average_working_days_to_decision=round(sum(days) / len(days), 1) if days else None,
+        longest_working_days_to_decision=max(days) if days else None,
+    )
+
+
+def information_shared_with(*, viewer: Person | Standing, on: datetime.date | None = None):
+    """Copies of information sent to the viewer's group under A10 (every copy, for the overseers),
+    each with the notice that carried it, whose status is the delivery record."""
+    standing = _standing(viewer, on)
+    copies = InformationCopy.objects.select_related(
+        "group", "recipient", "notification", "information__provided_by"
+    ).order_by("-created_at", "-id")
+    if policies.oversees_attendance(standing):
+        return copies
+    led = list(standing.groups_led)
+    if not led:
+        raise NotFound("There is no such list.")
+    return copies.filter(group__in=led)
+
+
+# --- Reads for the API: the same scoping, with the ids an integrator needs -----------------------
+
+
+@dataclass(frozen=True)
+class SeenBriefing:
+    """Another group's agreed briefing as a group leader sees it: its id and the facts (A8, A9), and
+    whether the viewer's group may still take up an equivalent (A3)."""
+
+    request_id: int
+    fact: BriefingFact
+    offered: bool
+
+
+def briefings_for_other_groups(*, viewer: Person | Standing, on: datetime.date | None = None) -> list[SeenBriefing]:
+    """``briefing_facts_for_other_groups`` with each briefing's id, for linking and taking up (A3, A8, A9)."""
+    standing = _standing(viewer, on)
+    on, led = standing.on, list(standing.groups_led)
+    if not led and not policies.oversees_attendance(standing):
+        raise NotFound("There is no such list.")
+    offered = {offer.original_id for offer in equivalent_offers_for(viewer=standing)} if led else set()
+    return [
+        SeenBriefing(request_id=request.pk, fact=briefing_fact(request), offered=request.pk in offered)
+        for request in _agreed_briefings().exclude(group__in=led)
+    ]
+
+
+def other_group_briefing_for(*, viewer: Person | Standing, pk: int, on: datetime.date | None = None) -> SeenBriefing:
+    """One agreed briefing of another group, as its facts, for a group leader (A8, A9); else not found."""
+    standing = _standing(viewer, on)
+    on, led = standing.on, list(standing.groups_led)
+    found = _agreed_briefings().exclude(group__in=led).filter(pk=pk).first() if led else None
+    if found is None:
+        raise NotFound("There is no such attendance request.")
+    return SeenBriefing(request_id=found.pk, fact=briefing_fact(found), offered=False)
+
+
+def group_meetings_visible_to(viewer: Person | Standing, *, on: datetime.date | None = None):
+    """The meetings of the requests the viewer may see in full, soonest first."""
+    visible = attendance_requests_visible_to(viewer, on=on).values("meeting_id")
+    return GroupMeeting.objects.filter(pk__in=visible).select_related("group").order_by("starts_at", "id")
+
+
+def information_provided_for(
+    *, viewer: Person | Standing, pk: int, on: datetime.date | None = None
+) -> InformationProvided:
+    """Information given at a briefing whose request the viewer may see in full; else not found."""
+    visible = attendance_requests_visible_to(viewer, on=on).values("pk")
+    found = (
+        InformationProvided.objects.filter(pk=pk, request__in=visible)
+        .select_related("request", "provided_by", "marked_by")
+        .first()
+    )
+    if found is None:
+        raise NotFound("There is no such information.")
+    return found
+
+
+@dataclass(frozen=True)
+class OfficerInPost:
+    name: str
+    post: str
+
+
+@dataclass(frozen=True)
+class PublishedBriefing:
+    """A line of the public register: the group, each attending officer with their post on the day,
+    the date and the subject matter (DOMAIN.md, "Who sees what")."""
+
+    group: str
+    officers: tuple[OfficerInPost, ...]
+    date: datetime.date
+    subject: str
+
+
+def published_officer_attendance(*, start: datetime.date | None = None, end: datetime.date | None = None):
+    """``public_briefing_register`` with each officer's post on the day of the meeting: a post they
+    held, else their directorate. One more query for all the officers, whatever their number."""
+    attended = AttendanceRecord.objects.filter(invitation__request=OuterRef("pk"))
+    held = _agreed_briefings().filter(Exists(attended))
+    if start:
+        held = held.filter(meeting__starts_at__date__gte=start)
+    if end:
+        held = held.filter(meeting__starts_at__date__lte=end)
+    held = list(held)
+    officer_ids = {i.officer_id for request in held for i in request.invitations.all() if _has_attendance(i)}
+    memberships = list(
+        Membership.objects.filter(person__in=officer_ids)
+        .exclude(organization__classification=Organization.Classification.PARTY)
+        .select_related("post", "organization")
+    )
+
+    def post_of(officer: Person, day: datetime.date) -> str:
+        current = [
+            m
+            for m in memberships
+            if m.person_id == officer.pk and m.start_date <= day and (m.end_date is None or m.end_date >= day)
+        ]
+        posts = [m.post.label for m in current if m.post_id]
+        if posts:
+            return posts[0]
+        places = [
+            m.organization.name
+            for m in current
+            if m.organization.classification == Organization.Classification.DIRECTORATE
+        ]
+        return f"Officer, {places[0]}" if places else "Officer"
+
+    published = []
+    for request in held:
+        day = timezone.localtime(request.meeting.starts_at).date()
+        officers = sorted((i.officer for i in request.invitations.all() if _has_attendance(i)), key=str)
+        published.append(
+            PublishedBriefing(
+                group=request.group.name,
+                officers=tuple(OfficerInPost(str(o), post_of(o, day)) for o in officers),
+                date=day,
+                subject=request.subject,
+            )
+        )
+    return published
