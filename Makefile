@@ -10,9 +10,10 @@ RUN_ENV := DEBUG=true
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# Installed again whenever the lock changes.
-$(VENV)/.installed: requirements.lock | $(BIN)/python
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+# The development lock: the same pins as requirements.lock (all the image installs) plus the development
+# tools (pytest, ruff, import-linter ...). Installed again whenever it changes.
+$(VENV)/.installed: requirements-dev.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.lock
 	touch $@
 
 # GOV.UK Frontend and the test tools from npm, pinned by package-lock.json.
@@ -73,10 +74,13 @@ system-packages:
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
 	fi
 
-## Re-lock the dependencies after changing pyproject.toml.
+## Re-lock the dependencies after changing pyproject.toml: requirements.lock for production (the image),
+## requirements-dev.lock for production and the development tools (make run, make test).
+PIP_COMPILE_FLAGS := --quiet --strip-extras --no-emit-index-url --no-emit-find-links
 lock: $(BIN)/python
 	$(BIN)/pip install --quiet pip-tools
-	$(BIN)/pip-compile --quiet --extra dev --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+	$(BIN)/pip-compile $(PIP_COMPILE_FLAGS) -o requirements.lock pyproject.toml
+	$(BIN)/pip-compile $(PIP_COMPILE_FLAGS) --extra dev -o requirements-dev.lock pyproject.toml
 
 clean:
 	rm -rf $(VENV) var node_modules
