@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 RUN_ENV := DEBUG=true
 
-.PHONY: run test stack bench backup restore system-packages frontend lock clean
+.PHONY: run lint test stack bench backup restore system-packages frontend lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,8 +40,13 @@ run: $(VENV)/.installed frontend
 	@echo
 	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-## Run the whole suite against a real PostgreSQL and Redis (and, where tests need them, a Celery worker and Chromium).
-test: $(VENV)/.installed frontend system-packages
+## Check the code without running it: ruff (lint and format) and the import-linter contracts of pyproject.toml.
+lint: $(VENV)/.installed
+	BIN=$(BIN) scripts/lint
+
+## Lint, then run the whole suite against a real PostgreSQL and Redis (and, where tests need them, a Celery
+## worker and Chromium).
+test: lint $(VENV)/.installed frontend system-packages
 	scripts/with-services $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## Run the production topology on this machine without Docker: PostgreSQL, Redis, then the Procfile's

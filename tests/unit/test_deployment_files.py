@@ -137,3 +137,14 @@ def test_the_example_environment_names_every_variable_compose_requires(compose):
     required = set(re.findall(r"\$\{([A-Z][A-Z0-9_]*):\?", (ROOT / "docker-compose.yml").read_text()))
     assert required <= defined
     assert {"SECRET_KEY", "ALLOWED_HOSTS"} <= defined
+
+
+def test_make_test_lints_first_with_ruff_and_the_import_contracts():
+    """.ci/run runs make test, which runs make lint: ruff's checks and formatting, and lint-imports."""
+    makefile = (ROOT / "Makefile").read_text()
+    prerequisites = re.search(r"^test:(.*)$", makefile, re.M)[1].split()
+    assert prerequisites[0] == "lint"
+    assert "scripts/lint" in re.search(r"^lint:.*\n((?:\t.*\n)+)", makefile, re.M)[1]
+    script = (ROOT / "scripts" / "lint").read_text()
+    for command in ('"$BIN/ruff" check .', '"$BIN/ruff" format --check .', '"$BIN/lint-imports"'):
+        assert command in script
