@@ -5,14 +5,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 RUN_ENV := DEBUG=true
 
-.PHONY: run test stack bench backup restore system-packages frontend lock clean
+.PHONY: run lint test stack bench backup restore system-packages frontend lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# Installed again whenever the lock changes.
-$(VENV)/.installed: requirements.lock | $(BIN)/python
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+# The development lock: the same pins as requirements.lock (all the image installs) plus the development
+# tools (pytest, ruff, import-linter ...). Installed again whenever it changes.
+$(VENV)/.installed: requirements-dev.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.lock
 	touch $@
 
 # GOV.UK Frontend and the test tools from npm, pinned by package-lock.json.
@@ -39,8 +40,13 @@ run: $(VENV)/.installed frontend
 	@echo
 	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-## Run the whole suite against a real PostgreSQL and Redis (and, where tests need them, a Celery worker and Chromium).
-test: $(VENV)/.installed frontend system-packages
+## Check the code without running it: ruff (lint and format) and the import-linter contracts of pyproject.toml.
+lint: $(VENV)/.installed
+	BIN=$(BIN) scripts/lint
+
+## Lint, then run the whole suite against a real PostgreSQL and Redis (and, where tests need them, a Celery
+## worker and Chromium).
+test: lint $(VENV)/.installed frontend system-packages
 	scripts/with-services $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## Run the production topology on this machine without Docker: PostgreSQL, Redis, then the Procfile's
@@ -73,10 +79,13 @@ system-packages:
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
 	fi
 
-## Re-lock the dependencies after changing pyproject.toml.
+## Re-lock the dependencies after changing pyproject.toml: requirements.lock for production (the image),
+## requirements-dev.lock for production and the development tools (make run, make test).
+PIP_COMPILE_FLAGS := --quiet --strip-extras --no-emit-index-url --no-emit-find-links
 lock: $(BIN)/python
 	$(BIN)/pip install --quiet pip-tools
-	$(BIN)/pip-compile --quiet --extra dev --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+	$(BIN)/pip-compile $(PIP_COMPILE_FLAGS) -o requirements.lock pyproject.toml
+	$(BIN)/pip-compile $(PIP_COMPILE_FLAGS) --extra dev -o requirements-dev.lock pyproject.toml
 
 clean:
 	rm -rf $(VENV) var node_modules

@@ -109,10 +109,12 @@ class DeclareSerializer(serializers.Serializer):
         help_text="The person on the other side: an officer for a councillor, a councillor for an officer.",
     )
     kind = serializers.ChoiceField(choices=Declaration.Kind.choices)
+    # Left out means none, and the service is given "" (validate). No `default=""` here: the schema would
+    # then offer a default that its own minLength refuses (an invalid OpenAPI document), while "" sent
+    # explicitly stays refused as blank.
     family_relation = Text(
         max_length=100,
         required=False,
-        default="",
         help_text="For a family relationship only: how you are related, e.g. 'sister'. Leave it out otherwise.",
     )
     began_on = serializers.DateField(help_text="When the relationship began; an approximate date will do.")
@@ -126,16 +128,22 @@ class DeclareSerializer(serializers.Serializer):
         help_text="An officer may choose their Assistant Director or Director among those offered (B4).",
     )
 
+    def validate(self, attrs):
+        return {"family_relation": "", **attrs}
+
 
 class ReviewSerializer(serializers.Serializer):
     advice = Text(max_length=10000, help_text="Your advice to the declarant.")
     action_agreed = serializers.ChoiceField(choices=Declaration.Action.choices)
+    # Left out means none (validate), as DeclareSerializer's family_relation.
     action_detail = Text(
         max_length=300,
         required=False,
-        default="",
         help_text="The action in a few words, for 'other' only. Leave it out otherwise.",
     )
+
+    def validate(self, attrs):
+        return {"action_detail": "", **attrs}
 
 
 class EndSerializer(serializers.Serializer):

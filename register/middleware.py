@@ -56,13 +56,28 @@ class SingleQueryParametersMiddleware:
 
     def __call__(self, request):
         if request.path.startswith("/api/"):
-            repeated = sorted(name for name, values in request.GET.lists() if len(values) > 1)
+            repeated = [name for name, values in request.GET.lists() if len(values) > 1]
             if repeated:
                 response = error_response(
                     request,
                     status=400,
                     title="Your request has errors",
-                    detail=f"Give each query parameter once: {', '.join(repeated)} was given more than once.",
+                    detail=f"Give each query parameter once: {_named(repeated)} given more than once.",
                 )
                 return response
         return self.get_response(request)
+
+
+def _named(names: list[str]) -> str:
+    """The parameters, named where their names can be shown. A name holding a control character (a NUL,
+    a line break, an escape sequence) or another unprintable one is not echoed: the detail is read in
+    logs and terminals, and the caller chose the name."""
+    shown = sorted(name for name in names if name and name.isprintable())
+    unprintable = sum(1 for name in names if not name.isprintable())
+    if "" in names:
+        shown.append("a parameter with no name")
+    if unprintable == 1:
+        shown.append("a parameter whose name holds unprintable characters")
+    elif unprintable:
+        shown.append(f"{unprintable} parameters whose names hold unprintable characters")
+    return ", ".join(shown) + (" was" if len(names) == 1 else " were each")

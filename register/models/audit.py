@@ -7,7 +7,9 @@ which columns a history table had when its rows were hashed, so that adding a fi
 change what older rows hash to.
 """
 
+from django.apps import apps
 from django.db import models
+from simple_history.models import HistoricalChanges
 
 from register.errors import RuleViolation
 
@@ -15,6 +17,12 @@ DELETION_REFUSED = (
     "Records in the register are never deleted (C3): withdraw, cancel, refuse, end or expire them "
     "instead, so that their history stays whole."
 )
+
+
+def history_models() -> list[type[models.Model]]:
+    """Every history table django-simple-history keeps, present and future, in table order."""
+    found = [model for model in apps.get_models() if issubclass(model, HistoricalChanges)]
+    return sorted(found, key=lambda model: model._meta.db_table)
 
 
 def refuse_deletion():

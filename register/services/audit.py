@@ -40,6 +40,7 @@ from simple_history.signals import post_create_historical_m2m_records, post_crea
 
 from register import selectors
 from register.models import HistoryFieldSet, HistoryLink, Post
+from register.models.audit import history_models
 
 logger = logging.getLogger(__name__)
 
@@ -104,12 +105,6 @@ def chain_hash(position: int, previous: str, row_digest: str) -> str:
 
 
 # --- History tables and their field sets ---------------------------------------------------------
-
-
-def history_models() -> list[type[models.Model]]:
-    """Every history table django-simple-history keeps, present and future, in table order."""
-    found = [model for model in apps.get_models() if issubclass(model, HistoricalChanges)]
-    return sorted(found, key=lambda model: model._meta.db_table)
 
 
 @functools.cache

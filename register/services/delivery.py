@@ -38,6 +38,7 @@ from simple_history.utils import bulk_update_with_history
 from register import selectors, workflow
 from register.errors import NotFound
 from register.models import Notification, Person
+from register.queue import queue_task
 from register.services.history import save_with_history
 
 logger = logging.getLogger(__name__)
@@ -58,6 +59,8 @@ class Outcome:
 
 # Notices a delivery task takes at once: one transaction, one turn of the history chain's lock.
 DELIVERY_BATCH = 100
+# The task that delivers a batch (tasks/jobs.py, deliver_notifications), queued by its name.
+DELIVER_BATCH_TASK = "notifications.deliver_batch"
 
 
 @dataclass(frozen=True)
@@ -245,14 +248,12 @@ def notice_retry(*, notice: Notification, actor: Person, reason: str) -> Notific
 
 
 def queue_delivery(notification_ids: list[int]) -> None:
-    """Hand the notices to Celery, DELIVERY_BATCH to a task. Called after commit; a broker outage
-    leaves them pending for the sweep."""
-    from tasks.jobs import deliver_notifications
-
+    """Hand the notices to Celery, DELIVERY_BATCH to a task queued by its name. Called after commit;
+    a broker outage leaves them pending for the sweep."""
     for start in range(0, len(notification_ids), DELIVERY_BATCH):
         batch = list(notification_ids[start : start + DELIVERY_BATCH])
         try:
-            deliver_notifications.delay(batch)
+            queue_task(DELIVER_BATCH_TASK, batch)
         except Exception:  # noqa: BLE001 - the broker is down: the sweep will re-queue them
             # Each try waits for the publish retry policy; once the broker has failed, leave the rest too.
             logger.warning(
@@ -295,6 +296,6 @@ def _save(notice: Notification, reason: str, fields: list[str]) -> None:
 
 
 def _system_user() -> Person:
-    from register.services.people import system_user
+    from register.services.system import system_user
 
     return system_user()

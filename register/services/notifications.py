@@ -128,6 +128,6 @@ def _in_inbox_of(person: Person, notice: Notification | None) -> bool:
 
 
 def _system_user() -> Person:
-    from register.services.people import system_user
+    from register.services.system import system_user
 
     return system_user()

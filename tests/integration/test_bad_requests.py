@@ -72,3 +72,29 @@ def test_a_body_within_the_limits_is_accepted(signed_in, deputy_chief_executive)
     response = signed_in.post(ABSENCES, data=VALID, content_type="application/json")
     assert response.status_code == 201, response.content
     assert Absence.objects.count() == 1
+
+
+def test_a_query_parameter_given_twice_is_a_400_naming_it(client):
+    response = client.get("/api/people/?page=1&page=2&page_size=5")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["detail"] == "Give each query parameter once: page was given more than once."
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["a%00b", "a%0Ab", "%1B%5B31mred", "a%7Fb", "a%E2%80%AEb"],
+    ids=["NUL", "line break", "escape sequence", "DEL", "right-to-left override"],
+)
+def test_a_repeated_query_parameter_whose_name_holds_a_control_character_is_not_echoed(client, name):
+    """The detail of the 400 says which parameter, without writing the caller's control characters into
+    the answer and the logs (issue 15: a NUL was echoed); printable names beside it are still named."""
+    response = client.get(f"/api/people/?{name}=1&{name}=2&page=1&page=2")
+    assert response.status_code == 400
+    detail = response.json()["detail"]
+    assert detail == (
+        "Give each query parameter once: page, a parameter whose name holds unprintable characters "
+        "were each given more than once."
+    )
+    assert detail.isprintable()
+    assert all(0x20 <= byte < 0x7F for byte in response.content), response.content

@@ -398,12 +398,12 @@ def test_a_batch_leaves_alone_what_is_sent_held_by_another_attempt_or_missing(co
 
 
 def test_notices_are_queued_for_the_worker_in_batches(council, monkeypatch):
-    from tasks import jobs
-
+    """Up to DELIVERY_BATCH notices a task, queued by the task's name (the services import nothing from tasks/)."""
     queued = []
-    monkeypatch.setattr(jobs.deliver_notifications, "delay", lambda ids: queued.append(ids))
+    monkeypatch.setattr(delivery, "queue_task", lambda name, ids: queued.append((name, ids)))
     delivery.queue_delivery(list(range(1, 2 * delivery.DELIVERY_BATCH + 2)))
-    assert [len(batch) for batch in queued] == [delivery.DELIVERY_BATCH, delivery.DELIVERY_BATCH, 1]
+    assert [len(batch) for _, batch in queued] == [delivery.DELIVERY_BATCH, delivery.DELIVERY_BATCH, 1]
+    assert {name for name, _ in queued} == {"notifications.deliver_batch"}
 
 
 def test_the_system_user_is_looked_up_once_and_again_after_it_is_forgotten(council, django_assert_num_queries):
@@ -414,3 +414,50 @@ def test_the_system_user_is_looked_up_once_and_again_after_it_is_forgotten(counc
     people.forget_system_user()
     with django_assert_num_queries(1):
         assert people.system_user().pk == first.pk
+
+
+def test_in_process_a_task_queued_by_its_name_runs_at_once(council, absence):
+    """As `make run` runs tasks (CELERY_TASK_ALWAYS_EAGER): Celery never runs send_task eagerly, so the
+    queue looks the task up by its name and runs it here."""
+    from register.queue import queue_task
+
+    [notice] = tell([council.monitoring_officer], absence, cause="queued-by-name", channels=[IN_APP])
+    assert notice.status == Notification.Status.PENDING, "its own on-commit queueing has not run in this test"
+    queue_task(delivery.DELIVER_BATCH_TASK, [notice.pk])
+    notice.refresh_from_db()
+    assert notice.status == Notification.Status.SENT
+
+
+def test_in_process_a_name_no_task_has_is_refused_rather_than_lost(council):
+    from celery.exceptions import NotRegistered
+
+    from register.queue import queue_task
+
+    with pytest.raises(NotRegistered):
+        queue_task("notifications.no-such-task", [1])
+
+
+def test_a_process_that_never_imported_the_tasks_finds_them_by_name():
+    """The web process imports nothing from tasks/jobs.py (the services queue by name): in-process, the
+    queue imports the tasks' modules as a worker would, the first time a name is not known yet."""
+    import subprocess
+    import sys
+
+    script = """
+import sys
+import django
+django.setup()
+from celery import current_app
+from celery.exceptions import NotRegistered
+from register.queue import queue_task
+assert "tasks.jobs" not in sys.modules, "imported already: this test shows nothing"
+current_app.conf.task_always_eager = True
+try:
+    queue_task("notifications.no-such-task")
+except NotRegistered:
+    pass
+assert "notifications.deliver_batch" in current_app.tasks, sorted(current_app.tasks)
+"""
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "register.settings"}
+    finished = subprocess.run([sys.executable, "-c", script], env=environment, capture_output=True, text=True)
+    assert finished.returncode == 0, finished.stderr

@@ -3,6 +3,7 @@ run the same ones, with the same Redis policy, configured only through the envir
 
 import re
 import shlex
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -104,7 +105,30 @@ def test_the_image_is_built_from_the_lock_files():
     assert "RUN npm ci " in dockerfile
     assert "COPY requirements.lock ./" in dockerfile
     assert "pip install -r requirements.lock" in dockerfile
+    assert "requirements-dev.lock" not in dockerfile
     assert "collectstatic" in dockerfile
+
+
+def pins(lock_file: str) -> dict[str, str]:
+    """A pip-compile lock's pins, by normalised name."""
+    lines = (ROOT / lock_file).read_text().splitlines()
+    found = (re.match(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+)", line) for line in lines)
+    return {re.sub(r"[-_.]+", "-", m[1]).lower(): m[2] for m in found if m}
+
+
+def test_the_production_lock_holds_no_development_tool():
+    """The image installs requirements.lock: none of the dev extra's tools is in it, and the development
+    lock pins every production dependency at the same version, so make test tests what the image runs.
+    (PyYAML is in the dev extra for the tests' own use, and in production because drf-spectacular needs it.)"""
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]["dev"]
+    tools = {re.sub(r"[-_.]+", "-", re.match(r"[A-Za-z0-9._-]+", requirement)[0]).lower() for requirement in extras}
+    tools -= {"pyyaml"}
+    production, development = pins("requirements.lock"), pins("requirements-dev.lock")
+    assert {"django", "celery", "gunicorn"} <= production.keys()
+    assert {"pytest", "ruff", "import-linter", "openapi-spec-validator", "pre-commit"} <= tools
+    assert tools.isdisjoint(production), sorted(tools & production.keys())
+    assert tools <= development.keys(), sorted(tools - development.keys())
+    assert {name: development.get(name) for name in production} == production
 
 
 def test_the_example_environment_names_every_variable_compose_requires(compose):
@@ -113,3 +137,14 @@ def test_the_example_environment_names_every_variable_compose_requires(compose):
     required = set(re.findall(r"\$\{([A-Z][A-Z0-9_]*):\?", (ROOT / "docker-compose.yml").read_text()))
     assert required <= defined
     assert {"SECRET_KEY", "ALLOWED_HOSTS"} <= defined
+
+
+def test_make_test_lints_first_with_ruff_and_the_import_contracts():
+    """.ci/run runs make test, which runs make lint: ruff's checks and formatting, and lint-imports."""
+    makefile = (ROOT / "Makefile").read_text()
+    prerequisites = re.search(r"^test:(.*)$", makefile, re.M)[1].split()
+    assert prerequisites[0] == "lint"
+    assert "scripts/lint" in re.search(r"^lint:.*\n((?:\t.*\n)+)", makefile, re.M)[1]
+    script = (ROOT / "scripts" / "lint").read_text()
+    for command in ('"$BIN/ruff" check .', '"$BIN/ruff" format --check .', '"$BIN/lint-imports"'):
+        assert command in script
