@@ -14,6 +14,15 @@ class DomainError(Exception):
         return f"{self.message} ({self.rule})" if self.rule else self.message
 
 
+def in_words(error: DomainError) -> str:
+    """The refusal's sentence with the rule of the protocol that refused it, if one did: "... an
+    agreed briefing (protocol rule A2).". Pages and forms show it in these words."""
+    if not error.rule:
+        return error.message
+    sentence, stop = (error.message[:-1], ".") if error.message.endswith(".") else (error.message, "")
+    return f"{sentence} (protocol rule {error.rule}){stop}"
+
+
 class NotPermitted(DomainError):
     """The actor may not do this to a record they can see."""
 

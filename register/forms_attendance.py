@@ -14,10 +14,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from register.errors import in_words
 from register.forms_declarations import DateField, RegisterForm
 from register.models import AttendanceRecord, InformationProvided, Person
 from register.services.attendance import MeetingDetails
-from register.views.domain_errors import in_words
 
 TIME_FORMATS = ["%H:%M", "%H.%M", "%H%M", "%I:%M%p", "%I.%M%p", "%I%p"]
 YES_NO = [Choice("yes", "Yes"), Choice("no", "No")]

@@ -12,9 +12,9 @@ from crispy_forms_gds.layout import Size
 from django import forms
 from django.core.exceptions import ValidationError
 
+from register.errors import in_words
 from register.forms import GovukFormMixin
 from register.models import Declaration, Person
-from register.views.domain_errors import in_words
 
 
 class DateField(DateInputField):

@@ -21,10 +21,10 @@ from django.utils.text import capfirst
 from register import policies, selectors
 from register.errors import NotFound
 from register.models import AttendanceRequest, Declaration, HistoryLink, Person
+from register.models.audit import history_models
 from register.policies import Standing
 from register.selectors import declarations as reads
 from register.selectors.standing import standing_of
-from register.services.audit import history_models
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200

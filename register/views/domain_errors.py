@@ -14,7 +14,15 @@ from django.shortcuts import render
 from django.views import defaults
 
 from register import workflow
-from register.errors import Conflict, DomainError, InvalidTransition, NotFound, NotPermitted, RuleViolation
+from register.errors import (
+    Conflict,
+    DomainError,
+    InvalidTransition,
+    NotFound,
+    NotPermitted,
+    RuleViolation,
+    in_words,
+)
 
 STATUS = {NotFound: 404, NotPermitted: 403, InvalidTransition: 409, Conflict: 409, RuleViolation: 400}
 TITLES = {
@@ -25,15 +33,6 @@ TITLES = {
 
 def status_of(error: DomainError) -> int:
     return next(code for kind, code in STATUS.items() if isinstance(error, kind))
-
-
-def in_words(error: DomainError) -> str:
-    """The service's sentence, with the rule of the protocol that refused it, if one did: "... an
-    agreed briefing (protocol rule A2)."."""
-    if not error.rule:
-        return error.message
-    sentence, stop = (error.message[:-1], ".") if error.message.endswith(".") else (error.message, "")
-    return f"{sentence} (protocol rule {error.rule}){stop}"
 
 
 def not_found(error: NotFound) -> Http404:
