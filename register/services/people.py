@@ -1,8 +1,12 @@
 """Changes to people, groups, directorates, posts and recorded absences."""
 
 import datetime
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from register import selectors, workflow
@@ -28,12 +32,6 @@ def person_create(
     password: str | None = None,
     password_hash: str | None = None,
 ) -> Person:
-    if kind == Person.Kind.MEMBER and not member_type:
-        raise RuleViolation("A member is either elected or co-opted.", field="member_type")
-    if kind != Person.Kind.MEMBER and member_type:
-        raise RuleViolation("Only members are elected or co-opted.", field="member_type")
-    if Person.objects.filter(username=username).exists():
-        raise RuleViolation(f"The username {username!r} is already taken.", field="username")
     person = Person(
         username=username,
         first_name=first_name,
@@ -42,6 +40,7 @@ def person_create(
         kind=kind,
         member_type=member_type,
     )
+    check_person(person)
     if password:
         person.set_password(password)
     elif password_hash:
@@ -53,17 +52,116 @@ def person_create(
     return person
 
 
+# What may change on a person once recorded; the password has a service of its own.
+PERSON_FIELDS = frozenset(
+    {
+        "username",
+        "first_name",
+        "last_name",
+        "email",
+        "kind",
+        "member_type",
+        "left_on",
+        "is_active",
+        "is_staff",
+        "is_superuser",
+    }
+)
+
+
+def person_update(*, actor: Person, reason: str, person: Person, changes: Mapping[str, Any]) -> Person:
+    """Change ``person``'s details (``changes`` names fields of PERSON_FIELDS), checked under the row's lock."""
+    with transaction.atomic():
+        person = _locked_with_changes(person, changes, PERSON_FIELDS)
+        check_person(person)
+        _save_changes(person, changes, actor=actor, reason=reason)
+    return person
+
+
+def person_set_password(*, actor: Person, reason: str, person: Person, raw_password: str | None) -> Person:
+    """Set ``person``'s password or, with ``None``, turn password sign-in off for them.
+
+    The history row names the actor and the reason (C1). The password is not in it: Person's
+    history leaves the ``password`` field out, so the row records who and why, with no field change.
+    """
+    with transaction.atomic():
+        person = Person.objects.select_for_update(no_key=True).get(pk=person.pk)
+        if raw_password is None:
+            person.set_unusable_password()
+        else:
+            try:
+                password_validation.validate_password(raw_password, person)
+            except ValidationError as weak:
+                raise RuleViolation(" ".join(weak.messages), field="password") from None
+            person.set_password(raw_password)
+        save_with_history(person, actor=actor, reason=reason, update_fields=["password"])
+    return person
+
+
+def check_person(person: Person) -> None:
+    """Refuse a person whose kind, member type or username contradicts the register.
+
+    Read-only, so the admin can call it to validate a form before the service saves.
+    """
+    if person.kind == Person.Kind.MEMBER and not person.member_type:
+        raise RuleViolation("A member is either elected or co-opted.", field="member_type")
+    if person.kind != Person.Kind.MEMBER and person.member_type:
+        raise RuleViolation("Only members are elected or co-opted.", field="member_type")
+    if Person.objects.exclude(pk=person.pk).filter(username=person.username).exists():
+        raise RuleViolation(f"The username {person.username!r} is already taken.", field="username")
+    if person.pk is not None:
+        kind_before = Person.objects.filter(pk=person.pk).values_list("kind", flat=True).get()
+        # Memberships and posts were checked against the kind (a councillor joins a group, an
+        # officer a directorate): another kind would make the register contradict itself.
+        if kind_before != person.kind and Membership.objects.filter(person=person).exists():
+            kind = dict(Person.Kind.choices).get(kind_before, kind_before)
+            raise RuleViolation(
+                f"{person} has memberships or posts in the register, so their kind ({kind}) cannot change.",
+                field="kind",
+            )
+
+
 def organization_create(
     *, actor: Person, reason: str, name: str, classification: str, is_administration: bool = False
 ) -> Organization:
-    if is_administration and classification != Organization.Classification.PARTY:
-        raise RuleViolation("Only a political group can be part of the administration.", field="is_administration")
-    if Organization.objects.filter(name=name).exists():
-        raise RuleViolation(f"There is already an organization called {name!r}.", field="name")
     organization = Organization(name=name, classification=classification, is_administration=is_administration)
+    check_organization(organization)
     with transaction.atomic():
         save_with_history(organization, actor=actor, reason=reason)
     return organization
+
+
+ORGANIZATION_FIELDS = frozenset({"name", "classification", "is_administration"})
+
+
+def organization_update(
+    *, actor: Person, reason: str, organization: Organization, changes: Mapping[str, Any]
+) -> Organization:
+    """Rename a group, a directorate or the council, or move a group in or out of the administration."""
+    with transaction.atomic():
+        organization = _locked_with_changes(organization, changes, ORGANIZATION_FIELDS)
+        check_organization(organization)
+        _save_changes(organization, changes, actor=actor, reason=reason)
+    return organization
+
+
+def check_organization(organization: Organization) -> None:
+    """Refuse an organization that contradicts its classification, its name or its posts (read-only)."""
+    if organization.is_administration and organization.classification != Organization.Classification.PARTY:
+        raise RuleViolation("Only a political group can be part of the administration.", field="is_administration")
+    if Organization.objects.exclude(pk=organization.pk).filter(name=organization.name).exists():
+        raise RuleViolation(f"There is already an organization called {organization.name!r}.", field="name")
+    if organization.pk is not None:
+        before = Organization.objects.filter(pk=organization.pk).values_list("classification", flat=True).get()
+        in_use = Post.objects.filter(organization=organization).exists() or (
+            Membership.objects.filter(organization=organization).exists()
+        )
+        if before != organization.classification and in_use:
+            classification = dict(Organization.Classification.choices).get(before, before)
+            raise RuleViolation(
+                f"{organization} has posts or members, so its classification ({classification}) cannot change.",
+                field="classification",
+            )
 
 
 def post_create(
@@ -76,7 +174,6 @@ def post_create(
     single_holder: bool | None = None,
     politically_restricted: bool = False,
 ) -> Post:
-    _check_post_belongs_to(role, organization)
     if single_holder is None:
         single_holder = role not in {Role.AUDITOR}
     post = Post(
@@ -86,9 +183,56 @@ def post_create(
         single_holder=single_holder,
         politically_restricted=politically_restricted,
     )
+    check_post(post)
     with transaction.atomic():
         save_with_history(post, actor=actor, reason=reason)
     return post
+
+
+POST_FIELDS = frozenset({"label", "role", "organization", "single_holder", "politically_restricted"})
+
+
+def post_update(*, actor: Person, reason: str, post: Post, changes: Mapping[str, Any]) -> Post:
+    """Change a post's label, role, organization or restrictions, checked under the post's lock.
+
+    The post's lock is the one ``post_appoint`` takes, so no appointment slips in between the
+    check of the holdings and the save.
+    """
+    with transaction.atomic():
+        post = _locked_with_changes(post, changes, POST_FIELDS)
+        check_post(post)
+        _save_changes(post, changes, actor=actor, reason=reason)
+    return post
+
+
+def check_post(post: Post) -> None:
+    """Refuse a post in the wrong kind of organization, a duplicate label, or a change its holdings contradict.
+
+    Read-only, so the admin can call it to validate a form before the service saves.
+    """
+    _check_post_belongs_to(post.role, post.organization)
+    if Post.objects.exclude(pk=post.pk).filter(organization=post.organization, label=post.label).exists():
+        raise RuleViolation(f"{post.organization} already has a post called {post.label!r}.", field="label")
+    if post.pk is None:
+        return
+    before = Post.objects.filter(pk=post.pk).values("role", "organization_id").get()
+    holdings = Membership.objects.filter(post=post)
+    if (before["role"], before["organization_id"]) != (post.role, post.organization_id) and holdings.exists():
+        # Each holding was checked against the post's role (a councillor leads a group, an officer
+        # holds an officer's post): the past holders would no longer fit.
+        raise RuleViolation(
+            f"{post.label} has been held, so its role and organization cannot change: create a new post.",
+            field="role",
+        )
+    if post.single_holder:
+        for holding in holdings.select_related("person"):
+            clash = holdings.exclude(pk=holding.pk).overlapping(holding.start_date, holding.end_date).first()
+            if clash:
+                raise RuleViolation(
+                    f"{holding.person} and {clash.person} held {post.label} at the same time, "
+                    "so it cannot become a post with one holder.",
+                    field="single_holder",
+                )
 
 
 def membership_start(
@@ -140,6 +284,30 @@ def membership_end(*, actor: Person, reason: str, membership: Membership, end_da
         membership.end_date = end_date
         check_membership(membership)
         save_with_history(membership, actor=actor, reason=reason, update_fields=["end_date"])
+    return membership
+
+
+MEMBERSHIP_FIELDS = frozenset({"person", "organization", "post", "start_date", "end_date"})
+
+
+def membership_update(*, actor: Person, reason: str, membership: Membership, changes: Mapping[str, Any]) -> Membership:
+    """Correct a membership or a post holding (who, where, which post, from and to), checked under lock.
+
+    A holding belongs to its post's organization, whatever ``changes`` says.
+    """
+    with transaction.atomic():
+        membership = _locked_with_changes(membership, changes, MEMBERSHIP_FIELDS)
+        changed = set(changes)
+        if membership.post is not None and membership.organization_id != membership.post.organization_id:
+            membership.organization = membership.post.organization
+            changed.add("organization")
+        # The locks post_appoint and membership_start take, so that no appointment slips in
+        # between the overlap check and the save.
+        if membership.post_id is not None:
+            Post.objects.select_for_update(no_key=True).get(pk=membership.post_id)
+        Person.objects.select_for_update(no_key=True).get(pk=membership.person_id)
+        check_membership(membership)
+        _save_changes(membership, changed, actor=actor, reason=reason)
     return membership
 
 
@@ -223,6 +391,24 @@ def _check_post_belongs_to(role: str, organization: Organization) -> None:
         )
     if role not in Post.PARTY_ROLES | Post.DIRECTORATE_ROLES and kind != Organization.Classification.COUNCIL:
         raise RuleViolation("Statutory and audit posts belong to the council.", field="organization")
+
+
+def _locked_with_changes(record, changes: Mapping[str, Any], allowed: frozenset[str]):
+    """The record, locked for this transaction, with ``changes`` applied but not yet saved."""
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValueError(f"{type(record).__name__} has no field that may change called {', '.join(sorted(unknown))}.")
+    record = type(record).objects.select_for_update(no_key=True).get(pk=record.pk)
+    for name, value in changes.items():
+        setattr(record, name, value)
+    return record
+
+
+def _save_changes(record, changed: Iterable[str], *, actor: Person, reason: str) -> None:
+    """Save the fields named in ``changed``; nothing changed, nothing saved (and no history row)."""
+    fields = sorted(changed)
+    if fields:
+        save_with_history(record, actor=actor, reason=reason, update_fields=fields)
 
 
 def absence_record(*, actor: Person, reason: str, start_date: datetime.date, end_date: datetime.date) -> Absence:

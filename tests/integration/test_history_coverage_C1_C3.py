@@ -86,13 +86,19 @@ def test_a_change_in_the_admin_names_the_administrator_and_what_changed_C1(counc
     group = Organization.objects.get(name="Blue Group")
     response = admin_client.post(
         f"/admin/register/organization/{group.pk}/change/",
-        {"name": "Blue and Gold Group", "classification": "party", "is_administration": ""},
+        {
+            "name": "Blue and Gold Group",
+            "classification": "party",
+            "is_administration": "",
+            "reason": "Renamed at the group's annual meeting",
+        },
     )
     assert response.status_code == 302, response.content[:500]
 
     latest = group.history.latest()
     assert latest.history_user == admin_user
-    assert latest.history_change_reason == "Changed in the admin: name"
+    assert latest.history_change_reason == "Renamed at the group's annual meeting"
+    assert [change.field for change in latest.diff_against(latest.prev_record).changes] == ["name"]
 
 
 def test_the_chain_links_history_rows_from_an_outer_transaction_that_rolls_back_with_them_C4(council):

@@ -306,6 +306,7 @@ def test_the_admin_refuses_an_overlapping_post_holder_with_a_message(council, ad
             "organization": council.organization.pk,
             "post": post.pk,
             "start_date": "2026-03-03",
+            "reason": "Appointed by the council",
         },
     )
     assert response.status_code == 200
@@ -320,9 +321,10 @@ def test_a_change_in_the_admin_keeps_the_administrator_and_a_reason(council, adm
         {
             "name": "Blue and Gold Group",
             "classification": "party",
+            "reason": "Renamed at the group's annual meeting",
         },
     )
     assert response.status_code == 302
     latest = organization.history.latest()
     assert latest.history_user == admin_user
-    assert latest.history_change_reason == "Changed in the admin: name"
+    assert latest.history_change_reason == "Renamed at the group's annual meeting"
