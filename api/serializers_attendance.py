@@ -136,7 +136,7 @@ class BriefingSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="request_id")
     view = BriefingView(help_text="Always 'briefing': the facts other groups learn.")
     group = serializers.CharField(source="fact.group")
-    officers = serializers.ListField(child=serializers.CharField(), source="fact.officers")
+    officers = serializers.ListField(child=serializers.CharField(), source="fact.names")
     date = serializers.DateField(source="fact.date")
     subject = serializers.CharField(source="fact.subject")
     offered = serializers.BooleanField(
@@ -146,11 +146,12 @@ class BriefingSerializer(serializers.Serializer):
 
 class OfficerInPostSerializer(serializers.Serializer):
     name = serializers.CharField()
-    post = serializers.CharField()
+    post = serializers.CharField(help_text="The post the officer held on the day, as the published page shows it.")
 
 
 class PublicBriefingSerializer(serializers.Serializer):
-    """One line of the published register of officer attendance."""
+    """One line of the published register of officer attendance, the latest briefing first: the
+    facts ``register.selectors.briefings`` gives the published page too (A8, A9)."""
 
     group = serializers.CharField()
     officers = OfficerInPostSerializer(many=True, help_text="The officers who attended, with their posts on the day.")

@@ -414,5 +414,5 @@ class PublicAttendanceRegisterView(GenericAPIView):
     def get(self, request):
         given = io.PublicPeriodSerializer(data=request.query_params)
         given.is_valid(raise_exception=True)
-        page = self.paginate_queryset(selectors.published_officer_attendance(**given.validated_data))
+        page = self.paginate_queryset(selectors.published_register(**given.validated_data))
         return self.get_paginated_response(io.PublicBriefingSerializer(page, many=True).data)

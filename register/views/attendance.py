@@ -792,4 +792,4 @@ def refer(request):
 def published(request):
     """The published register of officer attendance at group meetings: group, officer's post, date
     and subject, nothing more (A8). No sign-in."""
-    return render(request, "register/attendance/published.html", {"briefings": reads.published_register()})
+    return render(request, "register/attendance/published.html", {"briefings": selectors.published_register()})
