@@ -125,7 +125,8 @@ def directorate_of(person: Person, on: datetime.date) -> Organization | None:
         Membership.objects.on(on)
         .filter(person=person, organization__classification=Organization.Classification.DIRECTORATE)
         .select_related("organization")
-        .order_by("post")  # a plain placement (no post) first
+        # A plain placement (no post) first, on every database: SQLite sorts a missing post first, PostgreSQL last.
+        .order_by(Case(When(post__isnull=True, then=Value(0)), default=Value(1)), "start_date", "id")
         .first()
     )
     return membership.organization if membership else None

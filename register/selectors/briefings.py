@@ -10,7 +10,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, Value, When
 from django.utils import timezone
 
 from register import workflow
@@ -126,8 +126,10 @@ def _holdings_of(officer_ids: set[int]) -> dict[int, list[Membership]]:
         (Q(post__isnull=False) & ~Q(post__role__in=Post.MEMBER_ROLES))
         | Q(post__isnull=True, organization__classification=Organization.Classification.DIRECTORATE)
     )
-    # A post first: a plain placement in a directorate only says where the officer works.
-    for holding in found.select_related("post", "organization").order_by("post", "start_date", "id"):
+    # A post first: a plain placement in a directorate only says where the officer works. Said
+    # outright, since SQLite sorts a missing post first and PostgreSQL last.
+    placement_last = Case(When(post__isnull=True, then=Value(1)), default=Value(0))
+    for holding in found.select_related("post", "organization").order_by(placement_last, "start_date", "id"):
         holdings.setdefault(holding.person_id, []).append(holding)
     return holdings
 

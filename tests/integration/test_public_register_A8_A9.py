@@ -11,7 +11,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from register import selectors
-from register.models import Notification
+from register.models import Notification, Post
 from register.services import attendance
 from tests.factories import approved_request
 
@@ -119,3 +119,30 @@ def test_the_other_groups_are_told_the_officers_of_the_same_facts_A8_A9(council,
     assert request.scope not in notice.body_text
     seen = selectors.briefing_facts_for_other_groups(viewer=council.groups[1].leader)
     assert seen == [fact]
+
+
+def test_an_officers_post_is_named_rather_than_their_placement_on_every_database_A8(council, clock):
+    """An officer placed in a directorate who also holds a post there is shown by the post's title,
+    on the page and in the API alike. SQLite sorts a missing post first and PostgreSQL last, so a
+    register that took the first of the officer's holdings named the placement on SQLite."""
+    place = council.directorates[0]
+    officer = place.officers[0]
+    council.appoint(officer, place.organization, Post.Role.OFFICER, "Economic Development Officer", single_holder=False)
+    held(council, clock, [officer, place.director], "Town centre regeneration")
+
+    [fact] = selectors.published_register()
+    posts = {attending.name: attending.post for attending in fact.officers}
+    assert posts == {str(officer): "Economic Development Officer", str(place.director): "Director of Place"}
+    [row] = api_rows()
+    assert {shown["name"]: shown["post"] for shown in row["officers"]} == posts
+    [[_group, on_page, _date, _subject]] = page_rows()
+    assert on_page == ", ".join(fact.posts) == ", ".join(shown["post"] for shown in row["officers"])
+    assert "Officer, Place" not in on_page
+
+
+def test_a_placement_names_the_directorate_of_an_officer_with_no_post_A8(council, clock):
+    officer = council.directorates[1].officers[0]
+    held(council, clock, [officer], "Council tax support")
+    [row] = api_rows()
+    assert row["officers"] == [{"name": str(officer), "post": "Officer, Resources"}]
+    assert page_rows()[0][1] == "Officer, Resources"
