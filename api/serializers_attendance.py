@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.serializers_declarations import BIGINT_MAX, FullView, PersonRefSerializer, Text
-from register import workflow
+from register import conflicts, workflow
 from register.errors import RuleViolation
 from register.models import AttendanceRecord, AttendanceRequest, InformationProvided
 
@@ -94,6 +94,36 @@ class PrecedentSerializer(serializers.Serializer):
     )
 
 
+class ConflictWarningSerializer(serializers.Serializer):
+    """A declared relationship between an officer the request names and a member of the requesting
+    group (B7): who declared it, its kind and the action agreed, never the description."""
+
+    officer = PersonRefSerializer()
+    member = PersonRefSerializer()
+    declared_by = PersonRefSerializer(many=True, help_text="Who declared it: the member, the officer, or each.")
+    relationship = serializers.CharField(source="relationship_kind")
+    action_agreed = serializers.CharField(allow_blank=True)
+    text = serializers.SerializerMethodField(help_text="The warning as the pages and notices word it.")
+
+    def get_text(self, warning) -> str:
+        return str(warning)
+
+
+def _viewer(context: dict):
+    user = getattr(context.get("request"), "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
+class AttendanceRequestListSerializer(serializers.ListSerializer):
+    """Reads the conflict warnings of the whole page at once (B7), in a fixed number of queries."""
+
+    def to_representation(self, data):
+        rows = list(data.all() if hasattr(data, "all") else data)
+        viewer = _viewer(self.context)
+        self.context["conflict_warnings"] = conflicts.warnings_seen_by(viewer, rows) if viewer else {}
+        return super().to_representation(rows)
+
+
 class AttendanceRequestSerializer(serializers.Serializer):
     """A request in full: for its group's leader and deputy, the named officers, the Chief
     Executive and Deputy, the Monitoring Officer and auditors."""
@@ -128,6 +158,22 @@ class AttendanceRequestSerializer(serializers.Serializer):
     responses_due_on = serializers.DateField(allow_null=True)
     closing_reason = serializers.CharField(allow_blank=True)
     invitations = InvitationSerializer(many=True, source="invitations.all")
+    conflict_warnings = serializers.SerializerMethodField(
+        help_text="Declared relationships between a named officer and a member of the group (B7): every one "
+        "for the decision-maker and those who oversee every request, an officer's own for them, none for "
+        "anyone else."
+    )
+
+    class Meta:
+        list_serializer_class = AttendanceRequestListSerializer
+
+    @extend_schema_field(ConflictWarningSerializer(many=True))
+    def get_conflict_warnings(self, attendance_request) -> list:
+        seen = self.context.get("conflict_warnings")
+        if seen is None:
+            viewer = _viewer(self.context)
+            seen = conflicts.warnings_seen_by(viewer, [attendance_request]) if viewer else {}
+        return ConflictWarningSerializer(seen.get(attendance_request.pk, []), many=True).data
 
 
 class BriefingSerializer(serializers.Serializer):

@@ -1,6 +1,6 @@
 """Reads for the attendance pages (A1-A13) that the service selectors in ``register.selectors`` do
-not already give: the home page's counts, the conflict warnings for a whole queue (B7) and the
-officers one may ask for. The published register (A8) is ``register.selectors.briefings``.
+not already give: the home page's counts and the officers one may ask for. The conflict warnings
+(B7) are ``register.conflicts``; the published register (A8) is ``register.selectors.briefings``.
 
 Each read costs a fixed number of queries whatever the number of rows.
 """
@@ -19,7 +19,6 @@ from register.models import (
     Person,
     Post,
 )
-from register.selectors import declarations as declaration_reads
 
 Role = Post.Role
 LEADING_ROLES = frozenset({Role.GROUP_LEADER, Role.DEPUTY_GROUP_LEADER})
@@ -81,38 +80,6 @@ def councillors_to_name(on: datetime.date):
     """Councillors an officer may say asked them directly (A1): every serving member; the service
     refuses one in no political group, naming the field."""
     return selectors.people_search(kind=Person.Kind.MEMBER, on=on).order_by("last_name", "first_name", "pk")
-
-
-def conflict_warnings(requests, on: datetime.date) -> dict[int, list]:
-    """For each request (by id), the declared relationships between an officer it names and a
-    member of the requesting group (B7). Two queries for the whole list: the groups' members and
-    the declarations between them and the officers."""
-    requests = list(requests)
-    if not requests:
-        return {}
-    group_ids = {request.group_id for request in requests}
-    members_of: dict[int, set[int]] = {group_id: set() for group_id in group_ids}
-    members: dict[int, Person] = {}
-    for membership in (
-        Membership.objects.on(on)
-        .filter(organization__in=group_ids, post__isnull=True, person__kind=Person.Kind.MEMBER)
-        .select_related("person")
-    ):
-        members_of[membership.organization_id].add(membership.person_id)
-        members[membership.person_id] = membership.person
-    officers = {i.officer_id: i.officer for request in requests for i in request.invitations.all()}
-    found = declaration_reads.active_relationships(officers.values(), members.values(), on)
-    warnings: dict[int, list] = {}
-    for request in requests:
-        named = {i.officer_id for i in request.invitations.all()}
-        group_members = members_of[request.group_id]
-        seen = set()
-        for relationship in found:
-            pair = (relationship.officer.pk, relationship.member.pk)
-            if relationship.officer.pk in named and relationship.member.pk in group_members and pair not in seen:
-                seen.add(pair)
-                warnings.setdefault(request.pk, []).append(relationship)
-    return warnings
 
 
 def party_groups():

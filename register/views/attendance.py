@@ -270,7 +270,6 @@ def detail(request, request_id: int):
     found = _seen(viewer, request_id)
     invitations = list(found.invitations.all())
     mine = next((i for i in invitations if i.officer_id == viewer.pk), None)
-    oversees = reads.is_attendance_overseer(roles_today(request))
     begun = found.meeting.starts_at <= now
     for_group = policies.acts_for_requesting_group(viewer, found, on=on)
     deciding = policies.can_decide_attendance(viewer, on=on)
@@ -284,7 +283,7 @@ def detail(request, request_id: int):
             "mine": mine,
             "information": information,
             "may_mark": _information_viewer_may_mark(viewer, information, on),
-            "warnings": _warnings(found, on) if (oversees or mine) else [],
+            "warnings": _warnings(found, viewer),
             "may_withdraw": for_group and _allows(found, workflow.WITHDRAW) and not begun,
             "may_amend": for_group and _allows(found, workflow.AMEND_BRIEF) and not begun,
             "may_cancel": deciding and _allows(found, workflow.CANCEL) and not begun,
@@ -325,10 +324,9 @@ def _information_viewer_may_mark(viewer: Person, information: list, on: datetime
     }
 
 
-def _warnings(found: AttendanceRequest, on: datetime.date) -> list:
-    """The conflict warnings for one request (B7): what ``conflicts.warnings_for`` finds, or else the
-    declared relationships the pages read for a whole queue at once."""
-    return conflicts.warnings_for(found) or reads.conflict_warnings([found], on).get(found.pk, [])
+def _warnings(found: AttendanceRequest, viewer: Person) -> list:
+    """The conflict warnings on one request that the viewer sees (B7)."""
+    return conflicts.warnings_seen_by(viewer, [found])[found.pk]
 
 
 def _check_move(found: AttendanceRequest, move: str, doing: str) -> None:
@@ -347,7 +345,7 @@ def queue(request):
     if not reads.is_attendance_overseer(roles_today(request)):
         raise Http404("There is no such list.")
     page = _page(request, _reads(selectors.attendance_decision_queue, viewer=request.user))
-    warnings = reads.conflict_warnings(page, on)
+    warnings = conflicts.warnings_seen_by(request.user, page, on=on)
     rows = [(item, _days_left(on, item.due_on), warnings.get(item.pk, [])) for item in page]
     return render(
         request,
@@ -406,7 +404,7 @@ def decide(request, request_id: int):
             "form": form,
             "attendance_request": found,
             "invitations": list(found.invitations.all()),
-            "warnings": _warnings(found, on),
+            "warnings": _warnings(found, request.user),
             "days_left": _days_left(on, found.due_on),
         },
     )
