@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.serializers_declarations import BIGINT_MAX, FullView, PersonRefSerializer, Text
-from register import workflow
+from register import conflicts, selectors, workflow
 from register.errors import RuleViolation
 from register.models import AttendanceRecord, AttendanceRequest, InformationProvided
 
@@ -94,6 +94,38 @@ class PrecedentSerializer(serializers.Serializer):
     )
 
 
+class ConflictWarningSerializer(serializers.Serializer):
+    """A declared relationship between an officer the request names and a member of the requesting
+    group (B7): who declared it, its kind and the action agreed, never the description."""
+
+    officer = PersonRefSerializer()
+    member = PersonRefSerializer()
+    declared_by = PersonRefSerializer(many=True, help_text="Who declared it: the member, the officer, or each.")
+    relationship = serializers.CharField(source="relationship_kind")
+    action_agreed = serializers.CharField(allow_blank=True)
+    text = serializers.SerializerMethodField(help_text="The warning as the pages and notices word it.")
+
+    def get_text(self, warning) -> str:
+        return str(warning)
+
+
+def _viewer(context: dict):
+    """The caller's standing, read once per request; None for a serializer used without one."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return selectors.standing_for_request(request) if user is not None and user.is_authenticated else None
+
+
+class AttendanceRequestListSerializer(serializers.ListSerializer):
+    """Reads the conflict warnings of the whole page at once (B7), in a fixed number of queries."""
+
+    def to_representation(self, data):
+        rows = list(data.all() if hasattr(data, "all") else data)
+        viewer = _viewer(self.context)
+        self.context["conflict_warnings"] = conflicts.warnings_seen_by(viewer, rows) if viewer else {}
+        return super().to_representation(rows)
+
+
 class AttendanceRequestSerializer(serializers.Serializer):
     """A request in full: for its group's leader and deputy, the named officers, the Chief
     Executive and Deputy, the Monitoring Officer and auditors."""
@@ -128,6 +160,22 @@ class AttendanceRequestSerializer(serializers.Serializer):
     responses_due_on = serializers.DateField(allow_null=True)
     closing_reason = serializers.CharField(allow_blank=True)
     invitations = InvitationSerializer(many=True, source="invitations.all")
+    conflict_warnings = serializers.SerializerMethodField(
+        help_text="Declared relationships between a named officer and a member of the group (B7): every one "
+        "for the decision-maker and those who oversee every request, an officer's own for them, none for "
+        "anyone else."
+    )
+
+    class Meta:
+        list_serializer_class = AttendanceRequestListSerializer
+
+    @extend_schema_field(ConflictWarningSerializer(many=True))
+    def get_conflict_warnings(self, attendance_request) -> list:
+        seen = self.context.get("conflict_warnings")
+        if seen is None:
+            viewer = _viewer(self.context)
+            seen = conflicts.warnings_seen_by(viewer, [attendance_request]) if viewer else {}
+        return ConflictWarningSerializer(seen.get(attendance_request.pk, []), many=True).data
 
 
 class BriefingSerializer(serializers.Serializer):
@@ -136,7 +184,7 @@ class BriefingSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="request_id")
     view = BriefingView(help_text="Always 'briefing': the facts other groups learn.")
     group = serializers.CharField(source="fact.group")
-    officers = serializers.ListField(child=serializers.CharField(), source="fact.officers")
+    officers = serializers.ListField(child=serializers.CharField(), source="fact.names")
     date = serializers.DateField(source="fact.date")
     subject = serializers.CharField(source="fact.subject")
     offered = serializers.BooleanField(
@@ -146,11 +194,12 @@ class BriefingSerializer(serializers.Serializer):
 
 class OfficerInPostSerializer(serializers.Serializer):
     name = serializers.CharField()
-    post = serializers.CharField()
+    post = serializers.CharField(help_text="The post the officer held on the day, as the published page shows it.")
 
 
 class PublicBriefingSerializer(serializers.Serializer):
-    """One line of the published register of officer attendance."""
+    """One line of the published register of officer attendance, the latest briefing first: the
+    facts ``register.selectors.briefings`` gives the published page too (A8, A9)."""
 
     group = serializers.CharField()
     officers = OfficerInPostSerializer(many=True, help_text="The officers who attended, with their posts on the day.")

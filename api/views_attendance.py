@@ -68,13 +68,15 @@ class AttendanceRequestViewSet(viewsets.GenericViewSet):
         # Read again through the selector: the caller's view of the request after the move, joined.
         shown = selectors.attendance_request_for(viewer=self.request.user, pk=attendance_request.pk)
         return Response(
-            io.AttendanceRequestSerializer(shown).data,
+            io.AttendanceRequestSerializer(shown, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
     def _page(self, rows, serializer_class):
         page = self.paginate_queryset(rows)
-        return self.get_paginated_response(serializer_class(page, many=True).data)
+        return self.get_paginated_response(
+            serializer_class(page, many=True, context=self.get_serializer_context()).data
+        )
 
     # --- Reading -----------------------------------------------------------------------------------
 
@@ -94,7 +96,9 @@ class AttendanceRequestViewSet(viewsets.GenericViewSet):
     )
     def retrieve(self, request, pk=None):
         try:
-            return Response(io.AttendanceRequestSerializer(self._request(pk)).data)
+            return Response(
+                io.AttendanceRequestSerializer(self._request(pk), context=self.get_serializer_context()).data
+            )
         except NotFound:
             seen = selectors.other_group_briefing_for(viewer=request.user, pk=int(pk))
             return Response(io.BriefingSerializer(seen).data)
@@ -414,5 +418,5 @@ class PublicAttendanceRegisterView(GenericAPIView):
     def get(self, request):
         given = io.PublicPeriodSerializer(data=request.query_params)
         given.is_valid(raise_exception=True)
-        page = self.paginate_queryset(selectors.published_officer_attendance(**given.validated_data))
+        page = self.paginate_queryset(selectors.published_register(**given.validated_data))
         return self.get_paginated_response(io.PublicBriefingSerializer(page, many=True).data)

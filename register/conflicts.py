@@ -1,10 +1,11 @@
 """Conflict check between briefings and declared relationships (B7).
 
-Submission and decision of an attendance request call ``warnings_for``; the notices to the
-decision-maker and to each officer show what it returns: one warning for each officer named in
-the request who has an active declared relationship with a member of the requesting group. A
-warning names the kind of relationship and the action agreed, never the description. On approval
-the member is reminded to declare the interest at the meeting (``relationships_for``).
+One warning for each officer named in a request who, on the day of the meeting, has an active
+declared relationship with a member of the requesting group. ``warning_sentence`` is the one
+wording of a warning: the decision queue and pages, the API and the notices to the decision-maker
+and to each officer all show it. It says who declared the relationship (the member, the officer or
+both), with whom, its kind and the action agreed, never the description. On approval the member is
+reminded to declare the interest at the meeting (``relationships_for``).
 """
 
 import datetime
@@ -13,9 +14,31 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from register import selectors
-from register.models import AttendanceRequest, Membership, Person
-from register.selectors.declarations import ActiveRelationship, active_relationships
+from register import policies
+from register.models import AttendanceRequest, GroupMeeting, Membership, Person
+from register.policies import Standing
+from register.selectors.declarations import ActiveRelationship, active_relationships, relationships_declared_during
+
+
+def warning_sentence(
+    *, officer: Person, member: Person, declared_by: tuple[Person, ...], kind: str, action_agreed: str
+) -> str:
+    """The warning, in words, of a relationship between ``officer`` and ``member`` (B7), saying who
+    declared it: the member, the officer, or each of them."""
+    councillor = f"Councillor {member}"
+    declarants = {person.pk for person in declared_by}
+    if declarants == {member.pk}:
+        declared = f"{councillor}, a member of the requesting group, has declared a relationship with {officer}"
+    elif declarants == {officer.pk}:
+        declared = f"{officer} has declared a relationship with {councillor}, a member of the requesting group"
+    elif declarants == {officer.pk, member.pk}:
+        declared = (
+            f"{officer} and {councillor}, a member of the requesting group, have each declared their relationship"
+        )
+    else:
+        raise ValueError("A conflict warning names who declared the relationship: the officer or the member.")
+    agreed = f" Action agreed: {action_agreed}." if action_agreed else ""
+    return f"{declared}: {kind}.{agreed} {councillor} should declare the interest at the meeting."
 
 
 @dataclass(frozen=True)
@@ -26,18 +49,49 @@ class ConflictWarning:
     action_agreed: str
     member: Person
     officer: Person
+    declared_by: tuple[Person, ...]
 
     def __str__(self):
-        agreed = f" Action agreed: {self.action_agreed}." if self.action_agreed else ""
-        return (
-            f"{self.officer} has declared a relationship ({self.relationship_kind}) with {self.member}, "
-            f"a member of the requesting group.{agreed} {self.member} should declare the interest at the meeting."
+        return warning_sentence(
+            officer=self.officer,
+            member=self.member,
+            declared_by=self.declared_by,
+            kind=self.relationship_kind,
+            action_agreed=self.action_agreed,
         )
 
 
 def warnings_for(attendance_request: AttendanceRequest) -> list[ConflictWarning]:
-    """Warnings for the decision-maker and the officers about ``attendance_request`` (B7)."""
-    return _as_warnings(relationships_for(attendance_request))
+    """Warnings for the decision-maker and the officers about ``attendance_request`` (B7), from
+    its invitations as they stand (read afresh, for the services that have just written them)."""
+    officers = [invitation.officer for invitation in attendance_request.invitations.select_related("officer")]
+    return _warnings([(attendance_request, officers)])[attendance_request.pk]
+
+
+def warnings_for_requests(requests) -> dict[int, list[ConflictWarning]]:
+    """The warnings of many requests at once, each on the day of its own meeting, in a fixed number
+    of queries (for lists such as the decision queue). ``requests`` must have their invitations'
+    officers loaded."""
+    return _warnings([(request, [i.officer for i in request.invitations.all()]) for request in requests])
+
+
+def warnings_seen_by(viewer: Standing, requests) -> dict[int, list[ConflictWarning]]:
+    """The warnings ``viewer`` sees on each of ``requests`` (B7): every one for the decision-maker and
+    those who oversee every request (the Chief Executive and Deputy, the Monitoring Officer,
+    auditors); for a named officer, those about themselves; none for anyone else, since a
+    declaration is not theirs to see."""
+    requests = list(requests)
+    oversees = policies.oversees_attendance(viewer)
+    named = any(policies.is_named_officer(viewer, request) for request in requests)
+    if not (oversees or named):
+        return {request.pk: [] for request in requests}
+    found = warnings_for_requests(requests)
+    if oversees:
+        return found
+    return {
+        pk: [warning for warning in warnings if warning.officer.pk == viewer.person_id]
+        for pk, warnings in found.items()
+    }
 
 
 def relationships_for(attendance_request: AttendanceRequest) -> list[ActiveRelationship]:
@@ -46,29 +100,6 @@ def relationships_for(attendance_request: AttendanceRequest) -> list[ActiveRelat
     on = meeting_day(attendance_request)
     officers = [invitation.officer for invitation in attendance_request.invitations.select_related("officer")]
     return active_relationships(officers, group_members(attendance_request.group_id, on), on)
-
-
-def warnings_for_requests(requests: list[AttendanceRequest]) -> dict[int, list[ConflictWarning]]:
-    """The warnings of many requests at once, in a fixed number of queries (for lists such as the
-    decision queue): relationships active today between each request's officers and its group's
-    members. ``requests`` must have their invitations' officers prefetched."""
-    today = selectors.today()
-    officers = {invitation.officer for request in requests for invitation in request.invitations.all()}
-    members_by_group = defaultdict(set)
-    for membership in (
-        Membership.objects.on(today)
-        .filter(organization_id__in={request.group_id for request in requests}, post__isnull=True)
-        .select_related("person")
-    ):
-        members_by_group[membership.organization_id].add(membership.person)
-    members = set().union(*members_by_group.values()) if members_by_group else set()
-    found = active_relationships(officers, members, today)
-    warnings = {}
-    for request in requests:
-        named = {invitation.officer_id for invitation in request.invitations.all()}
-        in_group = {person.pk for person in members_by_group[request.group_id]}
-        warnings[request.pk] = _as_warnings([r for r in found if r.officer.pk in named and r.member.pk in in_group])
-    return warnings
 
 
 def meeting_day(attendance_request: AttendanceRequest) -> datetime.date:
@@ -80,21 +111,72 @@ def group_members(group_id: int, on: datetime.date) -> list[Person]:
     return [membership.person for membership in memberships]
 
 
-def _as_warnings(relationships: list[ActiveRelationship]) -> list[ConflictWarning]:
-    """One warning per officer, member and kind: both sides' declarations of one relationship
-    make one warning."""
-    warnings, seen = [], set()
+def _warnings(requests: list[tuple[AttendanceRequest, list[Person]]]) -> dict[int, list[ConflictWarning]]:
+    """Two queries whatever the number of requests: the groups' members over the meetings' days,
+    and the declarations between them and the officers over those days."""
+    if not requests:
+        return {}
+    days = _meeting_days([request for request, _officers in requests])
+    first, last = min(days.values()), max(days.values())
+    memberships = list(
+        Membership.objects.overlapping(first, last)
+        .filter(organization_id__in={request.group_id for request, _officers in requests}, post__isnull=True)
+        .select_related("person")
+    )
+    officers = {officer.pk: officer for _request, named in requests for officer in named}
+    members = {membership.person_id: membership.person for membership in memberships}
+    declared = relationships_declared_during(officers.values(), members.values(), first, last)
+    warnings = {}
+    for request, named in requests:
+        day = days[request.pk]
+        named_ids = {officer.pk for officer in named}
+        in_group = {m.person_id for m in memberships if m.organization_id == request.group_id and _current(m, day)}
+        warnings[request.pk] = warnings_from(
+            [
+                d.relationship
+                for d in declared
+                if d.current_on(day) and d.relationship.officer.pk in named_ids and d.relationship.member.pk in in_group
+            ]
+        )
+    return warnings
+
+
+def _meeting_days(requests: list[AttendanceRequest]) -> dict[int, datetime.date]:
+    """Each request's meeting day; the meetings not loaded with their requests are read in one query."""
+    loaded = [request for request in requests if AttendanceRequest.meeting.is_cached(request)]
+    days = {request.pk: meeting_day(request) for request in loaded}
+    missing = defaultdict(list)
+    for request in requests:
+        if request.pk not in days:
+            missing[request.meeting_id].append(request.pk)
+    for meeting_id, starts_at in GroupMeeting.objects.filter(pk__in=missing).values_list("pk", "starts_at"):
+        days.update(dict.fromkeys(missing[meeting_id], timezone.localtime(starts_at).date()))
+    return days
+
+
+def _current(membership: Membership, day: datetime.date) -> bool:
+    return membership.start_date <= day and (membership.end_date is None or membership.end_date >= day)
+
+
+def warnings_from(relationships: list[ActiveRelationship]) -> list[ConflictWarning]:
+    """The warnings of ``relationships`` (as ``active_relationships`` finds them): one per officer,
+    member and kind, so that both sides' declarations of one relationship make one warning, naming
+    each as having declared it."""
+    merged: dict[tuple, list[ActiveRelationship]] = {}
     for relationship in relationships:
-        key = (relationship.officer.pk, relationship.member.pk, relationship.kind)
-        if key in seen:
-            continue
-        seen.add(key)
+        merged.setdefault((relationship.officer.pk, relationship.member.pk, relationship.kind), []).append(relationship)
+    warnings = []
+    for same in merged.values():
+        first = same[0]
+        declared_by = tuple({r.declared_by.pk: r.declared_by for r in same}.values())
+        actions = list(dict.fromkeys(r.action_text for r in same))
         warnings.append(
             ConflictWarning(
-                relationship_kind=relationship.kind_text,
-                action_agreed=relationship.action_text,
-                member=relationship.member,
-                officer=relationship.officer,
+                relationship_kind=first.kind_text,
+                action_agreed="; ".join(actions),
+                member=first.member,
+                officer=first.officer,
+                declared_by=declared_by,
             )
         )
     return warnings

@@ -7,10 +7,10 @@ Every role is derived from posts held on a date (DOMAIN.md, "People, groups and 
 import datetime
 
 from register.selectors import clock
+from register.selectors.briefings import BriefingFact, OfficerInPost, briefing_facts, published_register
 from register.selectors.notices import inbox, notice_in_inbox, unread_count
 from register.selectors.people import *  # noqa: F403 -- who holds which post, named here too
 from register.selectors.requests import *  # noqa: F403 -- the attendance reads, named here too
-from register.selectors.requests import _has_attendance  # noqa: F401 -- a page reads it
 from register.selectors.standing import standing_for_request, standing_of
 
 
@@ -25,7 +25,11 @@ def now() -> datetime.datetime:
 
 
 __all__ = [
+    "BriefingFact",
+    "OfficerInPost",
+    "briefing_facts",
     "clock",
+    "published_register",
     "inbox",
     "notice_in_inbox",
     "now",

@@ -6,7 +6,7 @@ is read here too.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 
 from register.errors import RuleViolation
 from register.models import Absence, Membership, Organization, Person, Post
@@ -99,7 +99,8 @@ def directorate_of(person: Person, on: datetime.date) -> Organization | None:
         Membership.objects.on(on)
         .filter(person=person, organization__classification=Organization.Classification.DIRECTORATE)
         .select_related("organization")
-        .order_by("post")  # a plain placement (no post) first
+        # A plain placement (no post) first, on every database: SQLite sorts a missing post first, PostgreSQL last.
+        .order_by(Case(When(post__isnull=True, then=Value(0)), default=Value(1)), "start_date", "id")
         .first()
     )
     return membership.organization if membership else None

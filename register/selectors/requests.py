@@ -6,7 +6,6 @@ learn of a briefing (A8, A9), the parity report (A11) and information shared (A1
 import datetime
 from dataclasses import dataclass
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import BooleanField, Case, Exists, OuterRef, Prefetch, Q, Value, When
 from django.utils import timezone
 
@@ -14,17 +13,16 @@ from register import policies, workflow, working_days
 from register.errors import NotFound
 from register.models import (
     AttendanceInvitation,
-    AttendanceRecord,
     AttendanceRequest,
     GroupMeeting,
     InformationCopy,
     InformationProvided,
-    Membership,
     Organization,
     Person,
     Post,
 )
 from register.policies import Standing
+from register.selectors.briefings import BriefingFact, briefing_facts
 from register.selectors.standing import standing_of
 
 Role = Post.Role
@@ -33,17 +31,6 @@ Role = Post.Role
 # --- Officer attendance at political group meetings (A1-A13) ----------------------------------
 # Every list below is scoped to the viewer and joined up front, so that it costs the same few
 # queries whatever the number of rows. Records the viewer may not see are "not found".
-
-
-@dataclass(frozen=True)
-class BriefingFact:
-    """All that anyone outside the requesting group learns of a briefing: which group, which
-    officers, the date and the subject matter, and nothing of the brief or the discussion (A8, A9)."""
-
-    group: str
-    officers: tuple[str, ...]
-    date: datetime.date
-    subject: str
 
 
 @dataclass(frozen=True)
@@ -165,29 +152,9 @@ def officer_attendance_invitations(*, viewer: Person | Standing):
     )
 
 
-def _has_attendance(invitation: AttendanceInvitation) -> bool:
-    try:
-        invitation.attendance  # noqa: B018 -- reading the relation raises when there is none
-    except ObjectDoesNotExist:
-        return False
-    return True
-
-
 def briefing_fact(attendance_request: AttendanceRequest, *, attended_only: bool = False) -> BriefingFact:
-    """The facts of one briefing (A8, A9). The officers are those who attended once anyone has
-    recorded attendance, and until then those named who have not declined."""
-    invitations = list(attendance_request.invitations.all())
-    attended = [i.officer for i in invitations if _has_attendance(i)]
-    if attended or attended_only:
-        officers = attended
-    else:
-        officers = [i.officer for i in invitations if i.state != workflow.DECLINED]
-    return BriefingFact(
-        group=attendance_request.group.name,
-        officers=tuple(sorted(str(officer) for officer in officers)),
-        date=timezone.localtime(attendance_request.meeting.starts_at).date(),
-        subject=attendance_request.subject,
-    )
+    """The facts of one briefing (A8, A9), as ``briefing_facts`` gives them."""
+    return briefing_facts([attendance_request], attended_only=attended_only)[0]
 
 
 def _agreed_briefings():
@@ -211,7 +178,7 @@ def briefing_facts_for_other_groups(
     on, led = standing.on, list(standing.groups_led)
     if not led and not policies.oversees_attendance(standing):
         raise NotFound("There is no such list.")
-    return [briefing_fact(request) for request in _agreed_briefings().exclude(group__in=led)]
+    return briefing_facts(_agreed_briefings().exclude(group__in=led))
 
 
 def equivalent_offers_for(*, viewer: Person | Standing, on: datetime.date | None = None) -> list[EquivalentOffer]:
@@ -224,21 +191,11 @@ def equivalent_offers_for(*, viewer: Person | Standing, on: datetime.date | None
         equivalent_of=OuterRef("pk"), group__in=led, state__in=workflow.OPEN_REQUEST_STATES | {workflow.CLOSED}
     )
     originals = _agreed_briefings().filter(equivalent_of__isnull=True).exclude(group__in=led).exclude(Exists(taken_up))
-    return [EquivalentOffer(original_id=request.pk, fact=briefing_fact(request)) for request in originals]
-
-
-def public_briefing_register(
-    *, start: datetime.date | None = None, end: datetime.date | None = None
-) -> list[BriefingFact]:
-    """The published register of officer attendance: briefings that took place, with the officers
-    who attended (DOMAIN.md, "Who sees what")."""
-    attended = AttendanceRecord.objects.filter(invitation__request=OuterRef("pk"))
-    held = _agreed_briefings().filter(Exists(attended))
-    if start:
-        held = held.filter(meeting__starts_at__date__gte=start)
-    if end:
-        held = held.filter(meeting__starts_at__date__lte=end)
-    return [briefing_fact(request, attended_only=True) for request in held]
+    originals = list(originals)
+    return [
+        EquivalentOffer(original_id=request.pk, fact=fact)
+        for request, fact in zip(originals, briefing_facts(originals), strict=True)
+    ]
 
 
 def attendance_parity_report(
@@ -321,9 +278,10 @@ def briefings_for_other_groups(*, viewer: Person | Standing, on: datetime.date |
     if not led and not policies.oversees_attendance(standing):
         raise NotFound("There is no such list.")
     offered = {offer.original_id for offer in equivalent_offers_for(viewer=standing)} if led else set()
+    briefings = list(_agreed_briefings().exclude(group__in=led))
     return [
-        SeenBriefing(request_id=request.pk, fact=briefing_fact(request), offered=request.pk in offered)
-        for request in _agreed_briefings().exclude(group__in=led)
+        SeenBriefing(request_id=request.pk, fact=fact, offered=request.pk in offered)
+        for request, fact in zip(briefings, briefing_facts(briefings), strict=True)
     ]
 
 
@@ -356,68 +314,3 @@ def information_provided_for(
     if found is None:
         raise NotFound("There is no such information.")
     return found
-
-
-@dataclass(frozen=True)
-class OfficerInPost:
-    name: str
-    post: str
-
-
-@dataclass(frozen=True)
-class PublishedBriefing:
-    """A line of the public register: the group, each attending officer with their post on the day,
-    the date and the subject matter (DOMAIN.md, "Who sees what")."""
-
-    group: str
-    officers: tuple[OfficerInPost, ...]
-    date: datetime.date
-    subject: str
-
-
-def published_officer_attendance(*, start: datetime.date | None = None, end: datetime.date | None = None):
-    """``public_briefing_register`` with each officer's post on the day of the meeting: a post they
-    held, else their directorate. One more query for all the officers, whatever their number."""
-    attended = AttendanceRecord.objects.filter(invitation__request=OuterRef("pk"))
-    held = _agreed_briefings().filter(Exists(attended))
-    if start:
-        held = held.filter(meeting__starts_at__date__gte=start)
-    if end:
-        held = held.filter(meeting__starts_at__date__lte=end)
-    held = list(held)
-    officer_ids = {i.officer_id for request in held for i in request.invitations.all() if _has_attendance(i)}
-    memberships = list(
-        Membership.objects.filter(person__in=officer_ids)
-        .exclude(organization__classification=Organization.Classification.PARTY)
-        .select_related("post", "organization")
-    )
-
-    def post_of(officer: Person, day: datetime.date) -> str:
-        current = [
-            m
-            for m in memberships
-            if m.person_id == officer.pk and m.start_date <= day and (m.end_date is None or m.end_date >= day)
-        ]
-        posts = [m.post.label for m in current if m.post_id]
-        if posts:
-            return posts[0]
-        places = [
-            m.organization.name
-            for m in current
-            if m.organization.classification == Organization.Classification.DIRECTORATE
-        ]
-        return f"Officer, {places[0]}" if places else "Officer"
-
-    published = []
-    for request in held:
-        day = timezone.localtime(request.meeting.starts_at).date()
-        officers = sorted((i.officer for i in request.invitations.all() if _has_attendance(i)), key=str)
-        published.append(
-            PublishedBriefing(
-                group=request.group.name,
-                officers=tuple(OfficerInPost(str(o), post_of(o, day)) for o in officers),
-                date=day,
-                subject=request.subject,
-            )
-        )
-    return published

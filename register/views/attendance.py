@@ -265,7 +265,6 @@ def detail(request, request_id: int):
     found = _seen(request, request_id)
     invitations = list(found.invitations.all())
     mine = next((i for i in invitations if i.officer_id == viewer.pk), None)
-    oversees = reads.is_attendance_overseer(standing(request))
     moves = set(workflow.allowed_moves(REQUEST, found, standing(request)))
     answers = set(workflow.allowed_moves(workflow.ATTENDANCE_INVITATION, _with_request(mine, found), standing(request)))
     information = list(found.information.select_related("provided_by"))
@@ -278,7 +277,7 @@ def detail(request, request_id: int):
             "mine": mine,
             "information": information,
             "may_mark": _information_viewer_may_mark(request, found, information),
-            "warnings": _warnings(found, on) if (oversees or mine) else [],
+            "warnings": _warnings(found, request),
             "may_withdraw": workflow.WITHDRAW in moves,
             "may_amend": workflow.AMEND_BRIEF in moves,
             "may_cancel": workflow.CANCEL in moves,
@@ -311,10 +310,9 @@ def _information_viewer_may_mark(request, found: AttendanceRequest, information:
     }
 
 
-def _warnings(found: AttendanceRequest, on: datetime.date) -> list:
-    """The conflict warnings for one request (B7): what ``conflicts.warnings_for`` finds, or else the
-    declared relationships the pages read for a whole queue at once."""
-    return conflicts.warnings_for(found) or reads.conflict_warnings([found], on).get(found.pk, [])
+def _warnings(found: AttendanceRequest, request) -> list:
+    """The conflict warnings on one request that the viewer sees (B7)."""
+    return conflicts.warnings_seen_by(standing(request), [found])[found.pk]
 
 
 # --- The Chief Executive and Deputy (A2, A3, A11, A12) -------------------------------------------
@@ -328,7 +326,7 @@ def queue(request):
     if not reads.is_attendance_overseer(standing(request)):
         raise Http404("There is no such list.")
     page = _page(request, _reads(selectors.attendance_decision_queue, viewer=standing(request)))
-    warnings = reads.conflict_warnings(page, on)
+    warnings = conflicts.warnings_seen_by(standing(request), page)
     rows = [(item, _days_left(on, item.due_on), warnings.get(item.pk, [])) for item in page]
     return render(
         request,
@@ -384,7 +382,7 @@ def decide(request, request_id: int):
             "form": form,
             "attendance_request": found,
             "invitations": list(found.invitations.all()),
-            "warnings": _warnings(found, on),
+            "warnings": _warnings(found, request),
             "days_left": _days_left(on, found.due_on),
         },
     )
@@ -754,4 +752,4 @@ def refer(request):
 def published(request):
     """The published register of officer attendance at group meetings: group, officer's post, date
     and subject, nothing more (A8). No sign-in."""
-    return render(request, "register/attendance/published.html", {"briefings": reads.published_register()})
+    return render(request, "register/attendance/published.html", {"briefings": selectors.published_register()})

@@ -309,7 +309,7 @@ def test_what_another_group_sees_of_a_briefing_is_exactly_group_officer_date_and
     assert [dataclasses.asdict(fact) for fact in facts] == [
         {
             "group": council.groups[0].organization.name,
-            "officers": (str(officer),),
+            "officers": ({"name": str(officer), "post": "Officer, Place"},),
             "date": datetime.date(2026, 3, 9),
             "subject": "Care home fees",
         }
@@ -360,12 +360,12 @@ def test_the_public_register_lists_briefings_that_took_place_with_the_officers_w
         left_at=request.meeting.starts_at + datetime.timedelta(minutes=40),
         attested=True,
     )
-    assert selectors.public_briefing_register() == [
+    assert selectors.published_register() == [
         selectors.BriefingFact(
             group=council.groups[0].organization.name,
-            officers=(str(place.officers[0]),),
+            officers=(selectors.OfficerInPost(name=str(place.officers[0]), post="Officer, Place"),),
             date=datetime.date(2026, 3, 9),
             subject="Flood defences",
         )
     ]
-    assert selectors.public_briefing_register(start=datetime.date(2026, 3, 10)) == []
+    assert selectors.published_register(start=datetime.date(2026, 3, 10)) == []

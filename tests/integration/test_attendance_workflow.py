@@ -59,6 +59,7 @@ def test_conflict_warnings_reach_the_decision_maker_and_the_officer_B7(council, 
                 action_agreed="declare at meetings",
                 member=member,
                 officer=officer,
+                declared_by=(member,),
             )
         ]
 

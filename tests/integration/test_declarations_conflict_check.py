@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.db import transaction
 
-from register import selectors
+from register import conflicts, selectors
 from register.models import Declaration, Notification
 from register.selectors.declarations import ActiveRelationship, active_relationships
 from register.services import declarations
@@ -53,9 +53,11 @@ def test_a_relationship_declared_by_the_officer_with_a_member_of_the_requesting_
             action_text="The officer does not brief that member's group alone",
         )
     ]
-    assert found[0].warning == (
-        f"{officer} and Councillor {red.members[1]} have declared a relationship: friendship. "
-        "Action agreed: The officer does not brief that member's group alone."
+    [warning] = conflicts.warnings_from(found)
+    assert str(warning) == (
+        f"{officer} has declared a relationship with Councillor {red.members[1]}, a member of the requesting "
+        "group: Friendship. Action agreed: The officer does not brief that member's group alone. "
+        f"Councillor {red.members[1]} should declare the interest at the meeting."
     )
 
 
@@ -98,7 +100,8 @@ def test_the_check_never_carries_the_description_or_the_advice_B7(council, red, 
     [found] = active_relationships([officer], group_members(red), selectors.today())
     names = {field.name for field in dataclasses.fields(found)}
     assert not names & {"description", "advice", "began_on"}
-    assert DESCRIPTION not in found.warning and "Confidential" not in found.warning
+    [warning] = conflicts.warnings_from([found])
+    assert DESCRIPTION not in str(warning) and "Confidential" not in str(warning)
 
 
 @pytest.mark.parametrize("how_many", [5, 50])
@@ -112,7 +115,7 @@ def test_the_check_costs_one_query_whatever_the_number_of_declarations_B7(
         declare(officer, member)
     with django_assert_num_queries(1):
         found = active_relationships(officers, members, selectors.today())
-        warnings = [r.warning for r in found]
+        warnings = [str(warning) for warning in conflicts.warnings_from(found)]
     assert len(warnings) == how_many
 
 

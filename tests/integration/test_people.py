@@ -107,6 +107,17 @@ def test_reviewers_follow_an_officers_move_between_directorates(council):
     assert selectors.officer_reviewers(mover, DAY) == [resources.assistant_director, resources.director]
 
 
+def test_an_officer_with_a_post_in_another_directorate_is_reviewed_where_they_are_placed_B4(council):
+    """The placement names the officer's directorate, on every database: SQLite sorts a missing post
+    first and PostgreSQL last, so ordering by the post alone chose differently on each."""
+    place, resources = council.directorates
+    officer = place.officers[0]
+    council.appoint(officer, resources.organization, Role.OFFICER, "Project Officer", single_holder=False)
+
+    assert selectors.directorate_of(officer, DAY) == place.organization
+    assert selectors.officer_reviewers(officer, DAY) == [place.assistant_director, place.director]
+
+
 def test_overlapping_holders_of_a_single_holder_post_are_refused(council):
     rival = make_person(Person.Kind.OFFICER)
     post = Post.objects.get(role=Role.CHIEF_EXECUTIVE)
