@@ -2,6 +2,8 @@
 
 from rest_framework import serializers
 
+from api.actions import ActionsField
+from register import workflow
 from register.models import Absence, Membership, Notification, Organization, Person, Post
 
 
@@ -77,12 +79,19 @@ class AbsenceInSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500, help_text="Why; kept in the record and its history.")
 
 
+class AbsenceCancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=500, required=False, default="", allow_blank=True, help_text="Optional: kept in the history."
+    )
+
+
 class AbsenceSerializer(serializers.ModelSerializer):
     person = PersonSerializer(read_only=True)
+    actions = ActionsField(workflow.ABSENCE)
 
     class Meta:
         model = Absence
-        fields = ["id", "person", "start_date", "end_date", "reason", "state"]
+        fields = ["id", "person", "start_date", "end_date", "reason", "state", "actions"]
 
 
 class NoticeActorSerializer(serializers.Serializer):

@@ -9,8 +9,9 @@ serializers describe each move's request exactly and leave the protocol's rules 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.actions import ActionsField, caller_standing
 from api.serializers_declarations import BIGINT_MAX, FullView, PersonRefSerializer, Text
-from register import conflicts, selectors, workflow
+from register import conflicts, workflow
 from register.errors import RuleViolation
 from register.models import AttendanceRecord, AttendanceRequest, InformationProvided
 
@@ -77,6 +78,11 @@ class InvitationSerializer(serializers.Serializer):
     responded_at = serializers.DateTimeField(allow_null=True)
     response_note = serializers.CharField(allow_blank=True)
     attended = serializers.SerializerMethodField()
+    actions = ActionsField(
+        workflow.ATTENDANCE_INVITATION,
+        help_text="What you may do with this invitation now, if it is yours (A4): 'accept' or 'decline', both made "
+        "by POST respond/ on the request. Empty for anyone else's invitation.",
+    )
 
     def get_attended(self, invitation) -> bool:
         # A missing reverse one-to-one raises RelatedObjectDoesNotExist, an AttributeError.
@@ -109,19 +115,12 @@ class ConflictWarningSerializer(serializers.Serializer):
         return str(warning)
 
 
-def _viewer(context: dict):
-    """The caller's standing, read once per request; None for a serializer used without one."""
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    return selectors.standing_for_request(request) if user is not None and user.is_authenticated else None
-
-
 class AttendanceRequestListSerializer(serializers.ListSerializer):
     """Reads the conflict warnings of the whole page at once (B7), in a fixed number of queries."""
 
     def to_representation(self, data):
         rows = list(data.all() if hasattr(data, "all") else data)
-        viewer = _viewer(self.context)
+        viewer = caller_standing(self.context)
         self.context["conflict_warnings"] = conflicts.warnings_seen_by(viewer, rows) if viewer else {}
         return super().to_representation(rows)
 
@@ -160,6 +159,7 @@ class AttendanceRequestSerializer(serializers.Serializer):
     responses_due_on = serializers.DateField(allow_null=True)
     closing_reason = serializers.CharField(allow_blank=True)
     invitations = InvitationSerializer(many=True, source="invitations.all")
+    actions = ActionsField(workflow.ATTENDANCE_REQUEST)
     conflict_warnings = serializers.SerializerMethodField(
         help_text="Declared relationships between a named officer and a member of the group (B7): every one "
         "for the decision-maker and those who oversee every request, an officer's own for them, none for "
@@ -173,7 +173,7 @@ class AttendanceRequestSerializer(serializers.Serializer):
     def get_conflict_warnings(self, attendance_request) -> list:
         seen = self.context.get("conflict_warnings")
         if seen is None:
-            viewer = _viewer(self.context)
+            viewer = caller_standing(self.context)
             seen = conflicts.warnings_seen_by(viewer, [attendance_request]) if viewer else {}
         return ConflictWarningSerializer(seen.get(attendance_request.pk, []), many=True).data
 
@@ -224,6 +224,7 @@ class InformationProvidedSerializer(serializers.Serializer):
     marked_by = PersonRefSerializer(allow_null=True)
     marked_at = serializers.DateTimeField(allow_null=True)
     recorded_at = serializers.DateTimeField()
+    actions = ActionsField(workflow.INFORMATION)
 
 
 class SharedInformationSerializer(serializers.Serializer):

@@ -9,6 +9,8 @@ from django.core.validators import RegexValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.actions import ActionsField
+from register import workflow
 from register.models import Declaration, Person
 
 BIGINT_MAX = 2**63 - 1
@@ -71,6 +73,7 @@ class DeclarationSerializer(serializers.Serializer):
         allow_null=True,
         help_text="The other person's own declaration of the same relationship, once they have made it.",
     )
+    actions = ActionsField(workflow.DECLARATION)
 
 
 class NamedDeclarationSerializer(serializers.Serializer):

@@ -1,6 +1,6 @@
 """API routes, the OpenAPI schema and its documentation page."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
@@ -21,6 +21,8 @@ urlpatterns = [
     path("me/", views.MeView.as_view(), name="api-me"),
     path("token/", views.TokenView.as_view(), name="api-token"),
     path("absences/", views.AbsenceRecordView.as_view(), name="api-absence-record"),
+    # Ids are whole numbers within the database's range: anything else is simply not found.
+    re_path(r"^absences/(?P<pk>[0-9]{1,18})/cancel/$", views.AbsenceCancelView.as_view(), name="api-absence-cancel"),
     path("information-shared/", views_attendance.InformationSharedView.as_view(), name="api-information-shared"),
     path("attendance-parity/", views_attendance.ParityReportView.as_view(), name="api-attendance-parity"),
     path(

@@ -121,7 +121,28 @@ class AbsenceRecordView(APIView):
         given = serializers.AbsenceInSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         absence = people.absence_record(actor=request.user, **given.validated_data)
-        return Response(serializers.AbsenceSerializer(absence).data, status=status.HTTP_201_CREATED)
+        return Response(
+            serializers.AbsenceSerializer(absence, context={"request": request}).data, status=status.HTTP_201_CREATED
+        )
+
+
+class AbsenceCancelView(APIView):
+    """Cancel a recorded absence of the Chief Executive (A2): the Chief Executive decides on those days again."""
+
+    @extend_schema(
+        summary="Cancel a recorded absence (the Chief Executive or the Deputy; A2)",
+        request=serializers.AbsenceCancelSerializer,
+        responses=serializers.AbsenceSerializer,
+    )
+    def post(self, request, pk: str):
+        given = serializers.AbsenceCancelSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        absence = people.absence_cancel(
+            actor=request.user,
+            reason=given.validated_data["reason"] or "Absence cancelled through the API",
+            absence=selectors.absence_for(viewer=selectors.standing_for_request(request), pk=int(pk)),
+        )
+        return Response(serializers.AbsenceSerializer(absence, context={"request": request}).data)
 
 
 class NoticeViewSet(ReadOnlyViewSet):

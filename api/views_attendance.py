@@ -292,7 +292,7 @@ class AttendanceRequestViewSet(viewsets.GenericViewSet):
         invitation = services.attendance_invitation_respond(
             request=self._request(pk), actor=request.user, accept=data["accept"], reason=data["note"]
         )
-        return Response(io.InvitationSerializer(invitation).data)
+        return Response(io.InvitationSerializer(invitation, context=self.get_serializer_context()).data)
 
     @extend_schema(
         summary="Record attendance, and attest (A6) or report what happened (A13): an officer who attended",
@@ -314,7 +314,10 @@ class AttendanceRequestViewSet(viewsets.GenericViewSet):
     def information(self, request, pk=None):
         data = _valid(io.InformationInSerializer, request)
         information = services.attendance_information_record(request=self._request(pk), actor=request.user, **data)
-        return Response(io.InformationProvidedSerializer(information).data, status=status.HTTP_201_CREATED)
+        return Response(
+            io.InformationProvidedSerializer(information, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class MeetingViewSet(ReadOnlyViewSet):
@@ -345,7 +348,9 @@ class InformationViewSet(viewsets.GenericViewSet):
 
     @extend_schema(summary="One piece of information given at a briefing")
     def retrieve(self, request, pk=None):
-        return Response(io.InformationProvidedSerializer(self._information(pk)).data)
+        return Response(
+            io.InformationProvidedSerializer(self._information(pk), context=self.get_serializer_context()).data
+        )
 
     @extend_schema(
         summary="Mark it likely to be cited: a copy goes to every group (A10)",
@@ -358,7 +363,7 @@ class InformationViewSet(viewsets.GenericViewSet):
         information = services.attendance_information_mark_likely_to_be_cited(
             information=self._information(pk), actor=request.user, **data
         )
-        return Response(io.InformationProvidedSerializer(information).data)
+        return Response(io.InformationProvidedSerializer(information, context=self.get_serializer_context()).data)
 
 
 class InformationSharedView(GenericAPIView):

@@ -50,7 +50,12 @@ class DeclarationViewSet(viewsets.GenericViewSet):
 
     def _answer(self, rows, serializer_class):
         page = self.paginate_queryset(rows)
-        return self.get_paginated_response(serializer_class(page, many=True).data)
+        return self.get_paginated_response(
+            serializer_class(page, many=True, context=self.get_serializer_context()).data
+        )
+
+    def _full(self, declaration: Declaration) -> dict:
+        return out.DeclarationSerializer(declaration, context=self.get_serializer_context()).data
 
     def _declaration(self, pk) -> Declaration | reads.NamedDeclaration:
         return reads.declaration_for(self.request.user, int(pk))
@@ -73,7 +78,7 @@ class DeclarationViewSet(viewsets.GenericViewSet):
         seen = self._declaration(pk)
         if isinstance(seen, reads.NamedDeclaration):
             return Response(out.NamedDeclarationSerializer(seen).data)
-        return Response(out.DeclarationSerializer(seen).data)
+        return Response(self._full(seen))
 
     @extend_schema(
         summary="Declare a relationship (B1)", request=out.DeclareSerializer, responses={201: out.DeclarationSerializer}
@@ -92,7 +97,7 @@ class DeclarationViewSet(viewsets.GenericViewSet):
             began_on=data["began_on"],
             description=data["description"],
         )
-        return Response(out.DeclarationSerializer(declaration).data, status=status.HTTP_201_CREATED)
+        return Response(self._full(declaration), status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Record advice and the action agreed (the reviewer; B3, B4, B5)",
@@ -109,7 +114,7 @@ class DeclarationViewSet(viewsets.GenericViewSet):
             declaration=self._declaration(pk),
             **given.validated_data,
         )
-        return Response(out.DeclarationSerializer(declaration).data)
+        return Response(self._full(declaration))
 
     @extend_schema(summary="Acknowledge the advice (the declarant)", request=None, responses=ACTION_RESPONSES)
     @action(detail=True, methods=["post"])
@@ -117,7 +122,7 @@ class DeclarationViewSet(viewsets.GenericViewSet):
         declaration = services.declaration_acknowledge(
             actor=request.user, reason="Advice acknowledged through the API", declaration=self._declaration(pk)
         )
-        return Response(out.DeclarationSerializer(declaration).data)
+        return Response(self._full(declaration))
 
     @extend_schema(
         summary="The relationship has ended (the declarant)", request=out.EndSerializer, responses=ACTION_RESPONSES
@@ -132,7 +137,7 @@ class DeclarationViewSet(viewsets.GenericViewSet):
             declaration=self._declaration(pk),
             ended_on=given.validated_data["ended_on"],
         )
-        return Response(out.DeclarationSerializer(declaration).data)
+        return Response(self._full(declaration))
 
     @extend_schema(
         summary="Withdraw a declaration made in error (the declarant; nothing is deleted)",
@@ -144,7 +149,7 @@ class DeclarationViewSet(viewsets.GenericViewSet):
         declaration = services.declaration_withdraw(
             actor=request.user, reason="Withdrawn through the API: made in error", declaration=self._declaration(pk)
         )
-        return Response(out.DeclarationSerializer(declaration).data)
+        return Response(self._full(declaration))
 
     @extend_schema(
         summary="Declarations routed to the caller for review, awaiting advice first",

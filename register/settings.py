@@ -355,6 +355,12 @@ SPECTACULAR_SETTINGS = {
         "InformationClassificationEnum": "register.models.attendance.InformationProvided.Classification",
         "BriefingViewEnum": ["briefing"],
         "FullViewEnum": ["full"],
+        # The moves listed in each record's "actions" (api/actions.py), one enumeration per workflow.
+        "AttendanceRequestMoveEnum": "api.actions.REQUEST_MOVES",
+        "InvitationMoveEnum": "api.actions.INVITATION_MOVES",
+        "InformationMoveEnum": "api.actions.INFORMATION_MOVES",
+        "DeclarationMoveEnum": "api.actions.DECLARATION_MOVES",
+        "AbsenceMoveEnum": "api.actions.ABSENCE_MOVES",
     },
 }
 

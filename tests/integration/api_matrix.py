@@ -55,6 +55,19 @@ def membership_kwargs(world, role, target):
     return {"pk": Membership.objects.order_by("id").first().pk}
 
 
+def _absence(world):
+    """A fresh absence of the Chief Executive, far ahead, on days no other cell uses."""
+    import datetime
+
+    from register.models import Absence
+    from register.services import people
+
+    first = datetime.date(2032, 1, 5) + datetime.timedelta(days=7 * Absence.objects.count())
+    return people.absence_record(
+        actor=world.council.chief_executive, start_date=first, end_date=first, reason="Leave, for the access matrix"
+    )
+
+
 CELLS: list[Cell] = [
     Cell("api-me", "GET", everyone_signed_in()),
     Cell(
@@ -73,6 +86,14 @@ CELLS: list[Cell] = [
         {**everyone_signed_in(403), "chief_executive": 201},
         body=lambda world, role, target: {"start_date": "2031-07-01", "end_date": "2031-07-02", "reason": "Leave"},
         notes="only the Chief Executive or the Deputy records an absence (A2)",
+    ),
+    Cell(
+        "api-absence-cancel",
+        "POST",
+        {**everyone_signed_in(403), "chief_executive": 200},
+        kwargs=lambda world, role, target: {"pk": _absence(world).pk},
+        body=lambda world, role, target: {"reason": "Back early"},
+        notes="only the Chief Executive or the Deputy cancels a recorded absence (A2); it is no secret (not 404)",
     ),
     Cell("person-list", "GET", everyone_signed_in()),
     Cell("person-detail", "GET", everyone_signed_in(), kwargs=person_kwargs),
