@@ -48,6 +48,9 @@ lint: $(VENV)/.installed
 ## worker and Chromium).
 test: lint $(VENV)/.installed frontend system-packages
 	scripts/with-services $(BIN)/python -m pytest $(PYTEST_ARGS)
+	@# What must not depend on the database (who sees a request on the day, the public register's
+	@# wording) runs again on the embedded default, SQLite, as `make run` serves it.
+	@if [ -z "$(PYTEST_ARGS)" ]; then env -u DATABASE_URL -u CELERY_BROKER_URL $(BIN)/python -m pytest -q -m sqlite_too; fi
 
 ## Run the production topology on this machine without Docker: PostgreSQL, Redis, then the Procfile's
 ## web (gunicorn), worker and beat under honcho, with REGISTER_ENV=production (see the README).

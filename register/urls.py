@@ -32,6 +32,7 @@ attendance_pages = (
         path("shared/", attendance.shared_information, name="shared"),
         path("queue/", attendance.queue, name="queue"),
         path("absence/", attendance.absence, name="absence"),
+        path("absence/<int:absence_id>/cancel/", attendance.cancel_absence, name="cancel-absence"),
         path("parity/", attendance.parity, name="parity"),
         path("invitations/", attendance.invitations, name="invitations"),
         path("<int:request_id>/", attendance.detail, name="detail"),

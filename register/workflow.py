@@ -78,6 +78,8 @@ class Move:
     # recorded by this officer): the sentence when it fails, refused as a state conflict.
     guard: Callable[[Standing, Any], str | None] | None = None
     actor: str = PERSON
+    # For the register's own moves: the timer or event that makes them (C1), as the history says it.
+    cause: str = ""
 
     def leads_to(self, state: str) -> str:
         return state if self.target == SAME else self.target
@@ -421,7 +423,15 @@ ATTENDANCE_INVITATION = Workflow(
     sees=_invitation_seen,
     not_found="There is no such attendance request.",
     moves=(
-        Move(NAME_IN_REQUEST, frozenset({NEW}), INVITED, policies.is_system, ("A1",), actor=SYSTEM),
+        Move(
+            NAME_IN_REQUEST,
+            frozenset({NEW}),
+            INVITED,
+            policies.is_system,
+            ("A1",),
+            actor=SYSTEM,
+            cause="a request naming the officer is made (submitted, referred or taken up)",
+        ),
         # A4: attendance is voluntary, before or after approval, and no reason is needed to decline.
         Move(
             ACCEPT,
@@ -446,7 +456,15 @@ ATTENDANCE_INVITATION = Workflow(
             guard=_request_still_open,
         ),
         # A5: on the event "the brief was amended", officers who had accepted are asked again.
-        Move(BRIEF_AMENDED, frozenset({ACCEPTED}), INVITED, policies.is_system, ("A5",), actor=SYSTEM),
+        Move(
+            BRIEF_AMENDED,
+            frozenset({ACCEPTED}),
+            INVITED,
+            policies.is_system,
+            ("A5",),
+            actor=SYSTEM,
+            cause="the group amends the brief of the request",
+        ),
     ),
 )
 
@@ -569,7 +587,15 @@ NOTICE = Workflow(
     not_found="There is no such notice in your inbox.",
     moves=(
         # Written with its cause in the transaction of the move that caused it (the outbox).
-        Move(WRITE_NOTICE, frozenset({NEW}), Status.PENDING, policies.is_system, ("C1",), actor=SYSTEM),
+        Move(
+            WRITE_NOTICE,
+            frozenset({NEW}),
+            Status.PENDING,
+            policies.is_system,
+            ("C1",),
+            actor=SYSTEM,
+            cause="a move that others must hear of, in its own transaction (the outbox)",
+        ),
         # An e-mail attempt is claimed; sending -> sending is another attempt taking over from one that died.
         Move(
             CLAIM,
@@ -578,12 +604,27 @@ NOTICE = Workflow(
             policies.is_system,
             ("C1",),
             actor=SYSTEM,
+            cause="the delivery task, or the sweep, takes up an e-mail (again, if an attempt died part-way)",
         ),
         # An in-app notice is delivered as soon as its task runs; an e-mail once the server took it.
         Move(
-            DELIVER, frozenset({Status.PENDING, Status.SENDING}), Status.SENT, policies.is_system, ("C1",), actor=SYSTEM
+            DELIVER,
+            frozenset({Status.PENDING, Status.SENDING}),
+            Status.SENT,
+            policies.is_system,
+            ("C1",),
+            actor=SYSTEM,
+            cause="the delivery task ran (in-app) or the mail server took the e-mail",
         ),
-        Move(RETRY_LATER, frozenset({Status.SENDING}), Status.PENDING, policies.is_system, ("C1",), actor=SYSTEM),
+        Move(
+            RETRY_LATER,
+            frozenset({Status.SENDING}),
+            Status.PENDING,
+            policies.is_system,
+            ("C1",),
+            actor=SYSTEM,
+            cause="an e-mail attempt failed with attempts left (retried after a back-off)",
+        ),
         # After the last attempt, or at once when it can never succeed (no e-mail address).
         Move(
             GIVE_UP,
@@ -592,6 +633,7 @@ NOTICE = Workflow(
             policies.is_system,
             ("C1",),
             actor=SYSTEM,
+            cause="the last attempt failed, or the e-mail can never be sent (no address)",
         ),
         Move(
             RETRY_BY_HAND,
@@ -706,7 +748,7 @@ def readme_diagrams() -> str:
 
 
 def _who(row: Move) -> str:
-    return "the register itself" if row.actor == SYSTEM else f"`{row.who.__name__}`"
+    return f"the register itself, when {row.cause}" if row.actor == SYSTEM else f"`{row.who.__name__}`"
 
 
 def document() -> str:

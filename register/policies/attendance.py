@@ -23,6 +23,28 @@ def changes_records(standing: Standing) -> bool:
     return standing.is_active and not standing.is_auditor
 
 
+# The posts whose holders decide attendance, the Deputy only while acting for the Chief Executive (A2).
+DECIDING_POSTS = frozenset({Role.CHIEF_EXECUTIVE, Role.DEPUTY_CHIEF_EXECUTIVE})
+
+
+def leads_a_group(standing: Standing, record=None) -> bool:
+    """A political group's leader, or its deputy leader, on the day: the group's briefing pages are
+    theirs (A1)."""
+    return bool(standing.groups_led)
+
+
+def holds_deciding_post(standing: Standing, record=None) -> bool:
+    """The Chief Executive and the Deputy watch the requests awaiting a decision, whichever of them
+    acts today (A2)."""
+    return standing.holds(*DECIDING_POSTS)
+
+
+def is_briefing_officer(standing: Standing, record=None) -> bool:
+    """An officer who may be asked to brief a group, and answers and attends for themselves (A4):
+    any officer but an auditor, who changes nothing (C2)."""
+    return changes_records(standing) and standing.is_officer
+
+
 def oversees_attendance(standing: Standing, record=None) -> bool:
     """The Chief Executive and Deputy, the Monitoring Officer and auditors see every request (A2, C2)."""
     return standing.holds(*ATTENDANCE_OVERSEERS)

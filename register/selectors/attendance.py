@@ -11,18 +11,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 
 from register import policies, selectors, workflow
-from register.models import (
-    AttendanceInvitation,
-    AttendanceRequest,
-    Membership,
-    Organization,
-    Person,
-    Post,
-)
-
-Role = Post.Role
-LEADING_ROLES = frozenset({Role.GROUP_LEADER, Role.DEPUTY_GROUP_LEADER})
-DECIDING_ROLES = frozenset({Role.CHIEF_EXECUTIVE, Role.DEPUTY_CHIEF_EXECUTIVE})
+from register.models import AttendanceInvitation, AttendanceRequest, Organization, Person
+from register.policies import Standing
 
 
 @dataclass(frozen=True)
@@ -35,20 +25,21 @@ class AttendanceTasks:
     attendance_to_record: int | None = None
 
 
-def attendance_tasks(viewer: Person, *, roles: set[str], on: datetime.date | None = None) -> AttendanceTasks:
-    """What awaits the viewer: decisions (Chief Executive and Deputy), the group's requests awaiting
-    a decision (leaders), invitations to answer and attendance to record (officers). At most one
-    query per kind of list, whatever the counts."""
-    on = on or selectors.today()
+def attendance_tasks(viewer: Standing) -> AttendanceTasks:
+    """What awaits the viewer: decisions (the acting Chief Executive), the group's requests awaiting
+    a decision (its leader and deputy), invitations to answer and attendance to record (officers
+    who brief groups). Each list is the policy's of the viewer's standing; at most one query per
+    kind of list, whatever the counts."""
     now = selectors.now()
     decisions = group_awaiting = to_answer = to_record = None
-    if roles & DECIDING_ROLES:
+    if policies.decides_attendance(viewer):
         decisions = AttendanceRequest.objects.filter(state=workflow.SUBMITTED).count()
-    if roles & LEADING_ROLES:
-        led = Membership.objects.on(on).filter(person=viewer, post__role__in=LEADING_ROLES).values("organization")
-        group_awaiting = AttendanceRequest.objects.filter(group__in=led, state=workflow.SUBMITTED).count()
-    if viewer.is_officer:
-        counts = AttendanceInvitation.objects.filter(officer=viewer).aggregate(
+    if policies.leads_a_group(viewer):
+        group_awaiting = AttendanceRequest.objects.filter(
+            group_id__in=list(viewer.groups_led), state=workflow.SUBMITTED
+        ).count()
+    if policies.is_briefing_officer(viewer):
+        counts = AttendanceInvitation.objects.filter(officer_id=viewer.person_id).aggregate(
             to_answer=Count(
                 "pk",
                 filter=Q(
@@ -84,7 +75,3 @@ def councillors_to_name(on: datetime.date):
 
 def party_groups():
     return Organization.objects.filter(classification=Organization.Classification.PARTY).order_by("name")
-
-
-def is_attendance_overseer(standing) -> bool:
-    return policies.oversees_attendance(standing)

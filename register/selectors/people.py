@@ -6,7 +6,7 @@ is read here too.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
 
 from register import workflow
 from register.errors import NotFound, RuleViolation
@@ -68,12 +68,23 @@ CAPACITY_DEPUTY_IN_VACANCY = "Deputy Chief Executive, acting while the post of C
 def acting_chief_executive(on: datetime.date) -> Acting:
     """The one person who decides attendance requests on ``on``: the Chief Executive, or the
     Deputy while the Chief Executive is recorded as absent (or the post is vacant)."""
-    chief = holder_of(Role.CHIEF_EXECUTIVE, on)
-    if chief is not None and not is_absent(chief, on):
-        return Acting(chief, CAPACITY_CHIEF_EXECUTIVE)
-    deputy = holder_of(Role.DEPUTY_CHIEF_EXECUTIVE, on)
+    # One statement: both posts' holders on the day, each with whether an absence is recorded for them.
+    absent = Absence.objects.filter(
+        person=OuterRef("person"), state=Absence.State.RECORDED, start_date__lte=on, end_date__gte=on
+    )
+    holdings = (
+        Membership.objects.on(on)
+        .filter(post__role__in=[Role.CHIEF_EXECUTIVE, Role.DEPUTY_CHIEF_EXECUTIVE])
+        .select_related("person", "post")
+        .annotate(absent=Exists(absent))
+        .order_by("-start_date")  # the earliest holding of each post is the last written, so it wins
+    )
+    holder = {holding.post.role: holding for holding in holdings}
+    chief, deputy = holder.get(Role.CHIEF_EXECUTIVE), holder.get(Role.DEPUTY_CHIEF_EXECUTIVE)
+    if chief is not None and not chief.absent:
+        return Acting(chief.person, CAPACITY_CHIEF_EXECUTIVE)
     capacity = CAPACITY_DEPUTY_IN_ABSENCE if chief is not None else CAPACITY_DEPUTY_IN_VACANCY
-    return Acting(deputy, capacity)
+    return Acting(deputy.person if deputy is not None else None, capacity)
 
 
 def chief_executive_capacity(person: Person, on: datetime.date) -> str:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from register import policies, workflow, working_days
 from register.errors import NotFound
 from register.models import (
+    Absence,
     AttendanceInvitation,
     AttendanceRequest,
     GroupMeeting,
@@ -144,10 +145,15 @@ def group_attendance_requests(
 
 
 def officer_attendance_invitations(*, viewer: Person | Standing):
-    """The viewer's own invitations, the soonest meeting first (A4)."""
+    """The viewer's own invitations, the soonest meeting first (A4), each request with every
+    officer's invitation and attendance, which the workflow reads to say what the viewer may do
+    with it (record attendance, record information): one query for the whole list."""
     return (
         AttendanceInvitation.objects.filter(officer_id=viewer.person_id if isinstance(viewer, Standing) else viewer.pk)
         .select_related("request__group", "request__meeting", "request__requested_by", "attendance")
+        .prefetch_related(
+            Prefetch("request__invitations", queryset=AttendanceInvitation.objects.select_related("attendance"))
+        )
         .order_by("request__meeting__starts_at", "id")
     )
 
@@ -256,6 +262,27 @@ def information_shared_with(*, viewer: Person | Standing, on: datetime.date | No
     if not led:
         raise NotFound("There is no such list.")
     return copies.filter(group__in=led)
+
+
+def absences_ahead(*, viewer: Standing):
+    """The Chief Executive's recorded absences that have not yet ended, soonest first (A2): for
+    those who see every request, who also see who decides meanwhile."""
+    if not policies.oversees_attendance(viewer):
+        raise NotFound("There is no such list.")
+    return (
+        Absence.objects.filter(state=Absence.State.RECORDED, end_date__gte=viewer.on)
+        .select_related("person", "recorded_by")
+        .order_by("start_date", "id")
+    )
+
+
+def absence_for(*, viewer: Standing, pk: int) -> Absence:
+    """One absence, whatever its state: the Chief Executive's absence is no secret, since the Deputy
+    acts meanwhile (``workflow.ABSENCE.sees``); one that never was is not found."""
+    found = Absence.objects.select_related("person", "recorded_by").filter(pk=pk).first()
+    if found is None or not workflow.ABSENCE.sees(viewer, found):
+        raise NotFound(workflow.ABSENCE.not_found)
+    return found
 
 
 # --- Reads for the API: the same scoping, with the ids an integrator needs -----------------------

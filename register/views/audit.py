@@ -15,11 +15,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from register import policies
-from register.errors import NotFound
 from register.forms_audit import TimelineFilterForm
 from register.selectors import audit as audit
 from register.views.context import standing
-from register.views.domain_errors import not_found
+from register.views.domain_errors import form_page
 
 CSV_HEADER = ["position", "when", "who", "who_username", "record_type", "record_id", "change", "reason", "history_id"]
 
@@ -54,10 +53,7 @@ def _query_without_cursor(request) -> str:
 def timeline(request):
     """Every change across the register, newest first: who, what record, what change, when, why."""
     viewer = standing(request)
-    try:
-        audit.check_reads_all_history(request.user, standing=viewer)
-    except NotFound as error:
-        raise not_found(error) from None
+    audit.check_reads_all_history(request.user, standing=viewer)
     form, selection = _filters(request)
     page = None
     if selection is not None:
@@ -68,14 +64,12 @@ def timeline(request):
             newer_than=_cursor(request, "newer"),
             standing=viewer,
         )
-    return render(
+    # A filter in error is bad input: the page names it in the error summary, with status 400.
+    return form_page(
         request,
         "register/audit/timeline.html",
-        {
-            "form": form,
-            "page": page,
-            "query": _query_without_cursor(request),
-        },
+        {"page": page, "query": _query_without_cursor(request)},
+        form=form,
     )
 
 
@@ -117,10 +111,7 @@ def export(request):
     """The filtered timeline as CSV, oldest first, streamed: read and written in chunks, so the
     memory it takes stays flat however long the history."""
     form, selection = _filters(request)
-    try:
-        entries = audit.timeline_export(request.user, selection or audit.TimelineFilter(), standing=standing(request))
-    except NotFound as error:
-        raise not_found(error) from None
+    entries = audit.timeline_export(request.user, selection or audit.TimelineFilter(), standing=standing(request))
     if selection is None:
         raise Http404("Correct the filters on the timeline first.")
     response = StreamingHttpResponse(_csv_lines(entries), content_type="text/csv; charset=utf-8")
@@ -132,10 +123,7 @@ def export(request):
 @require_safe
 def record_history(request, record_type: str, record_id: int):
     """One record's history, newest first, each change with its field-by-field differences."""
-    try:
-        history = audit.record_history(request.user, record_type, record_id, standing=standing(request))
-    except NotFound as error:
-        raise not_found(error) from None
+    history = audit.record_history(request.user, record_type, record_id, standing=standing(request))
     return render(
         request,
         "register/audit/record.html",

@@ -4,9 +4,6 @@ from django.conf import settings
 from django.urls import reverse
 
 from register import policies, selectors
-from register.models import Post
-
-Role = Post.Role
 
 
 def council(request):
@@ -19,28 +16,23 @@ def standing(request):
     return selectors.standing_for_request(request)
 
 
-def roles_today(request) -> frozenset[str]:
-    """The posts the signed-in person holds today."""
-    return standing(request).roles
-
-
 def navigation_for(request) -> list[dict]:
-    """The service navigation: the pages the signed-in person can use, by the posts they hold today."""
+    """The service navigation: the pages the signed-in person can use, by the posts they hold today.
+    Each entry is a list or a page, not a move: it comes from a policy of the viewer's standing."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
     viewer = standing(request)
-    roles = viewer.roles
     items = [("Home", reverse("home"))]
     if policies.declares(viewer):
         items.append(("Your declarations", reverse("declarations:mine")))
-    if roles & policies.DECLARATION_REVIEWING_ROLES:
+    if policies.has_declarations_to_review(viewer):
         items.append(("Declarations to review", reverse("declarations:to-review")))
     if policies.watches_confirmations(viewer):
         items.append(("Not re-confirmed", reverse("declarations:not-confirmed")))
     if policies.oversees_declarations(viewer):
         items.append(("All declarations", reverse("declarations:all")))
-    items += attendance_navigation(user, roles)
+    items += attendance_navigation(viewer)
     if policies.reads_all_history(viewer):
         items.append(("Audit timeline", reverse("audit:timeline")))
     items.append(("Your notices", reverse("notices")))
@@ -50,16 +42,16 @@ def navigation_for(request) -> list[dict]:
     return [{"label": label, "url": url, "active": url == active} for label, url in items]
 
 
-def attendance_navigation(user, roles: set[str]) -> list[tuple[str, str]]:
-    """The attendance pages (A1-A13) for the posts held today: no extra query (roles are read once)."""
+def attendance_navigation(viewer) -> list[tuple[str, str]]:
+    """The attendance pages (A1-A13) for the viewer's standing today: no query of their own."""
     items = []
-    if roles & {Role.GROUP_LEADER, Role.DEPUTY_GROUP_LEADER}:
+    if policies.leads_a_group(viewer):
         items.append(("Group briefings", reverse("attendance:group")))
-    if roles & {Role.CHIEF_EXECUTIVE, Role.DEPUTY_CHIEF_EXECUTIVE}:
+    if policies.holds_deciding_post(viewer):
         items.append(("Attendance decisions", reverse("attendance:queue")))
-    elif roles & policies.ATTENDANCE_OVERSEERS:
+    elif policies.oversees_attendance(viewer):
         items.append(("Attendance requests", reverse("attendance:queue")))
-    if user.is_officer and Role.AUDITOR not in roles:
+    if policies.is_briefing_officer(viewer):
         items.append(("Your briefing invitations", reverse("attendance:invitations")))
     return items
 

@@ -13,14 +13,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from register import policies, selectors, workflow
-from register.errors import DomainError, NotFound
+from register.errors import RuleViolation
 from register.forms_declarations import ConfirmationForm, DeclarationForm, EndForm, ReviewForm
 from register.models import Declaration, Person
 from register.models.declarations import IF_IN_DOUBT, WHAT_COUNTS, WHAT_DOES_NOT_COUNT
 from register.selectors import declarations as reads
 from register.services import declarations as services
 from register.views.context import standing
-from register.views.domain_errors import not_found, require_move, tell
+from register.views.domain_errors import form_page, require_move
 
 DECLARATION = workflow.DECLARATION
 
@@ -41,11 +41,9 @@ def _page(request, rows):
 
 
 def _seen(request, declaration_id: int):
-    """The declaration as the viewer may see it (in full, or the other person's narrow view)."""
-    try:
-        return reads.declaration_for(request.user, declaration_id, standing=standing(request))
-    except NotFound as error:
-        raise not_found(error) from None
+    """The declaration as the viewer may see it (in full, or the other person's narrow view); else
+    "not found" (``DomainErrorMiddleware``)."""
+    return reads.declaration_for(request.user, declaration_id, standing=standing(request))
 
 
 def _gate(request, declaration_id: int, move: str) -> Declaration:
@@ -64,11 +62,14 @@ def _gate(request, declaration_id: int, move: str) -> Declaration:
 def mine(request):
     """The declarant's own declarations, with status tags, and their re-confirmation."""
     viewer = _declarer(request)
+    page = _page(request, reads.declarations_made_by(viewer))
     return render(
         request,
         "register/declarations/mine.html",
         {
-            "page": _page(request, reads.declarations_made_by(viewer)),
+            "page": page,
+            "rows": _rows(request, page),
+            "may_declare": workflow.is_allowed(DECLARATION, workflow.DECLARE, None, standing(request)),
             "confirmation": reads.confirmation_status(viewer),
         },
     )
@@ -98,22 +99,16 @@ def declare(request):
             declaration = services.declaration_submit(
                 actor=viewer, reason="Declared in the register", **form.cleaned_data
             )
-        except NotFound as error:
-            raise not_found(error) from None
-        except DomainError as error:
+        except RuleViolation as error:
             form.refuse(error)
         else:
             messages.success(request, f"Your declaration has gone to {declaration.reviewer} for review.")
             return redirect("declarations:detail", declaration.pk)
-    return render(
+    return form_page(
         request,
         "register/declarations/declare.html",
-        {
-            "form": form,
-            "routes": routes,
-            "replying_to": replying_to,
-            **GUIDANCE,
-        },
+        {"routes": routes, "replying_to": replying_to, **GUIDANCE},
+        form=form,
     )
 
 
@@ -137,36 +132,45 @@ def detail(request, declaration_id: int):
     if isinstance(seen, reads.NamedDeclaration):
         return render(request, "register/declarations/named.html", {"named": seen})
     counterpart = seen.counterpart
-    counterpart_visible = counterpart is not None and policies.knows_of_declaration(standing(request), counterpart)
-    moves = set(workflow.allowed_moves(DECLARATION, seen, standing(request)))
+    counterpart_visible = counterpart is not None and DECLARATION.sees(standing(request), counterpart)
     return render(
         request,
         "register/declarations/detail.html",
         {
             "declaration": seen,
             "counterpart_visible": counterpart_visible,
-            "may_review": workflow.REVIEW in moves,
-            "may_acknowledge": workflow.ACKNOWLEDGE in moves,
-            "may_end": workflow.END in moves,
-            "may_withdraw": workflow.WITHDRAW_DECLARATION in moves,
+            "actions": _actions(request, seen),
         },
     )
+
+
+def _actions(request, declaration: Declaration) -> dict[str, bool]:
+    """Which of a declaration's action links and buttons to show: each exactly when the workflow
+    allows the viewer its move now."""
+    moves = set(workflow.allowed_moves(DECLARATION, declaration, standing(request)))
+    return {
+        "review": workflow.REVIEW in moves,
+        "acknowledge": workflow.ACKNOWLEDGE in moves,
+        "end": workflow.END in moves,
+        "withdraw": workflow.WITHDRAW_DECLARATION in moves,
+    }
+
+
+def _rows(request, page) -> list[tuple[Declaration, dict[str, bool]]]:
+    """A page of declarations, each with what the viewer may do with it (no query: the selectors
+    join the people the workflow reads)."""
+    return [(declaration, _actions(request, declaration)) for declaration in page]
 
 
 @login_required
 @require_POST
 def acknowledge(request, declaration_id: int):
     """The declarant acknowledges the advice and the action agreed: one button on the declaration."""
-    viewer = request.user
     declaration = _gate(request, declaration_id, workflow.ACKNOWLEDGE)
-    try:
-        services.declaration_acknowledge(
-            actor=viewer, reason="Advice acknowledged in the register", declaration=declaration
-        )
-    except DomainError as error:
-        tell(request, error)
-    else:
-        messages.success(request, "You have acknowledged the advice and the action agreed.")
+    services.declaration_acknowledge(
+        actor=request.user, reason="Advice acknowledged in the register", declaration=declaration
+    )
+    messages.success(request, "You have acknowledged the advice and the action agreed.")
     return redirect("declarations:detail", declaration_id)
 
 
@@ -184,14 +188,12 @@ def end(request, declaration_id: int):
                 declaration=declaration,
                 ended_on=form.cleaned_data["ended_on"],
             )
-        except NotFound as error:
-            raise not_found(error) from None
-        except DomainError as error:
+        except RuleViolation as error:
             form.refuse(error)
         else:
             messages.success(request, "The declaration now shows that the relationship has ended.")
             return redirect("declarations:detail", declaration_id)
-    return render(request, "register/declarations/end.html", {"form": form, "declaration": declaration})
+    return form_page(request, "register/declarations/end.html", {"declaration": declaration}, form=form)
 
 
 @login_required
@@ -200,16 +202,10 @@ def withdraw(request, declaration_id: int):
     viewer = request.user
     declaration = _gate(request, declaration_id, workflow.WITHDRAW_DECLARATION)
     if request.method == "POST":
-        try:
-            services.declaration_withdraw(
-                actor=viewer, reason="Withdrawn in the register: made in error", declaration=declaration
-            )
-        except DomainError as error:
-            tell(request, error)
-        else:
-            messages.success(
-                request, "Your declaration is withdrawn. It stays on the register, marked as made in error."
-            )
+        services.declaration_withdraw(
+            actor=viewer, reason="Withdrawn in the register: made in error", declaration=declaration
+        )
+        messages.success(request, "Your declaration is withdrawn. It stays on the register, marked as made in error.")
         return redirect("declarations:detail", declaration_id)
     return render(request, "register/declarations/withdraw.html", {"declaration": declaration})
 
@@ -230,7 +226,7 @@ def confirm(request):
         )
         try:
             confirmation = confirm_with(actor=viewer, reason="Confirmed in the register")
-        except DomainError as error:
+        except RuleViolation as error:
             form.refuse(error)
         else:
             next_due = confirmation.confirmed_on + reads.confirmation_period()
@@ -238,7 +234,7 @@ def confirm(request):
                 request, f"Thank you: your confirmation is recorded. The next is due by {next_due:%-d %B %Y}."
             )
             return redirect("declarations:mine")
-    return render(request, "register/declarations/confirm.html", {"form": form, "confirmation": status, **GUIDANCE})
+    return form_page(request, "register/declarations/confirm.html", {"confirmation": status, **GUIDANCE}, form=form)
 
 
 # --- The other person's page --------------------------------------------------------------------
@@ -267,13 +263,8 @@ def to_review(request):
     viewer = request.user
     if not policies.has_declarations_to_review(standing(request)):
         raise Http404("You review no declarations.")
-    return render(
-        request,
-        "register/declarations/to_review.html",
-        {
-            "page": _page(request, reads.declarations_to_review(viewer)),
-        },
-    )
+    page = _page(request, reads.declarations_to_review(viewer))
+    return render(request, "register/declarations/to_review.html", {"page": page, "rows": _rows(request, page)})
 
 
 @login_required
@@ -292,16 +283,14 @@ def review(request, declaration_id: int):
             services.declaration_review(
                 actor=viewer, reason="Reviewed in the register", declaration=declaration, **form.cleaned_data
             )
-        except NotFound as error:
-            raise not_found(error) from None
-        except DomainError as error:
+        except RuleViolation as error:
             form.refuse(error)
         else:
             messages.success(
                 request, f"Your advice is recorded and {declaration.declarant} is asked to acknowledge it."
             )
             return redirect("declarations:to-review")
-    return render(request, "register/declarations/review.html", {"form": form, "declaration": declaration})
+    return form_page(request, "register/declarations/review.html", {"declaration": declaration}, form=form)
 
 
 @login_required
@@ -323,10 +312,5 @@ def register_of_declarations(request):
     on = selectors.today()
     if not policies.oversees_declarations(standing(request)):
         raise Http404("Only the Monitoring Officer and auditors see every declaration.")
-    return render(
-        request,
-        "register/declarations/all.html",
-        {
-            "page": _page(request, reads.declarations_visible_to(viewer, on=on, standing=standing(request))),
-        },
-    )
+    page = _page(request, reads.declarations_visible_to(viewer, on=on, standing=standing(request)))
+    return render(request, "register/declarations/all.html", {"page": page, "rows": _rows(request, page)})

@@ -7,7 +7,7 @@ from django.urls import reverse
 from register import selectors
 from register.selectors import attendance as attendance_reads
 from register.selectors import declarations as declaration_reads
-from register.views.context import roles_today, standing
+from register.views.context import standing
 
 
 @login_required
@@ -75,7 +75,7 @@ def needs_action(request, on) -> list[dict]:
 
 def attendance_rows(request, on) -> list[dict]:
     """Officer attendance (A1-A13): at most one query per list the person has."""
-    tasks = attendance_reads.attendance_tasks(request.user, roles=roles_today(request), on=on)
+    tasks = attendance_reads.attendance_tasks(standing(request))
     rows = []
     if tasks.decisions is not None:
         rows.append(

@@ -1,14 +1,13 @@
-"""The in-app inbox: a person's notices, how many are unread, and marking one as read."""
+"""The in-app inbox: a person's notices, how many are unread, and marking one as read. A notice that
+is not the viewer's is "not found" (``DomainErrorMiddleware``)."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from register import selectors
-from register.errors import NotFound
 from register.services import notifications
 
 NOTICES_PER_PAGE = 50
@@ -23,11 +22,8 @@ def inbox(request):
 @login_required
 @require_POST
 def mark_read(request, notice_id: int):
-    try:
-        notice = selectors.notice_in_inbox(request.user, notice_id)
-        notifications.notice_mark_read(notice=notice, actor=request.user, reason="Read in the register")
-    except NotFound as error:
-        raise Http404(error.message) from None
+    notice = selectors.notice_in_inbox(request.user, notice_id)
+    notifications.notice_mark_read(notice=notice, actor=request.user, reason="Read in the register")
     return redirect(_back_to_inbox(request))
 
 

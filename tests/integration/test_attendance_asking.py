@@ -256,3 +256,32 @@ def test_moves_by_someone_who_cannot_see_the_request_find_nothing(council, clock
             request=request, actor=council.directorates[1].officers[0], accept=True
         )
     assert AttendanceInvitation.objects.filter(request=request, state=workflow.INVITED).count() == 1
+
+
+def test_others_present_without_saying_who_is_refused_by_the_service_and_nothing_is_saved_A7(council, clock):
+    """What the page's form requires the service requires, so the API and commands cannot skip it."""
+    before = row_counts()
+    with pytest.raises(RuleViolation) as refused:
+        submit_request(council, meeting_options={"others_present": True, "others_present_description": "  "})
+    assert (refused.value.rule, refused.value.field) == ("A7", "others_present_description")
+    assert row_counts() == before
+
+
+def test_the_api_refuses_others_present_without_saying_who_naming_the_field_A7(council, clock, officer):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(council.groups[0].leader)
+    starts_at = datetime.datetime.combine(
+        clock.today + datetime.timedelta(days=7), datetime.time(18, 0), tzinfo=clock.at.tzinfo
+    )
+    body = {
+        "meeting": {"starts_at": starts_at.isoformat(), "place": "Committee Room 1", "others_present": True},
+        "officers": [officer.pk],
+        "subject": "Bus routes",
+        "scope": "Rural bus routes",
+    }
+    refused = client.post("/api/attendance-requests/", body, format="json")
+    assert refused.status_code == 400, refused.json()
+    assert refused.json()["rule"] == "A7" and "others_present_description" in refused.json()["errors"]
+    assert not AttendanceRequest.objects.exists()

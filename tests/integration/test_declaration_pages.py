@@ -105,10 +105,10 @@ def test_an_officer_chooses_their_assistant_director_or_director_B4(council, pla
     assert (declaration.reviewer, declaration.kind_text) == (place.director, "Family (cousin)")
 
 
-def test_a_form_with_errors_says_so_in_the_title_and_the_error_summary(member, place_officer):
+def test_a_form_with_errors_says_so_in_the_title_and_the_error_summary_with_status_400(member, place_officer):
     response = signed_in(member).post("/declarations/new/", {"other_person": place_officer.pk, "kind": "friendship"})
     text = page_text(response)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "<title>Error: Declare a relationship" in text
     assert 'class="govuk-error-summary"' in text
     assert "Describe the relationship in a few words" in text

@@ -1,12 +1,12 @@
 """What others may know of a briefing (A8, A9) comes from one function, ``briefing_facts``: the
 published register's page and API show the same group, officers' posts, date and subject, and the
-notice to the other groups' leaders names the same officers. Run on PostgreSQL and on SQLite
-(``DATABASE_URL= pytest tests/integration/test_public_register_A8_A9.py``): the two databases
-sort a missing post differently, and the register must not depend on it."""
+notice to the other groups' leaders names the same officers. Run on PostgreSQL and on SQLite (make test runs the ``sqlite_too`` tests again with DATABASE_URL
+unset): the two databases sort a missing post differently, and the register must not depend on it."""
 
 import datetime
 from html.parser import HTMLParser
 
+import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -14,6 +14,8 @@ from register import selectors
 from register.models import Notification, Post
 from register.services import attendance
 from tests.factories import approved_request
+
+pytestmark = pytest.mark.sqlite_too
 
 
 class _Cells(HTMLParser):

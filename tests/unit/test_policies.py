@@ -206,6 +206,45 @@ def test_records_absence(rule, who, record, expected):
     assert policies.records_absence(who, record) is expected
 
 
+@cases(
+    ("A1", LEADER, None, True),
+    ("A1", DEPUTY_LEADER, None, True),
+    ("A1", FORMER_LEADER, None, False),
+    ("A1", MEMBER, None, False),
+    ("A1", CHIEF, None, False),
+)
+def test_leads_a_group(rule, who, record, expected):
+    """The group's pages are its leader's and deputy's on the day, not a former leader's (A1)."""
+    assert policies.leads_a_group(who, record) is expected
+
+
+@cases(
+    ("A2", CHIEF, None, True),
+    ("A2", CHIEF_AWAY, None, True),
+    ("A2", DEPUTY_NOT_ACTING, None, True),
+    ("A2", DEPUTY_ACTING, None, True),
+    ("A2", MONITORING, None, False),
+    ("A2", AUDITOR, None, False),
+    ("A2", LEADER, None, False),
+)
+def test_holds_deciding_post(rule, who, record, expected):
+    """The Chief Executive and the Deputy watch the decisions, whichever acts today (A2)."""
+    assert policies.holds_deciding_post(who, record) is expected
+
+
+@cases(
+    ("A4", OFFICER, None, True),
+    ("A4", DIRECTOR, None, True),
+    ("A4", MONITORING, None, True),
+    ("C2", AUDITOR, None, False),
+    ("A4", MEMBER, None, False),
+    ("A4", standing(Role.OFFICER, active=False), None, False),
+)
+def test_is_briefing_officer(rule, who, record, expected):
+    """Officers may be asked to brief groups and answer for themselves; auditors change nothing (A4, C2)."""
+    assert policies.is_briefing_officer(who, record) is expected
+
+
 def declaration(*, declarant=SOMEONE, other=99, reviewer=98):
     return SimpleNamespace(declarant_id=declarant, other_person_id=other, reviewer_id=reviewer)
 
@@ -324,6 +363,7 @@ def test_is_system(rule, who, record, expected):
         (policies.answers_invitation, SimpleNamespace(officer_id=ME)),
         (policies.marks_information_likely_cited, SimpleNamespace(provided_by_id=ME)),
         (policies.refers_requests, None),
+        (policies.is_briefing_officer, None),
     ],
     ids=lambda value: getattr(value, "__name__", ""),
 )

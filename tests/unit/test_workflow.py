@@ -191,3 +191,9 @@ def test_the_readme_shows_the_diagrams_drawn_from_the_tables():
 def test_docs_workflows_is_drawn_from_the_tables():
     """docs/workflows.md: regenerate with `python manage.py workflows --document > docs/workflows.md`."""
     assert (ROOT / "docs" / "workflows.md").read_text() == workflow.document()
+
+
+def test_every_move_the_register_makes_itself_names_its_cause_C1():
+    for flow in workflow.WORKFLOWS:
+        for row in flow.moves:
+            assert (row.actor == workflow.SYSTEM) == bool(row.cause), (flow.name, row.name)
