@@ -8,10 +8,8 @@ from dataclasses import dataclass
 
 from django.db.models import Case, Exists, OuterRef, Q, Value, When
 
-from register import workflow
-from register.errors import NotFound, RuleViolation
+from register.errors import RuleViolation
 from register.models import Absence, Membership, Organization, Person, Post
-from register.policies import Standing
 
 Role = Post.Role
 
@@ -41,15 +39,6 @@ def is_absent(person: Person, on: datetime.date) -> bool:
     return Absence.objects.filter(
         person=person, state=Absence.State.RECORDED, start_date__lte=on, end_date__gte=on
     ).exists()
-
-
-def absence_for(*, viewer: Standing, pk: int) -> Absence:
-    """One absence of the Chief Executive, whatever its state: no secret, since the Deputy acts
-    meanwhile (``workflow.ABSENCE.sees``); one that never was is not found."""
-    found = Absence.objects.select_related("person", "recorded_by").filter(pk=pk).first()
-    if found is None or not workflow.ABSENCE.sees(viewer, found):
-        raise NotFound(workflow.ABSENCE.not_found)
-    return found
 
 
 @dataclass(frozen=True)
