@@ -53,15 +53,12 @@ def caller_standing(context: dict):
 
 class ActionsField(serializers.ListField):
     """The moves the caller may make on the record now, by name, in the order of the workflow's table.
+    Costs no query: the policies read the caller's standing and what the selectors loaded with the
+    record (a request's invitations and their attendance, its meeting)."""
 
-    ``record`` turns the represented object into the record the workflow judges (the object itself
-    by default). Costs no query: the policies read the caller's standing and what the selectors
-    already loaded with the record."""
-
-    def __init__(self, flow: workflow.Workflow, *, record=None, **kwargs):
+    def __init__(self, flow: workflow.Workflow, **kwargs):
         self.flow = flow
         self.offered = ENDPOINTS[flow.name]
-        self.record_of = record or (lambda value: value)
         where = "; ".join(f"'{move}': {endpoint}" for move, endpoint in self.offered.items())
         kwargs.setdefault(
             "help_text",
@@ -78,5 +75,5 @@ class ActionsField(serializers.ListField):
         standing = caller_standing(self.context)
         if standing is None:
             return []
-        allowed = workflow.allowed_moves(self.flow, self.record_of(value), standing)
+        allowed = workflow.allowed_moves(self.flow, value, standing)
         return [move for move in allowed if move in self.offered]
