@@ -171,12 +171,7 @@ class AttendanceRequestViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"], url_path="take-up-equivalent", url_name="take-up-equivalent")
     def take_up_equivalent(self, request, pk=None):
         data = _valid(io.TakeUpSerializer, request)
-        try:
-            original = self._request(pk)  # the caller's own group's: the service refuses it, naming A3
-        except NotFound:
-            original = AttendanceRequest(
-                pk=selectors.other_group_briefing_for(viewer=request.user, pk=int(pk)).request_id
-            )
+        original = selectors.briefing_to_take_up(viewer=selectors.standing_for_request(request), pk=int(pk))
         created = services.attendance_request_take_up_equivalent(
             actor=request.user,
             reason=data["reason"] or "Equivalent taken up through the API (A3)",

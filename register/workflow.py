@@ -242,6 +242,16 @@ def _why_not_canceller(standing: Standing, request: Any) -> tuple[str, str]:
     return "Only the Chief Executive, or the Deputy during a recorded absence, can cancel an agreed briefing.", "A2"
 
 
+def _why_not_taking_up(standing: Standing, original: Any) -> tuple[str, str]:
+    if original is not None and standing.leads(original.group_id):
+        return "This is your own group's briefing; an equivalent is for the other groups.", "A3"
+    return (
+        "An equivalent briefing is taken up by the leader (or deputy leader) of a group other than the one it "
+        "was agreed for.",
+        "A1",
+    )
+
+
 def _not_yet_recorded(standing: Standing, request: Any) -> str | None:
     if standing.person_id in request.attended_officer_ids:
         return "You have already recorded your attendance at this briefing."
@@ -289,8 +299,7 @@ ATTENDANCE_REQUEST = Workflow(
             SUBMITTED,
             policies.takes_up_equivalent,
             ("A1", "A3"),
-            refusal="An equivalent briefing is taken up by the leader (or deputy leader) of a group other than the "
-            "one it was agreed for.",
+            explain=_why_not_taking_up,
         ),
         # A2: only the acting Chief Executive decides, before the meeting.
         Move(

@@ -90,7 +90,10 @@ def refers_requests(standing: Standing, record=None) -> bool:
 
 
 def takes_up_equivalent(standing: Standing, original) -> bool:
-    """The leader of a group other than the one that was agreed the briefing (A3)."""
+    """The leader of a group other than the one that was agreed the briefing (A3); with no briefing
+    to take up, nobody."""
+    if original is None:
+        return False
     return standing.is_active and any(group_id != original.group_id for group_id in standing.groups_led)
 
 

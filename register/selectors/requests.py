@@ -341,3 +341,15 @@ def information_provided_for(
     if found is None:
         raise NotFound("There is no such information.")
     return found
+
+
+def briefing_to_take_up(*, viewer: Person | Standing, pk: int) -> AttendanceRequest:
+    """The briefing a viewer asks to take up an equivalent of (A3), as far as they may know it: the
+    request in full if they see it (their own group's, one naming them, or every one for the
+    overseers), else another group's agreed briefing as its leaders know it (its id and group); else
+    not found. Whether they may take it up is the workflow's to say."""
+    try:
+        return attendance_request_for(viewer=viewer, pk=pk)
+    except NotFound:
+        seen = other_group_briefing_for(viewer=viewer, pk=pk)
+        return AttendanceRequest.objects.only("pk", "group_id", "state").get(pk=seen.request_id)

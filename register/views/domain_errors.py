@@ -38,13 +38,13 @@ def status_of(error: DomainError) -> int:
     return next(code for kind, code in STATUS.items() if isinstance(error, kind))
 
 
-def require_move(request, flow: workflow.Workflow, move: str, record) -> None:
+def require_move(request, flow: workflow.Workflow, move: str, record, *, state: str | None = None) -> None:
     """Gate an action page on the workflow, for the signed-in person: the same answer the service
     would give (errors go to ``DomainErrorMiddleware``). What the time allows is left to the
     service on submission, so that the form says it on the field it names (the meeting has, or has
     not, begun), with the page's guidance beside it."""
     try:
-        workflow.require(flow, move, record, standing(request))
+        workflow.require(flow, move, record, standing(request), state=state)
     except RuleViolation:
         return
 

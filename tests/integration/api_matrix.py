@@ -521,7 +521,7 @@ CELLS += [
     Cell(
         "attendance-request-take-up-equivalent",
         "POST",
-        by_role(403, member=404, group_leader=400),
+        by_role(403, member=404),
         kwargs=APPROVED,
         body=take_up_body,
         notes="not one's own group's briefing (A3); only a group leader takes one up (A1)",

@@ -310,11 +310,11 @@ def referral_form(asked_by, officers, **extra) -> dict:
     )
 
 
-def test_refer_page_is_for_officers_and_not_found_for_councillors_A1(council):
+def test_refer_page_is_for_officers_and_refused_to_councillors_naming_A1(council):
     officer = council.directorates[0].officers[0]
     assert signed_in(officer).get("/attendance/refer/").status_code == 200
-    assert signed_in(council.groups[0].leader).get("/attendance/refer/").status_code == 404
-    assert signed_in(council.groups[0].members[0]).get("/attendance/refer/").status_code == 404
+    assert signed_in(council.groups[0].leader).get("/attendance/refer/").status_code == 403
+    assert signed_in(council.groups[0].members[0]).get("/attendance/refer/").status_code == 403
     assert 'href="/attendance/refer/"' in text(signed_in(officer).get("/attendance/invitations/"))
 
 

@@ -238,11 +238,11 @@ def test_an_ordinary_refusal_is_not_flagged_as_against_precedent_A3(council, clo
 
 def test_a_group_cannot_take_up_its_own_briefing_A3(council, clock):
     original = approved_request(council)
-    with pytest.raises(RuleViolation) as refused:
+    with pytest.raises(NotPermitted) as refused:
         attendance.attendance_request_take_up_equivalent(
             actor=council.groups[0].deputy, original=original, meeting=meeting()
         )
-    assert refused.value.rule == "A3"
+    assert refused.value.rule == "A3" and "your own group's briefing" in refused.value.message
 
 
 def test_a_group_takes_up_an_equivalent_once_A3(council, clock):

@@ -52,14 +52,21 @@ def next_week():
 # --- Who gets which page --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "address", ["/attendance/", "/attendance/new/", "/attendance/other-groups/", "/attendance/shared/"]
-)
+@pytest.mark.parametrize("address", ["/attendance/", "/attendance/other-groups/", "/attendance/shared/"])
 def test_group_pages_are_for_leaders_and_deputies_and_not_found_for_a_member_A1(council, address):
     assert signed_in(council.groups[0].leader).get(address).status_code == 200
     assert signed_in(council.groups[0].deputy).get(address).status_code == 200
     assert signed_in(council.groups[0].members[0]).get(address).status_code == 404
     assert signed_in(council.directorates[0].officers[0]).get(address).status_code == 404
+
+
+def test_asking_for_a_briefing_is_refused_to_anyone_but_a_leader_naming_A1_as_the_api_does(council):
+    """The request form is the leader's and deputy's; anyone else is told why (A1), as the API tells them."""
+    assert signed_in(council.groups[0].leader).get("/attendance/new/").status_code == 200
+    assert signed_in(council.groups[0].deputy).get("/attendance/new/").status_code == 200
+    for person in (council.groups[0].members[0], council.directorates[0].officers[0]):
+        refused = signed_in(person).get("/attendance/new/")
+        assert refused.status_code == 403 and "(protocol rule A1)" in text(refused)
 
 
 @pytest.mark.parametrize("address", ["/attendance/queue/", "/attendance/parity/", "/attendance/absence/"])
@@ -325,7 +332,8 @@ def test_another_leader_requests_the_same_briefing_in_one_step_A3(council):
     )
     taken = AttendanceRequest.objects.get(equivalent_of=original)
     assert response["Location"] == f"/attendance/{taken.pk}/" and taken.group == council.groups[1].organization
-    assert signed_in(council.groups[0].leader).get(f"/attendance/same/{original.pk}/").status_code == 404
+    # The group's own leader sees the briefing, and is told why they may not (A3), as the API says.
+    assert signed_in(council.groups[0].leader).get(f"/attendance/same/{original.pk}/").status_code == 403
 
 
 def test_the_home_page_counts_what_awaits_each_role(council):

@@ -578,24 +578,6 @@ LEADERS = ("group leader", "deputy leader")
 # not make a move that creates a record (there is no record to hide), 404 only for a record they
 # may not see.
 KNOWN_DISAGREEMENTS: dict[tuple[str, str, str], tuple[str, str]] = {
-    # The pages that create a record are "not found" for whoever may not create one, where the
-    # workflow refuses naming the rule (403): A1's "Ask your group leader", an officer's referral (A1,
-    # C2), the Chief Executive's absence (A2; the absences page is the overseers', who get its 403).
-    # For the pages.
-    **{(workflow.SUBMIT, "new", role): ("404", "403") for role in _everyone_but(*LEADERS)},
-    **{
-        (workflow.REFER, "new", role): ("404", "403")
-        for role in (*LEADERS, "member", "co-opted member", "auditor", "superuser")
-    },
-    **{(workflow.RECORD_ABSENCE, "new", role): ("404", "403") for role in _everyone_but(*OVERSEERS)},
-    # Taking up an equivalent: the page offers only other groups' briefings to their leaders, and is
-    # "not found" for anyone else, though they may see the original in full (its named officers, the
-    # overseers): the workflow refuses them naming A3 (403). For the pages.
-    **{(workflow.TAKE_UP_EQUIVALENT, "own", role): ("404", "403") for role in (*OFFICERS_WHO_BRIEF, *OVERSEERS)},
-    **{(workflow.TAKE_UP_EQUIVALENT, "other", role): ("404", "403") for role in OVERSEERS},
-    # A group's own briefing: the service refuses its leaders with a RuleViolation naming A3 (400) before
-    # the workflow would say NotPermitted (403, as for everyone else who sees it). For the service.
-    **{(workflow.TAKE_UP_EQUIVALENT, "own", role): ("404", "400") for role in LEADERS},
     # Someone who is neither a councillor nor an officer: the declaration page is "not found"; the
     # service refuses with a RuleViolation naming B1 (400) and never asks the workflow, whose DECLARE
     # row says NotPermitted (403). For the page and the service.

@@ -133,6 +133,7 @@ def test_refers_requests(rule, who, record, expected):
     ("A3", OTHER_LEADER, request(), True),
     ("A3", LEADER, request(), False),
     ("A3", MEMBER, request(), False),
+    ("A3", OTHER_LEADER, None, False),
 )
 def test_takes_up_equivalent(rule, who, record, expected):
     """Another group's leader takes up an equivalent of an approved briefing (A3)."""

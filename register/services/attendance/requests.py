@@ -128,8 +128,6 @@ def attendance_request_take_up_equivalent(
         root = _lock_original(original)
         if root.decision != AttendanceRequest.Decision.APPROVED or root.state not in workflow.AGREED_REQUEST_STATES:
             raise NotFound("There is no such briefing to take up.")
-        if standing.leads(root.group_id) and len(standing.groups_led) == 1:
-            raise RuleViolation("This is your own group's briefing; an equivalent is for the other groups.", rule="A3")
         workflow.require(REQUEST, workflow.TAKE_UP_EQUIVALENT, root, standing, state=workflow.NEW)
         group, capacity = group_led(standing, other_than=root.group_id)
         already = AttendanceRequest.objects.filter(

@@ -127,10 +127,10 @@ def absence(request):
     """The Chief Executive's absences and who decides meanwhile (A2), for those who see every
     request; recording one, and cancelling one, for those the workflow lets."""
     on, viewer = selectors.today(), standing(request)
-    absences = selectors.absences_ahead(viewer=viewer)
-    may_record = workflow.is_allowed(workflow.ABSENCE, workflow.RECORD_ABSENCE, None, viewer)
     if request.method == "POST":
         require_move(request, workflow.ABSENCE, workflow.RECORD_ABSENCE, None)
+    absences = selectors.absences_ahead(viewer=viewer)
+    may_record = workflow.is_allowed(workflow.ABSENCE, workflow.RECORD_ABSENCE, None, viewer)
     form = AbsenceForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:

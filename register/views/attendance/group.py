@@ -14,7 +14,6 @@ from django.shortcuts import redirect, render
 from register import selectors, workflow
 from register.errors import RuleViolation
 from register.forms_attendance import AmendBriefForm, ReasonForm, RequestForm, TakeUpForm
-from register.models import AttendanceRequest
 from register.selectors import attendance as reads
 from register.services import attendance as services
 from register.views.attendance.common import REQUEST, actions, leader, page_of, posted, seen
@@ -46,8 +45,8 @@ def group_requests(request):
 @login_required
 def new_request(request):
     """Ask for officers to brief a group meeting (A1), with the A5-A7 guidance on the form."""
-    group, capacity = leader(request)
     require_move(request, REQUEST, workflow.SUBMIT, None)
+    group, capacity = leader(request)
     form = RequestForm(posted(request), officers=reads.officers_to_ask(selectors.today()))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -154,6 +153,10 @@ def _key(fact) -> tuple:
 @login_required
 def take_up(request, original_id: int):
     """Request the same briefing for a meeting of the viewer's group (A3): only the meeting is asked."""
+    # As far as the viewer may know the briefing (else not found, as in the API); then who may take
+    # one up is the workflow's (A1, A3), judged against the original as the service does.
+    original = selectors.briefing_to_take_up(viewer=standing(request), pk=original_id)
+    require_move(request, REQUEST, workflow.TAKE_UP_EQUIVALENT, original, state=workflow.NEW)
     group, _capacity = leader(request)
     offers = {offer.original_id: offer for offer in selectors.equivalent_offers_for(viewer=standing(request))}
     offer = offers.get(original_id)
@@ -166,7 +169,7 @@ def take_up(request, original_id: int):
             created = services.attendance_request_take_up_equivalent(
                 # The service locks the original by its id; the viewer may know only its facts (A9).
                 actor=request.user,
-                original=AttendanceRequest(pk=original_id),
+                original=original,
                 meeting=data["meeting"],
                 scope=data["scope"],
                 needs_confidential_information=data["needs_confidential_information"],

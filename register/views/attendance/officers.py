@@ -184,8 +184,7 @@ def mark_likely_to_be_cited(request, request_id: int, information_id: int):
 def refer(request):
     """An officer asked directly by a councillor records the request as referred to the Chief
     Executive, who decides it; the officer does not answer it themself (A1)."""
-    if not workflow.is_allowed(REQUEST, workflow.REFER, None, standing(request)):
-        raise Http404("Only officers refer a request made to them directly.")
+    require_move(request, REQUEST, workflow.REFER, None)
     on = selectors.today()
     form = ReferralForm(
         posted(request),
