@@ -8,6 +8,7 @@ from django.test import Client
 from register import policies, selectors
 from register.models import Membership, Post
 from register.selectors import declarations as reads
+from register.selectors.declarations import confirmations
 from register.services import people
 from tests.integration.declaration_helpers import declare
 
@@ -28,7 +29,7 @@ def everyone(council):
 def test_who_watches_re_confirmation_is_exactly_who_has_a_non_confirmation_list_B6(council):
     on = selectors.today()
     for person in everyone(council):
-        scoped = reads._confirmation_oversight(person, on) is not None
+        scoped = confirmations._confirmation_oversight(person, on) is not None
         assert policies.watches_confirmations(selectors.standing_of(person, on=on)) == scoped, person
 
 
