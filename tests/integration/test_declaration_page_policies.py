@@ -10,6 +10,7 @@ from register.models import Membership, Post
 from register.selectors import declarations as reads
 from register.selectors.declarations import confirmations
 from register.services import people
+from register.services.system import system_user
 from tests.integration.declaration_helpers import declare
 
 
@@ -60,7 +61,7 @@ def test_a_reviewer_who_left_the_post_keeps_the_list_until_the_declaration_is_se
     assert declaration.reviewer == place.assistant_director
     holding = Membership.objects.get(person=place.assistant_director, post__role=Post.Role.ASSISTANT_DIRECTOR)
     yesterday = selectors.today() - datetime.timedelta(days=1)
-    people.membership_end(actor=people.system_user(), reason="Left the council", membership=holding, end_date=yesterday)
+    people.membership_end(actor=system_user(), reason="Left the council", membership=holding, end_date=yesterday)
 
     client = Client()
     client.force_login(place.assistant_director)
