@@ -14,8 +14,8 @@ from django.db import models, transaction
 from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 
-from register import selectors, workflow
-from register.errors import NotFound, RuleViolation
+from register import policies, selectors, workflow
+from register.errors import NotFound, NotPermitted, RuleViolation
 from register.models import Declaration, DeclarationConfirmation, Notification, Person
 from register.models.declarations import IF_IN_DOUBT, WHAT_COUNTS, WHAT_DOES_NOT_COUNT
 from register.selectors import declarations as declaration_selectors
@@ -24,7 +24,6 @@ from register.services.notifications import notify
 
 State = Declaration.State
 
-DECLARING_KINDS = frozenset({Person.Kind.MEMBER, Person.Kind.OFFICER})
 OUT_OF_SCOPE_SAME_SIDE = {
     Person.Kind.MEMBER: (
         "This register is for relationships between a councillor and an officer (the protocol on "
@@ -67,9 +66,12 @@ def declaration_submit(
 
     It goes to the reviewer worked out from today's posts (B3, B4), or to the one the declarant
     chose among those offered; the other person is told that a declaration names them and asked
-    to make their own, and if they already have, the two are linked.
+    to make their own, and if they already have, the two are linked. Who may declare is the
+    workflow's (``DECLARE``: councillors and officers current today); who they may name is checked here.
     """
-    today = selectors.today()
+    standing = selectors.standing_of(actor)
+    workflow.require(workflow.DECLARATION, workflow.DECLARE, None, standing)
+    today = standing.on
     family_relation = (family_relation or "").strip()
     description = (description or "").strip()
     _check_parties(actor, other_person, today)
@@ -123,8 +125,8 @@ def declaration_submit(
 
 
 def _check_parties(declarant: Person, other_person: Person, today: datetime.date) -> None:
-    if declarant.kind not in DECLARING_KINDS:
-        raise RuleViolation("Only councillors and officers make declarations.", field="declarant", rule="B1")
+    """The other person: someone else, on the other side (a councillor for an officer, and the
+    other way round), and still in the council. The declarant's own standing is the workflow's."""
     if other_person.pk == declarant.pk:
         raise RuleViolation(
             "A declaration is about your relationship with someone else: you cannot name yourself.",
@@ -133,7 +135,7 @@ def _check_parties(declarant: Person, other_person: Person, today: datetime.date
         )
     if other_person.kind == declarant.kind:
         raise RuleViolation(OUT_OF_SCOPE_SAME_SIDE[declarant.kind], field="other_person", rule="B1")
-    if other_person.kind not in DECLARING_KINDS:
+    if other_person.kind not in policies.DECLARING_KINDS:
         raise RuleViolation("The other person must be a councillor or an officer.", field="other_person", rule="B1")
     if not other_person.is_current_on(today):
         raise RuleViolation(
@@ -376,8 +378,9 @@ def declarations_nothing_to_declare(*, actor: Person, reason: str) -> Declaratio
 
 
 def _confirm(*, actor: Person, reason: str, nothing_to_declare: bool) -> DeclarationConfirmation:
-    if actor.kind not in DECLARING_KINDS:
-        raise RuleViolation("Only councillors and officers confirm declarations.", field="person", rule="B6")
+    standing = selectors.standing_of(actor)
+    if not policies.declares(standing):
+        raise NotPermitted("Only councillors and officers confirm declarations.", field="person", rule="B6")
     with transaction.atomic():
         Person.objects.select_for_update(no_key=True).get(pk=actor.pk)
         open_count = Declaration.objects.filter(declarant=actor, state__in=Declaration.OPEN_STATES).count()
@@ -397,7 +400,7 @@ def _confirm(*, actor: Person, reason: str, nothing_to_declare: bool) -> Declara
             )
         confirmation = DeclarationConfirmation(
             person=actor,
-            confirmed_on=selectors.today(),
+            confirmed_on=standing.on,
             nothing_to_declare=nothing_to_declare,
             open_declarations=open_count,
         )
