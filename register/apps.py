@@ -14,7 +14,7 @@ class RegisterConfig(AppConfig):
         from django.contrib.auth.models import update_last_login
         from django.core.signals import request_started
 
-        from register.services import audit, people
+        from register.services import audit, system
 
         # A sign-in is not a change to the person's record: recording last_login would
         # write a history row per sign-in with no reason. Sign-ins are logged by django-axes.
@@ -26,5 +26,5 @@ class RegisterConfig(AppConfig):
 
         # The system user is kept per process for a request's or task's length only (tasks/celery.py
         # forgets it before each task), so a database that lost it meanwhile is never written to with it.
-        request_started.connect(people.forget_system_user, dispatch_uid="register.forget-system-user")
-        post_migrate.connect(people.forget_system_user, sender=self, dispatch_uid="register.forget-system-user")
+        request_started.connect(system.forget_system_user, dispatch_uid="register.forget-system-user")
+        post_migrate.connect(system.forget_system_user, sender=self, dispatch_uid="register.forget-system-user")

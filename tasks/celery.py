@@ -27,7 +27,7 @@ def use_the_registers_logging(**kwargs):
 
 @task_prerun.connect
 def look_the_system_user_up_again(**kwargs):
-    """Each task looks the system user up once and keeps it for its length (register/services/people.py)."""
-    from register.services.people import forget_system_user
+    """Each task looks the system user up once and keeps it for its length (register/services/system.py)."""
+    from register.services.system import forget_system_user
 
     forget_system_user()

@@ -78,9 +78,9 @@ def officer(council):
 
 @pytest.fixture(autouse=True)
 def _the_system_user_looked_up_afresh():
-    """The process keeps the system user it looked up (register/services/people.py); each test's
+    """The process keeps the system user it looked up (register/services/system.py); each test's
     database is rolled back or flushed afterwards, so the next test must not be given the old one."""
-    from register.services.people import forget_system_user
+    from register.services.system import forget_system_user
 
     forget_system_user()
     yield

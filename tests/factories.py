@@ -8,6 +8,7 @@ import factory
 
 from register.models import Organization, Person, Post
 from register.services import people
+from register.services.system import system_user
 
 TERM_START = datetime.date(2025, 5, 5)
 _sequence = itertools.count(1)
@@ -32,7 +33,7 @@ def make_person(kind: str, *, username: str | None = None, member_type: str = ""
         member_type = Person.MemberType.ELECTED
     number = next(_sequence)
     return people.person_create(
-        actor=people.system_user(),
+        actor=system_user(),
         reason="Test data",
         username=username or f"{kind}-{number}",
         first_name=f"{kind.title()}{number}",
@@ -63,7 +64,7 @@ class Council:
     """A small council: the statutory posts, two groups and two directorates, all from TERM_START."""
 
     def __init__(self):
-        self.system = people.system_user()
+        self.system = system_user()
         self.organization = self.organization_of("Testshire Council", Organization.Classification.COUNCIL)
         Role = Post.Role
         self.chief_executive = self.officer_in_post(self.organization, Role.CHIEF_EXECUTIVE, "Chief Executive")

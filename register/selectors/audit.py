@@ -164,7 +164,7 @@ def timeline_links(selection: TimelineFilter) -> QuerySet:
 
 def _first_position_dated_from(moment: datetime.datetime) -> int | None:
     """The first link dated at or after ``moment``: one seek on the (history_date, position) index.
-    The links' dates never go back along the chain (register/services/audit.py), so every link
+    The links' dates never go back along the chain (register/services/audit/chain.py), so every link
     from there on is dated at or after it and none before is: a date range is a range of
     positions, and the keyset reads only inside it, however far back it lies."""
     return (

@@ -2,7 +2,7 @@
 declarations and history rows in bulk.
 
 Everything is written with django-simple-history's ``*_with_history`` helpers and
-``bulk_history_create``, which the audit chain wraps (register/services/audit.py), so every
+``bulk_history_create``, which the audit chain wraps (register/services/audit/chain.py), so every
 history row gets its link and ``verify_history`` stays green; no notices are sent, because no
 person acted. Requests are created already in their states (a generated past), which the services
 would reach through many moves; the services are measured by the scenarios, not used to load.

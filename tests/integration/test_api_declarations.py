@@ -13,7 +13,7 @@ from register import selectors
 from register.models import Declaration, DeclarationConfirmation, Person
 from register.services.declarations import declarations_nothing_to_declare
 from register.services.history import save_with_history
-from register.services.people import system_user
+from register.services.system import system_user
 from tests.factories import make_person
 from tests.integration.declaration_helpers import declare, review
 

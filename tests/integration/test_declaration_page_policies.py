@@ -8,7 +8,9 @@ from django.test import Client
 from register import policies, selectors
 from register.models import Membership, Post
 from register.selectors import declarations as reads
+from register.selectors.declarations import confirmations
 from register.services import people
+from register.services.system import system_user
 from tests.integration.declaration_helpers import declare
 
 
@@ -28,7 +30,7 @@ def everyone(council):
 def test_who_watches_re_confirmation_is_exactly_who_has_a_non_confirmation_list_B6(council):
     on = selectors.today()
     for person in everyone(council):
-        scoped = reads._confirmation_oversight(person, on) is not None
+        scoped = confirmations._confirmation_oversight(person, on) is not None
         assert policies.watches_confirmations(selectors.standing_of(person, on=on)) == scoped, person
 
 
@@ -59,7 +61,7 @@ def test_a_reviewer_who_left_the_post_keeps_the_list_until_the_declaration_is_se
     assert declaration.reviewer == place.assistant_director
     holding = Membership.objects.get(person=place.assistant_director, post__role=Post.Role.ASSISTANT_DIRECTOR)
     yesterday = selectors.today() - datetime.timedelta(days=1)
-    people.membership_end(actor=people.system_user(), reason="Left the council", membership=holding, end_date=yesterday)
+    people.membership_end(actor=system_user(), reason="Left the council", membership=holding, end_date=yesterday)
 
     client = Client()
     client.force_login(place.assistant_director)

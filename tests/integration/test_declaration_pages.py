@@ -10,8 +10,8 @@ from django.utils.html import escape
 from register import selectors
 from register.models import Declaration, DeclarationConfirmation, Person
 from register.models.declarations import WHAT_COUNTS, WHAT_DOES_NOT_COUNT
-from register.services import people
 from register.services.history import save_with_history
+from register.services.system import system_user
 from tests.factories import PersonFactory
 from tests.integration.declaration_helpers import BEGAN, declare, review
 
@@ -421,9 +421,7 @@ def test_a_director_sees_their_own_officers_who_have_not_re_confirmed_B6(council
 def joined_long_ago(person):
     """Past a newcomer's first allowance, so that not having confirmed is overdue."""
     person.date_joined -= datetime.timedelta(days=60)
-    save_with_history(
-        person, actor=people.system_user(), reason="Test data: joined earlier", update_fields=["date_joined"]
-    )
+    save_with_history(person, actor=system_user(), reason="Test data: joined earlier", update_fields=["date_joined"])
 
 
 def person_in(council, role):

@@ -11,7 +11,7 @@ from register.models import Notification, Person
 from register.services.delivery import deliver
 from register.services.history import save_with_history
 from register.services.notifications import notify
-from register.services.people import system_user
+from register.services.system import system_user
 from tests.factories import make_person
 from tests.integration.declaration_helpers import declare, review
 

@@ -5,9 +5,9 @@ import datetime
 import pytest
 from django.db import IntegrityError, transaction
 
-from register import selectors
+from register import selectors, workflow
 from register.errors import NotFound, NotPermitted, RuleViolation
-from register.models import Declaration, Notification
+from register.models import Declaration, Notification, Person
 from register.services import declarations
 from tests.factories import make_person
 from tests.integration.declaration_helpers import BEGAN, declare, review, snapshot
@@ -31,6 +31,24 @@ def refused_and_nothing_saved(call, error=RuleViolation):
         call()
     assert snapshot(Declaration, Notification) == before
     return refused.value
+
+
+def test_only_councillors_and_officers_declare_and_the_workflow_says_so_B1(council, member, officer):
+    """Who may declare is the declaration workflow's DECLARE move (policies.declares): anyone else
+    is refused as "you may not" (403, naming B1), the same answer the pages and the API give."""
+    robot = make_person(Person.Kind.SYSTEM, username="register-robot")
+    refusal = refused_and_nothing_saved(lambda: declare(robot, officer), error=NotPermitted)
+    assert refusal.rule == "B1"
+    assert "Only councillors and officers" in refusal.message
+    assert not workflow.is_allowed(workflow.DECLARATION, workflow.DECLARE, None, selectors.standing_of(robot))
+
+
+def test_someone_who_has_left_the_council_no_longer_declares_B1(council, member, officer):
+    """The standing is of today: an officer whose employment has ended makes no new declaration."""
+    officer.left_on = selectors.today() - datetime.timedelta(days=1)
+    officer.save()
+    refusal = refused_and_nothing_saved(lambda: declare(officer, member), error=NotPermitted)
+    assert refusal.rule == "B1"
 
 
 def test_declaring_about_oneself_is_refused_B1(council, member):

@@ -8,10 +8,11 @@ from django.conf import settings
 from django.test import override_settings
 
 from register import selectors
-from register.errors import RuleViolation
+from register.errors import NotPermitted, RuleViolation
 from register.models import DeclarationConfirmation, Notification, Person
 from register.selectors.declarations import confirmation_due_on, confirmations_outstanding, people_in_confirmation_scope
 from register.services import declarations
+from tests.factories import make_person
 from tests.integration.declaration_helpers import declare, snapshot
 
 DAY = datetime.timedelta(days=1)
@@ -63,6 +64,16 @@ def test_confirming_declarations_when_there_are_none_asks_for_nothing_to_declare
     with pytest.raises(RuleViolation) as refused:
         declarations.declarations_reconfirm(actor=council.groups[0].members[0], reason="x")
     assert refused.value.field == "nothing_to_declare"
+    assert not DeclarationConfirmation.objects.exists()
+
+
+def test_only_councillors_and_officers_confirm_declarations_B6(council):
+    """Confirming asks the same policy as declaring (policies.declares): anyone else may not (403, B6)."""
+    robot = make_person(Person.Kind.SYSTEM, username="register-robot")
+    for confirm in (declarations.declarations_reconfirm, declarations.declarations_nothing_to_declare):
+        with pytest.raises(NotPermitted) as refused:
+            confirm(actor=robot, reason="x")
+        assert (refused.value.rule, refused.value.field) == ("B6", "person")
     assert not DeclarationConfirmation.objects.exists()
 
 

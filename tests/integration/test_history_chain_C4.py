@@ -13,7 +13,9 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from register.models import HistoryFieldSet, HistoryLink, Notification, Organization
+from register.models.audit import history_models
 from register.services import audit, people
+from register.services.audit import hashing
 
 DAY = datetime.date(2026, 3, 3)
 ORGANIZATION_HISTORY = Organization.history.model._meta.db_table
@@ -45,7 +47,7 @@ def _link_of(row) -> HistoryLink:
 def test_every_history_row_the_services_write_is_linked_and_the_chain_verifies_C4(council):
     result = audit.verify_history()
 
-    history_rows = sum(model.objects.count() for model in audit.history_models())
+    history_rows = sum(model.objects.count() for model in history_models())
     assert result.ok, result.problems
     assert result.rows == history_rows == HistoryLink.objects.count() == result.head_position
     assert "verifies" in _verify_command()
@@ -64,10 +66,10 @@ def test_notices_written_in_bulk_are_linked_like_rows_saved_one_by_one_C4(counci
 
 def test_each_link_follows_from_the_one_before_C4(council):
     links = list(HistoryLink.objects.order_by("position")[:5])
-    previous = audit.GENESIS
+    previous = hashing.GENESIS
     for number, link in enumerate(links, start=1):
         assert link.position == number
-        assert link.chain_hash == audit.chain_hash(link.position, previous, link.row_hash)
+        assert link.chain_hash == hashing.chain_hash(link.position, previous, link.row_hash)
         previous = link.chain_hash
 
 
@@ -88,10 +90,10 @@ def test_a_single_save_is_linked_in_one_statement_with_the_hash_and_date_python_
     chain_statements = [q["sql"] for q in queries if "register_historylink" in q["sql"]]
     assert len(chain_statements) == 1 and chain_statements[0].startswith("SELECT pg_advisory_xact_lock")
     assert link.position == head.position + 1
-    assert link.chain_hash == audit.chain_hash(link.position, head.chain_hash, link.row_hash)
-    digest, names = audit.field_set_of(type(row))
+    assert link.chain_hash == hashing.chain_hash(link.position, head.chain_hash, link.row_hash)
+    digest, names = hashing.field_set_of(type(row))
     values = {name: getattr(row, name) for name in names}
-    assert link.row_hash == audit.row_hash(ORGANIZATION_HISTORY, audit.hashed_fields(type(row), values, names))
+    assert link.row_hash == hashing.row_hash(ORGANIZATION_HISTORY, hashing.hashed_fields(type(row), values, names))
     assert link.history_date == max(row.history_date, head.history_date)
     assert (link.field_set, link.history_user_id) == (digest, council.chief_executive.pk)
     assert audit.verify_history().ok
@@ -163,15 +165,15 @@ def test_a_row_and_its_link_deleted_together_leave_a_gap_that_is_located_C4(coun
 
 def _rewrite_the_chain_from(position: int, field_sets=None) -> None:
     """What someone in full control of the database would do to hide an edit: recompute every link after it."""
-    models_by_table = {model._meta.db_table: model for model in audit.history_models()}
+    models_by_table = {model._meta.db_table: model for model in history_models()}
     field_sets = field_sets or {}
     previous = HistoryLink.objects.get(position=position - 1).chain_hash
     for link in HistoryLink.objects.filter(position__gte=position).order_by("position"):
         model = models_by_table[link.table]
-        digest, names = field_sets.get(link.position, audit.field_set_of(model))
+        digest, names = field_sets.get(link.position, hashing.field_set_of(model))
         values = model.objects.filter(pk=link.row_id).values().get()
-        new_row_hash = audit.row_hash(link.table, audit.hashed_fields(model, values, names))
-        previous = audit.chain_hash(link.position, previous, new_row_hash)
+        new_row_hash = hashing.row_hash(link.table, hashing.hashed_fields(model, values, names))
+        previous = hashing.chain_hash(link.position, previous, new_row_hash)
         _sql(
             f"UPDATE {HistoryLink._meta.db_table} SET field_set = %s, row_hash = %s, chain_hash = %s "
             "WHERE position = %s",
@@ -203,8 +205,8 @@ def test_a_rewrite_of_the_whole_chain_is_caught_against_a_head_published_earlier
 
 def test_every_history_table_s_columns_are_recorded_by_migrate(db):
     recorded = dict(HistoryFieldSet.objects.values_list("digest", "table"))
-    for model in audit.history_models():
-        assert recorded.get(audit.field_set_of(model)[0]) == model._meta.db_table
+    for model in history_models():
+        assert recorded.get(hashing.field_set_of(model)[0]) == model._meta.db_table
 
 
 @pytest.mark.history_tampered
@@ -212,7 +214,7 @@ def test_a_row_hashed_before_a_column_was_added_is_checked_over_the_columns_it_h
     """As if ``is_administration`` had been added by a migration after the Blue Group's first row was written."""
     row = _history_row_of("Blue Group")
     position = _link_of(row).position
-    older_columns = tuple(name for name in audit.field_set_of(type(row))[1] if name != "is_administration")
+    older_columns = tuple(name for name in hashing.field_set_of(type(row))[1] if name != "is_administration")
     older = HistoryFieldSet.objects.create(digest="0" * 16, table=ORGANIZATION_HISTORY, fields=",".join(older_columns))
     _rewrite_the_chain_from(position, field_sets={position: (older.digest, older_columns)})
     assert audit.verify_history().ok
@@ -243,7 +245,7 @@ def test_an_export_verifies_on_its_own_without_the_database_C4(council, tmp_path
 
     with django_assert_num_queries(0):
         output = _verify_command("--file", str(path), "--head", head)
-    rows = sum(model.objects.count() for model in audit.history_models())
+    rows = sum(model.objects.count() for model in history_models())
     assert f"verifies: {rows} rows, head {head}" in output
 
 

@@ -14,7 +14,8 @@ from simple_history.models import HistoricalChanges
 
 from register.errors import RuleViolation
 from register.models import HistoryFieldSet, HistoryLink, Membership, Organization, Undeletable
-from register.services import audit, people
+from register.models.audit import history_models
+from register.services import people
 
 # Not register records but the evidence about them: the hash chain and the column lists it was
 # hashed over. Both are append-only (they refuse deletion like every record) and are checked by
@@ -74,7 +75,7 @@ def test_history_written_by_services_tasks_and_fan_out_names_a_person_and_a_reas
         people.absence_record(actor=council.chief_executive, reason="Leave", start_date=day, end_date=day)
 
     rows = 0
-    for history_model in audit.history_models():
+    for history_model in history_models():
         for row in history_model.objects.all():
             rows += 1
             assert row.history_user_id is not None, f"{history_model.__name__} {row.history_id} names nobody"

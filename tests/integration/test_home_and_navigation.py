@@ -10,7 +10,8 @@ from django.test import Client
 from register import selectors
 from register.models import Person
 from register.services.history import save_with_history
-from register.services.people import absence_record, system_user
+from register.services.people import absence_record
+from register.services.system import system_user
 from tests.factories import make_person
 from tests.integration.declaration_helpers import declare, review
 

@@ -13,6 +13,7 @@ from register.errors import NotFound
 from register.models import Notification
 from register.services import people
 from register.services.notifications import notice_mark_read, notify
+from register.services.system import system_user
 
 DAY = datetime.date(2026, 3, 3)
 IN_APP = Notification.Channel.IN_APP
@@ -133,7 +134,7 @@ def test_a_notices_plain_text_is_not_html_escaped_and_the_inbox_escapes_it_once(
 
     member = council.groups[0].members[0]
     member.last_name = "O'Brien"
-    save_with_history(member, actor=people.system_user(), reason="Test data", update_fields=["last_name"])
+    save_with_history(member, actor=system_user(), reason="Test data", update_fields=["last_name"])
     officer = council.directorates[0].officers[0]
     declare(member, officer)
     notice = Notification.objects.get(recipient=officer, channel=IN_APP)

@@ -16,6 +16,7 @@ from register.models import Absence, Notification, Person
 from register.services import people
 from register.services.history import save_with_history
 from register.services.notifications import notify
+from register.services.system import system_user
 from tasks.jobs import deliver_notification, sweep_notices
 from tests.services import RedisServer, wait_until
 
@@ -27,9 +28,7 @@ IN_APP, EMAIL = Notification.Channel.IN_APP, Notification.Channel.EMAIL
 
 def give_address(person: Person, email: str) -> Person:
     person.email = email
-    save_with_history(
-        person, actor=people.system_user(), reason="Test data: the deputy's address", update_fields=["email"]
-    )
+    save_with_history(person, actor=system_user(), reason="Test data: the deputy's address", update_fields=["email"])
     return person
 
 

@@ -17,6 +17,7 @@ from register.models import Absence, Notification, Person
 from register.services import delivery, people
 from register.services.history import save_with_history
 from register.services.notifications import notify
+from register.services.system import forget_system_user, system_user
 from tests.mail import read_log
 
 DAY = datetime.date(2026, 3, 3)
@@ -52,7 +53,7 @@ def tell(people_, absence, *, cause, channels=(IN_APP, EMAIL)) -> list[Notificat
 
 def give_address(person, email):
     person.email = email
-    save_with_history(person, actor=people.system_user(), reason="Test data", update_fields=["email"])
+    save_with_history(person, actor=system_user(), reason="Test data", update_fields=["email"])
 
 
 @pytest.mark.parametrize("how_many", [1, 10])
@@ -226,9 +227,7 @@ def test_the_admin_cannot_edit_or_delete_a_notice(council, absence, admin_client
 def _make_stale(notice, status, *, minutes_ago):
     notice.status = status
     notice.next_attempt_at = timezone.now() - datetime.timedelta(minutes=minutes_ago)
-    save_with_history(
-        notice, actor=people.system_user(), reason="Test data", update_fields=["status", "next_attempt_at"]
-    )
+    save_with_history(notice, actor=system_user(), reason="Test data", update_fields=["status", "next_attempt_at"])
 
 
 def test_the_sweep_requeues_only_notices_left_pending_or_sending_for_minutes(
@@ -277,7 +276,7 @@ def test_an_attempt_that_died_at_the_last_attempt_fails_the_notice_instead_of_tr
     email.status, email.attempts, email.sent_at = "sending", 3, None
     save_with_history(
         email,
-        actor=people.system_user(),
+        actor=system_user(),
         reason="Test data: an attempt that died",
         update_fields=["status", "attempts", "sent_at"],
     )
@@ -407,13 +406,13 @@ def test_notices_are_queued_for_the_worker_in_batches(council, monkeypatch):
 
 
 def test_the_system_user_is_looked_up_once_and_again_after_it_is_forgotten(council, django_assert_num_queries):
-    first = people.system_user()
+    first = system_user()
     with django_assert_num_queries(0):
-        again = people.system_user()
+        again = system_user()
     assert again.pk == first.pk and again is not first, "a copy: no caller changes the one kept"
-    people.forget_system_user()
+    forget_system_user()
     with django_assert_num_queries(1):
-        assert people.system_user().pk == first.pk
+        assert system_user().pk == first.pk
 
 
 def test_in_process_a_task_queued_by_its_name_runs_at_once(council, absence):

@@ -10,7 +10,7 @@ import signal
 
 import pytest
 
-from register.services.audit import CHAIN_LOCK_KEY
+from register.services.audit.chain import CHAIN_LOCK_KEY
 from tests.stack.conftest import DELIVERY_DEADLINE, assert_delivered_exactly_once, wait_until
 from tests.stack.flows import AbsenceRecorded
 

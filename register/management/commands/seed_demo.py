@@ -11,6 +11,8 @@ from django.db import transaction
 
 from register.models import Organization, Person, Post
 from register.services import people
+from register.services.history import save_with_history
+from register.services.system import system_user
 
 DEMO_PASSWORD = "demo-register-2026"
 TERM_START = datetime.date(2025, 5, 5)
@@ -123,7 +125,7 @@ class Command(BaseCommand):
             self.stdout.write("The demo council is already loaded; nothing changed.")
             return
         with transaction.atomic():
-            DemoCouncil(people.system_user()).load()
+            DemoCouncil(system_user()).load()
         self.stdout.write(
             self.style.SUCCESS(f"Loaded the demo council. Every demo user's password is {DEMO_PASSWORD!r}.")
         )
@@ -180,7 +182,7 @@ class DemoCouncil:
             email="admin@demoshire.example",
         )
         admin.password = self.password_hash
-        people.save_with_history(admin, actor=self.actor, reason=REASON)
+        save_with_history(admin, actor=self.actor, reason=REASON)
 
     def load_groups(self) -> None:
         member_number = 0
