@@ -80,7 +80,8 @@ def declare(request):
     """Declare a relationship, with the B2 guidance on the form. Reached from a declaration naming
     the viewer ("in-reply-to"), the other person and the kind are filled in, and the service links
     the two declarations."""
-    viewer = _declarer(request)
+    require_move(request, DECLARATION, workflow.DECLARE, None)  # who may declare is the workflow's (B1, B6)
+    viewer = request.user
     on = selectors.today()
     replying_to = _replying_to(request, request.GET.get("in-reply-to"))
     other_people = (

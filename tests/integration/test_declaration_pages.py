@@ -153,8 +153,11 @@ def test_a_date_that_does_not_exist_is_refused_in_plain_words(member, place_offi
 
 def test_only_councillors_and_officers_have_declaration_pages(db):
     system = signed_in(PersonFactory(kind=Person.Kind.SYSTEM, username="register-robot"))
-    for url in ["/declarations/", "/declarations/new/", "/declarations/naming-you/", "/declarations/confirm/"]:
+    for url in ["/declarations/", "/declarations/naming-you/", "/declarations/confirm/"]:
         assert system.get(url).status_code == 404, url
+    # Declaring is a move: refused naming the rule, as the API refuses it (B1).
+    refused = system.get("/declarations/new/")
+    assert refused.status_code == 403 and "(protocol rule B1)" in page_text(refused)
 
 
 def test_signing_in_comes_first(db):

@@ -577,12 +577,8 @@ LEADERS = ("group leader", "deputy leader")
 # API gives the workflow's answer (``workflow.require``): 403 naming the rule to a person who may
 # not make a move that creates a record (there is no record to hide), 404 only for a record they
 # may not see.
-KNOWN_DISAGREEMENTS: dict[tuple[str, str, str], tuple[str, str]] = {
-    # Someone who is neither a councillor nor an officer: the declaration page is "not found"; the
-    # service refuses with a RuleViolation naming B1 (400) and never asks the workflow, whose DECLARE
-    # row says NotPermitted (403). For the page and the service.
-    (workflow.DECLARE, "new", "superuser"): ("404", "400"),
-}
+# Cases where the page and the API answer differently, each with why; none today.
+KNOWN_DISAGREEMENTS: dict[tuple[str, str, str], tuple[str, str]] = {}
 
 
 @dataclass
