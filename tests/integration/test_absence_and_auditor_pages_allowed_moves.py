@@ -11,7 +11,8 @@ from register import selectors, workflow
 from register.models import Absence, Person
 from register.services import attendance, declarations
 from register.services.history import save_with_history
-from register.services.people import absence_record, system_user
+from register.services.people import absence_record
+from register.services.system import system_user
 from tests.factories import approved_request, make_person, row_counts, submit_request
 from tests.integration.declaration_helpers import declare, review
 from tests.integration.page_actions import action_controls, demo_roles, links_in, refusal_status, signed_in, text
