@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 from register import workflow
 from register.models import Absence, Person
 from register.services import people
+from register.services.system import system_user
 from tests.factories import approved_request, make_person, submit_request
 from tests.integration.declaration_helpers import declare, review
 
@@ -173,7 +174,7 @@ def test_an_absence_is_cancelled_by_the_chief_executive_or_deputy_and_nobody_els
 
 def made_superuser(person: Person) -> Person:
     return people.person_update(
-        actor=people.system_user(),
+        actor=system_user(),
         reason="Test data: an administrator of the register",
         person=person,
         changes={"is_staff": True, "is_superuser": True},

@@ -49,7 +49,9 @@ def test_the_bare_baseline_view_returns_the_same_fields_as_the_attendance_api(se
     assert bare.status_code == 200 and ours.status_code == 200
     assert len(bare.json()["results"]) == len(ours.json()["results"]) >= 30
     assert bare.json()["count"] == ours.json()["count"]
-    assert bare.json()["results"] == ours.json()["results"]
+    # The caller's actions (issue 15) come from the workflow's tables for the caller's standing; the
+    # bare view reads no standing and leaves them out, which favours it.
+    assert bare.json()["results"] == without_actions(ours.json()["results"])
     shown = ours.json()["results"]
     assert any(row["invitations"] for row in shown), "the page compared should show officers' invitations"
 
@@ -71,3 +73,12 @@ def test_the_table_and_the_json_carry_the_same_figures(tmp_path):
     assert "| a scenario | 2.0 ms | 1.0 ms | 2.00 | ratio at most 1.5 (MISSED) |" in table
     assert "not measured: no page yet" in table
     assert [row["ratio"] for row in written["results"]] == [2.0, None] and written["machine"]["nproc"] >= 1
+
+
+def without_actions(value):
+    """The API's answer less every ``actions`` list, at any depth (requests and their invitations)."""
+    if isinstance(value, dict):
+        return {key: without_actions(item) for key, item in value.items() if key != "actions"}
+    if isinstance(value, list):
+        return [without_actions(item) for item in value]
+    return value
