@@ -59,14 +59,16 @@ class AttendanceRequestViewSet(viewsets.GenericViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return AttendanceRequest.objects.none()
-        return selectors.attendance_requests_visible_to(self.request.user)
+        return selectors.attendance_requests_visible_to(selectors.standing_for_request(self.request))
 
     def _request(self, pk) -> AttendanceRequest:
-        return selectors.attendance_request_for(viewer=self.request.user, pk=int(pk))
+        return selectors.attendance_request_for(viewer=selectors.standing_for_request(self.request), pk=int(pk))
 
     def _answer(self, attendance_request: AttendanceRequest, *, created: bool = False) -> Response:
         # Read again through the selector: the caller's view of the request after the move, joined.
-        shown = selectors.attendance_request_for(viewer=self.request.user, pk=attendance_request.pk)
+        shown = selectors.attendance_request_for(
+            viewer=selectors.standing_for_request(self.request), pk=attendance_request.pk
+        )
         return Response(
             io.AttendanceRequestSerializer(shown, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
@@ -100,7 +102,7 @@ class AttendanceRequestViewSet(viewsets.GenericViewSet):
                 io.AttendanceRequestSerializer(self._request(pk), context=self.get_serializer_context()).data
             )
         except NotFound:
-            seen = selectors.other_group_briefing_for(viewer=request.user, pk=int(pk))
+            seen = selectors.other_group_briefing_for(viewer=selectors.standing_for_request(request), pk=int(pk))
             return Response(io.BriefingSerializer(seen).data)
 
     @extend_schema(
@@ -111,7 +113,10 @@ class AttendanceRequestViewSet(viewsets.GenericViewSet):
     )
     @action(detail=False, methods=["get"], filter_backends=[])
     def queue(self, request):
-        return self._page(selectors.attendance_decision_queue(viewer=request.user), io.AttendanceRequestSerializer)
+        return self._page(
+            selectors.attendance_decision_queue(viewer=selectors.standing_for_request(request)),
+            io.AttendanceRequestSerializer,
+        )
 
     @extend_schema(
         summary="Other groups' agreed briefings: group, officers, date, subject (A8, A9)",
@@ -121,7 +126,9 @@ class AttendanceRequestViewSet(viewsets.GenericViewSet):
     )
     @action(detail=False, methods=["get"], filter_backends=[])
     def briefings(self, request):
-        return self._page(selectors.briefings_for_other_groups(viewer=request.user), io.BriefingSerializer)
+        return self._page(
+            selectors.briefings_for_other_groups(viewer=selectors.standing_for_request(request)), io.BriefingSerializer
+        )
 
     # --- Asking: submit, refer (A1), take up an equivalent (A3) -----------------------------------
 
@@ -324,7 +331,7 @@ class MeetingViewSet(ReadOnlyViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return GroupMeeting.objects.none()
-        return selectors.group_meetings_visible_to(self.request.user)
+        return selectors.group_meetings_visible_to(selectors.standing_for_request(self.request))
 
 
 class InformationViewSet(viewsets.GenericViewSet):
@@ -339,7 +346,7 @@ class InformationViewSet(viewsets.GenericViewSet):
         return InformationProvided.objects.none()  # each route loads through its own selector
 
     def _information(self, pk) -> InformationProvided:
-        return selectors.information_provided_for(viewer=self.request.user, pk=int(pk))
+        return selectors.information_provided_for(viewer=selectors.standing_for_request(self.request), pk=int(pk))
 
     @extend_schema(summary="One piece of information given at a briefing")
     def retrieve(self, request, pk=None):
@@ -371,7 +378,7 @@ class InformationSharedView(GenericAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return InformationCopy.objects.none()
-        return selectors.information_shared_with(viewer=self.request.user)
+        return selectors.information_shared_with(viewer=selectors.standing_for_request(self.request))
 
     @extend_schema(
         summary="Information shared with every group (A10)", responses=io.InformationCopySerializer(many=True)
@@ -397,7 +404,9 @@ class ParityReportView(GenericAPIView):
     def get(self, request):
         given = io.PeriodSerializer(data=request.query_params)
         given.is_valid(raise_exception=True)
-        rows = selectors.attendance_parity_report(viewer=request.user, **given.validated_data)
+        rows = selectors.attendance_parity_report(
+            viewer=selectors.standing_for_request(request), **given.validated_data
+        )
         return Response(io.ParityRowSerializer(rows, many=True).data)
 
 

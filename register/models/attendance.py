@@ -12,6 +12,7 @@ import datetime
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
 from register import states
@@ -158,14 +159,15 @@ class AttendanceRequest(Undeletable):
     def is_decision_overdue(self, today: datetime.date) -> bool:
         return self.state == states.SUBMITTED and today > self.due_on
 
-    @property
+    @cached_property
     def answers(self) -> dict[int, str]:
         """Each named officer's id and the state of their invitation: what the policies read to know
         who was asked (A4). From the invitations loaded with the request, so a page of requests
-        prefetched by a selector costs no query here."""
+        prefetched by a selector costs no query here; read once per loaded request (a move's service
+        locks and loads the request afresh, so it never judges a stale copy)."""
         return {invitation.officer_id: invitation.state for invitation in self.invitations.all()}
 
-    @property
+    @cached_property
     def attended_officer_ids(self) -> set[int]:
         """The officers who have recorded their attendance (A6). Selectors load the invitations with
         their attendance, so a page of requests costs no query here."""
