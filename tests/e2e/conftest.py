@@ -66,3 +66,29 @@ def serious_accessibility_violations(page) -> list[dict]:
 def save_screenshot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+# The widths every page is checked at: a desktop and the narrowest phone WCAG 2.2 1.4.10 (reflow) names.
+WIDTHS = (1280, 320)
+
+
+@pytest.fixture(params=WIDTHS, ids=lambda width: f"{width}px")
+def page_at_width(browser, request):
+    """A page at each of ``WIDTHS`` in turn (the test runs once per width)."""
+    context = browser.new_context(viewport={"width": request.param, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    page.width = request.param
+    yield page
+    context.close()
+
+
+def horizontal_overflow(page) -> int:
+    """How many CSS pixels the page is wider than its viewport (0 when nothing scrolls sideways)."""
+    return page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+def assert_reads_well(page) -> None:
+    """What every page must be at every width: no serious or critical axe-core violation, and no
+    sideways scrolling of the page itself (a wide table scrolls inside its own container)."""
+    assert serious_accessibility_violations(page) == []
+    assert horizontal_overflow(page) <= 0, f"{page.url} scrolls sideways by {horizontal_overflow(page)} px"
