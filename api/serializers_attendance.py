@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.actions import ActionsField, caller_standing
-from api.serializers_declarations import BIGINT_MAX, FullView, PersonRefSerializer, Text
+from api.serializers_declarations import BIGINT_MAX, FullView, PersonRefField, Text
 from register import conflicts, workflow
 from register.errors import RuleViolation
 from register.models import AttendanceRecord, AttendanceRequest, InformationProvided
@@ -28,6 +28,14 @@ class BriefingView(FullView):
 class GroupRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
+
+
+@extend_schema_field(GroupRefSerializer)
+class GroupRefField(serializers.Field):
+    """A group as ``GroupRefSerializer`` shows it, without a nested serializer's work for each row."""
+
+    def to_representation(self, group):
+        return {"id": group.pk, "name": group.name}
 
 
 # --- Output ---------------------------------------------------------------------------------------
@@ -51,14 +59,14 @@ class RequestMeetingSerializer(serializers.Serializer):
 class MeetingSerializer(RequestMeetingSerializer):
     """A political group's meeting that officers are asked to brief."""
 
-    group = GroupRefSerializer()
+    group = GroupRefField()
 
 
 class AttendanceRecordSerializer(serializers.Serializer):
     """An officer's record after the meeting: attestation (A6) or report (A13)."""
 
     id = serializers.IntegerField()
-    officer = PersonRefSerializer(source="invitation.officer")
+    officer = PersonRefField(source="invitation.officer")
     arrived_at = serializers.DateTimeField()
     left_at = serializers.DateTimeField()
     attested = serializers.BooleanField()
@@ -73,7 +81,7 @@ class InvitationSerializer(serializers.Serializer):
 
     id = serializers.IntegerField()
     request = serializers.IntegerField(source="request_id")
-    officer = PersonRefSerializer()
+    officer = PersonRefField()
     state = serializers.ChoiceField(choices=INVITATION_STATES)
     responded_at = serializers.DateTimeField(allow_null=True)
     response_note = serializers.CharField(allow_blank=True)
@@ -104,9 +112,11 @@ class ConflictWarningSerializer(serializers.Serializer):
     """A declared relationship between an officer the request names and a member of the requesting
     group (B7): who declared it, its kind and the action agreed, never the description."""
 
-    officer = PersonRefSerializer()
-    member = PersonRefSerializer()
-    declared_by = PersonRefSerializer(many=True, help_text="Who declared it: the member, the officer, or each.")
+    officer = PersonRefField()
+    member = PersonRefField()
+    declared_by = serializers.ListField(
+        child=PersonRefField(), help_text="Who declared it: the member, the officer, or each."
+    )
     relationship = serializers.CharField(source="relationship_kind")
     action_agreed = serializers.CharField(allow_blank=True)
     text = serializers.SerializerMethodField(help_text="The warning as the pages and notices word it.")
@@ -131,11 +141,11 @@ class AttendanceRequestSerializer(serializers.Serializer):
 
     id = serializers.IntegerField()
     view = FullView(help_text="Always 'full': the whole request.")
-    group = GroupRefSerializer()
+    group = GroupRefField()
     meeting = RequestMeetingSerializer()
-    requested_by = PersonRefSerializer()
+    requested_by = PersonRefField()
     requested_capacity = serializers.CharField()
-    referred_by = PersonRefSerializer(allow_null=True, help_text="The officer asked directly, who referred it (A1).")
+    referred_by = PersonRefField(allow_null=True, help_text="The officer asked directly, who referred it (A1).")
     referred_at = serializers.DateTimeField(allow_null=True)
     subject = serializers.CharField()
     scope = serializers.CharField()
@@ -151,7 +161,7 @@ class AttendanceRequestSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(
         choices=[("", "Not decided"), *AttendanceRequest.Decision.choices], allow_blank=True
     )
-    decided_by = PersonRefSerializer(allow_null=True)
+    decided_by = PersonRefField(allow_null=True)
     decided_capacity = serializers.CharField(allow_blank=True)
     decided_at = serializers.DateTimeField(allow_null=True)
     decision_reason = serializers.CharField(allow_blank=True)
@@ -175,7 +185,8 @@ class AttendanceRequestSerializer(serializers.Serializer):
         if seen is None:
             viewer = caller_standing(self.context)
             seen = conflicts.warnings_seen_by(viewer, [attendance_request]) if viewer else {}
-        return ConflictWarningSerializer(seen.get(attendance_request.pk, []), many=True).data
+        warnings = seen.get(attendance_request.pk)
+        return ConflictWarningSerializer(warnings, many=True).data if warnings else []
 
 
 class BriefingSerializer(serializers.Serializer):
@@ -212,7 +223,7 @@ class InformationProvidedSerializer(serializers.Serializer):
 
     id = serializers.IntegerField()
     request = serializers.IntegerField(source="request_id")
-    provided_by = PersonRefSerializer()
+    provided_by = PersonRefField()
     title = serializers.CharField()
     summary = serializers.CharField()
     reference = serializers.CharField(allow_blank=True)
@@ -221,7 +232,7 @@ class InformationProvidedSerializer(serializers.Serializer):
     cited_at = serializers.ChoiceField(
         choices=[("", "Not marked"), *InformationProvided.CitedAt.choices], allow_blank=True
     )
-    marked_by = PersonRefSerializer(allow_null=True)
+    marked_by = PersonRefField(allow_null=True)
     marked_at = serializers.DateTimeField(allow_null=True)
     recorded_at = serializers.DateTimeField()
     actions = ActionsField(workflow.INFORMATION)
@@ -235,7 +246,7 @@ class SharedInformationSerializer(serializers.Serializer):
     summary = serializers.CharField()
     reference = serializers.CharField(allow_blank=True)
     cited_at = serializers.ChoiceField(choices=InformationProvided.CitedAt.choices)
-    provided_by = PersonRefSerializer()
+    provided_by = PersonRefField()
     recorded_at = serializers.DateTimeField()
 
 
@@ -243,8 +254,8 @@ class InformationCopySerializer(serializers.Serializer):
     """A copy of information sent to one group under A10, and whether its e-mail was delivered."""
 
     id = serializers.IntegerField()
-    group = GroupRefSerializer()
-    recipient = PersonRefSerializer()
+    group = GroupRefField()
+    recipient = PersonRefField()
     information = SharedInformationSerializer()
     created_at = serializers.DateTimeField()
     delivery = serializers.CharField()
@@ -253,7 +264,7 @@ class InformationCopySerializer(serializers.Serializer):
 class ParityRowSerializer(serializers.Serializer):
     """One group's requests in the period (A11)."""
 
-    group = GroupRefSerializer()
+    group = GroupRefField()
     made = serializers.IntegerField()
     approved = serializers.IntegerField()
     refused = serializers.IntegerField()

@@ -112,25 +112,30 @@ def group_members(group_id: int, on: datetime.date) -> list[Person]:
 
 
 def _warnings(requests: list[tuple[AttendanceRequest, list[Person]]]) -> dict[int, list[ConflictWarning]]:
-    """Two queries whatever the number of requests: the groups' members over the meetings' days,
-    and the declarations between them and the officers over those days."""
+    """One query whatever the number of requests, the declarations of the named officers over the
+    meetings' days; and only when there are some, one more for which of the other parties were
+    members of the requesting groups on those days."""
     if not requests:
         return {}
     days = _meeting_days([request for request, _officers in requests])
     first, last = min(days.values()), max(days.values())
-    memberships = list(
-        Membership.objects.overlapping(first, last)
-        .filter(organization_id__in={request.group_id for request, _officers in requests}, post__isnull=True)
-        .select_related("person")
-    )
     officers = {officer.pk: officer for _request, named in requests for officer in named}
-    members = {membership.person_id: membership.person for membership in memberships}
-    declared = relationships_declared_during(officers.values(), members.values(), first, last)
+    declared = relationships_declared_during(officers.values(), first, last)
+    if not declared:  # the usual page: none of its officers has declared a relationship
+        return {request.pk: [] for request, _named in requests}
+    memberships = Membership.objects.overlapping(first, last).filter(
+        organization_id__in={request.group_id for request, _named in requests},
+        person_id__in={d.relationship.member.pk for d in declared},
+        post__isnull=True,
+    )
+    by_group = defaultdict(list)
+    for membership in memberships:
+        by_group[membership.organization_id].append(membership)
     warnings = {}
     for request, named in requests:
         day = days[request.pk]
         named_ids = {officer.pk for officer in named}
-        in_group = {m.person_id for m in memberships if m.organization_id == request.group_id and _current(m, day)}
+        in_group = {m.person_id for m in by_group[request.group_id] if _current(m, day)}
         warnings[request.pk] = warnings_from(
             [
                 d.relationship

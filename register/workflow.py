@@ -115,6 +115,25 @@ class Workflow:
     def move_names(self) -> list[str]:
         return list(dict.fromkeys(row.name for row in self.moves))
 
+    def person_rows_from(self, state: str) -> list[tuple[str, Move | None]]:
+        """Each move a person makes, in the table's order, with its row from ``state`` (None when the
+        table has none). Worked out once per workflow and state: the tables never change."""
+        return _person_rows_from(self, state)
+
+
+_PERSON_ROWS: dict[tuple[str, str], list[tuple[str, Move | None]]] = {}
+
+
+def _person_rows_from(workflow: Workflow, state: str) -> list[tuple[str, Move | None]]:
+    key = (workflow.name, state)
+    if key not in _PERSON_ROWS:
+        _PERSON_ROWS[key] = [
+            (move, workflow.row_from(move, state))
+            for move in workflow.move_names()
+            if any(row.actor == PERSON for row in workflow.rows(move))
+        ]
+    return _PERSON_ROWS[key]
+
 
 def state_of(workflow: Workflow, record: Any) -> str:
     if record is None:
@@ -159,11 +178,15 @@ def refusal_by_state(workflow: Workflow, row: Move, state: str) -> str:
 
 
 def _check_time(row: Move, record: Any, at: datetime.datetime) -> None:
-    if row.when == ANY_TIME:
-        return
-    begun = record.meeting_starts_at <= at
-    if (row.when == BEFORE_MEETING and begun) or (row.when == AFTER_MEETING_BEGINS and not begun):
+    if not _in_time(row, record, at):
         raise RuleViolation(row.timing_refusal, field=row.timing_field)
+
+
+def _in_time(row: Move, record: Any, at: datetime.datetime) -> bool:
+    if row.when == ANY_TIME:
+        return True
+    begun = record.meeting_starts_at <= at
+    return not ((row.when == BEFORE_MEETING and begun) or (row.when == AFTER_MEETING_BEGINS and not begun))
 
 
 def is_allowed(workflow: Workflow, move: str, record: Any, standing: Standing) -> bool:
@@ -176,12 +199,25 @@ def is_allowed(workflow: Workflow, move: str, record: Any, standing: Standing) -
 
 
 def allowed_moves(workflow: Workflow, record: Any, standing: Standing) -> list[str]:
-    """The moves a person may make on ``record`` now: what pages and the API offer them."""
-    return [
-        move
-        for move in workflow.move_names()
-        if any(row.actor == PERSON for row in workflow.rows(move)) and is_allowed(workflow, move, record, standing)
-    ]
+    """The moves a person may make on ``record`` now: what pages and the API offer them.
+
+    Exactly the moves ``require`` would allow (``tests/unit/test_workflow.py`` checks every move, state,
+    time and kind of person), asked in the cheap order: who may see the record once, not once a move;
+    the table's row for the record's state before any policy; no refusal built. A list page asks this
+    of every record it shows."""
+    state = state_of(workflow, record)
+    if state != NEW and not workflow.sees(standing, record):
+        return []
+    allowed = []
+    for move, row in workflow.person_rows_from(state):
+        if row is None or not row.who(standing, record):
+            continue
+        if row.guard is not None and row.guard(standing, record):
+            continue
+        if not _in_time(row, record, standing.at):
+            continue
+        allowed.append(move)
+    return allowed
 
 
 def next_state(workflow: Workflow, state: str, move: str) -> str:

@@ -54,21 +54,37 @@ CAPACITY_DEPUTY_IN_ABSENCE = "Deputy Chief Executive, acting in the Chief Execut
 CAPACITY_DEPUTY_IN_VACANCY = "Deputy Chief Executive, acting while the post of Chief Executive is vacant"
 
 
+DECIDING_ROLES = (Role.CHIEF_EXECUTIVE, Role.DEPUTY_CHIEF_EXECUTIVE)
+
+
+def recorded_absence_on(on: datetime.date) -> Exists:
+    """For annotating holdings: whether an absence is recorded for the holder on ``on`` (A2)."""
+    return Exists(
+        Absence.objects.filter(
+            person=OuterRef("person"), state=Absence.State.RECORDED, start_date__lte=on, end_date__gte=on
+        )
+    )
+
+
 def acting_chief_executive(on: datetime.date) -> Acting:
     """The one person who decides attendance requests on ``on``: the Chief Executive, or the
     Deputy while the Chief Executive is recorded as absent (or the post is vacant)."""
     # One statement: both posts' holders on the day, each with whether an absence is recorded for them.
-    absent = Absence.objects.filter(
-        person=OuterRef("person"), state=Absence.State.RECORDED, start_date__lte=on, end_date__gte=on
-    )
     holdings = (
         Membership.objects.on(on)
-        .filter(post__role__in=[Role.CHIEF_EXECUTIVE, Role.DEPUTY_CHIEF_EXECUTIVE])
+        .filter(post__role__in=DECIDING_ROLES)
         .select_related("person", "post")
-        .annotate(absent=Exists(absent))
-        .order_by("-start_date")  # the earliest holding of each post is the last written, so it wins
+        .annotate(absent=recorded_absence_on(on))
     )
-    holder = {holding.post.role: holding for holding in holdings}
+    return acting_among(holdings)
+
+
+def acting_among(holdings) -> Acting:
+    """Who acts as Chief Executive, from the day's holdings of the two posts (others are ignored),
+    each annotated with ``absent`` (``recorded_absence_on``)."""
+    deciding = [h for h in holdings if h.post_id and h.post.role in DECIDING_ROLES]
+    # Should a post have two holders on the day, the one who has held it longest decides.
+    holder = {h.post.role: h for h in sorted(deciding, key=lambda h: (h.start_date, h.pk), reverse=True)}
     chief, deputy = holder.get(Role.CHIEF_EXECUTIVE), holder.get(Role.DEPUTY_CHIEF_EXECUTIVE)
     if chief is not None and not chief.absent:
         return Acting(chief.person, CAPACITY_CHIEF_EXECUTIVE)

@@ -1,18 +1,18 @@
 """The actor's standing (``register.policies.Standing``), read from the posts they hold on the day:
-one query for their holdings (with whether declarations are still routed to them), and for the Chief
-Executive and Deputy the few more that say who acts as Chief Executive (A2). Pages and the API read
+one query for their holdings, with whether declarations are still routed to them and the day's
+holders of the Chief Executive's and Deputy's posts, which say who acts as Chief Executive (A2). Pages and the API read
 it once per request (``standing_for_request``); services and tasks once per move.
 """
 
 import datetime
 
-from django.db.models import Exists
+from django.db.models import Exists, Q
 from django.utils import timezone
 
 from register.models import Declaration, Membership, Organization, Person, Post
 from register.policies import Standing, nobody
 from register.selectors import clock
-from register.selectors.people import acting_chief_executive
+from register.selectors.people import DECIDING_ROLES, acting_among, recorded_absence_on
 
 Role = Post.Role
 
@@ -32,17 +32,17 @@ def standing_of(person, *, at: datetime.datetime | None = None, on: datetime.dat
     if person is None or not getattr(person, "is_authenticated", False):
         return nobody(at, on)
     routed = Exists(Declaration.objects.filter(reviewer_id=person.pk))
-    holdings = list(
+    read = (
         Membership.objects.on(on)
-        .filter(person=person)
-        .select_related("post", "organization")
-        .annotate(declarations_routed=routed)
+        .filter(Q(person=person) | Q(post__role__in=DECIDING_ROLES))
+        .select_related("person", "post", "organization")
+        .annotate(declarations_routed=routed, absent=recorded_absence_on(on))
     )
+    read = list(read)
+    holdings = [h for h in read if h.person_id == person.pk]
     roles = frozenset(h.post.role for h in holdings if h.post_id)
-    # Read with the holdings, in the same statement; someone holding nothing needs a statement of its own.
-    routed_to_them = (
-        holdings[0].declarations_routed if holdings else Declaration.objects.filter(reviewer=person).exists()
-    )
+    # Read with the holdings, in the same statement; when nobody holds anything that day, on its own.
+    routed_to_them = read[0].declarations_routed if read else Declaration.objects.filter(reviewer=person).exists()
     return Standing(
         person_id=person.pk,
         kind=person.kind,
@@ -53,7 +53,7 @@ def standing_of(person, *, at: datetime.datetime | None = None, on: datetime.dat
         groups_led=_groups_led(holdings),
         group_id=_organization_of(holdings, Organization.Classification.PARTY),
         directorate_id=_organization_of(holdings, Organization.Classification.DIRECTORATE),
-        acting_chief_executive=_acting_capacity(person, roles, on),
+        acting_chief_executive=_acting_capacity(person, roles, read),
         declarations_routed_to_them=routed_to_them,
         manages_notices=person.is_staff and person.has_perm("register.change_notification"),
         is_system=person.kind == Person.Kind.SYSTEM,
@@ -74,12 +74,12 @@ def _organization_of(holdings: list[Membership], classification: str) -> int | N
     return next((h.organization_id for h in holdings if h.organization.classification == classification), None)
 
 
-def _acting_capacity(person: Person, roles: frozenset[str], on: datetime.date) -> str:
-    """The capacity in which ``person`` decides attendance on ``on`` (A2), or "" when they do not.
-    Only the Chief Executive and the Deputy can; nobody else costs a query."""
-    if not roles & {Role.CHIEF_EXECUTIVE, Role.DEPUTY_CHIEF_EXECUTIVE}:
+def _acting_capacity(person: Person, roles: frozenset[str], read: list[Membership]) -> str:
+    """The capacity in which ``person`` decides attendance (A2), or "" when they do not: only the
+    Chief Executive and the Deputy can. The two posts' holdings were read with the person's own."""
+    if not roles & set(DECIDING_ROLES):
         return ""
-    acting = acting_chief_executive(on)
+    acting = acting_among(read)
     return acting.capacity if acting.person is not None and acting.person.pk == person.pk else ""
 
 

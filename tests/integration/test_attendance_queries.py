@@ -10,9 +10,10 @@ from tests.factories import approved_request, meeting, submit_request
 # The requests are joined to their own group, meeting and people; the originals they are equivalents
 # of (A3) come in one query of their own, with their group, meeting and decider, rather than as five
 # more joins on every row (a ten-table join that PostgreSQL took 10 ms to plan, against 1 ms to run).
-# The viewer's standing (their posts; for the Chief Executive, who acts as Chief Executive today, with
-# any recorded absence); the requests with their joins; their originals; the invitations with officers.
-QUEUE_QUERIES = 5
+# The viewer's standing (their posts read with the holders of the Chief Executive's and Deputy's posts
+# and any absence recorded for them, in one statement); the requests with their joins; their
+# originals; the invitations with officers.
+QUEUE_QUERIES = 4
 GROUP_LIST_QUERIES = 4  # the groups the viewer leads; the requests; their originals; the invitations
 
 

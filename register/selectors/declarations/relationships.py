@@ -1,4 +1,4 @@
-"""Declared relationships between officers and members current on a day, for the conflict check (B7). One query."""
+"""Declared relationships between officers and members current on a day, for the conflict check (B7)."""
 
 import datetime
 from collections.abc import Iterable
@@ -44,45 +44,53 @@ def active_relationships(
     """Open declarations current on ``on`` between any of ``officers`` and any of ``members``,
     declared from either side and not withdrawn (B7). One query, whatever the numbers. Both
     sides' declarations of one relationship are both returned; each names who declared it."""
-    return [declared.relationship for declared in relationships_declared_during(officers, members, on, on)]
+    members = list(members)
+    if not members:
+        return []
+    return [declared.relationship for declared in relationships_declared_during(officers, on, on, members=members)]
 
 
 def relationships_declared_during(
-    officers: Iterable[Person], members: Iterable[Person], first: datetime.date, last: datetime.date
+    officers: Iterable[Person],
+    first: datetime.date,
+    last: datetime.date,
+    *,
+    members: Iterable[Person] | None = None,
 ) -> list[DeclaredDuring]:
-    """``active_relationships`` for any day from ``first`` to ``last``, each with its days, for
-    checking many briefings on their own days at once (B7). One query, whatever the numbers."""
-    officers, members = list(officers), list(members)
-    people = {person.pk: person for person in [*officers, *members]}
-    officer_ids = [person.pk for person in officers]
-    member_ids = [person.pk for person in members]
-    if not officer_ids or not member_ids:
+    """Open declarations for any day from ``first`` to ``last`` between any of ``officers`` and anyone
+    else (any of ``members``, when given), each with its days, for checking many briefings on their
+    own days at once (B7): the caller keeps those whose other party was in the briefing's group on
+    the day. One query, whatever the numbers; when ``members`` are not given and some are found, one
+    more for the other parties."""
+    officers = {person.pk: person for person in officers}
+    if not officers:
         return []
-    officer_set = set(officer_ids)
-    rows = (
+    officer_ids = list(officers)
+    known = dict(officers)
+    if members is None:
+        between = Q(declarant__in=officer_ids) | Q(other_person__in=officer_ids)
+    else:
+        members = {person.pk: person for person in members}
+        known.update(members)
+        member_ids = list(members)
+        between = Q(declarant__in=officer_ids, other_person__in=member_ids) | Q(
+            declarant__in=member_ids, other_person__in=officer_ids
+        )
+    rows = list(
         Declaration.objects.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=first), began_on__lte=last)
         .exclude(state=Declaration.State.WITHDRAWN)
-        .filter(
-            Q(declarant__in=officer_ids, other_person__in=member_ids)
-            | Q(declarant__in=member_ids, other_person__in=officer_ids)
-        )
+        .filter(between)
         .order_by("declared_at", "id")
-        .values(
-            "id",
-            "declarant_id",
-            "other_person_id",
-            "kind",
-            "family_relation",
-            "action_agreed",
-            "action_detail",
-            "began_on",
-            "ended_on",
-        )
+        .values(*_READ)
     )
+    if not rows:  # the usual case: none of these officers has declared anything for those days
+        return []
+    unknown = {row[side] for row in rows for side in ("declarant_id", "other_person_id")} - known.keys()
+    people = {**Person.objects.in_bulk(unknown), **known} if unknown else known
     found = []
     for row in rows:
         declarant, other = people[row["declarant_id"]], people[row["other_person_id"]]
-        officer, member = (declarant, other) if row["declarant_id"] in officer_set else (other, declarant)
+        officer, member = (declarant, other) if declarant.pk in officers else (other, declarant)
         relationship = ActiveRelationship(
             declaration_id=row["id"],
             officer=officer,
@@ -95,3 +103,16 @@ def relationships_declared_during(
         )
         found.append(DeclaredDuring(relationship, row["began_on"], row["ended_on"]))
     return found
+
+
+_READ = (
+    "id",
+    "declarant_id",
+    "other_person_id",
+    "kind",
+    "family_relation",
+    "action_agreed",
+    "action_detail",
+    "began_on",
+    "ended_on",
+)
