@@ -82,6 +82,10 @@ def test_point_7_the_parity_table_scrolls_in_its_own_container_not_the_page_A11(
             page.keyboard.press("ArrowRight")
         page.wait_for_timeout(300)
         assert container.evaluate("element => element.scrollLeft") > 0
+        assert page.get_by_text("scroll it sideways to see every column").is_visible()
+    else:
+        assert not scrolls_sideways(container)
+        assert not page.get_by_text("scroll it sideways to see every column").is_visible()
     assert horizontal_overflow(page) <= 0
     assert_reads_well(page)
 
