@@ -6,6 +6,7 @@ refusal naming a field lands on that field, with the rule in words.
 """
 
 import datetime
+import re
 from zoneinfo import ZoneInfo
 
 from crispy_forms_gds.choices import Choice
@@ -15,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from register.errors import in_words
+from register.forms_audit import OptionalDateField
 from register.forms_declarations import DateField, RegisterForm
 from register.models import AttendanceRecord, InformationProvided, Person
 from register.services.attendance import MeetingDetails
@@ -490,18 +492,82 @@ class AbsenceForm(RegisterForm):
     )
 
 
-class ParityPeriodForm(forms.Form):
-    """The period of the parity report (A11), read from the address."""
+class PeriodDateField(OptionalDateField):
+    """A day of a report's period, in the date input: every error names the date it is about."""
 
-    start = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
-    end = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+    def __init__(self, *, what: str, **kwargs):
+        super().__init__(what=what, **kwargs)
+        for part, name in zip(self.fields, ("day", "month", "year")):
+            part.validators[0].message = f"The {name} of the date {what} must be a number"
+
+    def clean(self, value):
+        try:
+            return super().clean(value)
+        except ValidationError as error:
+            _on_the_day(self, error.messages)
+            raise
+
+
+def _on_the_day(field, messages: list[str]) -> None:
+    """Shows an error about the whole date on its day input, so that the error summary links to
+    that input (the GOV.UK pattern), unless the error is already on one of the date's inputs."""
+    if not any(getattr(part.widget, "errors", None) for part in field.fields):
+        field.fields[0].widget.errors = list(messages)
+
+
+ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
+class ParityPeriodForm(RegisterForm):
+    """The period of the parity report (A11): a GET form, so that a period has an address that can
+    be shared. Addresses written before the date input (``?start=2026-01-01&end=2026-03-31``) still
+    work: a YYYY-MM-DD date is read into its day, month and year."""
+
+    submit_label = "Show the period"
+
+    start = PeriodDateField(what="the period starts", label="From", required=False, help_text="For example, 1 4 2026")
+    end = PeriodDateField(
+        what="the period ends", label="To", required=False, help_text="Inclusive: the whole of that day"
+    )
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(_with_date_parts(data, ("start", "end")) if data is not None else None, **kwargs)
+        self.helper.form_method = "get"
+
+    @staticmethod
+    def is_given(query) -> bool:
+        return any(name in query for name in ("start", "end", "start_0", "end_0"))
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            message = "The date the period ends must be the same as or after the date it starts"
+            _on_the_day(self.fields["end"], [message])
+            raise ValidationError({"end": message})
+        return data
 
     def period(self, today: datetime.date) -> tuple[datetime.date, datetime.date]:
-        if not self.is_valid():
-            raise ValidationError("Give the dates as YYYY-MM-DD")
+        """The period asked for, a year up to today by default; call after ``is_valid``."""
         end = self.cleaned_data.get("end") or today
         start = self.cleaned_data.get("start") or end - datetime.timedelta(days=365)
         return start, end
+
+
+def _with_date_parts(query, names):
+    """The query with each YYYY-MM-DD date among ``names`` given as the date input's day, month and
+    year (``start`` -> ``start_0``, ``start_1``, ``start_2``); anything else is left as it came, and
+    a value that is no such date is put in the day, so that the form names it."""
+    query = query.copy()
+    for name in names:
+        given = query.get(name)
+        if given is None or f"{name}_0" in query:
+            continue
+        found = ISO_DATE.match(given.strip())
+        day, month, year = (found.group(3), found.group(2), found.group(1)) if found else (given, "", "")
+        for index, part in enumerate((day, month, year)):
+            query[f"{name}_{index}"] = part
+    return query
 
 
 __all__ = [

@@ -54,6 +54,9 @@ COUNCIL_NATION = os.environ.get("COUNCIL_NATION", "england-and-wales")
 COUNCIL_NATIONS = {"england-and-wales", "scotland", "northern-ireland"}
 if COUNCIL_NATION not in COUNCIL_NATIONS:
     raise ImproperlyConfigured(f"COUNCIL_NATION must be one of {sorted(COUNCIL_NATIONS)}.")
+# Where people write about the register: accessibility problems, their personal data (the
+# accessibility statement and privacy notice name it).
+COUNCIL_CONTACT_EMAIL = os.environ.get("COUNCIL_CONTACT_EMAIL", "register@council.example")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from register.views import attendance, audit, auth, declarations, home, notices
+from register.views import attendance, audit, auth, declarations, front, notices
 
 declaration_pages = (
     [
@@ -65,7 +65,9 @@ audit_pages = (
 )
 
 urlpatterns = [
-    path("", home.home, name="home"),
+    path("", front.front_door, name="home"),
+    path("accessibility/", front.accessibility, name="accessibility"),
+    path("privacy/", front.privacy, name="privacy"),
     path("sign-in/", auth.SignInView.as_view(), name="sign-in"),
     path("sign-out/", auth.SignOutView.as_view(), name="sign-out"),
     path("notices/", notices.inbox, name="notices"),

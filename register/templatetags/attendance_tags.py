@@ -35,3 +35,16 @@ def days_left_text(days: int) -> str:
     if days == 0:
         return "Due today"
     return f"{days} working day{'s' if days != 1 else ''} left"
+
+
+@register.filter
+def decision_time_text(row) -> str:
+    """A parity row's working days from request to decision, in words (A11, A12): the same numbers
+    the API gives as ``average_working_days_to_decision`` and ``longest_working_days_to_decision``."""
+    if not row.decided:
+        return "No decisions yet"
+    if not row.longest_working_days_to_decision:
+        return "Decided the same working day" if row.decided == 1 else "All decided the same working day"
+    average = f"{row.average_working_days_to_decision:g}"
+    days = "working day" if average == "1" else "working days"
+    return f"Average {average} {days}, longest {row.longest_working_days_to_decision}"

@@ -5,9 +5,16 @@ from django.urls import reverse
 
 from register import policies, selectors
 
+# The published register of briefings (A8, A9), open to everyone: its short name in the navigation.
+PUBLIC_REGISTER = "Public register"
+
 
 def council(request):
-    return {"council_name": settings.COUNCIL_NAME, "navigation": navigation_for(request)}
+    return {
+        "council_name": settings.COUNCIL_NAME,
+        "council_contact_email": settings.COUNCIL_CONTACT_EMAIL,
+        "navigation": navigation_for(request),
+    }
 
 
 def standing(request):
@@ -17,11 +24,12 @@ def standing(request):
 
 
 def navigation_for(request) -> list[dict]:
-    """The service navigation: the pages the signed-in person can use, by the posts they hold today.
+    """The service navigation: the pages the signed-in person can use, by the posts they hold today,
+    then the public register; for someone not signed in, the public register and "Sign in".
     Each entry is a list or a page, not a move: it comes from a policy of the viewer's standing."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return []
+        return _marked(request, [(PUBLIC_REGISTER, reverse("published-attendance")), ("Sign in", reverse("sign-in"))])
     viewer = standing(request)
     items = [("Home", reverse("home"))]
     if policies.declares(viewer):
@@ -38,8 +46,17 @@ def navigation_for(request) -> list[dict]:
     items.append(("Your notices", reverse("notices")))
     if user.is_staff:
         items.append(("Administration", reverse("admin:index")))
+    items.append((PUBLIC_REGISTER, reverse("published-attendance")))
+    return _marked(request, items)
+
+
+def _marked(request, items: list[tuple[str, str]]) -> list[dict]:
+    """The items with the one the page belongs to marked active, and current when it is that page
+    itself (GOV.UK's aria-current="page"; "true" for a page within the item's section)."""
     active = _active(request.path, [url for _, url in items])
-    return [{"label": label, "url": url, "active": url == active} for label, url in items]
+    return [
+        {"label": label, "url": url, "active": url == active, "current": url == request.path} for label, url in items
+    ]
 
 
 def attendance_navigation(viewer) -> list[tuple[str, str]]:

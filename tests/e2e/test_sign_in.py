@@ -10,7 +10,11 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 def test_a_demo_user_signs_in_and_sees_their_posts_and_the_pages_are_accessible(live_server, page):
     call_command("seed_demo")
+    # The front door is a landing page for the public (issue 16, point 9); its "Sign in" leads on.
     page.goto(f"{live_server.url}/")
+    assert page.title().startswith("Member/officer register")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server.url}/sign-in/")
     assert page.title().startswith("Sign in")
     assert serious_accessibility_violations(page) == []
 

@@ -25,7 +25,9 @@ def signed_in(person) -> Client:
 def navigation_of(person) -> list[str]:
     html = signed_in(person).get("/").content.decode()
     menu = html[html.index('id="navigation"') : html.index("</ul>", html.index('id="navigation"'))]
-    return re.findall(r'class="govuk-service-navigation__link" href="[^"]+"[^>]*>([^<]+)</a>', menu)
+    return re.findall(
+        r'class="govuk-service-navigation__link" href="[^"]+"[^>]*>(?:<strong[^>]*>)?([^<]+)(?:</strong>)?</a>', menu
+    )
 
 
 def needs_action(person) -> dict[str, str]:
@@ -40,9 +42,9 @@ def needs_action(person) -> dict[str, str]:
 @pytest.mark.parametrize(
     "role, expected",
     [
-        ("member", ["Home", "Your declarations", "Your notices"]),
-        ("officer", ["Home", "Your declarations", "Your briefing invitations", "Your notices"]),
-        ("group_leader", ["Home", "Your declarations", "Group briefings", "Your notices"]),
+        ("member", ["Home", "Your declarations", "Your notices", "Public register"]),
+        ("officer", ["Home", "Your declarations", "Your briefing invitations", "Your notices", "Public register"]),
+        ("group_leader", ["Home", "Your declarations", "Group briefings", "Your notices", "Public register"]),
         (
             "monitoring_officer",
             [
@@ -54,11 +56,19 @@ def needs_action(person) -> dict[str, str]:
                 "Attendance requests",
                 "Your briefing invitations",
                 "Your notices",
+                "Public register",
             ],
         ),
         (
             "deputy_monitoring_officer",
-            ["Home", "Your declarations", "Declarations to review", "Your briefing invitations", "Your notices"],
+            [
+                "Home",
+                "Your declarations",
+                "Declarations to review",
+                "Your briefing invitations",
+                "Your notices",
+                "Public register",
+            ],
         ),
         (
             "chief_executive",
@@ -70,6 +80,7 @@ def needs_action(person) -> dict[str, str]:
                 "Attendance decisions",
                 "Your briefing invitations",
                 "Your notices",
+                "Public register",
             ],
         ),
         (
@@ -81,11 +92,19 @@ def needs_action(person) -> dict[str, str]:
                 "Not re-confirmed",
                 "Your briefing invitations",
                 "Your notices",
+                "Public register",
             ],
         ),
         (
             "assistant_director",
-            ["Home", "Your declarations", "Declarations to review", "Your briefing invitations", "Your notices"],
+            [
+                "Home",
+                "Your declarations",
+                "Declarations to review",
+                "Your briefing invitations",
+                "Your notices",
+                "Public register",
+            ],
         ),
         (
             "auditor",
@@ -97,6 +116,7 @@ def needs_action(person) -> dict[str, str]:
                 "Attendance requests",
                 "Audit timeline",
                 "Your notices",
+                "Public register",
             ],
         ),
     ],
@@ -118,7 +138,7 @@ def test_the_navigation_offers_each_role_its_pages(council, role, expected):
 
 def test_the_page_being_read_is_marked_current_in_the_navigation(council):
     html = signed_in(council.monitoring_officer).get("/declarations/to-review/").content.decode()
-    assert re.search(r'href="/declarations/to-review/" aria-current="page">Declarations to review', html)
+    assert re.search(r'href="/declarations/to-review/" aria-current="page"><strong[^>]*>Declarations to review', html)
     assert 'href="/declarations/" aria-current' not in html
 
 

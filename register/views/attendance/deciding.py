@@ -10,7 +10,6 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -175,22 +174,29 @@ def cancel_absence(request, absence_id: int):
 
 @login_required
 def parity(request):
-    """Per group: requests made and what became of them in a period (A3, A11), as a table and bars."""
+    """Per group: requests made and what became of them in a period (A3, A11), as a table and bars.
+    A period in error is named in the error summary (status 400), and the page shows no report."""
     on = selectors.today()
-    try:
-        start, end = ParityPeriodForm(request.GET).period(on)
-    except ValidationError:
+    given = ParityPeriodForm.is_given(request.GET)
+    form = ParityPeriodForm(request.GET if given else None)
+    if given and form.is_valid():
+        start, end = form.period(on)
+    else:
         start, end = on - datetime.timedelta(days=365), on
+    if not given:
+        form.initial = {"start": start, "end": end}
+    # Read even for a period in error: the selector decides who may see the report at all.
     rows = selectors.attendance_parity_report(viewer=standing(request), start=start, end=end)
     most = max([row.made for row in rows] + [1])
     charts = [
         ("Requests made", [(row.group, row.made, _width(row.made, most)) for row in rows]),
         ("Requests approved", [(row.group, row.approved, _width(row.approved, most)) for row in rows]),
     ]
-    return render(
+    return form_page(
         request,
         "register/attendance/parity.html",
         {"rows": rows, "start": start, "end": end, "charts": charts},
+        form=form,
     )
 
 
