@@ -53,10 +53,11 @@ def notify(
     about_type = ContentType.objects.get_for_model(about) if about is not None else None
     notices = []
     for recipient in recipients:
+        wanted = [channel for channel in channels if (recipient.pk, channel) not in existing]
+        if not wanted:
+            continue  # already told: a reminder run again renders nothing (the beat asks every hour)
         subject, body_text, body_html = render_notice(kind, {**(context or {}), "recipient": recipient, "about": about})
-        for channel in channels:
-            if (recipient.pk, channel) in existing:
-                continue
+        for channel in wanted:
             notices.append(
                 Notification(
                     recipient=recipient,
