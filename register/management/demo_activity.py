@@ -96,8 +96,9 @@ class DemoYear:
     # --- Running the stories ------------------------------------------------------------------
 
     def run(self) -> None:
+        beat = self.daily_beat()
         stories = [
-            self.daily_beat(),
+            beat,
             self.confirmations(),
             self.public_health_briefing_and_its_equivalent(),
             self.highways_briefing(),
@@ -125,7 +126,8 @@ class DemoYear:
             moment, order, story = heapq.heappop(queue)
             self.clock.at = moment
             self._next_step(queue, order, story, after=moment)
-            self.deliver()
+            if story is not beat:  # the beat delivers what it sends itself, on the mornings it sends anything
+                self.deliver()
 
     def _next_step(self, queue, order: int, story: Story, *, after: datetime.datetime | None) -> None:
         """Take the story's step now due (if ``after``), and queue its next."""
@@ -173,8 +175,10 @@ class DemoYear:
             Q(request__state=workflow.SUBMITTED) | Q(state=workflow.INVITED, request__state=workflow.APPROVED)
         ).exists():
             attendance.attendance_send_reminders()
+            self.deliver()
         if self.clock.now().date() >= self.next_confirmation_reminder:
             declarations.confirmation_reminders_send()
+            self.deliver()
             self.next_confirmation_reminder = self.first_confirmation_reminder()
 
     def first_confirmation_reminder(self) -> datetime.date:
@@ -210,8 +214,8 @@ class DemoYear:
             plan.append((self.day(LOADED_DAYS_AGO, f"{10 + number % 7:02d}:{(number * 7) % 60:02d}"), person.username))
             if person.username in NOT_RECONFIRMED:
                 continue
-            # Most confirm before they are reminded (a month ahead), every fifth after the reminder.
-            ahead = 3 if number % 5 == 0 else 35 + number % 7
+            # Most confirm before they are reminded (a month ahead), every sixth a few days after the reminder.
+            ahead = 25 if number % 6 == 0 else 35 + number % 7
             plan.append(
                 (
                     self.day(LOADED_DAYS_AGO - 365 + ahead, f"{10 + number % 6:02d}:{(number * 11) % 60:02d}"),
