@@ -166,6 +166,7 @@ class DemoYear:
         yield self.end
         self.send_reminders()
         history_daily_check()
+        self.deliver()
 
     def send_reminders(self) -> None:
         """What the beat's reminder tasks do, skipped (to keep the demo quick to load) on mornings
