@@ -4,6 +4,8 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 RUN_ENV := DEBUG=true
+# The port `make run` serves on: PORT=8001 make run.
+PORT ?= 8000
 
 .PHONY: run lint test stack bench backup restore system-packages frontend lock clean
 
@@ -29,16 +31,19 @@ var/frontend/register.css: frontend/register.scss node_modules/.installed
 
 frontend: var/frontend/register.css
 
-## Serve the register at http://127.0.0.1:8000 on SQLite, tasks in-process, with the demo council.
+## Serve the register at http://127.0.0.1:$(PORT) (8000 unless PORT=8001 make run) on SQLite, tasks in-process,
+## with the demo council and a year of its activity. Loading the year once takes a few seconds; its e-mails are
+## written to var/mail/ rather than printed, and its routine log lines are left out.
 run: $(VENV)/.installed frontend
 	mkdir -p var
 	$(RUN_ENV) $(BIN)/python manage.py migrate --no-input -v 0
-	$(RUN_ENV) $(BIN)/python manage.py seed_demo
+	$(RUN_ENV) LOG_LEVEL=ERROR EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend \
+	  $(BIN)/python manage.py seed_demo --with-activity
 	@echo
-	@echo "Sign in at http://127.0.0.1:8000/sign-in/ as chief-executive, leader-1, officer-1, auditor ..."
+	@echo "Sign in at http://127.0.0.1:$(PORT)/sign-in/ as chief-executive, leader-1, officer-1, auditor ..."
 	@echo "(see the README for every demo user); the password of every demo user is demo-register-2026."
 	@echo
-	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## Check the code without running it: ruff (lint and format) and the import-linter contracts of pyproject.toml.
 lint: $(VENV)/.installed

@@ -53,6 +53,8 @@ def notify(
     about_type = ContentType.objects.get_for_model(about) if about is not None else None
     notices = []
     for recipient in recipients:
+        if all((recipient.pk, channel) in existing for channel in channels):
+            continue  # already told: a reminder run again renders nothing (the beat asks every hour)
         subject, body_text, body_html = render_notice(kind, {**(context or {}), "recipient": recipient, "about": about})
         for channel in channels:
             if (recipient.pk, channel) in existing:

@@ -8,7 +8,7 @@ from django.test import override_settings
 
 from register import selectors
 from register.errors import NotPermitted, RuleViolation
-from register.models import Absence, Membership, Organization, Person, Post
+from register.models import Absence, AttendanceRequest, Declaration, Membership, Organization, Person, Post
 from register.services import people
 from tests.factories import TERM_START, make_person
 
@@ -250,6 +250,21 @@ def test_seed_demo_loads_the_demo_council_and_running_it_twice_changes_nothing()
     for group in Organization.objects.filter(classification="party"):
         assert selectors.holder_of(Role.GROUP_LEADER, today, group) is not None
     assert selectors.group_of(Person.objects.get(username="leader-1"), today).is_administration
+
+
+@pytest.mark.django_db
+def test_plain_seed_demo_loads_no_activity_and_with_activity_adds_a_year_to_the_council_once():
+    """Most tests start from the plain demo council, with no requests or declarations; asking for
+    the activity later (make run on a register loaded before) adds the year once (issue 16, point 10)."""
+    call_command("seed_demo")
+    assert not AttendanceRequest.objects.exists() and not Declaration.objects.exists()
+    people = Person.objects.count()
+    call_command("seed_demo", "--with-activity")
+    assert Person.objects.count() == people
+    requests = AttendanceRequest.objects.count()
+    assert requests > 10 and Declaration.objects.exists()
+    call_command("seed_demo", "--with-activity")
+    assert AttendanceRequest.objects.count() == requests
 
 
 DEMO_USERS = [

@@ -1,6 +1,10 @@
-"""Load a fictional council for demonstration: groups, members, officers and every post.
+"""Load a fictional council for demonstration: groups, members, officers and every post; with
+``--with-activity`` (what ``make run`` loads), a year of its life ending today as well: briefings and
+declarations in every state, an absence of the Chief Executive, and the notices they sent
+(register/management/demo_activity.py).
 
-Idempotent: if the demo council is already there, nothing changes.
+Idempotent: if the demo council (and, when asked for, its activity) is already there, nothing changes.
+The plain command loads no activity, so that tests start from an empty register.
 """
 
 import datetime
@@ -9,7 +13,9 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from register.models import Organization, Person, Post
+from register.management.demo_activity import DemoYear, activity_loaded
+from register.management.demo_clock import clock_moved
+from register.models import AttendanceRequest, Declaration, Notification, Organization, Person, Post
 from register.services import people
 from register.services.history import save_with_history
 from register.services.system import system_user
@@ -118,17 +124,41 @@ def demo_name(index: int) -> tuple[str, str]:
 
 
 class Command(BaseCommand):
-    help = "Load the fictional Demoshire County Council (idempotent)."
+    help = "Load the fictional Demoshire County Council (idempotent); --with-activity adds a year of its life."
 
-    def handle(self, *args, **options):
-        if Organization.objects.filter(classification=Organization.Classification.COUNCIL).exists():
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--with-activity",
+            action="store_true",
+            help="Also load a year of activity ending today: briefings and declarations in every state, "
+            "an absence of the Chief Executive, and their notices (what make run serves).",
+        )
+
+    def handle(self, *args, with_activity=False, **options):
+        council_loaded = Organization.objects.filter(classification=Organization.Classification.COUNCIL).exists()
+        if council_loaded and not (with_activity and not activity_loaded()):
             self.stdout.write("The demo council is already loaded; nothing changed.")
             return
         with transaction.atomic():
-            DemoCouncil(system_user()).load()
-        self.stdout.write(
-            self.style.SUCCESS(f"Loaded the demo council. Every demo user's password is {DEMO_PASSWORD!r}.")
-        )
+            if with_activity:
+                year = DemoYear()
+                with clock_moved(year.clock):
+                    if not council_loaded:
+                        DemoCouncil(system_user()).load()
+                    year.run()
+            else:
+                DemoCouncil(system_user()).load()
+        if with_activity:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Loaded a year of the demo council's activity: {AttendanceRequest.objects.count()} briefing "
+                    f"requests, {Declaration.objects.count()} declarations, {Notification.objects.count()} notices."
+                )
+            )
+        if not council_loaded:
+            self.stdout.write(
+                self.style.SUCCESS(f"Loaded the demo council. Every demo user's password is {DEMO_PASSWORD!r}.")
+            )
 
 
 class DemoCouncil:
