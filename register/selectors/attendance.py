@@ -41,12 +41,12 @@ def attendance_tasks(viewer: Standing) -> AttendanceTasks:
         awaiting = AttendanceRequest.objects.filter(state=workflow.SUBMITTED).aggregate(
             count=Count("pk"), due_on=Min("due_on")
         )
-        tasks.update(decisions=awaiting["count"], decisions_due_on=awaiting["due_on"])
+        tasks |= {"decisions": awaiting["count"], "decisions_due_on": awaiting["due_on"]}
     if policies.leads_a_group(viewer):
         awaiting = AttendanceRequest.objects.filter(
             group_id__in=list(viewer.groups_led), state=workflow.SUBMITTED
         ).aggregate(count=Count("pk"), due_on=Min("due_on"))
-        tasks.update(group_awaiting=awaiting["count"], group_due_on=awaiting["due_on"])
+        tasks |= {"group_awaiting": awaiting["count"], "group_due_on": awaiting["due_on"]}
     if policies.is_briefing_officer(viewer):
         to_answer = Q(
             state=workflow.INVITED,
@@ -66,12 +66,12 @@ def attendance_tasks(viewer: Standing) -> AttendanceTasks:
             to_record=Count("pk", filter=to_record),
             to_record_since=Min("request__meeting__starts_at", filter=to_record),
         )
-        tasks.update(
-            invitations_to_answer=counts["to_answer"],
-            answers_due_on=counts["answers_due_on"],
-            attendance_to_record=counts["to_record"],
-            to_record_since=counts["to_record_since"],
-        )
+        tasks |= {
+            "invitations_to_answer": counts["to_answer"],
+            "answers_due_on": counts["answers_due_on"],
+            "attendance_to_record": counts["to_record"],
+            "to_record_since": counts["to_record_since"],
+        }
     return AttendanceTasks(**tasks)
 
 
