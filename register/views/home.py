@@ -138,7 +138,7 @@ def needs_action(request, on, *, offers: list | None = None) -> list[Action]:
                 "Re-confirmation due",
                 int(confirmation.due_soon),
                 reverse("declarations:confirm"),
-                "of your declarations",
+                "your yearly re-confirmation",
                 due_on=confirmation.due_on,
                 overdue=confirmation.overdue,
             )

@@ -82,7 +82,7 @@ def test_an_officer_sees_invitations_to_answer_with_the_date_to_answer_by_A4(cou
     actions = {label: (count, when) for label, count, when in open_actions(home(officer))}
     count, when = actions["Briefing invitations"]
     due = request.responses_due_on
-    assert count == 1 and f"First due by {due:%A} {due.day} {due:%B %Y}" in when
+    assert count == 1 and f"Due by {due:%A} {due.day} {due:%B %Y}" in when
     assert "Attendance to record" not in actions
 
 
