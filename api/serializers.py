@@ -5,6 +5,7 @@ from rest_framework import serializers
 from api.actions import ActionsField
 from register import workflow
 from register.models import Absence, Membership, Notification, Organization, Person, Post
+from register.notice_links import absolute_url
 
 
 class PersonSerializer(serializers.ModelSerializer):
@@ -105,13 +106,19 @@ class NoticeSerializer(serializers.ModelSerializer):
     body = serializers.CharField(source="body_text")
     actor = NoticeActorSerializer(allow_null=True, help_text="Whose action caused it; null when the register did.")
     read = serializers.SerializerMethodField()
+    link = serializers.SerializerMethodField(
+        help_text="The page where you act on it, as an absolute address; null for a notice written before notices had links."
+    )
 
     class Meta:
         model = Notification
-        fields = ["id", "kind", "subject", "body", "created_at", "actor", "read", "read_at"]
+        fields = ["id", "kind", "subject", "body", "created_at", "actor", "read", "read_at", "link"]
 
     def get_read(self, notice) -> bool:
         return notice.read_at is not None
+
+    def get_link(self, notice) -> str | None:
+        return absolute_url(notice.link_path) if notice.link_path else None
 
 
 class UnreadCountSerializer(serializers.Serializer):

@@ -47,6 +47,11 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "localhost,127.0
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when REGISTER_ENV=production.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+# The register's address as its readers reach it, for the links in e-mails. By default the first
+# allowed host over HTTPS in production, and the development server otherwise.
+SITE_URL = os.environ.get("SITE_URL", "").strip() or (
+    f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION else f"http://localhost:{os.environ.get('PORT', '8000')}"
+)
 
 # The council this installation serves. The nation decides which bank holidays count (A12).
 COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Demoshire County Council")

@@ -44,6 +44,12 @@ class Notification(Undeletable):
     about_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True)
     about_id = models.PositiveBigIntegerField(null=True, blank=True)
     about = GenericForeignKey("about_type", "about_id")
+    link_path = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The page where the reader acts on it (register/notice_links.py); empty on notices written before links.",
+    )
+    link_label = models.CharField(max_length=100, blank=True, help_text="The words of that link.")
     actor = models.ForeignKey(
         Person,
         on_delete=models.PROTECT,

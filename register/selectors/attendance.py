@@ -8,7 +8,7 @@ Each read costs a fixed number of queries whatever the number of rows.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
 
 from register import policies, selectors, workflow
 from register.models import AttendanceInvitation, AttendanceRequest, Organization, Person
@@ -23,6 +23,11 @@ class AttendanceTasks:
     group_awaiting: int | None = None
     invitations_to_answer: int | None = None
     attendance_to_record: int | None = None
+    # The earliest due date (or, for attendance to record, the earliest meeting) of each list.
+    decisions_due_on: datetime.date | None = None
+    group_due_on: datetime.date | None = None
+    answers_due_on: datetime.date | None = None
+    to_record_since: datetime.datetime | None = None
 
 
 def attendance_tasks(viewer: Standing) -> AttendanceTasks:
@@ -31,35 +36,43 @@ def attendance_tasks(viewer: Standing) -> AttendanceTasks:
     who brief groups). Each list is the policy's of the viewer's standing; at most one query per
     kind of list, whatever the counts."""
     now = selectors.now()
-    decisions = group_awaiting = to_answer = to_record = None
+    tasks = {}
     if policies.decides_attendance(viewer):
-        decisions = AttendanceRequest.objects.filter(state=workflow.SUBMITTED).count()
-    if policies.leads_a_group(viewer):
-        group_awaiting = AttendanceRequest.objects.filter(
-            group_id__in=list(viewer.groups_led), state=workflow.SUBMITTED
-        ).count()
-    if policies.is_briefing_officer(viewer):
-        counts = AttendanceInvitation.objects.filter(officer_id=viewer.person_id).aggregate(
-            to_answer=Count(
-                "pk",
-                filter=Q(
-                    state=workflow.INVITED,
-                    request__state__in=[workflow.SUBMITTED, workflow.APPROVED],
-                    request__meeting__starts_at__gt=now,
-                ),
-            ),
-            to_record=Count(
-                "pk",
-                filter=Q(
-                    state=workflow.ACCEPTED,
-                    request__state__in=[workflow.APPROVED, workflow.HELD],
-                    request__meeting__starts_at__lte=now,
-                    attendance__isnull=True,
-                ),
-            ),
+        awaiting = AttendanceRequest.objects.filter(state=workflow.SUBMITTED).aggregate(
+            count=Count("pk"), due_on=Min("due_on")
         )
-        to_answer, to_record = counts["to_answer"], counts["to_record"]
-    return AttendanceTasks(decisions, group_awaiting, to_answer, to_record)
+        tasks |= {"decisions": awaiting["count"], "decisions_due_on": awaiting["due_on"]}
+    if policies.leads_a_group(viewer):
+        awaiting = AttendanceRequest.objects.filter(
+            group_id__in=list(viewer.groups_led), state=workflow.SUBMITTED
+        ).aggregate(count=Count("pk"), due_on=Min("due_on"))
+        tasks |= {"group_awaiting": awaiting["count"], "group_due_on": awaiting["due_on"]}
+    if policies.is_briefing_officer(viewer):
+        to_answer = Q(
+            state=workflow.INVITED,
+            request__state__in=[workflow.SUBMITTED, workflow.APPROVED],
+            request__meeting__starts_at__gt=now,
+        )
+        to_record = Q(
+            state=workflow.ACCEPTED,
+            request__state__in=[workflow.APPROVED, workflow.HELD],
+            request__meeting__starts_at__lte=now,
+            attendance__isnull=True,
+        )
+        counts = AttendanceInvitation.objects.filter(officer_id=viewer.person_id).aggregate(
+            to_answer=Count("pk", filter=to_answer),
+            # Before approval an officer may already answer; the date to answer by comes with it.
+            answers_due_on=Min("request__responses_due_on", filter=to_answer),
+            to_record=Count("pk", filter=to_record),
+            to_record_since=Min("request__meeting__starts_at", filter=to_record),
+        )
+        tasks |= {
+            "invitations_to_answer": counts["to_answer"],
+            "answers_due_on": counts["answers_due_on"],
+            "attendance_to_record": counts["to_record"],
+            "to_record_since": counts["to_record_since"],
+        }
+    return AttendanceTasks(**tasks)
 
 
 def officers_to_ask(on: datetime.date):

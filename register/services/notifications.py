@@ -18,6 +18,7 @@ from simple_history.utils import bulk_create_with_history
 
 from register.errors import NotFound
 from register.models import Notification, Person
+from register.notice_links import NoticeLink, link_for
 from register.services.delivery import queue_delivery
 from register.services.history import save_with_history
 
@@ -33,8 +34,12 @@ def notify(
     actor: Person | None,
     context: dict | None = None,
     channels: Iterable[str] = DEFAULT_CHANNELS,
+    link: NoticeLink | None = None,
 ) -> list[Notification]:
     """Write one notice per recipient and channel, rendered from ``templates/notifications/<kind>.*``.
+
+    Each leads to the page where its reader acts: ``link``, or else the one ``link_for`` finds from
+    the kind and the record. The e-mail carries it as an absolute address; the inbox shows it as a link.
 
     Costs a fixed number of queries whatever the number of recipients. A notice whose idempotency
     key (cause, recipient, kind, channel) already exists is not written again.
@@ -56,9 +61,11 @@ def notify(
         if all((recipient.pk, channel) in existing for channel in channels):
             continue  # already told: a reminder run again renders nothing (the beat asks every hour)
         subject, body_text, body_html = render_notice(kind, {**(context or {}), "recipient": recipient, "about": about})
+        leads_to = link or link_for(kind, about, recipient)
         for channel in channels:
             if (recipient.pk, channel) in existing:
                 continue
+            by_email = channel == Notification.Channel.EMAIL
             notices.append(
                 Notification(
                     recipient=recipient,
@@ -66,8 +73,10 @@ def notify(
                     channel=channel,
                     cause=cause,
                     subject=subject,
-                    body_text=body_text,
-                    body_html=body_html if channel == Notification.Channel.EMAIL else "",
+                    body_text=with_link_text(body_text, leads_to) if by_email else body_text,
+                    body_html=with_link_html(body_html, leads_to) if by_email else "",
+                    link_path=leads_to.path if leads_to else "",
+                    link_label=leads_to.label if leads_to else "",
                     about_type=about_type,
                     about_id=about.pk if about is not None else None,
                     actor=actor,
@@ -89,6 +98,19 @@ def render_notice(kind: str, context: dict) -> tuple[str, str, str]:
     body_text = _render_plain_text(f"notifications/{kind}.txt", context).strip()
     body_html = render_to_string(f"notifications/{kind}.html", context).strip()
     return _fit_subject(" ".join(subject.split())), body_text, body_html
+
+
+def with_link_text(body_text: str, link: NoticeLink | None) -> str:
+    """An e-mail's text ends with the page where its reader acts, as an absolute address."""
+    if link is None:
+        return body_text
+    return f"{body_text}\n\n{link.label}: {link.url}"
+
+
+def with_link_html(body_html: str, link: NoticeLink | None) -> str:
+    if link is None:
+        return body_html
+    return body_html + render_to_string("notifications/_link.html", {"link": link}).strip()
 
 
 def _fit_subject(subject: str) -> str:

@@ -96,3 +96,12 @@ def test_the_inbox_costs_the_same_queries_at_5_and_at_50_notices(council):
 @pytest.mark.parametrize("url", ["/api/notices/", "/api/notices/unread-count/"])
 def test_the_inbox_asks_who_you_are_first(db, url):
     assert APIClient().get(url).status_code == 401
+
+
+def test_a_notice_gives_the_page_where_its_reader_acts_as_an_absolute_address(council, settings):
+    """Issue 16, point 3: the API carries the same link as the inbox and the e-mail."""
+    officer = council.directorates[0].officers[0]
+    [notice] = tell(officer, 1)
+    [row] = api(officer).get("/api/notices/").json()["results"]
+    assert row["id"] == notice.pk
+    assert row["link"] == f"{settings.SITE_URL}/declarations/confirm/"

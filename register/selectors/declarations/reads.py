@@ -4,7 +4,7 @@ not at all; and what in the declarations area awaits the viewer's action. Every 
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from register import policies
@@ -148,6 +148,9 @@ class DeclarationTasks:
     naming_unanswered: int | None
     confirmation: ConfirmationStatus | None
     not_confirmed: int | None
+    # When the longest-waiting of them arrived (none has a due date of its own).
+    to_review_since: datetime.datetime | None = None
+    to_acknowledge_since: datetime.datetime | None = None
 
 
 def declaration_tasks(
@@ -168,6 +171,8 @@ def declaration_tasks(
             naming_unanswered=CountOf(_naming_unanswered(viewer)),
             last_confirmed_on=latest_confirmation(on),
             open_declarations=CountOf(open_declarations_of(viewer)),
+            to_review_since=_earliest(declarations_to_review(viewer, pending_only=True), "declared_at"),
+            to_acknowledge_since=_earliest(_own_awaiting_acknowledgement(viewer), "reviewed_at"),
         )
         .only("pk", "date_joined")
         .get()
@@ -180,7 +185,14 @@ def declaration_tasks(
         naming_unanswered=row.naming_unanswered if declares else None,
         confirmation=status_from(row, on) if declares else None,
         not_confirmed=confirmations_outstanding(viewer, on=on).count() if watches else None,
+        to_review_since=row.to_review_since if reviews else None,
+        to_acknowledge_since=row.to_acknowledge_since if declares else None,
     )
+
+
+def _earliest(declarations: QuerySet, field: str) -> Subquery:
+    """The earliest ``field`` of ``declarations``, as a scalar subquery of the one query."""
+    return Subquery(declarations.order_by(field).values(field)[:1])
 
 
 def _own_awaiting_acknowledgement(viewer: Person) -> QuerySet:

@@ -5,6 +5,7 @@ from django.conf import settings
 
 from register import conflicts, selectors, workflow
 from register.models import AttendanceRequest, Membership, Organization, Person, Post
+from register.notice_links import take_up_link
 from register.services.notifications import notify
 
 Role = Post.Role
@@ -120,7 +121,8 @@ def other_group_leaders(request: AttendanceRequest) -> list[tuple[Organization, 
 def tell_other_groups(request: AttendanceRequest, actor: Person) -> None:
     """A8/A9: the other groups' leaders learn the officers, the date and the subject, and nothing
     else (the notice carries only the facts, and is not linked to the request). A3: those who have
-    not yet had one are offered an equivalent briefing."""
+    not yet had one are offered an equivalent briefing, and their notice leads to its one-step
+    take-up (which shows the facts alone); the others' to the briefings given to other groups."""
     fact = selectors.briefing_fact(request)
     original = request.equivalent_of or request
     have_one = set(
@@ -138,6 +140,7 @@ def tell_other_groups(request: AttendanceRequest, actor: Person) -> None:
             about=None,
             actor=actor,
             context={"fact": fact, "offer": offer, "called_off": False, "council_name": settings.COUNCIL_NAME},
+            link=take_up_link(original.pk) if offer else None,
         )
 
 
