@@ -305,3 +305,15 @@ def test_the_label_of_an_invitation_is_derived_from_its_state_and_its_requests_A
         for answer in (states.INVITED, states.ACCEPTED, states.DECLINED):
             assert shown_as(answer, ended) == states.NOT_NEEDED
     assert set(states.INVITATION_SHOWN_LABELS) == {states.ASKED, states.NOT_NEEDED, *states.INVITATION_STATE_LABELS}
+
+
+def test_the_chief_executive_is_told_that_a_request_is_urgent_A12(council, clock):
+    submit_request(council, starts_at=at(datetime.date(2026, 3, 4), 18), subject="Flood defences")
+    submit_request(council, starts_at=at(datetime.date(2026, 3, 20), 18), subject="Libraries")
+    told = {
+        n.body_text.split("Subject: ")[1].split("\n")[0]: n
+        for n in Notification.objects.filter(kind="attendance-decision-needed", channel="email")
+    }
+    assert told["Flood defences"].subject.startswith("Urgent: To decide")
+    assert "due by Tuesday 3 March 2026 (A12). This request is urgent" in told["Flood defences"].body_text
+    assert not told["Libraries"].subject.startswith("Urgent") and "urgent" not in told["Libraries"].body_text
