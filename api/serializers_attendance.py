@@ -82,7 +82,12 @@ class InvitationSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     request = serializers.IntegerField(source="request_id")
     officer = PersonRefField()
-    state = serializers.ChoiceField(choices=INVITATION_STATES)
+    state = serializers.ChoiceField(choices=INVITATION_STATES, help_text="The officer's own answer, as stored.")
+    state_text = serializers.CharField(
+        source="state_label",
+        help_text="The invitation as people are shown it: 'Asked' until the request is approved, 'Not needed' once "
+        "it is refused, withdrawn, cancelled or lapsed, else the officer's answer.",
+    )
     responded_at = serializers.DateTimeField(allow_null=True)
     response_note = serializers.CharField(allow_blank=True)
     attended = serializers.SerializerMethodField()
@@ -156,7 +161,13 @@ class AttendanceRequestSerializer(serializers.Serializer):
     round = serializers.IntegerField(help_text="Goes up each time the brief is amended (A5).")
     created_at = serializers.DateTimeField()
     submitted_at = serializers.DateTimeField()
-    due_on = serializers.DateField(help_text="The decision is due by the end of this working day (A12).")
+    due_on = serializers.DateField(
+        help_text="The decision is due by the end of this working day: the earlier of the working-day deadline and "
+        "the last working day before the meeting (A12)."
+    )
+    urgent = serializers.BooleanField(
+        help_text="The meeting is sooner than the working-day deadline, so the decision is due before it (A12)."
+    )
     decision_overdue = serializers.BooleanField()
     decision = serializers.ChoiceField(
         choices=[("", "Not decided"), *AttendanceRequest.Decision.choices], allow_blank=True
@@ -272,6 +283,7 @@ class ParityRowSerializer(serializers.Serializer):
     withdrawn = serializers.IntegerField()
     cancelled = serializers.IntegerField()
     pending = serializers.IntegerField()
+    lapsed = serializers.IntegerField(help_text="Still awaiting a decision when the meeting began (A12, C3).")
     equivalents_offered = serializers.IntegerField()
     equivalents_taken_up = serializers.IntegerField()
     decided = serializers.IntegerField()

@@ -106,10 +106,11 @@ class AttendanceRequestViewSet(viewsets.GenericViewSet):
             return Response(io.BriefingSerializer(seen).data)
 
     @extend_schema(
-        summary="The Chief Executive's decision queue: awaiting a decision, due soonest first (A2, A12)",
+        summary="The Chief Executive's decision queue: awaiting a decision, urgent first, then by meeting (A2, A12)",
         responses=io.AttendanceRequestSerializer(many=True),
         description="For the Chief Executive and Deputy, the Monitoring Officer and auditors; 404 for "
-        "anyone else. Each row shows its precedent (A3) and whether it is overdue.",
+        "anyone else. Urgent requests (the meeting is sooner than the normal deadline) come first, then the "
+        "soonest meeting. Each row shows its precedent (A3), whether it is urgent and whether it is overdue.",
     )
     @action(detail=False, methods=["get"], filter_backends=[])
     def queue(self, request):

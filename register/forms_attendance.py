@@ -92,6 +92,15 @@ class MeetingForm(RegisterForm):
         error_messages={"max_length": "Say who they are in 300 characters or fewer"},
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        days = settings.ATTENDANCE_DECISION_WORKING_DAYS
+        self.fields["meeting_date"].help_text = (
+            f"For example, 27 3 2026. A decision is normally due {days} working days after the request is sent; "
+            "if the meeting is sooner, the request is urgent and the decision is due by the last working day "
+            "before the meeting (A12)."
+        )
+
     def clean(self):
         cleaned = super().clean()
         day = cleaned.get("meeting_date")
@@ -168,9 +177,22 @@ class RequestForm(MeetingForm):
         "needs_confidential_information",
     ]
 
+    # Set when the page has told the leader that the request is urgent (A12): the due day they were told of.
+    urgent_confirmed = forms.CharField(required=False, widget=forms.HiddenInput)
+
     def __init__(self, *args, officers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["officers"].queryset = officers
+
+    def unconfirmed_urgency(self, due) -> bool:
+        """Whether the request is urgent (``selectors.decision_due``) and the leader has not yet been
+        told so for this due day. If not, the page is shown again with the warning, and sending it
+        again confirms: changing the meeting to another urgent day warns again."""
+        if not due.urgent or self.cleaned_data.get("urgent_confirmed") == due.due_on.isoformat():
+            return False
+        self.data = self.data.copy()
+        self.data[self.add_prefix("urgent_confirmed")] = due.due_on.isoformat()
+        return True
 
 
 class AmendBriefForm(RequestForm):

@@ -13,6 +13,7 @@ WITHDRAWN = "withdrawn"
 CANCELLED = "cancelled"
 HELD = "held"
 CLOSED = "closed"
+LAPSED = "lapsed"
 
 REQUEST_STATE_LABELS = {
     SUBMITTED: "Awaiting the Chief Executive's decision",
@@ -22,6 +23,7 @@ REQUEST_STATE_LABELS = {
     CANCELLED: "Cancelled by the Chief Executive",
     HELD: "Held",
     CLOSED: "Closed",
+    LAPSED: "Lapsed (no decision before the meeting)",
 }
 
 # Requests still waiting for something to happen.
@@ -35,3 +37,24 @@ ACCEPTED = "accepted"
 DECLINED = "declined"
 
 INVITATION_STATE_LABELS = {INVITED: "Invited", ACCEPTED: "Accepted", DECLINED: "Declined"}
+
+# What an officer named in a request is shown as, where the stored state alone would mislead:
+# asked, not yet invited, until the Chief Executive approves (A2, A4); not needed once the request
+# will not go ahead (C3). Never stored: the invitation keeps its own state; these are words for people.
+ASKED = "asked"
+NOT_NEEDED = "not-needed"
+INVITATION_SHOWN_LABELS = {ASKED: "Asked", NOT_NEEDED: "Not needed", **INVITATION_STATE_LABELS}
+# Requests that will not go ahead: their officers are not needed, whatever they had answered.
+CALLED_OFF_REQUEST_STATES = frozenset({REFUSED, WITHDRAWN, CANCELLED, LAPSED})
+
+
+def invitation_shown_state(invitation_state: str, request_state: str) -> str:
+    """How an officer's invitation reads, from its own state and its request's: "asked" while the
+    request awaits a decision and the officer has not answered; "not needed" once the request is
+    refused, withdrawn, cancelled or lapsed; otherwise the invitation's own state. Every page,
+    notice and API field that shows an invitation's state shows this (``INVITATION_SHOWN_LABELS``)."""
+    if request_state in CALLED_OFF_REQUEST_STATES:
+        return NOT_NEEDED
+    if invitation_state == INVITED and request_state == SUBMITTED:
+        return ASKED
+    return invitation_state

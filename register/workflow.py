@@ -30,6 +30,7 @@ from register.states import (  # noqa: F401 -- the states are named here too, fo
     HELD,
     INVITATION_STATE_LABELS,
     INVITED,
+    LAPSED,
     NEW,
     OPEN_REQUEST_STATES,
     REFUSED,
@@ -256,6 +257,7 @@ AMEND_BRIEF = "amend brief"
 RECORD_ATTENDANCE = "record attendance"
 RECORD_INFORMATION = "record information"
 CLOSE = "close"
+LAPSE = "lapse"
 
 _DECIDABLE = frozenset({SUBMITTED})
 _AFTER_APPROVAL = frozenset({APPROVED, HELD, CLOSED})
@@ -432,7 +434,19 @@ ATTENDANCE_REQUEST = Workflow(
             ("A2",),
             refusal="Only the acting Chief Executive or the requesting group closes the record of a briefing.",
         ),
-        # Nothing is deleted (C3): refusal, withdrawal and cancellation are final states.
+        # A12, C3: a request still awaiting a decision when its meeting begins lapses, a final state of its own.
+        Move(
+            LAPSE,
+            _DECIDABLE,
+            LAPSED,
+            policies.is_system,
+            ("A12", "C3"),
+            actor=SYSTEM,
+            cause="the meeting of a request still awaiting a decision begins (the lapse task, every few minutes)",
+            when=AFTER_MEETING_BEGINS,
+            timing_refusal="The meeting has not begun yet, so the request has not lapsed.",
+        ),
+        # Nothing is deleted (C3): refusal, withdrawal, cancellation and lapse are final states.
     ),
 )
 

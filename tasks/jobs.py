@@ -86,3 +86,12 @@ def send_attendance_reminders() -> dict:
     from register.services.attendance import attendance_send_reminders
 
     return attendance_send_reminders()
+
+
+@shared_task(name="attendance.lapse_requests")
+def lapse_attendance_requests() -> int:
+    """Every few minutes (settings.CELERY_BEAT_SCHEDULE): a request still awaiting a decision when its
+    meeting begins lapses (A12, C3)."""
+    from register.services.attendance import attendance_requests_lapse
+
+    return len(attendance_requests_lapse())

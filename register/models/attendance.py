@@ -106,7 +106,14 @@ class AttendanceRequest(Undeletable):
     )
     created_at = models.DateTimeField()
     submitted_at = models.DateTimeField(help_text="When it last went to the Chief Executive for a decision.")
-    due_on = models.DateField(help_text="The decision is due by the end of this working day (A12).")
+    due_on = models.DateField(
+        help_text="The decision is due by the end of this working day: the earlier of the working-day deadline "
+        "and the last working day before the meeting (A12)."
+    )
+    urgent = models.BooleanField(
+        default=False,
+        help_text="The meeting comes sooner than the working-day deadline, so the decision is due before it (A12).",
+    )
 
     # The decision (A2): who, in what capacity, when and why.
     decision = models.CharField(max_length=16, choices=Decision.choices, blank=True)
@@ -200,8 +207,15 @@ class AttendanceInvitation(Undeletable):
         return f"{self.officer} for {self.request}"
 
     @property
+    def shown_state(self) -> str:
+        """The state people are shown, from the invitation's and the request's (``states.invitation_shown_state``):
+        "asked" until the request is approved, "not needed" once it will not go ahead."""
+        return states.invitation_shown_state(self.state, self.request.state)
+
+    @property
     def state_label(self) -> str:
-        return states.INVITATION_STATE_LABELS[self.state]
+        """What pages, notices and the API say of this invitation (never the bare stored state)."""
+        return states.INVITATION_SHOWN_LABELS[self.shown_state]
 
     @property
     def meeting_starts_at(self) -> datetime.datetime:

@@ -6,6 +6,7 @@ learn of a briefing (A8, A9), the parity report (A11) and information shared (A1
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import BooleanField, Case, Exists, OuterRef, Prefetch, Q, Value, When
 from django.utils import timezone
 
@@ -54,11 +55,37 @@ class ParityRow:
     withdrawn: int
     cancelled: int
     pending: int
+    lapsed: int
     equivalents_offered: int
     equivalents_taken_up: int
     decided: int
     average_working_days_to_decision: float | None
     longest_working_days_to_decision: int | None
+
+
+@dataclass(frozen=True)
+class DecisionDue:
+    """When a decision on a request is due (A12), and whether its meeting makes it urgent."""
+
+    due_on: datetime.date
+    urgent: bool
+    # The working-day deadline alone, for saying how much sooner an urgent one is due.
+    normal_due_on: datetime.date
+
+
+def decision_due(submitted_on: datetime.date, meeting_day: datetime.date) -> DecisionDue:
+    """The decision is due by the earlier of the working-day deadline (ATTENDANCE_DECISION_WORKING_DAYS
+    after submission) and the last working day before the meeting's day (A12). A request whose
+    meeting comes sooner than the normal deadline is urgent. When no working day is left between
+    submission and the meeting, it is due on the meeting's day itself, before the meeting begins
+    (when it lapses, C3). The services store what this says; the request form says it before anyone submits.
+    """
+    normal = working_days.add_working_days(submitted_on, settings.ATTENDANCE_DECISION_WORKING_DAYS)
+    before_meeting = working_days.previous_working_day(meeting_day)
+    if before_meeting < submitted_on:
+        before_meeting = meeting_day
+    due_on = min(normal, before_meeting)
+    return DecisionDue(due_on=due_on, urgent=due_on < normal, normal_due_on=normal)
 
 
 def _with_details(requests):
@@ -115,13 +142,16 @@ def attendance_request_for(*, viewer: Person | Standing, pk: int, on: datetime.d
 
 
 def attendance_decision_queue(*, viewer: Person | Standing, on: datetime.date | None = None):
-    """Requests awaiting a decision, the one due soonest first, each with its precedent (A3),
-    its due day and whether it is overdue (A12)."""
+    """Requests awaiting a decision: urgent ones first (their meeting comes before the normal
+    deadline), then by meeting and by due day; each with its precedent (A3), its due day and
+    whether it is overdue (A12)."""
     standing = _standing(viewer, on)
     if not policies.oversees_attendance(standing):
         raise NotFound("There is no such list.")
     on = standing.on
-    queue = AttendanceRequest.objects.filter(state=workflow.SUBMITTED).order_by("due_on", "submitted_at", "id")
+    queue = AttendanceRequest.objects.filter(state=workflow.SUBMITTED).order_by(
+        "-urgent", "meeting__starts_at", "due_on", "submitted_at", "id"
+    )
     return _with_overdue(_with_details(queue), on)
 
 
@@ -241,6 +271,7 @@ def _parity_row(group: Organization, requests: list[dict], approved_originals: l
         withdrawn=sum(r["state"] == workflow.WITHDRAWN for r in requests),
         cancelled=sum(r["state"] == workflow.CANCELLED for r in requests),
         pending=sum(r["state"] == workflow.SUBMITTED for r in requests),
+        lapsed=sum(r["state"] == workflow.LAPSED for r in requests),
         equivalents_offered=sum(r["group_id"] != group.pk for r in approved_originals),
         equivalents_taken_up=sum(r["equivalent_of_id"] is not None for r in requests),
         decided=len(days),

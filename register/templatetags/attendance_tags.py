@@ -4,7 +4,7 @@ suggests: what awaits someone's action stands out; what is finished is grey."""
 from django import template
 from django.utils.html import format_html
 
-from register import workflow
+from register import states, workflow
 
 register = template.Library()
 
@@ -16,9 +16,13 @@ TAG_COLOURS = {
     workflow.CANCELLED: "govuk-tag--grey",
     workflow.HELD: "govuk-tag--turquoise",
     workflow.CLOSED: "govuk-tag--grey",
+    workflow.LAPSED: "govuk-tag--grey",
     workflow.INVITED: "govuk-tag--yellow",
     workflow.ACCEPTED: "govuk-tag--green",
     workflow.DECLINED: "govuk-tag--grey",
+    # What an invitation is shown as (register.states.invitation_shown_state).
+    states.ASKED: "govuk-tag--light-blue",
+    states.NOT_NEEDED: "govuk-tag--grey",
 }
 
 

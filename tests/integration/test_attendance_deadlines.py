@@ -49,7 +49,8 @@ def test_st_patricks_day_is_not_a_working_day_in_northern_ireland_only_A12(counc
 def test_the_number_of_working_days_is_configurable_A12(council, clock):
     assert settings.ATTENDANCE_DECISION_WORKING_DAYS == 2
     with override_settings(ATTENDANCE_DECISION_WORKING_DAYS=5):
-        request = submit_request(council)  # Monday 2 March
+        # Monday 2 March, for a meeting after the deadline (a sooner one would make it urgent).
+        request = submit_request(council, starts_at=at(datetime.date(2026, 3, 20), 18))
     assert request.due_on == datetime.date(2026, 3, 9)
 
 

@@ -421,7 +421,7 @@ def test_not_built_yet_outside_d_and_a_rule_with_neither_policy_nor_service_are_
     b5 = row_line("B5")
     cells = b5.split(" | ")
     emptied = " | ".join([cells[0], "-", "-", "-", cells[4]])
-    rows = doctored((row_line("A12"), row_line("A12").replace("| - | - |", "| not built yet | - |", 1)), (b5, emptied))
+    rows = doctored((row_line("A12"), row_line("A12").replace("| - |", "| not built yet |", 1)), (b5, emptied))
     problems = cells_problems(rows, domain_rules())
     assert "A12: policy says 'not built yet', allowed for D rules alone" in problems
     assert "B5: no policy, so the services column must name the code that enforces it" in problems

@@ -11,7 +11,7 @@ closing) a blank one is refused; elsewhere the history says what the move was.
 """
 
 from register.services.attendance.after_meeting import attendance_record_attendance
-from register.services.attendance.common import MeetingDetails, decision_due_on
+from register.services.attendance.common import MeetingDetails
 from register.services.attendance.decisions import (
     attendance_request_approve,
     attendance_request_cancel,
@@ -23,6 +23,7 @@ from register.services.attendance.information import (
     attendance_information_record,
 )
 from register.services.attendance.invitations import attendance_invitation_respond
+from register.services.attendance.lapses import attendance_requests_lapse
 from register.services.attendance.reminders import attendance_send_reminders
 from register.services.attendance.requests import (
     attendance_request_amend_brief,
@@ -47,6 +48,6 @@ __all__ = [
     "attendance_request_submit",
     "attendance_request_take_up_equivalent",
     "attendance_request_withdraw",
+    "attendance_requests_lapse",
     "attendance_send_reminders",
-    "decision_due_on",
 ]

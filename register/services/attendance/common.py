@@ -6,10 +6,9 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.utils import timezone
 
-from register import selectors, workflow, working_days
+from register import selectors, workflow
 from register.errors import Conflict, InvalidTransition, NotFound, RuleViolation
 from register.models import AttendanceRequest, Organization, Person
 from register.policies import Standing
@@ -100,11 +99,11 @@ def group_led(standing: Standing, *, other_than: int | None = None) -> tuple[Org
     return Organization.objects.get(pk=group_id), capacity
 
 
-def decision_due_on(submitted_at: datetime.datetime) -> datetime.date:
-    """The decision is due this many working days after submission (A12)."""
-    return working_days.add_working_days(
-        timezone.localtime(submitted_at).date(), settings.ATTENDANCE_DECISION_WORKING_DAYS
-    )
+def set_decision_due(request: AttendanceRequest, submitted_at: datetime.datetime, meeting_starts_at) -> None:
+    """When the decision is due and whether it is urgent, as ``selectors.decision_due`` says (A12),
+    from the council's dates of submission and of the meeting."""
+    due = selectors.decision_due(timezone.localtime(submitted_at).date(), timezone.localtime(meeting_starts_at).date())
+    request.due_on, request.urgent = due.due_on, due.urgent
 
 
 def require_reason(reason: str, doing: str) -> str:

@@ -175,5 +175,20 @@ def tell_called_off(request: AttendanceRequest, actor: Person, *, was_agreed: bo
         )
 
 
+def tell_lapsed(request: AttendanceRequest) -> None:
+    """A request lapsed undecided when its meeting began (A12, C3): the group, the officers asked and
+    whoever acts as Chief Executive today hear that no officer will attend. Nobody else knew of it."""
+    acting = selectors.acting_chief_executive(selectors.today())
+    officers = [invitation.officer for invitation in request.invitations.select_related("officer")]
+    notify(
+        cause=cause(request, "lapsed"),
+        kind="attendance-request-lapsed",
+        recipients=[*group_contacts(request), *officers, *([acting.person] if acting.person else [])],
+        about=request,
+        actor=None,
+        context=request_context(request, acting=acting),
+    )
+
+
 def warnings_for(request: AttendanceRequest) -> list:
     return conflicts.warnings_for(request)

@@ -18,11 +18,11 @@ from register.services.attendance.common import (
     check_confidentiality,
     check_meeting,
     check_officers,
-    decision_due_on,
     group_led,
     ids,
     lock_for,
     require_reason,
+    set_decision_due,
     standing_of,
 )
 from register.services.history import save_with_history
@@ -220,8 +220,8 @@ def _create_request(
             state=workflow.next_state(REQUEST, workflow.NEW, move),
             created_at=now,
             submitted_at=now,
-            due_on=decision_due_on(now),
         )
+        set_decision_due(request, now, meeting.starts_at)
         save_with_history(request, actor=actor, reason=reason)
         for officer in officer_list:
             invitation = AttendanceInvitation(
@@ -290,7 +290,7 @@ def attendance_request_amend_brief(
         request.state = target
         request.round += 1
         request.submitted_at = now
-        request.due_on = decision_due_on(now)
+        set_decision_due(request, now, meeting_changes.get("starts_at", meeting_row.starts_at))
         request.decision, request.decided_by, request.decided_capacity = "", None, ""
         request.decided_at, request.decision_reason, request.departs_from_precedent = None, "", False
         request.responses_due_on = None
@@ -298,7 +298,7 @@ def attendance_request_amend_brief(
             request,
             actor=actor,
             reason=reason,
-            update_fields=[*brief_changes, *DECISION_FIELDS, "round", "submitted_at", "due_on"],
+            update_fields=[*brief_changes, *DECISION_FIELDS, "round", "submitted_at", "due_on", "urgent"],
         )
         if meeting_changes:
             meeting_row = GroupMeeting.objects.select_for_update(no_key=True).get(pk=meeting_row.pk)

@@ -26,7 +26,8 @@ from register.views.domain_errors import form_page, require_move, require_one_of
 
 @login_required
 def queue(request):
-    """Requests awaiting a decision, the one due soonest first, with working days left (A12), the
+    """Requests awaiting a decision, urgent ones first (the meeting comes before the normal deadline),
+    then the soonest meeting, with the meeting's date and working days left (A12), the
     conflict warnings (B7) and the precedent for equivalent requests (A3); "Decide" on each that
     the viewer may approve or refuse now."""
     on, viewer = selectors.today(), standing(request)

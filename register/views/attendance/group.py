@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from register import selectors, workflow
 from register.errors import RuleViolation
@@ -44,31 +45,51 @@ def group_requests(request):
 
 @login_required
 def new_request(request):
-    """Ask for officers to brief a group meeting (A1), with the A5-A7 guidance on the form."""
+    """Ask for officers to brief a group meeting (A1), with the A5-A7 guidance on the form. A meeting
+    sooner than the normal deadline makes the request urgent: the page says so, and when the decision
+    is due, before the leader sends it (A12)."""
     require_move(request, REQUEST, workflow.SUBMIT, None)
     group, capacity = leader(request)
     form = RequestForm(posted(request), officers=reads.officers_to_ask(selectors.today()))
+    urgent = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            created = services.attendance_request_submit(
-                actor=request.user,
-                reason="Requested in the register",
-                meeting=data["meeting"],
-                officers=list(data["officers"]),
-                subject=data["subject"],
-                scope=data["scope"],
-                needs_confidential_information=data["needs_confidential_information"],
-            )
-        except RuleViolation as error:
-            form.refuse(error)
+        due = decision_due_for(data["meeting"])
+        if due is not None and form.unconfirmed_urgency(due):
+            urgent = due
         else:
-            messages.success(
-                request,
-                f"Your request has gone to the Chief Executive. A decision is due by {created.due_on:%-d %B %Y}.",
-            )
-            return redirect("attendance:detail", created.pk)
-    return form_page(request, "register/attendance/new.html", {"group": group, "capacity": capacity}, form=form)
+            try:
+                created = services.attendance_request_submit(
+                    actor=request.user,
+                    reason="Requested in the register",
+                    meeting=data["meeting"],
+                    officers=list(data["officers"]),
+                    subject=data["subject"],
+                    scope=data["scope"],
+                    needs_confidential_information=data["needs_confidential_information"],
+                )
+            except RuleViolation as error:
+                form.refuse(error)
+            else:
+                note = " It is urgent: the meeting is sooner than the normal deadline." if created.urgent else ""
+                messages.success(
+                    request,
+                    f"Your request has gone to the Chief Executive. A decision is due by {created.due_on:%-d %B %Y}."
+                    + note,
+                )
+                return redirect("attendance:detail", created.pk)
+    return form_page(
+        request, "register/attendance/new.html", {"group": group, "capacity": capacity, "urgent": urgent}, form=form
+    )
+
+
+def decision_due_for(meeting) -> "selectors.DecisionDue | None":
+    """When the decision would be due if the request were sent now, and whether it is urgent (A12):
+    what the request form (and a check-answers page) tells the leader before they send it. None for
+    a meeting already begun, which the service refuses."""
+    if meeting.starts_at <= selectors.now():
+        return None
+    return selectors.decision_due(selectors.today(), timezone.localtime(meeting.starts_at).date())
 
 
 @login_required
