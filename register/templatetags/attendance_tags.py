@@ -2,7 +2,8 @@
 suggests: what awaits someone's action stands out; what is finished is grey."""
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from register import workflow
 
@@ -35,3 +36,15 @@ def days_left_text(days: int) -> str:
     if days == 0:
         return "Due today"
     return f"{days} working day{'s' if days != 1 else ''} left"
+
+
+@register.filter
+def officer_options(field):
+    """The officer finder's <option>s, the chosen ones selected. Built in one pass rather than by the
+    widget's per-option templates, so that a council of 2,000 officers renders quickly."""
+    chosen = {str(value) for value in (field.value() or [])}
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((pk, mark_safe(" selected") if str(pk) in chosen else "", label) for pk, label in field.field.choices),
+    )

@@ -47,7 +47,7 @@ def new_request(request):
     """Ask for officers to brief a group meeting (A1), with the A5-A7 guidance on the form."""
     require_move(request, REQUEST, workflow.SUBMIT, None)
     group, capacity = leader(request)
-    form = RequestForm(posted(request), officers=reads.officers_to_ask(selectors.today()))
+    form = RequestForm(posted(request), officers=reads.officer_choices(selectors.today()))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -63,12 +63,29 @@ def new_request(request):
         except RuleViolation as error:
             form.refuse(error)
         else:
-            messages.success(
-                request,
-                f"Your request has gone to the Chief Executive. A decision is due by {created.due_on:%-d %B %Y}.",
-            )
-            return redirect("attendance:detail", created.pk)
+            return redirect("attendance:sent", created.pk)
     return form_page(request, "register/attendance/new.html", {"group": group, "capacity": capacity}, form=form)
+
+
+def decision_due_on(attendance_request):
+    """The day the Chief Executive's decision is due, as the confirmation shows it.
+
+    ISSUE 16 MERGE POINT (branch `deadlines`): the one place the request pages compute "The decision
+    is due by <date>"; switch it to ``decision_due(submitted_on, meeting_day)`` (and show its urgent
+    warning) when merging. Today it is the due date the service stored (``decision_due_on``, A12)."""
+    return attendance_request.due_on
+
+
+@login_required
+def sent(request, request_id: int):
+    """The confirmation after asking (GOV.UK confirmation page): the request has gone to the Chief
+    Executive, what happens next, and when the decision is due (A1, A2, A4, A8, A12)."""
+    found = seen(request, request_id)
+    return render(
+        request,
+        "register/attendance/sent.html",
+        {"attendance_request": found, "decision_due_on": decision_due_on(found)},
+    )
 
 
 @login_required
