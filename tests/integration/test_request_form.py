@@ -97,6 +97,8 @@ def test_point_2_an_officer_chosen_is_asked_and_one_not_offered_is_refused_A1(co
     response = signed_in(leader).post("/attendance/new/", request_form([officer]))
     assert response.status_code == 302
     assert [i.officer for i in AttendanceRequest.objects.get().invitations.all()] == [officer]
+    confirmation = signed_in(leader).get(response["Location"]).content.decode()
+    assert "Request sent to the Chief Executive" in confirmation and officer.name in confirmation
     refused = signed_in(leader).post("/attendance/new/", request_form([council.groups[1].leader]))
     assert refused.status_code == 400 and "Choose officers from the list" in error_summary(refused)
 
