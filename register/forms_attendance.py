@@ -10,6 +10,7 @@ import re
 from zoneinfo import ZoneInfo
 
 from crispy_forms_gds.choices import Choice
+from crispy_forms_gds.layout import ConditionalQuestion, ConditionalRadios, Field, Layout
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -56,9 +57,47 @@ class YesNoField(forms.TypedChoiceField):
         )
 
 
-class OfficersField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, person):
-        return person.name
+class CountedText(forms.CharField):
+    """Text with a GOV.UK character count instead of the browser's silent ``maxlength`` cut: the
+    person sees how many characters are left, and the server refuses over-long text with an error
+    naming the field (and the page keeps everything typed)."""
+
+    def __init__(self, *, what: str, max_length: int, rows: int = 3, **kwargs):
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": rows}))
+        super().__init__(max_length=max_length, **kwargs)
+        self.rows = rows
+        self.error_messages["max_length"] = (
+            f"{what} must be {max_length:,} characters or fewer; it has %(show_value)s characters"
+        )
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        return attrs
+
+
+class OfficersField(forms.TypedMultipleChoiceField):
+    """The officers a group asks for, offered by ``officer_choices`` with name, post, directorate and
+    the politically restricted mark; cleaned to the people themselves (no further query)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(coerce=int, widget=forms.SelectMultiple(attrs={"size": 8}), **kwargs)
+        self.people: dict[int, Person] = {}
+
+    def offer(self, choices) -> None:
+        self.choices = [(choice.pk, choice.label) for choice in choices]
+        self.people = {choice.pk: choice.person for choice in choices}
+
+    def clean(self, value):
+        return [self.people[pk] for pk in dict.fromkeys(super().clean(value))]
+
+
+def _revealed_by(form, field: str, answer, revealed: str) -> None:
+    """A revealed question counts only when its answer reveals it (govuk-radios__conditional): without
+    JavaScript it shows, but what was typed in it is then neither validated nor kept."""
+    if form.cleaned_data.get(field) != answer:
+        form.errors.pop(revealed, None)
+        form.cleaned_data[revealed] = ""
 
 
 class MeetingForm(RegisterForm):
@@ -86,11 +125,13 @@ class MeetingForm(RegisterForm):
         required_message="Say whether anyone present will be neither a councillor nor an officer",
     )
     others_present_description = forms.CharField(
-        label="If yes: who will they be?",
+        label="Who will they be?",
         required=False,
         max_length=300,
         error_messages={"max_length": "Say who they are in 300 characters or fewer"},
     )
+
+    officer_finder_template = "register/attendance/_officer_finder.html"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -100,9 +141,24 @@ class MeetingForm(RegisterForm):
             "if the meeting is sooner, the request is urgent and the decision is due by the last working day "
             "before the meeting (A12)."
         )
+        self.helper.layout = Layout(*self._layout())
+
+    def _layout(self):
+        for name, field in self.fields.items():
+            if name == "others_present_description":
+                continue
+            if name == "others_present":
+                yield ConditionalRadios(name, ConditionalQuestion("Yes", "others_present_description"), "No")
+            elif isinstance(field, CountedText):
+                yield Field.textarea(name, rows=field.rows, max_characters=field.max_length)
+            elif isinstance(field, OfficersField):
+                yield Field(name, template=self.officer_finder_template)
+            else:
+                yield name
 
     def clean(self):
         cleaned = super().clean()
+        _revealed_by(self, "others_present", True, "others_present_description")
         day = cleaned.get("meeting_date")
         if cleaned.get("others_present") and not (cleaned.get("others_present_description") or "").strip():
             self.add_error(
@@ -132,30 +188,25 @@ class RequestForm(MeetingForm):
 
     officers = OfficersField(
         label="Which officers would you like to attend?",
-        queryset=Person.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Each officer decides for themselves whether to attend (A4).",
+        help_text="Search by name, post or directorate. Each officer decides for themselves whether to attend (A4).",
         error_messages={"required": "Choose at least one officer", "invalid_choice": "Choose officers from the list"},
     )
-    subject = forms.CharField(
+    subject = CountedText(
+        what="The subject of the briefing",
         label="Subject of the briefing",
         max_length=300,
+        rows=2,
         help_text="Other groups and the public see the subject, never the scope below (A8, A9).",
-        error_messages={
-            "required": "Enter the subject of the briefing",
-            "max_length": "Give the subject in 300 characters or fewer",
-        },
+        error_messages={"required": "Enter the subject of the briefing"},
     )
-    scope = forms.CharField(
+    scope = CountedText(
+        what="The scope of the brief",
         label="Scope of the brief",
-        widget=forms.Textarea(attrs={"rows": 5}),
         max_length=5000,
+        rows=5,
         help_text="What the officers are asked to explain. It is agreed in advance, and officers will not comment "
         "beyond it (A5).",
-        error_messages={
-            "required": "Set out the scope of the brief (protocol rule A5)",
-            "max_length": "Give the scope in 5,000 characters or fewer",
-        },
+        error_messages={"required": "Set out the scope of the brief (protocol rule A5)"},
     )
     needs_confidential_information = YesNoField(
         label="Does the group ask for confidential or exempt information?",
@@ -163,7 +214,11 @@ class RequestForm(MeetingForm):
         required_message="Say whether the group asks for confidential or exempt information",
     )
 
+    # The brief first: the subject is the first thing asked, a few tab stops from the top (issue 16).
     field_order = [
+        "subject",
+        "scope",
+        "officers",
         "meeting_date",
         "starts_at",
         "ends_at",
@@ -171,9 +226,6 @@ class RequestForm(MeetingForm):
         "online",
         "others_present",
         "others_present_description",
-        "officers",
-        "subject",
-        "scope",
         "needs_confidential_information",
     ]
 
@@ -181,8 +233,10 @@ class RequestForm(MeetingForm):
     urgent_confirmed = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, officers, **kwargs):
+        """``officers``: the finder's options, ``selectors.attendance.officer_choices``."""
         super().__init__(*args, **kwargs)
-        self.fields["officers"].queryset = officers
+        if "officers" in self.fields:
+            self.fields["officers"].offer(officers)
 
     def unconfirmed_urgency(self, due) -> bool:
         """Whether the request is urgent (``selectors.decision_due``) and the leader has not yet been
@@ -202,6 +256,8 @@ class AmendBriefForm(RequestForm):
 
     submit_label = "Send the amended brief to the Chief Executive"
 
+    officers = None  # the officers named stay; amending is about the brief and the meeting
+
     reason = forms.CharField(
         label="Why is the group amending the brief?",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -214,6 +270,8 @@ class AmendBriefForm(RequestForm):
     )
 
     field_order = [
+        "subject",
+        "scope",
         "meeting_date",
         "starts_at",
         "ends_at",
@@ -221,16 +279,13 @@ class AmendBriefForm(RequestForm):
         "online",
         "others_present",
         "others_present_description",
-        "subject",
-        "scope",
         "needs_confidential_information",
         "reason",
     ]
 
     def __init__(self, *args, attendance_request, **kwargs):
         kwargs.setdefault("initial", _current_brief(attendance_request))
-        super().__init__(*args, officers=Person.objects.none(), **kwargs)
-        del self.fields["officers"]  # the officers named stay; amending is about the brief and the meeting
+        super().__init__(*args, officers=[], **kwargs)
 
 
 def _current_brief(attendance_request) -> dict:

@@ -8,7 +8,7 @@ import datetime
 
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.fields import DateInputField
-from crispy_forms_gds.layout import Size
+from crispy_forms_gds.layout import ConditionalQuestion, ConditionalRadios, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -58,7 +58,7 @@ class RegisterForm(GovukFormMixin, forms.Form):
 def _kind_choices():
     hints = {
         Declaration.Kind.FRIENDSHIP: "Closer than acquaintances or colleagues, with some social contact outside work.",
-        Declaration.Kind.FAMILY: "Including by marriage or civil partnership. Say how you are related below.",
+        Declaration.Kind.FAMILY: "Including by marriage or civil partnership.",
         Declaration.Kind.BUSINESS: "For example a shared business, a tenancy or a loan.",
     }
     return [Choice(value, label, hint=hints.get(value, "")) for value, label in Declaration.Kind.choices]
@@ -90,10 +90,10 @@ class DeclarationForm(RegisterForm):
         error_messages={"required": "Choose the kind of relationship"},
     )
     family_relation = forms.CharField(
-        label="For family only: how are you related?",
+        label="How are you related?",
         required=False,
         max_length=100,
-        help_text="For example, sister or cousin. Leave this empty for any other kind of relationship.",
+        help_text="For example, sister or cousin.",
         error_messages={"max_length": "Say how you are related in 100 characters or fewer"},
     )
     began_on = DateField(
@@ -137,6 +137,29 @@ class DeclarationForm(RegisterForm):
         else:
             # One reviewer (always so for a councillor: the Monitoring Officer, B3): nothing to choose.
             del self.fields["reviewer"]
+        # "How are you related?" is revealed by the answer "Family" (govuk-radios__conditional).
+        self.helper.layout = Layout(
+            *(
+                ConditionalRadios(name, *_kind_choices_revealing("family_relation")) if name == "kind" else name
+                for name in self.fields
+                if name != "family_relation"
+            )
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        # Without JavaScript the question shows; it counts only for a family relationship.
+        if cleaned.get("kind") != Declaration.Kind.FAMILY:
+            self.errors.pop("family_relation", None)
+            cleaned["family_relation"] = ""
+        return cleaned
+
+
+def _kind_choices_revealing(field: str) -> list:
+    return [
+        ConditionalQuestion(label, field) if value == Declaration.Kind.FAMILY else label
+        for value, label in Declaration.Kind.choices
+    ]
 
 
 class ReviewForm(RegisterForm):

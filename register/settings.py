@@ -184,6 +184,8 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
 # from frontend/register.scss (`make frontend`): served by the app itself, no CDN.
 STATICFILES_DIRS = [
     ("govuk", BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"),
+    # GOV.UK's accessible-autocomplete, for the officer finder on the request form (issue 16).
+    ("accessible-autocomplete", BASE_DIR / "node_modules" / "accessible-autocomplete" / "dist"),
     BASE_DIR / "frontend" / "static",
     BASE_DIR / "var" / "frontend",
 ]

@@ -36,6 +36,7 @@ attendance_pages = (
         path("parity/", attendance.parity, name="parity"),
         path("invitations/", attendance.invitations, name="invitations"),
         path("<int:request_id>/", attendance.detail, name="detail"),
+        path("<int:request_id>/sent/", attendance.sent, name="sent"),
         path("<int:request_id>/withdraw/", attendance.withdraw, name="withdraw"),
         path("<int:request_id>/decide/", attendance.decide, name="decide"),
         path("<int:request_id>/respond/", attendance.respond, name="respond"),

@@ -2,7 +2,8 @@
 suggests: what awaits someone's action stands out; what is finished is grey."""
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from register import states, workflow
 
@@ -52,3 +53,15 @@ def decision_time_text(row) -> str:
     average = f"{row.average_working_days_to_decision:g}"
     days = "working day" if average == "1" else "working days"
     return f"Average {average} {days}, longest {row.longest_working_days_to_decision}"
+
+
+@register.filter
+def officer_options(field):
+    """The officer finder's <option>s, the chosen ones selected. Built in one pass rather than by the
+    widget's per-option templates, so that a council of 2,000 officers renders quickly."""
+    chosen = {str(value) for value in (field.value() or [])}
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((pk, mark_safe(" selected") if str(pk) in chosen else "", label) for pk, label in field.field.choices),
+    )

@@ -30,6 +30,20 @@ def fill_meeting(page, day: datetime.date = MEETING_DAY, *, place="Committee Roo
     page.locator('input[name="needs_confidential_information"][value="no"]').check()
 
 
+def choose_officer(page, officer: Person) -> None:
+    """The officer finder (accessible-autocomplete): type the officer's name, choose the suggestion."""
+    page.get_by_label("Which officers would you like to attend?").fill(officer.name)
+    page.get_by_role("option", name=officer.name).first.click()
+    page.locator(".app-officer-finder__chosen").get_by_text(officer.name).first.wait_for()
+
+
+def sent_and_opened(journey) -> None:
+    """The confirmation after sending a request (issue 16), then the request's own page."""
+    assert journey.page.locator(".govuk-panel--confirmation").get_by_text("Request sent").is_visible()
+    assert journey.page.get_by_text("The decision is due by").is_visible()
+    journey.follow("View the request")
+
+
 def test_a_briefing_is_requested_approved_taken_up_attended_and_shared_with_every_group(live_server, page, clock):
     call_command("seed_demo")
     officer = Person.objects.get(username="officer-1")
@@ -46,11 +60,12 @@ def test_a_briefing_is_requested_approved_taken_up_attended_and_shared_with_ever
     assert page.get_by_role("alert").get_by_text("Choose at least one officer").is_visible()
     save_screenshot(page, "attendance-request-errors")
     fill_meeting(page)
-    page.get_by_label(officer.name, exact=True).check()
+    choose_officer(page, officer)
     page.get_by_label("Subject of the briefing").fill("The draft budget for libraries")
     page.get_by_label("Scope of the brief").fill("The three options for branch libraries and their costs.")
     save_screenshot(page, "attendance-request-form")
     journey.submit("Send the request to the Chief Executive")
+    sent_and_opened(journey)
     assert journey.heading() == "The draft budget for libraries"
     request = AttendanceRequest.objects.get()
     journey.sign_out()

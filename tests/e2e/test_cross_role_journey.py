@@ -20,7 +20,7 @@ from django.core.management import call_command
 from register import workflow
 from register.models import AttendanceRequest, Declaration, InformationProvided, Person
 from tests.e2e.conftest import save_screenshot
-from tests.e2e.test_attendance_journey import fill_meeting
+from tests.e2e.test_attendance_journey import choose_officer, fill_meeting, sent_and_opened
 from tests.e2e.test_declarations_journey import Journey
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -36,10 +36,11 @@ def request_briefing(journey, officer: Person, day: datetime.date, subject: str,
     journey.follow("Group briefings")
     journey.follow("Request an officer briefing", role="button")
     fill_meeting(journey.page, day)
-    journey.page.get_by_label(officer.name, exact=True).check()
+    choose_officer(journey.page, officer)
     journey.page.get_by_label("Subject of the briefing").fill(subject)
     journey.page.get_by_label("Scope of the brief").fill(scope)
     journey.submit("Send the request to the Chief Executive")
+    sent_and_opened(journey)
     assert journey.heading() == subject
 
 

@@ -132,8 +132,13 @@ def test_a_leader_requests_a_briefing_with_the_guidance_on_the_form_A1_A5(counci
         ),
     )
     created = AttendanceRequest.objects.get()
-    assert response.status_code == 302 and response["Location"] == f"/attendance/{created.pk}/"
+    assert response.status_code == 302 and response["Location"] == f"/attendance/{created.pk}/sent/"
     assert created.requested_by == leader and created.state == workflow.SUBMITTED
+    confirmation = text(client.get(response["Location"]))
+    assert (
+        "govuk-panel--confirmation" in confirmation
+        and f"The decision is due by <strong>{created.due_on:%-d %B %Y}" in confirmation
+    )
     assert "Libraries budget" in text(client.get("/attendance/"))
 
 

@@ -1,4 +1,8 @@
-// Start GOV.UK Frontend's components (error summary focus, skip link, buttons, ...).
+// Start GOV.UK Frontend's components (error summary focus, skip link, buttons, ...), then the register's own.
 import { initAll } from "../govuk/govuk-frontend.min.js";
+import { initOfficerFinders } from "./officer-finder.js";
+import { initReveals } from "./reveal.js";
 
 initAll();
+initReveals();
+initOfficerFinders();

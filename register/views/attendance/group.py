@@ -50,7 +50,7 @@ def new_request(request):
     is due, before the leader sends it (A12)."""
     require_move(request, REQUEST, workflow.SUBMIT, None)
     group, capacity = leader(request)
-    form = RequestForm(posted(request), officers=reads.officers_to_ask(selectors.today()))
+    form = RequestForm(posted(request), officers=reads.officer_choices(selectors.today()))
     urgent = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -71,13 +71,7 @@ def new_request(request):
             except RuleViolation as error:
                 form.refuse(error)
             else:
-                note = " It is urgent: the meeting is sooner than the normal deadline." if created.urgent else ""
-                messages.success(
-                    request,
-                    f"Your request has gone to the Chief Executive. A decision is due by {created.due_on:%-d %B %Y}."
-                    + note,
-                )
-                return redirect("attendance:detail", created.pk)
+                return redirect("attendance:sent", created.pk)
     return form_page(
         request, "register/attendance/new.html", {"group": group, "capacity": capacity, "urgent": urgent}, form=form
     )
@@ -90,6 +84,18 @@ def decision_due_for(meeting) -> "selectors.DecisionDue | None":
     if meeting.starts_at <= selectors.now():
         return None
     return selectors.decision_due(selectors.today(), timezone.localtime(meeting.starts_at).date())
+
+
+@login_required
+def sent(request, request_id: int):
+    """The confirmation after asking (GOV.UK confirmation page): the request has gone to the Chief
+    Executive, what happens next, and when the decision is due (A1, A2, A4, A8, A12)."""
+    found = seen(request, request_id)
+    return render(
+        request,
+        "register/attendance/sent.html",
+        {"attendance_request": found},
+    )
 
 
 @login_required

@@ -189,7 +189,7 @@ def refer(request):
     form = ReferralForm(
         posted(request),
         councillors=reads.councillors_to_name(on),
-        officers=reads.officers_to_ask(on),
+        officers=reads.officer_choices(on),
         referring_officer=request.user,
     )
     if request.method == "POST" and form.is_valid():
