@@ -12,7 +12,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.utils import timezone
 
-from register import workflow
+from register import states, workflow
 
 PAGE_SIZE = 50
 
@@ -33,7 +33,7 @@ def _person(column: str) -> str:
 # cheaply on its own: a nine-way join took longer to plan than to run.
 PAGE_SQL = f"""
 SELECT r.id, r.requested_capacity, r.referred_at, r.subject, r.scope, r.needs_confidential_information,
-       r.state, r.round, r.created_at, r.submitted_at, r.due_on, r.decision, r.decided_capacity, r.decided_at,
+       r.state, r.round, r.created_at, r.submitted_at, r.due_on, r.urgent, r.decision, r.decided_capacity, r.decided_at,
        r.decision_reason, r.departs_from_precedent, r.responses_due_on, r.closing_reason,
        g.id, g.name,
        m.id, m.starts_at, m.ends_at, m.place, m.online, m.others_present, m.others_present_description,
@@ -66,6 +66,7 @@ COLUMNS = (
     "created_at",
     "submitted_at",
     "due_on",
+    "urgent",
     "decision",
     "decided_capacity",
     "decided_at",
@@ -109,6 +110,8 @@ def _request(row: tuple, today: datetime.date) -> dict:
     item = dict(zip(COLUMNS, row))
     for invitation in item["invitations"]:
         invitation["responded_at"] = _moment(invitation["responded_at"])
+        shown = states.invitation_shown_state(invitation["state"], item["state"])
+        invitation["state_text"] = states.INVITATION_SHOWN_LABELS[shown]
     return {
         "id": item["id"],
         "view": "full",
@@ -137,6 +140,7 @@ def _request(row: tuple, today: datetime.date) -> dict:
         "created_at": _moment(item["created_at"]),
         "submitted_at": _moment(item["submitted_at"]),
         "due_on": _day(item["due_on"]),
+        "urgent": item["urgent"],
         "decision_overdue": item["state"] == workflow.SUBMITTED and today > item["due_on"],
         "decision": item["decision"],
         "decided_by": item["decided_by"],

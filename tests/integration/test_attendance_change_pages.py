@@ -156,7 +156,7 @@ def test_amend_page_is_for_the_group_and_explained_to_the_chief_executive_A5(cou
 def test_amend_page_is_filled_with_the_current_brief_and_the_A5_to_A7_guidance(council):
     request = submit_request(council, subject="Adult social care charging", scope="The charging policy options")
     page = text(signed_in(council.groups[0].leader).get(f"/attendance/{request.pk}/amend/"))
-    assert 'value="Adult social care charging"' in page and "The charging policy options</textarea>" in page
+    assert "Adult social care charging</textarea>" in page and "The charging policy options</textarea>" in page
     assert f'value="{request.meeting.starts_at.astimezone(LONDON).day}"' in page
     assert 'value="18:00"' in page and 'value="Committee Room 1"' in page
     assert "agreed in advance" in page and "neither a councillor nor an officer" in page
@@ -341,7 +341,7 @@ def test_refer_page_refuses_a_councillor_in_no_political_group_naming_the_field_
 def test_refer_page_records_the_request_for_the_councillors_group_and_the_chief_executive_decides_A1(council):
     officer, member = council.directorates[0].officers[0], council.groups[1].members[0]
     client = signed_in(officer)
-    assert f'value="{officer.pk}" checked' in text(client.get("/attendance/refer/")).replace('checked=""', "checked")
+    assert f'<option value="{officer.pk}" selected>' in text(client.get("/attendance/refer/"))
     response = client.post("/attendance/refer/", referral_form(member, [officer]))
     referred = AttendanceRequest.objects.get()
     assert response["Location"] == f"/attendance/{referred.pk}/"
