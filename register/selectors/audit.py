@@ -575,12 +575,10 @@ def request_story(viewer: Person, request_id: int, *, standing: Standing | None 
     histories = [own]
     if parts.others:
         histories.append(_history_of(GroupMeeting, id=own[-1].meeting_id))
-        invitations = _history_of(AttendanceInvitation, request_id=request_id)
-        histories.append(invitations)
-        histories.append(_history_of(AttendanceRecord, invitation_id__in={row.id for row in invitations}))
-        information = _history_of(InformationProvided, request_id=request_id)
-        histories.append(information)
-        histories.append(_history_of(InformationCopy, information_id__in={row.id for row in information}))
+        histories.append(_history_of(AttendanceInvitation, request_id=request_id))
+        histories.append(_history_of(AttendanceRecord, invitation__request_id=request_id))
+        histories.append(_history_of(InformationProvided, request_id=request_id))
+        histories.append(_history_of(InformationCopy, information__request_id=request_id))
     if parts.notices:
         histories.append(_history_of(Notification, about_type__model="attendancerequest", about_id=request_id))
     return _story(kind, request_id, f"Briefing request: {own[-1].subject}", histories, parts.complete)
@@ -629,9 +627,6 @@ def _story_parts(standing: Standing) -> _Parts:
 
 def _history_of(model: type, **lookups) -> list:
     """The history rows of the records the lookups pick, oldest first, with their authors."""
-    for value in lookups.values():
-        if isinstance(value, set) and not value:
-            return []
     history_model = model.history.model
     return list(
         history_model.objects.filter(**lookups).select_related("history_user").order_by("history_date", "history_id")

@@ -95,7 +95,8 @@ class Names:
         queries = []
         for model, keys in sorted(self.wanted.items(), key=lambda item: item[0]._meta.label):
             name = NAME_OF.get(model, lambda: Cast(F("pk"), output_field=CharField()))()
-            moment = F(MOMENT_OF[model]) if model in MOMENT_OF else Value(None, output_field=DateTimeField())
+            # A bare NULL would be typed as text by PostgreSQL, and a later meeting's start then refused.
+            moment = F(MOMENT_OF[model]) if model in MOMENT_OF else Cast(Value(None), output_field=DateTimeField())
             queries.append(
                 model._base_manager.filter(pk__in=keys)
                 .order_by()
