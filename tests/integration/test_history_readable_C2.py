@@ -310,3 +310,10 @@ def test_a_requests_history_costs_the_same_queries_whatever_its_names_C2(
     with django_assert_num_queries(SIGNED_IN + 4):
         response = client.get(f"/history/attendance-request/{request.pk}/")
     assert "Chief Executive" in response.content.decode()
+
+
+def test_the_api_refuses_a_record_id_with_no_kind_of_record_naming_it_C2(council, auditor):
+    client = APIClient()
+    client.force_authenticate(auditor)
+    response = client.get("/api/history/", {"record_id": 12})
+    assert response.status_code == 400 and "record_id" in response.json()["errors"]
