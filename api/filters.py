@@ -136,7 +136,10 @@ class TimelineFilter(StrictFilterSet):
     record_type = django_filters.ChoiceFilter(
         method="filter_nothing", label="Kind of record", choices=[(t.slug, t.label) for t in record_types()]
     )
-    record_id = IdFilter(method="filter_nothing", label="With record_type: the changes to that one record (its id)")
+    record_id = IdFilter(
+        method="filter_nothing",
+        label="With record_type: the changes to that one record (its id); alone, it matches nothing",
+    )
     person = IdFilter(method="filter_nothing", label="Who made the change (a person's id)")
     since = django_filters.DateFilter(method="filter_nothing", label="From this day (inclusive)")
     until = django_filters.DateFilter(method="filter_nothing", label="To this day (inclusive)")
@@ -147,16 +150,6 @@ class TimelineFilter(StrictFilterSet):
 
     def filter_nothing(self, queryset, name, value):
         return queryset  # the filters apply together, in the selector (selection() below)
-
-    def is_valid(self):
-        valid = super().is_valid()
-        if (
-            valid
-            and self.form.cleaned_data.get("record_id") is not None
-            and not self.form.cleaned_data.get("record_type")
-        ):
-            self.form.add_error("record_id", "Give record_type too: the kind of record the id is of.")
-        return valid and not self.form.errors
 
     def selection(self) -> SelectorTimelineFilter:
         data = self.form.cleaned_data

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import BigIntegerField, Case, CharField, F, QuerySet, Value, When
+from django.db.models import BigIntegerField, Case, CharField, F, Q, QuerySet, Value, When
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -176,6 +176,8 @@ def timeline_links(selection: TimelineFilter) -> QuerySet:
         links = links.filter(table=kind.table)
         if selection.record_id is not None:
             links = _links_of_one_record(links, kind, selection.record_id)
+    elif selection.record_id is not None:  # an id of no kind of record is the id of no record
+        links = links.none()
     if selection.person is not None:
         links = links.filter(history_user_id=selection.person)
     if selection.since:
@@ -580,7 +582,12 @@ def request_story(viewer: Person, request_id: int, *, standing: Standing | None 
         histories.append(_history_of(InformationProvided, request_id=request_id))
         histories.append(_history_of(InformationCopy, information__request_id=request_id))
     if parts.notices:
-        histories.append(_history_of(Notification, about_type__model="attendancerequest", about_id=request_id))
+        # The notices about the request, and about the information given at it (A10's copies).
+        about_it = Q(about_type__model="attendancerequest", about_id=request_id) | Q(
+            about_type__model="informationprovided",
+            about_id__in=InformationProvided.objects.filter(request_id=request_id).values("pk"),
+        )
+        histories.append(_history_of(Notification, about_it))
     return _story(kind, request_id, f"Briefing request: {own[-1].subject}", histories, parts.complete)
 
 
@@ -625,11 +632,13 @@ def _story_parts(standing: Standing) -> _Parts:
     )
 
 
-def _history_of(model: type, **lookups) -> list:
+def _history_of(model: type, *conditions, **lookups) -> list:
     """The history rows of the records the lookups pick, oldest first, with their authors."""
     history_model = model.history.model
     return list(
-        history_model.objects.filter(**lookups).select_related("history_user").order_by("history_date", "history_id")
+        history_model.objects.filter(*conditions, **lookups)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
     )
 
 

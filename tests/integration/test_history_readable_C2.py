@@ -10,9 +10,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
+from django.utils.html import escape
 from rest_framework.test import APIClient
 
-from register.models import AttendanceRequest
+from register.models import AttendanceRequest, Notification
 from register.selectors.history_text import moment_text
 from register.services import attendance
 from tests.factories import approved_request, submit_request
@@ -197,6 +198,8 @@ def test_a_requests_whole_story_has_its_invitations_answers_attendance_informati
     assert positions == sorted(positions), headings
     assert "The meeting of" in page
     assert f"{council.chief_executive.name}, Chief Executive" in page
+    shared = Notification.objects.filter(kind="attendance-information-shared").first()  # about the information
+    assert shared is not None and escape(shared.subject) in page
     assert "Auditors read the rest" not in page
 
 
@@ -312,8 +315,12 @@ def test_a_requests_history_costs_the_same_queries_whatever_its_names_C2(
     assert "Chief Executive" in response.content.decode()
 
 
-def test_the_api_refuses_a_record_id_with_no_kind_of_record_naming_it_C2(council, auditor):
+def test_through_the_api_a_record_id_with_no_kind_of_record_matches_nothing_C2(council, clock, auditor):
+    """The id of no kind of record is the id of no record: an empty page, as for any id that matches nothing."""
+    request = approved_request(council)
     client = APIClient()
     client.force_authenticate(auditor)
-    response = client.get("/api/history/", {"record_id": 12})
-    assert response.status_code == 400 and "record_id" in response.json()["errors"]
+    response = client.get("/api/history/", {"record_id": request.pk})
+    assert response.status_code == 200 and response.json()["results"] == []
+    found = client.get("/api/history/", {"record_type": "attendance-request", "record_id": request.pk}).json()
+    assert len(found["results"]) == request.history.count()
