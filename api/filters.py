@@ -136,13 +136,17 @@ class TimelineFilter(StrictFilterSet):
     record_type = django_filters.ChoiceFilter(
         method="filter_nothing", label="Kind of record", choices=[(t.slug, t.label) for t in record_types()]
     )
+    record_id = IdFilter(
+        method="filter_nothing",
+        label="With record_type: the changes to that one record (its id); alone, it matches nothing",
+    )
     person = IdFilter(method="filter_nothing", label="Who made the change (a person's id)")
     since = django_filters.DateFilter(method="filter_nothing", label="From this day (inclusive)")
     until = django_filters.DateFilter(method="filter_nothing", label="To this day (inclusive)")
 
     class Meta:
         model = HistoryLink
-        fields = ["record_type", "person", "since", "until"]
+        fields = ["record_type", "record_id", "person", "since", "until"]
 
     def filter_nothing(self, queryset, name, value):
         return queryset  # the filters apply together, in the selector (selection() below)
@@ -151,6 +155,7 @@ class TimelineFilter(StrictFilterSet):
         data = self.form.cleaned_data
         return SelectorTimelineFilter(
             record_type=data.get("record_type") or None,
+            record_id=data.get("record_id"),
             person=data.get("person"),
             since=data.get("since"),
             until=data.get("until"),

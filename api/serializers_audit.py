@@ -34,6 +34,13 @@ class TimelineEntrySerializer(serializers.Serializer):
     change = ChangeField(help_text="created, changed or deleted")
     reason = serializers.CharField(help_text="Why, as recorded with the change.")
     history_id = serializers.CharField(help_text="The history row's id in its table.")
+    subject = serializers.CharField(
+        help_text="What the record is about, in words, as it stood at the change: a request's subject, a "
+        "declaration's parties, a notice's subject and reader. Empty for kinds of record with none."
+    )
+    request_id = serializers.IntegerField(
+        allow_null=True, help_text="The attendance request the record belongs to (its whole story), if any."
+    )
 
     def get_record_type(self, entry) -> str | None:
         return entry.record_type.slug if entry.record_type else None
@@ -44,6 +51,11 @@ class FieldChangeSerializer(serializers.Serializer):
     label = serializers.CharField()
     old = serializers.JSONField(allow_null=True, help_text="The value before (null when the record was created).")
     new = serializers.JSONField(allow_null=True)
+    old_text = serializers.CharField(
+        help_text="The value before, in words: names for ids (with the capacity recorded), UK times to the "
+        "minute, Yes or No, choices' labels, 'none' for nothing."
+    )
+    new_text = serializers.CharField(help_text="The value after, in words, as old_text.")
 
 
 class HistoryVersionSerializer(serializers.Serializer):

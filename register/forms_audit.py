@@ -30,6 +30,19 @@ class TimelineFilterForm(RegisterForm):
     submit_label = "Filter the timeline"
 
     record_type = forms.ChoiceField(label="Kind of record", required=False)
+    record_id = forms.IntegerField(
+        label="Record number",
+        required=False,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text="With a kind of record: only the changes to that one record",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
+        error_messages={
+            "invalid": "Enter the record number in figures, like 12",
+            "min_value": "Enter a record number of 1 or more",
+            "max_value": "There is no record of that number",
+        },
+    )
     person = PersonChoiceField(label="Changed by", required=False, queryset=Person.objects.none(), empty_label="Anyone")
     since = OptionalDateField(what="to start from", label="From", required=False, help_text="For example, 1 4 2026")
     until = OptionalDateField(
@@ -45,6 +58,8 @@ class TimelineFilterForm(RegisterForm):
     def clean(self):
         data = super().clean()
         since, until = data.get("since"), data.get("until")
+        if data.get("record_id") is not None and not data.get("record_type"):
+            raise ValidationError({"record_type": "Choose the kind of record the record number is of"})
         if since and until and until < since:
             raise ValidationError({"until": "The date to end on must be the same as or after the date to start from"})
         return data
@@ -54,6 +69,7 @@ class TimelineFilterForm(RegisterForm):
         person = data.get("person")
         return TimelineFilter(
             record_type=data.get("record_type") or None,
+            record_id=data.get("record_id"),
             person=person.pk if person else None,
             since=data.get("since"),
             until=data.get("until"),

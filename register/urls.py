@@ -60,6 +60,16 @@ audit_pages = (
     [
         path("", audit.timeline, name="timeline"),
         path("export.csv", audit.export, name="export"),
+        # Before the record pattern, which would take "requests" for a kind of record.
+        path("requests/<int:record_id>/", audit.story, name="request-story"),
+        path("requests/<int:record_id>/export.csv", audit.story_export, name="request-story-export"),
+        path("declarations/<int:record_id>/", audit.story, {"kind": "declaration"}, name="declaration-story"),
+        path(
+            "declarations/<int:record_id>/export.csv",
+            audit.story_export,
+            {"kind": "declaration"},
+            name="declaration-story-export",
+        ),
         path("<slug:record_type>/<int:record_id>/", audit.record_history, name="record"),
     ],
     "audit",
