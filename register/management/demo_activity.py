@@ -113,6 +113,7 @@ class DemoYear:
             self.winter_pressures_approved(),
             self.bus_subsidies_overdue(),
             self.polling_districts_due_soon(),
+            self.libraries_request_lapsed(),
             self.friendship_declared_on_both_sides(),
             self.family_relationship_reviewed(),
             self.business_relationship_ended(),
@@ -691,6 +692,22 @@ class DemoYear:
             scope="The proposed changes to polling districts and places, and how to respond to the consultation.",
             place=GROUP_ROOM,
         )
+
+    def libraries_request_lapsed(self) -> Story:
+        """Sent two days before the meeting and not decided before it began: it lapsed, and the group
+        and the Chief Executive were told (A12, C3)."""
+        meeting = self.meeting(45)
+        yield self.after(meeting, days=-2, at="16:30")
+        self.submit(
+            "leader-2",
+            officers=["officer-4"],
+            meeting=meeting,
+            subject="Library opening hours",
+            scope="The proposed changes to branch library opening hours and the consultation results.",
+            place=GROUP_ROOM,
+        )
+        yield self.after(meeting, minutes=5)
+        attendance.attendance_requests_lapse()
 
     # --- Relationship declarations ---------------------------------------------------------------
 
