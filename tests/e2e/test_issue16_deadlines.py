@@ -11,7 +11,7 @@ from django.core.management import call_command
 from register.models import AttendanceRequest, Person
 from register.services import attendance
 from tests.e2e.conftest import assert_reads_well
-from tests.e2e.test_attendance_journey import fill_meeting
+from tests.e2e.test_attendance_journey import choose_officer, fill_meeting, sent_and_opened
 from tests.e2e.test_declarations_journey import Journey
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -58,7 +58,7 @@ def test_point_1_the_request_form_warns_before_an_urgent_request_is_sent_A12(liv
     page.goto(f"{live_server.url}/attendance/new/")
     assert page.get_by_text("if the meeting is sooner, the request is urgent").is_visible()
     fill_meeting(page, SOON)
-    page.get_by_label(officer.name, exact=True).check()
+    choose_officer(page, officer)
     page.get_by_label("Subject of the briefing").fill("Flood defences before the storm")
     page.get_by_label("Scope of the brief").fill("The sandbag stocks and the pumps.")
     journey.submit("Send the request to the Chief Executive")
@@ -71,6 +71,8 @@ def test_point_1_the_request_form_warns_before_an_urgent_request_is_sent_A12(liv
     assert_reads_well(page)
 
     journey.submit("Send the request to the Chief Executive")
+    assert "The request is urgent" in page.locator("#decision-due").inner_text()
+    sent_and_opened(journey)
     assert journey.heading() == "Flood defences before the storm"
     assert page.locator(".govuk-tag", has_text="Urgent").first.is_visible()
     created = AttendanceRequest.objects.get()
