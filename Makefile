@@ -77,11 +77,13 @@ backup:
 restore:
 	scripts/restore "$(BACKUP)" "$(TARGET_DATABASE_URL)"
 
-# Debian packages the tests need, installed when missing.
+# Debian packages the tests need, installed when missing. Liberation Sans is Arial's metric twin, so that
+# the pages measure in the browser tests as they do on readers' machines (chromium only recommends it).
 system-packages:
 	@missing=""; \
 	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	fc-list 2>/dev/null | grep -qi "Liberation Sans" || missing="$$missing fonts-liberation"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing$$missing"; \
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
