@@ -63,6 +63,8 @@ _TO_A_PAGE = {
     "attendance-briefing-notice": ("See briefings given to other groups", "attendance:other-groups"),
     # The Deputy decides while the Chief Executive is away (A2).
     "absence-recorded": ("Decide attendance requests", "attendance:queue"),
+    # The Deputy Monitoring Officer acts meanwhile: what is theirs to do is on their home page.
+    "statutory-absence-recorded": ("See what is yours to do", "home"),
     "declaration-names-you": ("Make your own declaration", "declarations:naming-you"),
     "declaration-declare-at-meeting": ("See your declarations", "declarations:mine"),
     "declarations-confirmation-due": ("Re-confirm your declarations", "declarations:confirm"),

@@ -741,6 +741,7 @@ AbsenceState = Absence.State
 
 RECORD_ABSENCE = "record absence"
 CANCEL_ABSENCE = "cancel absence"
+END_ABSENCE = "end absence early"
 
 ABSENCE = Workflow(
     name="absence",
@@ -754,7 +755,7 @@ ABSENCE = Workflow(
             AbsenceState.RECORDED,
             policies.records_absence,
             ("A2",),
-            refusal="Only the Chief Executive or the Deputy Chief Executive can record the Chief Executive's absence.",
+            refusal="Only the officer, their deputy or Democratic Services can record a statutory officer's absence.",
         ),
         Move(
             CANCEL_ABSENCE,
@@ -762,13 +763,125 @@ ABSENCE = Workflow(
             AbsenceState.CANCELLED,
             policies.records_absence,
             ("A2",),
-            refusal="Only the Chief Executive or the Deputy Chief Executive can cancel a recorded absence.",
+            refusal="Only the officer, their deputy or Democratic Services can cancel a recorded absence.",
             state_refusal="This absence is already cancelled.",
+        ),
+        Move(
+            END_ABSENCE,
+            frozenset({AbsenceState.RECORDED}),
+            SAME,
+            policies.records_absence,
+            ("A2",),
+            refusal="Only the officer, their deputy or Democratic Services can end a recorded absence early.",
+            state_refusal="This absence is cancelled.",
         ),
     ),
 )
 
-WORKFLOWS = (ATTENDANCE_REQUEST, ATTENDANCE_INVITATION, DECLARATION, NOTICE, INFORMATION, ABSENCE)
+# --- The council's records of people, groups and posts (kept by Democratic Services) -------------------
+
+CURRENT = "current"
+LEFT = "left"
+ADD_PERSON = "add person"
+CHANGE_PERSON = "change person"
+RECORD_LEAVER = "record leaver"
+INVITE_TO_SIGN_IN = "invite to sign in"
+
+PERSON_RECORD = Workflow(
+    name="person",
+    labels={CURRENT: "Current", LEFT: "Left"},
+    sees=policies.reads_people_records,
+    not_found="There is no such person in the register.",
+    state_of=lambda person: LEFT if person.left_on else CURRENT,
+    moves=(
+        Move(
+            ADD_PERSON,
+            frozenset({NEW}),
+            CURRENT,
+            policies.keeps_people_records,
+            ("A1",),
+            refusal="Only Democratic Services can add people to the register.",
+        ),
+        Move(
+            CHANGE_PERSON,
+            frozenset({CURRENT, LEFT}),
+            SAME,
+            policies.keeps_people_records,
+            ("A1",),
+            refusal="Only Democratic Services can change a person's record.",
+        ),
+        Move(
+            RECORD_LEAVER,
+            frozenset({CURRENT}),
+            LEFT,
+            policies.keeps_people_records,
+            ("A1",),
+            refusal="Only Democratic Services can record that someone has left.",
+            state_refusal="This person is already recorded as having left.",
+        ),
+        Move(
+            INVITE_TO_SIGN_IN,
+            frozenset({CURRENT}),
+            SAME,
+            policies.keeps_people_records,
+            ("A1",),
+            refusal="Only Democratic Services can invite someone to set a password.",
+            state_refusal="This person has left, so cannot be invited to sign in.",
+        ),
+    ),
+)
+
+KEPT = "kept"
+CHANGE_COUNCIL_RECORDS = "change groups and posts"
+HOLD_ELECTION = "record an election"
+IMPORT_PEOPLE = "import people"
+
+# Groups and directorates, posts, memberships and holdings, elections and imports: one record of the
+# council, kept by Democratic Services, which every page of theirs reads.
+COUNCIL_RECORDS = Workflow(
+    name="council's records",
+    labels={KEPT: "Kept"},
+    sees=policies.reads_people_records,
+    not_found="There is no such record of the council.",
+    state_of=lambda record: KEPT,
+    moves=(
+        Move(
+            CHANGE_COUNCIL_RECORDS,
+            frozenset({NEW, KEPT}),
+            KEPT,
+            policies.keeps_people_records,
+            ("A1",),
+            refusal="Only Democratic Services can change the council's groups, directorates and posts.",
+        ),
+        Move(
+            HOLD_ELECTION,
+            frozenset({NEW, KEPT}),
+            KEPT,
+            policies.keeps_people_records,
+            ("A1",),
+            refusal="Only Democratic Services can record an election.",
+        ),
+        Move(
+            IMPORT_PEOPLE,
+            frozenset({NEW, KEPT}),
+            KEPT,
+            policies.keeps_people_records,
+            ("A1",),
+            refusal="Only Democratic Services can import people.",
+        ),
+    ),
+)
+
+WORKFLOWS = (
+    ATTENDANCE_REQUEST,
+    ATTENDANCE_INVITATION,
+    DECLARATION,
+    NOTICE,
+    INFORMATION,
+    ABSENCE,
+    PERSON_RECORD,
+    COUNCIL_RECORDS,
+)
 
 
 # --- The README's diagrams ----------------------------------------------------------------------

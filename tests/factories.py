@@ -78,6 +78,9 @@ class Council:
         self.auditor = self.officer_in_post(self.organization, Role.AUDITOR, "Auditor", single_holder=False)
         self.groups = [self.group("Red Group", administration=True), self.group("Blue Group")]
         self.directorates = [self.directorate("Place"), self.directorate("Resources")]
+        self.democratic_services = self.officer_in_post(
+            self.organization, Role.DEMOCRATIC_SERVICES, "Democratic Services Officer", single_holder=False
+        )
 
     def organization_of(self, name, classification, administration=False):
         return people.organization_create(

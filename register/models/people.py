@@ -33,6 +33,16 @@ class Person(Undeletable, AbstractUser):
     left_on = models.DateField(
         null=True, blank=True, help_text="The day a member's term or an officer's employment ended."
     )
+    # An officer's line manager, as Democratic Services records it: who "line manager" means in the
+    # protocol (concerns under D1 and D2 go to them).
+    reports_to = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports",
+        help_text="For officers: whom they report to (their line manager).",
+    )
 
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
     objects = PersonManager()
@@ -105,9 +115,17 @@ class Post(Undeletable):
         DIRECTOR = "director", "Director"
         ASSISTANT_DIRECTOR = "assistant-director", "Assistant Director"
         AUDITOR = "auditor", "Auditor"
+        DEMOCRATIC_SERVICES = "democratic-services", "Democratic Services officer"
         OFFICER = "officer", "Officer post"
 
     MEMBER_ROLES = frozenset({Role.GROUP_LEADER, Role.DEPUTY_GROUP_LEADER})
+    # Held by several people at once by default: a team, not one office.
+    SHARED_ROLES = frozenset({Role.AUDITOR, Role.DEMOCRATIC_SERVICES})
+    # The statutory officers whose absence is recorded, and who acts for each meanwhile (A2; D1, D2).
+    ABSENCE_DEPUTIES = {
+        Role.CHIEF_EXECUTIVE: Role.DEPUTY_CHIEF_EXECUTIVE,
+        Role.MONITORING_OFFICER: Role.DEPUTY_MONITORING_OFFICER,
+    }
     PARTY_ROLES = MEMBER_ROLES
     DIRECTORATE_ROLES = frozenset({Role.DIRECTOR, Role.ASSISTANT_DIRECTOR, Role.OFFICER})
 
@@ -176,13 +194,17 @@ class Membership(Undeletable):
 
 
 class Absence(Undeletable):
-    """A recorded absence of the Chief Executive, during which the Deputy Chief Executive acts (A2)."""
+    """A recorded absence of the Chief Executive, during which the Deputy Chief Executive acts (A2), or
+    of another statutory officer (the Monitoring Officer, whose deputy then acts)."""
 
     class State(models.TextChoices):
         RECORDED = "recorded", "Recorded"
         CANCELLED = "cancelled", "Cancelled"
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="absences")
+    # The post the person is absent from; empty on absences recorded before other posts' were: the
+    # Chief Executive's.
+    post = models.ForeignKey(Post, on_delete=models.PROTECT, null=True, blank=True, related_name="absences")
     start_date = models.DateField()
     end_date = models.DateField(help_text="The last day of the absence, inclusive.")
     reason = models.CharField(max_length=500, blank=True)

@@ -22,7 +22,6 @@ from register.policies.attendance import (
     marks_any_information_likely_cited,
     marks_information_likely_cited,
     oversees_attendance,
-    records_absence,
     refers_requests,
     sees_attendance_request,
     takes_up_equivalent,
@@ -45,6 +44,7 @@ from register.policies.declarations import (
     watches_confirmations,
 )
 from register.policies.notices import is_recipient, is_system, manages_notices
+from register.policies.people import keeps_people_records, reads_people_records, records_absence
 from register.policies.standing import Standing, nobody
 
 __all__ = [
@@ -70,6 +70,7 @@ __all__ = [
     "is_named_officer",
     "is_recipient",
     "is_system",
+    "keeps_people_records",
     "knows_of_declaration",
     "leads_a_group",
     "manages_notices",
@@ -79,6 +80,7 @@ __all__ = [
     "oversees_attendance",
     "oversees_declarations",
     "reads_all_history",
+    "reads_people_records",
     "reads_history_of_any_record",
     "records_absence",
     "refers_requests",

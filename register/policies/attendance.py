@@ -122,8 +122,3 @@ def marks_information_likely_cited(standing: Standing, information) -> bool:
     if not changes_records(standing):
         return False
     return standing.is_person(information.provided_by_id) or marks_any_information_likely_cited(standing)
-
-
-def records_absence(standing: Standing, record=None) -> bool:
-    """The Chief Executive records their own absence; the Deputy may record it for them (A2)."""
-    return changes_records(standing) and standing.holds(Role.CHIEF_EXECUTIVE, Role.DEPUTY_CHIEF_EXECUTIVE)

@@ -36,6 +36,8 @@ class Standing:
     declarations_routed_to_them: bool = False
     manages_notices: bool = False
     is_system: bool = False
+    # A superuser, in the admin: the emergency tool, which may correct the records of people (issue 17).
+    is_superuser: bool = False
 
     @property
     def is_member(self) -> bool:

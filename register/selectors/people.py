@@ -23,8 +23,13 @@ def holdings_on(role: str, on: datetime.date, organization: Organization | None 
 
 def holder_of(role: str, on: datetime.date, organization: Organization | None = None) -> Person | None:
     """The one person holding a single-holder post on ``on``, or None while it is vacant."""
-    holding = holdings_on(role, on, organization).order_by("start_date").first()
+    holding = holding_of(role, on, organization)
     return holding.person if holding else None
+
+
+def holding_of(role: str, on: datetime.date, organization: Organization | None = None) -> Membership | None:
+    """The holding of a single-holder post on ``on``, with its person and post, or None while it is vacant."""
+    return holdings_on(role, on, organization).select_related("person", "post").order_by("start_date").first()
 
 
 def holds(person: Person, role: str, on: datetime.date, organization: Organization | None = None) -> bool:

@@ -57,6 +57,7 @@ def standing_of(person, *, at: datetime.datetime | None = None, on: datetime.dat
         declarations_routed_to_them=routed_to_them,
         manages_notices=person.is_staff and person.has_perm("register.change_notification"),
         is_system=person.kind == Person.Kind.SYSTEM,
+        is_superuser=person.is_superuser,
     )
 
 

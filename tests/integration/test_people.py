@@ -187,14 +187,14 @@ def test_an_officer_cannot_join_a_political_group(council):
 def test_every_change_made_through_a_service_has_a_history_row_with_user_and_reason(council):
     newcomer = make_person(Person.Kind.MEMBER)
     membership = people.membership_start(
-        actor=council.chief_executive,
+        actor=council.democratic_services,
         reason="Elected at the by-election",
         person=newcomer,
         organization=council.groups[0].organization,
         start_date=DAY,
     )
     people.membership_end(
-        actor=council.monitoring_officer,
+        actor=council.system,
         reason="Resigned",
         membership=membership,
         end_date=DAY + datetime.timedelta(days=30),
@@ -203,8 +203,8 @@ def test_every_change_made_through_a_service_has_a_history_row_with_user_and_rea
 
     rows = list(membership.history.order_by("history_date"))
     assert [(r.history_type, r.history_user, r.history_change_reason) for r in rows] == [
-        ("+", council.chief_executive, "Elected at the by-election"),
-        ("~", council.monitoring_officer, "Resigned"),
+        ("+", council.democratic_services, "Elected at the by-election"),
+        ("~", council.system, "Resigned"),
     ]
     assert absence.history.get().history_user == council.chief_executive
     assert absence.history.get().history_change_reason == "Conference"
@@ -354,3 +354,20 @@ def test_a_change_in_the_admin_keeps_the_administrator_and_a_reason(council, adm
     latest = organization.history.latest()
     assert latest.history_user == admin_user
     assert latest.history_change_reason == "Renamed at the group's annual meeting"
+
+
+@pytest.mark.parametrize("who", ["chief_executive", "monitoring_officer", "auditor"])
+def test_only_democratic_services_change_groups_and_posts_A1(council, who):
+    """Access to a group's requests follows the posts recorded on the day, so only Democratic Services
+    (and the register itself) record them: the Chief Executive, the Monitoring Officer and auditors are refused (A1)."""
+    newcomer = make_person(Person.Kind.MEMBER)
+    with pytest.raises(NotPermitted) as refused:
+        people.membership_start(
+            actor=getattr(council, who),
+            reason="Elected at the by-election",
+            person=newcomer,
+            organization=council.groups[0].organization,
+            start_date=DAY,
+        )
+    assert refused.value.rule == "A1"
+    assert not Membership.objects.filter(person=newcomer).exists()

@@ -53,6 +53,9 @@ AUDITOR = standing(Role.AUDITOR)
 OFFICER = standing(Role.OFFICER)
 DIRECTOR = standing(Role.DIRECTOR)
 SYSTEM = standing(kind=Person.Kind.SYSTEM, system=True)
+DEMOCRATIC_SERVICES = standing(Role.DEMOCRATIC_SERVICES)
+DEPUTY_MONITORING = standing(Role.DEPUTY_MONITORING_OFFICER)
+FORMER_DEMOCRATIC_SERVICES = standing(Role.DEMOCRATIC_SERVICES, active=False)
 
 
 def request(*, answers=None):
@@ -196,15 +199,64 @@ def test_marks_information_likely_cited(rule, who, record, expected):
     assert policies.marks_information_likely_cited(who, record) is expected
 
 
+def absence_from(role):
+    return SimpleNamespace(post_id=1, post=SimpleNamespace(role=role))
+
+
+CHIEF_EXECUTIVES_ABSENCE = absence_from(Role.CHIEF_EXECUTIVE)
+MONITORING_OFFICERS_ABSENCE = absence_from(Role.MONITORING_OFFICER)
+EARLIER_ABSENCE = SimpleNamespace(
+    post_id=None, post=None
+)  # recorded before absences named a post: the Chief Executive's
+
+
 @cases(
+    ("A2", CHIEF, CHIEF_EXECUTIVES_ABSENCE, True),
+    ("A2", DEPUTY_NOT_ACTING, CHIEF_EXECUTIVES_ABSENCE, True),
+    ("A2", DEPUTY_NOT_ACTING, EARLIER_ABSENCE, True),
+    ("A2", MONITORING, CHIEF_EXECUTIVES_ABSENCE, False),
+    ("A2", MONITORING, MONITORING_OFFICERS_ABSENCE, True),
+    ("A2", DEPUTY_MONITORING, MONITORING_OFFICERS_ABSENCE, True),
+    ("A2", CHIEF, MONITORING_OFFICERS_ABSENCE, False),
+    ("A2", DEMOCRATIC_SERVICES, CHIEF_EXECUTIVES_ABSENCE, True),
+    ("A2", DEMOCRATIC_SERVICES, MONITORING_OFFICERS_ABSENCE, True),
+    ("A2", LEADER, CHIEF_EXECUTIVES_ABSENCE, False),
+    ("A2", AUDITOR, CHIEF_EXECUTIVES_ABSENCE, False),
     ("A2", CHIEF, None, True),
-    ("A2", DEPUTY_NOT_ACTING, None, True),
     ("A2", MONITORING, None, False),
     ("A2", LEADER, None, False),
 )
 def test_records_absence(rule, who, record, expected):
-    """The Chief Executive records their own absence; the Deputy may record it for them (A2)."""
+    """A statutory officer or their deputy records the officer's absence; Democratic Services anyone's (A2)."""
     assert policies.records_absence(who, record) is expected
+
+
+@cases(
+    ("A1", DEMOCRATIC_SERVICES, None, True),
+    ("A1", FORMER_DEMOCRATIC_SERVICES, None, False),
+    ("A1", SYSTEM, None, True),
+    ("A1", MONITORING, None, False),
+    ("A1", CHIEF, None, False),
+    ("A1", LEADER, None, False),
+    ("A1", AUDITOR, None, False),
+)
+def test_keeps_people_records(rule, who, record, expected):
+    """Only Democratic Services (and the register itself) keep the records of people and posts that access follows (A1)."""
+    assert policies.keeps_people_records(who, record) is expected
+
+
+@cases(
+    ("C2", DEMOCRATIC_SERVICES, None, True),
+    ("C2", MONITORING, None, True),
+    ("C2", DEPUTY_MONITORING, None, True),
+    ("C2", AUDITOR, None, True),
+    ("C2", CHIEF, None, False),
+    ("C2", LEADER, None, False),
+    ("C2", OFFICER, None, False),
+)
+def test_reads_people_records(rule, who, record, expected):
+    """Democratic Services, the Monitoring Officer and deputy and auditors read the records of people (C2)."""
+    assert policies.reads_people_records(who, record) is expected
 
 
 @cases(

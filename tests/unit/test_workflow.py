@@ -14,6 +14,7 @@ from tests.unit.test_policies import (
     AT,
     AUDITOR,
     CHIEF,
+    DEMOCRATIC_SERVICES,
     DEPUTY_NOT_ACTING,
     DIRECTOR,
     FORMER_LEADER,
@@ -23,6 +24,7 @@ from tests.unit.test_policies import (
     MEMBER,
     MONITORING,
     OFFICER,
+    ON,
     OTHER_LEADER,
     SOMEONE,
     SYSTEM,
@@ -134,6 +136,7 @@ STANDINGS = [
     AUDITOR,
     OFFICER,
     DIRECTOR,
+    DEMOCRATIC_SERVICES,
 ]
 
 
@@ -162,6 +165,9 @@ def _records_of(flow):
                 declarant=SimpleNamespace(is_member=False),
                 reviewer="the reviewer",
                 reviewer_capacity="Director",
+                left_on=ON if state == workflow.LEFT else None,
+                post_id=None,
+                post=None,
             )
 
 

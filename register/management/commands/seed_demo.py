@@ -244,7 +244,10 @@ class DemoCouncil:
             ("monitoring-officer", Role.MONITORING_OFFICER, "Monitoring Officer"),
             ("deputy-monitoring-officer", Role.DEPUTY_MONITORING_OFFICER, "Deputy Monitoring Officer"),
         ]:
-            self.appoint(self.person(username, Person.Kind.OFFICER), council, role, label, politically_restricted=True)
+            officer = self.person(username, Person.Kind.OFFICER)
+            self.appoint(officer, council, role, label, politically_restricted=True)
+            if role == Role.CHIEF_EXECUTIVE:
+                chief_executive = officer
         self.appoint(
             self.person("auditor", Person.Kind.OFFICER), council, Role.AUDITOR, "Internal Auditor", single_holder=False
         )
@@ -270,3 +273,17 @@ class DemoCouncil:
                 officer = self.person(f"officer-{officer_number}", Person.Kind.OFFICER)
                 self.join(officer, directorate)
                 self.appoint(officer, directorate, Role.OFFICER, label, politically_restricted=restricted)
+                self.reports(officer, to=assistant)
+            self.reports(assistant, to=director)
+            self.reports(director, to=chief_executive)
+        # Last, so that everyone before keeps the demo name they had.
+        self.appoint(
+            self.person("democratic-services", Person.Kind.OFFICER),
+            council,
+            Role.DEMOCRATIC_SERVICES,
+            "Democratic Services Officer",
+            single_holder=False,
+        )
+
+    def reports(self, officer: Person, *, to: Person) -> None:
+        people.person_update(actor=self.actor, reason=REASON, person=officer, changes={"reports_to": to})

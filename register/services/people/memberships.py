@@ -6,11 +6,11 @@ from typing import Any
 
 from django.db import transaction
 
-from register import selectors
+from register import selectors, workflow
 from register.errors import RuleViolation
 from register.models import Membership, Organization, Person, Post
 from register.services.history import save_with_history
-from register.services.people.changes import locked_with_changes, save_changes
+from register.services.people.changes import locked_with_changes, require_keeper, save_changes
 
 
 def membership_start(
@@ -23,6 +23,7 @@ def membership_start(
     end_date: datetime.date | None = None,
 ) -> Membership:
     """Put a member in a political group, or an officer in a directorate, from ``start_date``."""
+    require_keeper(actor, workflow.CHANGE_COUNCIL_RECORDS)
     membership = Membership(person=person, organization=organization, start_date=start_date, end_date=end_date)
     with transaction.atomic():
         Person.objects.select_for_update(no_key=True).get(pk=person.pk)
@@ -41,6 +42,7 @@ def post_appoint(
     end_date: datetime.date | None = None,
 ) -> Membership:
     """Record that ``person`` holds ``post`` from ``start_date`` (to ``end_date``, inclusive)."""
+    require_keeper(actor, workflow.CHANGE_COUNCIL_RECORDS)
     holding = Membership(
         person=person, organization=post.organization, post=post, start_date=start_date, end_date=end_date
     )
@@ -55,6 +57,7 @@ def post_appoint(
 
 def membership_end(*, actor: Person, reason: str, membership: Membership, end_date: datetime.date) -> Membership:
     """End a membership or a post holding on ``end_date`` (its last day)."""
+    require_keeper(actor, workflow.CHANGE_COUNCIL_RECORDS, membership)
     with transaction.atomic():
         membership = Membership.objects.select_for_update(no_key=True).get(pk=membership.pk)
         if membership.end_date is not None and membership.end_date < end_date:
@@ -73,6 +76,7 @@ def membership_update(*, actor: Person, reason: str, membership: Membership, cha
 
     A holding belongs to its post's organization, whatever ``changes`` says.
     """
+    require_keeper(actor, workflow.CHANGE_COUNCIL_RECORDS, membership)
     with transaction.atomic():
         membership = locked_with_changes(membership, changes, MEMBERSHIP_FIELDS)
         changed = set(changes)

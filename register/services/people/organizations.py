@@ -5,10 +5,11 @@ from typing import Any
 
 from django.db import transaction
 
+from register import workflow
 from register.errors import RuleViolation
 from register.models import Membership, Organization, Person, Post
 from register.services.history import save_with_history
-from register.services.people.changes import locked_with_changes, save_changes
+from register.services.people.changes import locked_with_changes, require_keeper, save_changes
 
 Role = Post.Role
 
@@ -16,6 +17,7 @@ Role = Post.Role
 def organization_create(
     *, actor: Person, reason: str, name: str, classification: str, is_administration: bool = False
 ) -> Organization:
+    require_keeper(actor, workflow.CHANGE_COUNCIL_RECORDS)
     organization = Organization(name=name, classification=classification, is_administration=is_administration)
     check_organization(organization)
     with transaction.atomic():
@@ -30,6 +32,7 @@ def organization_update(
     *, actor: Person, reason: str, organization: Organization, changes: Mapping[str, Any]
 ) -> Organization:
     """Rename a group, a directorate or the council, or move a group in or out of the administration."""
+    require_keeper(actor, workflow.CHANGE_COUNCIL_RECORDS, organization)
     with transaction.atomic():
         organization = locked_with_changes(organization, changes, ORGANIZATION_FIELDS)
         check_organization(organization)
@@ -66,8 +69,9 @@ def post_create(
     single_holder: bool | None = None,
     politically_restricted: bool = False,
 ) -> Post:
+    require_keeper(actor, workflow.CHANGE_COUNCIL_RECORDS)
     if single_holder is None:
-        single_holder = role not in {Role.AUDITOR}
+        single_holder = role not in Post.SHARED_ROLES
     post = Post(
         organization=organization,
         role=role,
@@ -90,6 +94,7 @@ def post_update(*, actor: Person, reason: str, post: Post, changes: Mapping[str,
     The post's lock is the one ``post_appoint`` takes, so no appointment slips in between the
     check of the holdings and the save.
     """
+    require_keeper(actor, workflow.CHANGE_COUNCIL_RECORDS, post)
     with transaction.atomic():
         post = locked_with_changes(post, changes, POST_FIELDS)
         check_post(post)

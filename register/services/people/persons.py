@@ -7,10 +7,11 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from register import workflow
 from register.errors import RuleViolation
 from register.models import Membership, Person
 from register.services.history import save_with_history
-from register.services.people.changes import locked_with_changes, save_changes
+from register.services.people.changes import locked_with_changes, require_keeper, save_changes
 
 
 def person_create(
@@ -25,7 +26,11 @@ def person_create(
     member_type: str = "",
     password: str | None = None,
     password_hash: str | None = None,
+    reports_to: Person | None = None,
 ) -> Person:
+    """Add someone to the register (Democratic Services); with no password they cannot sign in until
+    they are invited to set one, or sign in through the council's identity provider."""
+    require_keeper(actor, workflow.ADD_PERSON, flow=workflow.PERSON_RECORD)
     person = Person(
         username=username,
         first_name=first_name,
@@ -33,6 +38,7 @@ def person_create(
         email=email,
         kind=kind,
         member_type=member_type,
+        reports_to=reports_to,
     )
     check_person(person)
     if password:
@@ -56,6 +62,7 @@ PERSON_FIELDS = frozenset(
         "kind",
         "member_type",
         "left_on",
+        "reports_to",
         "is_active",
         "is_staff",
         "is_superuser",
@@ -63,10 +70,14 @@ PERSON_FIELDS = frozenset(
 )
 
 
-def person_update(*, actor: Person, reason: str, person: Person, changes: Mapping[str, Any]) -> Person:
-    """Change ``person``'s details (``changes`` names fields of PERSON_FIELDS), checked under the row's lock."""
+def person_update(
+    *, actor: Person, reason: str, person: Person, changes: Mapping[str, Any], version: int | None = None
+) -> Person:
+    """Change ``person``'s details (``changes`` names fields of PERSON_FIELDS), checked under the row's
+    lock; refused with a conflict when the record changed since ``version`` (the form's)."""
+    require_keeper(actor, workflow.CHANGE_PERSON, person, flow=workflow.PERSON_RECORD)
     with transaction.atomic():
-        person = locked_with_changes(person, changes, PERSON_FIELDS)
+        person = locked_with_changes(person, changes, PERSON_FIELDS, version=version)
         check_person(person)
         save_changes(person, changes, actor=actor, reason=reason)
     return person
@@ -103,6 +114,9 @@ def check_person(person: Person) -> None:
         raise RuleViolation("Only members are elected or co-opted.", field="member_type")
     if Person.objects.exclude(pk=person.pk).filter(username=person.username).exists():
         raise RuleViolation(f"The username {person.username!r} is already taken.", field="username")
+    if person.email and Person.objects.exclude(pk=person.pk).filter(email__iexact=person.email).exists():
+        raise RuleViolation(f"The e-mail address {person.email} is already used by someone else.", field="email")
+    _check_line_manager(person)
     if person.pk is not None:
         kind_before = Person.objects.filter(pk=person.pk).values_list("kind", flat=True).get()
         # Memberships and posts were checked against the kind (a councillor joins a group, an
@@ -113,3 +127,22 @@ def check_person(person: Person) -> None:
                 f"{person} has memberships or posts in the register, so their kind ({kind}) cannot change.",
                 field="kind",
             )
+
+
+def _check_line_manager(person: Person) -> None:
+    """An officer reports to another officer, and never, through others, to themselves."""
+    manager = person.reports_to
+    if manager is None:
+        return
+    if person.kind != Person.Kind.OFFICER:
+        raise RuleViolation("Only an officer reports to a line manager.", field="reports_to")
+    if manager.kind != Person.Kind.OFFICER:
+        raise RuleViolation(f"{manager} is not an officer, so cannot be a line manager.", field="reports_to")
+    seen = {person.pk}
+    while manager is not None:
+        if manager.pk in seen:
+            raise RuleViolation(
+                f"{person} cannot report to {person.reports_to}: they report to {person}.", field="reports_to"
+            )
+        seen.add(manager.pk)
+        manager = manager.reports_to
