@@ -75,6 +75,12 @@ audit_pages = (
     "audit",
 )
 
+# Democratic Services' pages (issue 17): each part's module in register/views/people/ adds its paths here.
+people_pages = (
+    [],
+    "people",
+)
+
 urlpatterns = [
     path("", front.front_door, name="home"),
     path("accessibility/", front.accessibility, name="accessibility"),
@@ -87,6 +93,7 @@ urlpatterns = [
     path("attendance/", include(attendance_pages)),
     path("register-of-attendance/", attendance.published, name="published-attendance"),
     path("history/", include(audit_pages)),
+    path("people/", include(people_pages)),
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
