@@ -496,3 +496,28 @@ def test_ending_a_holding_before_it_starts_is_refused_on_the_date(council, keepe
     )
     assert response.status_code == 400
     assert "end_date" in response.context["form"].errors
+
+
+def test_the_lists_pages_keep_the_search_and_filters(council, keeper):
+    """Sixty officers make two pages of officers; the link to the next page keeps the filter."""
+    for _ in range(60):
+        make_person(Person.Kind.OFFICER)
+    response = keeper.get(reverse("people:index"), {"kind": "officer", "status": "current"})
+    page = response.context["page"]
+    assert page.paginator.num_pages == 2
+    assert "kind=officer" in response.content.decode().split('rel="next"')[0].rsplit("href=", 1)[1]
+    second = keeper.get(reverse("people:index"), {"kind": "officer", "status": "current", "page": 2}).context["page"]
+    assert all(p.is_officer for p in second) and second.number == 2
+
+
+def test_a_persons_record_offers_the_moves_the_workflow_allows_A1(council, client, keeper):
+    """Democratic Services are offered "Change the details" (and the other parts' moves once their pages
+    exist); the Monitoring Officer reads the same record with no button."""
+    officer = council.directorates[0].officers[0]
+    url = reverse("people:detail", args=[officer.pk])
+    actions = dict(keeper.get(url).context["actions"])
+    assert actions["Change the details"] == reverse("people:change", args=[officer.pk])
+    assert ("Record that they have left" in actions) is (url_if_any("people:leave", officer.pk) is not None)
+    assert ("Invite them to sign in" in actions) is (url_if_any("people:invite", officer.pk) is not None)
+    client.force_login(council.monitoring_officer)
+    assert client.get(url).context["actions"] == []
