@@ -1,9 +1,18 @@
 """Importing people from the register's CSV format and from Popolo JSON: every bad line reported by
 number and field, nothing saved until the whole file is clean, the same file twice changes nothing."""
 
+import csv
+import datetime
 import json
 
+import pytest
+
+from register.errors import NotPermitted, RuleViolation
+from register.models import Membership, Organization, Person, Post
+from register.services.people.exports import export_people_csv, export_people_popolo
+from register.services.people.import_plan import import_people, plan_import
 from register.services.people.imports import MAX_LINES, LineProblem, parse_people_file
+from register.services.people.persons import person_update
 
 HEADER = (
     "given_name,family_name,email,kind,member_type,group,group_role,directorate,post,"
@@ -187,3 +196,184 @@ def test_popolo_json_that_is_not_json_or_names_unknown_organizations_is_refused_
         "memberships": [{"person_id": "p1", "organization_id": "nowhere", "role": "member"}],
     }
     assert (1, "organization_id") in fields_at(parse_people_file(json.dumps(document).encode(), "people.json"))
+
+
+# Planning and applying against the register
+
+
+ON = datetime.date(2026, 5, 11)
+
+
+def plan_of(data: bytes, filename="people.csv", on=ON):
+    return plan_import(parse_people_file(data, filename), on=on)
+
+
+def history_rows() -> int:
+    return sum(model.history.count() for model in (Person, Membership, Organization, Post))
+
+
+def test_a_new_group_and_its_leader_are_imported_and_shown_in_the_preview(council):
+    """A group the file names that the register lacks is created by the import, and the preview says so."""
+    plan = plan_of(
+        csv_file(
+            "Gwilym,Ŵyn,gwilym@council.example,member,elected,Independent Group,leader,,,,,",
+            "Mòrag,Dòmhnallach,morag@council.example,member,co-opted,Independent Group,,,,,,",
+        )
+    )
+    assert plan.problems == [] and plan.new_groups == ["Independent Group"]
+    assert [planned.line.email for planned in plan.added] == ["gwilym@council.example", "morag@council.example"]
+
+    import_people(actor=council.democratic_services, reason="May elections", plan=plan)
+
+    gwilym = Person.objects.get(email="gwilym@council.example")
+    assert (gwilym.first_name, gwilym.last_name, gwilym.kind) == ("Gwilym", "Ŵyn", "member")
+    group = Organization.objects.get(name="Independent Group", classification="party")
+    leader = Membership.objects.on(ON).get(organization=group, post__role=Post.Role.GROUP_LEADER)
+    assert leader.person == gwilym
+    assert Person.objects.get(email="morag@council.example").member_type == "co-opted"
+
+
+def test_the_register_refuses_each_bad_line_by_number_and_field(council):
+    """An unknown directorate, a second leader of a group, an e-mail already used by another person
+    (whatever its case) with another kind, a line manager in neither register nor file."""
+    red = council.groups[0]
+    plan = plan_of(
+        csv_file(
+            "Ann,Jones,ann@council.example,officer,,,,Nowhere,,,,",
+            f"Bob,Smith,bob@council.example,member,elected,{red.organization.name},leader,,,,,",
+            f"Cat,Lee,{council.chief_executive.email.upper()},member,elected,,,,,,,",
+            "Dan,Hall,dan@council.example,officer,,,,Place,,,ghost@council.example,",
+            "Eve,Ng,eve@council.example,member,elected,Green Group,leader,,,,,",
+            "Fay,Cox,fay@council.example,member,elected,Green Group,leader,,,,,",
+        )
+    )
+    assert fields_at(plan) == {
+        (2, "directorate"),
+        (3, "group_role"),
+        (4, "kind"),
+        (5, "reports_to"),
+        (7, "group_role"),
+    }
+    assert "line 6" in next(p.message for p in plan.problems if p.line == 7)
+    assert red.leader.name in next(p.message for p in plan.problems if p.line == 3)
+
+
+def test_nothing_is_saved_unless_the_whole_file_is_clean(council):
+    """One bad line among good ones: refused, nothing saved, no history rows."""
+    plan = plan_of(
+        csv_file(
+            "Ann,Jones,ann@council.example,member,elected,Red Group,,,,,,",
+            "Bob,Smith,bob@council.example,member,elected,Red Group,,,,,,07/13/2026",
+        )
+    )
+    assert fields_at(plan) == {(3, "start_date")}
+    before = history_rows()
+    with pytest.raises(RuleViolation) as refused:
+        import_people(actor=council.democratic_services, reason="May elections", plan=plan)
+    assert refused.value.field == "start_date" and "line 3" in refused.value.message
+    assert history_rows() == before
+    assert not Person.objects.filter(email="ann@council.example").exists()
+
+
+def test_a_refusal_by_a_service_part_way_saves_nothing(council):
+    """The file is clean but a service refuses a later line while saving (the new person's username,
+    their e-mail address, is taken): the people and groups saved before it are rolled back too."""
+    person_update(
+        actor=council.democratic_services,
+        reason="Test",
+        person=council.auditor,
+        changes={"username": "bob@other.example"},
+    )
+    plan = plan_of(
+        csv_file(
+            "Ann,Jones,ann@council.example,member,elected,Green Group,leader,,,,,",
+            "Bob,Smith,bob@other.example,member,elected,,,,,,,",
+        )
+    )
+    assert plan.is_clean
+    before = history_rows()
+    with pytest.raises(RuleViolation) as refused:
+        import_people(actor=council.democratic_services, reason="May elections", plan=plan)
+    assert refused.value.field == "username"
+    assert history_rows() == before
+    assert not Person.objects.filter(email="ann@council.example").exists()
+    assert not Organization.objects.filter(name="Green Group").exists()
+
+
+def test_importing_the_same_file_twice_changes_nothing(council):
+    """The second import finds everyone unchanged and writes no history row."""
+    data = csv_file(
+        "Ann,Jones,ann@council.example,member,elected,Red Group,,,,,,",
+        "Bob,Smith,bob@council.example,officer,,,,Place,Planning Officer,yes,ann.boss@council.example,",
+        "Ann,Boss,ann.boss@council.example,officer,,,,Place,,,,",
+    )
+    import_people(actor=council.democratic_services, reason="First", plan=plan_of(data))
+    before = history_rows()
+    again = plan_of(data)
+    assert again.is_clean and not again.changes_anything
+    assert len(again.unchanged) == 3
+    import_people(actor=council.democratic_services, reason="Second", plan=again)
+    assert history_rows() == before
+    bob = Person.objects.get(email="bob@council.example")
+    assert bob.reports_to.email == "ann.boss@council.example"
+    assert Membership.objects.on(ON).get(person=bob, post__isnull=False).post.politically_restricted
+
+
+def test_a_changed_line_moves_the_person_and_the_preview_names_each_change(council):
+    """A member changing group and name: the old membership ends the day before, the new starts on the day."""
+    member = council.groups[0].members[0]
+    plan = plan_of(csv_file(f"Rhiannon,{member.last_name},{member.email},member,elected,Blue Group,,,,,,"))
+    [planned] = plan.changed
+    assert {change.field for change in planned.changes} == {"given_name", "group"}
+    import_people(actor=council.democratic_services, reason="Crossed the floor", plan=plan)
+    member.refresh_from_db()
+    assert member.first_name == "Rhiannon"
+    ended = Membership.objects.get(person=member, organization=council.groups[0].organization, post__isnull=True)
+    assert ended.end_date == ON - datetime.timedelta(days=1)
+    assert Membership.objects.on(ON).get(person=member, post__isnull=True).organization.name == "Blue Group"
+
+
+@pytest.mark.parametrize("who", ["chief_executive", "monitoring_officer", "auditor"])
+def test_only_democratic_services_import_people(council, who):
+    """Anyone else is refused, naming the rule, and nothing is saved."""
+    plan = plan_of(csv_file("Ann,Jones,ann@council.example,member,elected,Red Group,,,,,,"))
+    with pytest.raises(NotPermitted):
+        import_people(actor=getattr(council, who), reason="Trying", plan=plan)
+    assert not Person.objects.filter(email="ann@council.example").exists()
+
+
+def test_a_formula_is_stored_as_text_and_escaped_on_export(council):
+    """=HYPERLINK(...) is saved as the name's text; the export prefixes an apostrophe so a spreadsheet
+    shows it, and importing the export gives the same text back."""
+    plan = plan_of(csv_file('"=HYPERLINK(""http://evil.example"",""x"")",+Jones,ann@council.example,member,,,,,,,,'))
+    import_people(actor=council.democratic_services, reason="Test", plan=plan)
+    assert Person.objects.get(email="ann@council.example").first_name == '=HYPERLINK("http://evil.example","x")'
+    exported = export_people_csv(on=ON)
+    assert "'=HYPERLINK" in exported and ",'+Jones," in exported
+    for line in exported.splitlines()[1:]:
+        for cell in next(csv.reader([line])):
+            assert not cell or cell[0] not in "=+-@\t\r"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_the_export_imports_again_unchanged(council, fmt):
+    """Export the council (Welsh names included), import the export: everyone unchanged, no history."""
+    plan = plan_of(
+        csv_file(
+            "Siân,Ŵyn,sian@council.example,member,co-opted,Red Group,,,,,,",
+            "Mòrag,Dòmhnallach,morag@council.example,officer,,,,Place,Policy Officer,yes,,",
+        )
+    )
+    import_people(actor=council.democratic_services, reason="Test", plan=plan)
+    if fmt == "csv":
+        data, name = export_people_csv(on=ON).encode(), "people.csv"
+    else:
+        data, name = export_people_popolo(on=ON).encode(), "people.json"
+    assert "Ŵyn" in data.decode() and "Dòmhnallach" in data.decode()
+    before = history_rows()
+    again = plan_of(data, name)
+    assert again.problems == []
+    assert not again.changes_anything, [(p.line.email, p.changes) for p in again.changed]
+    assert len(again.unchanged) == Person.objects.exclude(kind="system").count()
+    import_people(actor=council.democratic_services, reason="Round trip", plan=again)
+    assert history_rows() == before

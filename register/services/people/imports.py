@@ -106,7 +106,7 @@ def unescape_formula(value: str) -> str:
 def escape_formula(value: str) -> str:
     """A cell a spreadsheet will show as text, never run: one starting like a formula gets a leading
     apostrophe (OWASP's advice for CSV injection). ``unescape_formula`` undoes it."""
-    if value and value[0] in FORMULA_STARTS:
+    if value and (value[0] in FORMULA_STARTS or unescape_formula(value) != value):
         return "'" + value
     return value
 
@@ -459,5 +459,7 @@ def _popolo_cells(number, person, memberships, organizations) -> tuple[dict[str,
         if start_date and not cells["start_date"]:
             cells["start_date"] = start_date
     if not memberships:
+        # The register's addition for someone in no group or directorate (an officer in the council itself).
         cells["kind"] = _text(person.get("kind"))
+        cells["reports_to"] = _text(person.get("reports_to"))
     return cells, problems
