@@ -6,6 +6,8 @@ import datetime
 import json
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from register.errors import NotPermitted, RuleViolation
 from register.models import Membership, Organization, Person, Post
@@ -377,3 +379,62 @@ def test_the_export_imports_again_unchanged(council, fmt):
     assert len(again.unchanged) == Person.objects.exclude(kind="system").count()
     import_people(actor=council.democratic_services, reason="Round trip", plan=again)
     assert history_rows() == before
+
+
+# The pages
+
+
+def upload(client, data: bytes, name="people.csv", reason="May elections"):
+    return client.post(reverse("people:import"), {"file": SimpleUploadedFile(name, data), "reason": reason})
+
+
+def test_democratic_services_upload_see_the_problems_upload_again_and_confirm(client, council):
+    """Upload a file with a bad line: the preview names it by line and field and nothing is saved;
+    upload the corrected file, see who joins, confirm, and the person is in the register."""
+    client.force_login(council.democratic_services)
+    assert client.get(reverse("people:import")).status_code == 200
+    bad = csv_file("Siân,Ŵyn,sian@council.example,member,elected,Red Group,,,,,,2026-02-30")
+    assert upload(client, bad)["Location"] == reverse("people:import-preview")
+    preview = client.get(reverse("people:import-preview"))
+    assert preview.status_code == 400
+    assert "Line 2, start_date" in preview.content.decode()
+    assert reverse("people:import-confirm") not in preview.content.decode()
+
+    upload(client, csv_file("Siân,Ŵyn,sian@council.example,member,elected,Red Group,,,,,,2026-03-02"))
+    preview = client.get(reverse("people:import-preview"))
+    assert preview.status_code == 200 and "Siân Ŵyn" in preview.content.decode()
+    assert not Person.objects.filter(email="sian@council.example").exists()
+    digest = preview.context["kept"]["digest"]
+
+    done = client.post(reverse("people:import-confirm"), {"digest": digest}, follow=True)
+    assert done.status_code == 200 and "People imported" in done.content.decode()
+    assert Person.objects.get(email="sian@council.example").last_name == "Ŵyn"
+
+
+def test_a_confirmation_of_another_preview_imports_nothing(client, council):
+    """The confirmation names the file it was drawn from; a file replaced meanwhile is not imported unseen."""
+    client.force_login(council.democratic_services)
+    upload(client, csv_file("Ann,Jones,ann@council.example,member,elected,Red Group,,,,,,"))
+    response = client.post(reverse("people:import-confirm"), {"digest": "0" * 64})
+    assert response["Location"] == reverse("people:import-preview")
+    assert not Person.objects.filter(email="ann@council.example").exists()
+
+
+@pytest.mark.parametrize("name", ["people:import", "people:export", "people:export-json"])
+def test_only_democratic_services_reach_the_import_and_export_pages(client, council, name):
+    """The Monitoring Officer (who reads people's records) is refused; a councillor finds no such page."""
+    client.force_login(council.monitoring_officer)
+    assert client.get(reverse(name)).status_code == 403
+    client.force_login(council.groups[0].leader)
+    assert client.get(reverse(name)).status_code == 404
+    client.force_login(council.democratic_services)
+    assert client.get(reverse(name)).status_code == 200
+
+
+def test_the_exports_download_as_files(client, council):
+    client.force_login(council.democratic_services)
+    csv_response = client.get(reverse("people:export"))
+    assert csv_response["Content-Type"].startswith("text/csv")
+    assert csv_response.content.decode().startswith("given_name,family_name,email,kind")
+    json_response = client.get(reverse("people:export-json"))
+    assert {"persons", "organizations", "memberships"} <= set(json.loads(json_response.content))

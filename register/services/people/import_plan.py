@@ -81,7 +81,13 @@ class Change:
     def label(self) -> str:
         return COMPARED[self.field]
 
-    def describe(self, value) -> str:
+    @property
+    def text(self) -> str:
+        """ "Group: Red Group → Blue Group", as the preview shows it."""
+        return f"{self.label.capitalize()}: {self.describe(self.before)} → {self.describe(self.after)}"
+
+    @staticmethod
+    def describe(value) -> str:
         if isinstance(value, bool):
             return "yes" if value else "no"
         return value or "none"
