@@ -482,7 +482,7 @@ def import_of_1000_people(bench: Bench) -> Result:
             if n % 5 == 0:  # a fifth councillors, in four groups new to the register
                 made.append((f"Aelod{n}", "Ŵyn", email, "member", "elected", f"Bench {prefix} group {n % 4}", "", ""))
             else:
-                made.append((f"Swyddog{n}", "Dòmhnallach", email, "officer", "", "", directorates[n % 5].name, ""))
+                made.append((f"Swyddog{n}", "Dòmhnallach", email, "officer", "", "", "", directorates[n % 5].name))
         return made
 
     header = "given_name,family_name,email,kind,member_type,group,group_role,directorate\n"

@@ -4,9 +4,11 @@ number and field, nothing saved until the whole file is clean, the same file twi
 import csv
 import datetime
 import json
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 
 from register.errors import NotPermitted, RuleViolation
@@ -438,3 +440,15 @@ def test_the_exports_download_as_files(client, council):
     assert csv_response.content.decode().startswith("given_name,family_name,email,kind")
     json_response = client.get(reverse("people:export-json"))
     assert {"persons", "organizations", "memberships"} <= set(json.loads(json_response.content))
+
+
+def test_the_documented_example_file_imports_cleanly_into_the_demo_council(db):
+    """docs/people-import-example.csv, the README's example, is a clean file on the demo council."""
+    call_command("seed_demo")
+    data = (Path(__file__).resolve().parents[2] / "docs" / "people-import-example.csv").read_bytes()
+    plan = plan_of(data)
+    assert plan.problems == [] and plan.new_groups == ["Green Group"]
+    assert len(plan.added) == 5
+    actor = Person.objects.get(username="democratic-services")
+    import_people(actor=actor, reason="The README's example", plan=plan)
+    assert not plan_of(data).changes_anything

@@ -16,6 +16,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Q
 
 from register import workflow
 from register.errors import RuleViolation
@@ -120,14 +121,16 @@ class ImportPlan:
 
 
 def standings_on(on: datetime.date) -> dict[str, Standing]:
-    """Everyone in the register by e-mail address (casefolded), with what they hold on ``on``: a fixed
+    """Everyone in the register by e-mail address (casefolded), with what they hold on ``on`` or from later: a fixed
     number of queries, whatever the council's size."""
     standings = {
         person.email.casefold(): Standing(person)
         for person in Person.objects.exclude(kind=Person.Kind.SYSTEM).exclude(email="").select_related("reports_to")
     }
     by_pk = {standing.person.pk: standing for standing in standings.values()}
-    for membership in Membership.objects.on(on).select_related("organization", "post"):
+    # Current on ``on`` or starting later (a file's future start date, imported before): the latest wins.
+    ahead = Membership.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+    for membership in ahead.select_related("organization", "post").order_by("start_date", "pk"):
         standing = by_pk.get(membership.person_id)
         if standing is None:
             continue
