@@ -452,3 +452,18 @@ def test_the_documented_example_file_imports_cleanly_into_the_demo_council(db):
     actor = Person.objects.get(username="democratic-services")
     import_people(actor=actor, reason="The README's example", plan=plan)
     assert not plan_of(data).changes_anything
+
+
+def test_a_post_with_one_holder_is_not_given_to_two_people(council):
+    """The Director's post held by someone the file leaves in place, and a new post claimed by two
+    lines: each refused on the post column of the later line."""
+    place = council.directorates[0]
+    plan = plan_of(
+        csv_file(
+            f"Ann,Jones,ann@council.example,officer,,,,Place,Director of {place.organization.name},,,",
+            "Bob,Smith,bob@council.example,officer,,,,Place,Head of Parks,,,",
+            "Cat,Lee,cat@council.example,officer,,,,Place,Head of Parks,,,",
+        )
+    )
+    assert fields_at(plan) == {(2, "post"), (4, "post")}
+    assert "line 3" in next(p.message for p in plan.problems if p.line == 4)

@@ -188,7 +188,7 @@ def plan_import(parsed: ParsedFile, *, on: datetime.date) -> ImportPlan:
     post_holders = {}
     for email, standing in standings.items():
         if standing.post is not None and standing.post.post.single_holder and email not in emails_in_file:
-            post_holders[standing.post.post_id] = standing.person
+            post_holders[standing.post.post_id] = f"{standing.person}, who is not in this file"
 
     for line in parsed.lines:
         key = line.email.casefold()
@@ -208,17 +208,18 @@ def plan_import(parsed: ParsedFile, *, on: datetime.date) -> ImportPlan:
                 )
             elif line.post:
                 post = posts.get((directorate.pk, line.post.casefold()))
-                if post is not None and post.pk in post_holders:
+                # A post the import creates has one holder, as the register's posts do by default.
+                key = post.pk if post is not None else (directorate.pk, line.post.casefold())
+                if key in post_holders:
                     problem(
                         LineProblem(
                             line.line,
                             "post",
-                            f"{post.label} is held by {post_holders[post.pk]}, who is not in this file; "
-                            "only one person holds it at a time.",
+                            f"{line.post} is held by {post_holders[key]}; only one person holds it at a time.",
                         )
                     )
-                elif post is not None and post.single_holder:
-                    post_holders[post.pk] = line.email
+                elif post is None or post.single_holder:
+                    post_holders[key] = f"the person on line {line.line}"
         if line.politically_restricted and not line.post:
             problem(LineProblem(line.line, "politically_restricted", "Name the post that is politically restricted."))
         if line.reports_to and line.reports_to.casefold() not in emails_in_file:
