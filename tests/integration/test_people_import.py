@@ -467,3 +467,15 @@ def test_a_post_with_one_holder_is_not_given_to_two_people(council):
     )
     assert fields_at(plan) == {(2, "post"), (4, "post")}
     assert "line 3" in next(p.message for p in plan.problems if p.line == 4)
+
+
+def test_an_import_reads_the_actors_standing_once_not_once_per_service_call(council, django_assert_max_num_queries):
+    """standing_held: within the block a person's standing is read once; outside, afresh each call."""
+    from register.selectors.standing import standing_held, standing_of
+
+    actor = council.democratic_services
+    with standing_held():
+        first = standing_of(actor)
+        with django_assert_max_num_queries(0):
+            assert standing_of(actor) is first
+    assert standing_of(actor) is not first

@@ -21,6 +21,7 @@ from django.db.models import Q
 from register import workflow
 from register.errors import RuleViolation
 from register.models import Membership, Organization, Person, Post
+from register.selectors.standing import standing_held
 from register.services.people.changes import require_keeper
 from register.services.people.imports import LineProblem, ParsedFile
 from register.services.people.lines import DEPUTY_GROUP_LEADER, GROUP_LEADER, PersonLine
@@ -285,7 +286,8 @@ def import_people(*, actor: Person, reason: str, plan: ImportPlan) -> ImportPlan
             f"(the first on line {first.line}, {first.field}): nothing has been imported.",
             field=first.field,
         )
-    with transaction.atomic():
+    # One move of many service calls: the actor's standing is read once for them all.
+    with transaction.atomic(), standing_held():
         _Applier(actor=actor, reason=reason, plan=plan).apply()
     return plan
 
