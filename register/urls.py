@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from register.views import attendance, audit, auth, declarations, front, notices
+from register.views.people import imports as people_imports
 from register.views.people import records
 
 declaration_pages = (
@@ -96,6 +97,12 @@ people_pages = (
         path("posts/", records.posts, name="posts"),
         path("posts/<int:pk>/", records.post, name="post"),
         path("holdings/<int:pk>/end/", records.end_holding, name="end-holding"),
+        path("import/", people_imports.upload, name="import"),
+        path("import/preview/", people_imports.preview, name="import-preview"),
+        path("import/confirm/", people_imports.confirm, name="import-confirm"),
+        path("import/done/", people_imports.done, name="import-done"),
+        path("export.csv", people_imports.export_csv, name="export"),
+        path("export.json", people_imports.export_json, name="export-json"),
     ],
     "people",
 )

@@ -4,7 +4,9 @@ holders of the Chief Executive's and Deputy's posts, which say who acts as Chief
 it once per request (``standing_for_request``); services and tasks once per move.
 """
 
+import contextvars
 import datetime
+from contextlib import contextmanager
 
 from django.db.models import Exists, Q
 from django.utils import timezone
@@ -22,11 +24,36 @@ GROUP_CAPACITIES = {
 }
 
 
+# Standings read once for a move made of many service calls (``standing_held``), by person.
+_held: contextvars.ContextVar[dict | None] = contextvars.ContextVar("held_standings", default=None)
+
+
+@contextmanager
+def standing_held():
+    """Within the block, each person's standing now is read once, not once per service call: for
+    one move made of many calls (an import of a thousand people), in which the actor's own posts do
+    not change. Outside such a block, every call reads it afresh."""
+    token = _held.set({})
+    try:
+        yield
+    finally:
+        _held.reset(token)
+
+
 def standing_of(person, *, at: datetime.datetime | None = None, on: datetime.date | None = None) -> Standing:
     """Who ``person`` is at ``at`` (now by default), by the posts they hold on ``on`` (the day of
     ``at`` by default): their posts, the groups they lead or deputise for, their group and
     directorate, whether they act as Chief Executive, and whether declarations are still routed
     to them. Anyone not signed in has no standing at all."""
+    held = _held.get()
+    if held is not None and at is None and on is None and getattr(person, "pk", None) is not None:
+        if person.pk not in held:
+            held[person.pk] = _standing_of(person, at=None, on=None)
+        return held[person.pk]
+    return _standing_of(person, at=at, on=on)
+
+
+def _standing_of(person, *, at: datetime.datetime | None, on: datetime.date | None) -> Standing:
     at = at or clock.now()
     on = on or timezone.localdate(at)
     if person is None or not getattr(person, "is_authenticated", False):

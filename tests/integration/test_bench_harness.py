@@ -82,3 +82,8 @@ def without_actions(value):
     if isinstance(value, list):
         return [without_actions(item) for item in value]
     return value
+
+
+def test_the_import_scenario_imports_and_measures_against_plain_service_calls(seeded):
+    result = scenarios.import_of_1000_people(scenarios.Bench(web="unused:0", quick=True))
+    assert result.figures["people"] == 5 * 10 and result.ratio is not None
