@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from register.views import attendance, audit, auth, declarations, front, notices
+from register.views.people import leavers as people_leavers
 
 declaration_pages = (
     [
@@ -77,7 +78,9 @@ audit_pages = (
 
 # Democratic Services' pages (issue 17): each part's module in register/views/people/ adds its paths here.
 people_pages = (
-    [],
+    [
+        path("<int:pk>/leave/", people_leavers.leave, name="leave"),
+    ],
     "people",
 )
 

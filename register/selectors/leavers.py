@@ -54,6 +54,19 @@ class LeavingPlan:
     def problems(self) -> list[str]:
         return [rerouting.problem for rerouting in self.reroutings if rerouting.problem]
 
+    def people_told_by_name(self) -> list[Person]:
+        """Those told whom Democratic Services may see named: the group contacts and Chief Executive
+        told of lapsed invitations, and the new reviewers. Who is named in a declaration is for its
+        declarant, reviewer, the Monitoring Officer and auditors, so the others are only counted."""
+        named: dict[int, Person] = {}
+        for recipients in self.invitation_recipients.values():
+            named.update((person.pk, person) for person in recipients)
+        for rerouting in self.reroutings:
+            if rerouting.route is not None:
+                named[rerouting.route.person.pk] = rerouting.route.person
+        named.pop(self.person.pk, None)
+        return sorted(named.values(), key=lambda person: (person.last_name, person.first_name, person.pk))
+
     def people_told(self) -> list[Person]:
         """Everyone who hears of this leaver, each once, by name."""
         told: dict[int, Person] = {}

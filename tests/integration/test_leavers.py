@@ -283,3 +283,61 @@ def test_only_democratic_services_record_a_leaver_A1(council, clock):
         with pytest.raises(NotFound):
             person_leave(actor=outsider, reason="x", person=officer, left_on=clock.today)
     assert Person.objects.get(pk=officer.pk).left_on is None
+
+
+# --- The page ------------------------------------------------------------------------------------
+
+
+def signed_in(person) -> Client:
+    client = Client()
+    client.force_login(person)
+    return client
+
+
+def date_fields(day: datetime.date) -> dict:
+    return {"left_on_0": day.day, "left_on_1": day.month, "left_on_2": day.year}
+
+
+def test_the_page_shows_what_will_happen_before_anything_is_saved_then_records_it_A4(council, clock):
+    """Democratic Services give the last day and the reason, see the invitation that lapses and who
+    is told, with nothing saved yet; confirming records it all (A4)."""
+    officer = council.directorates[0].officers[0]
+    approved_request(council, officers=[officer])
+    client = signed_in(council.democratic_services)
+    address = f"/people/{officer.pk}/leave/"
+    assert client.get(address).status_code == 200
+
+    preview = client.post(address, {**date_fields(clock.today), "reason": "Resigned"})
+    text = preview.content.decode()
+    assert preview.status_code == 200
+    assert "Check what happens when they leave" in text and "Red Group meeting on" in text
+    assert str(council.chief_executive) in text and "Record that they left" in text
+    assert Person.objects.get(pk=officer.pk).left_on is None
+
+    done = client.post(address, {**date_fields(clock.today), "reason": "Resigned", "confirm": "yes"})
+    assert done.status_code in (200, 302)
+    assert Person.objects.get(pk=officer.pk).left_on == clock.today
+    assert AttendanceInvitation.objects.get(officer=officer).state == workflow.LAPSED
+
+
+def test_the_page_refuses_a_leaving_date_before_their_start_on_the_date_field(council, clock):
+    officer = council.directorates[0].officers[0]
+    refused = signed_in(council.democratic_services).post(
+        f"/people/{officer.pk}/leave/", {**date_fields(TERM_START - datetime.timedelta(days=3)), "reason": "Resigned"}
+    )
+    assert refused.status_code == 400
+    assert "cannot have left on" in refused.content.decode()
+    assert 'href="#id_left_on"' in refused.content.decode()
+    assert Person.objects.get(pk=officer.pk).left_on is None
+
+
+def test_only_democratic_services_open_the_leaver_page_A1(council, clock):
+    """The Monitoring Officer, who reads people's records, is refused naming the rule (403); anyone
+    else finds no such person (404); a leaver already recorded is a conflict (409) (A1)."""
+    officer = council.directorates[0].officers[0]
+    address = f"/people/{officer.pk}/leave/"
+    assert signed_in(council.monitoring_officer).get(address).status_code == 403
+    assert signed_in(council.groups[0].leader).get(address).status_code == 404
+    assert signed_in(council.chief_executive).post(address, {"reason": "x"}).status_code == 404
+    leave(council, officer, clock.today)
+    assert signed_in(council.democratic_services).get(address).status_code == 409
