@@ -341,3 +341,46 @@ def test_only_democratic_services_open_the_leaver_page_A1(council, clock):
     assert signed_in(council.chief_executive).post(address, {"reason": "x"}).status_code == 404
     leave(council, officer, clock.today)
     assert signed_in(council.democratic_services).get(address).status_code == 409
+
+
+def test_every_notice_a_leaver_causes_opens_for_its_reader(council, clock):
+    """Each notice of a leaver (an invitation lapsed, a declaration ended, one sent on to a new
+    reviewer) leads to a page its reader may open."""
+    member, officer = council.groups[0].members[0], council.directorates[0].officers[0]
+    declare(member, officer)
+    declare(council.groups[1].members[0], council.directorates[1].officers[0])
+    approved_request(council, officers=[council.monitoring_officer])
+    kinds = set()
+    for leaver, reason in ((council.monitoring_officer, "Retired"), (officer, "Resigned")):
+        before = Notification.objects.order_by("-id").values_list("id", flat=True).first()
+        leave(council, leaver, clock.today, reason=reason)
+        for notice in Notification.objects.filter(channel="in-app", id__gt=before).select_related("recipient"):
+            assert notice.link_path, notice.kind
+            opened = signed_in(notice.recipient).get(notice.link_path)
+            assert opened.status_code == 200, (notice.kind, notice.link_path)
+            kinds.add(notice.kind)
+    assert kinds == {
+        "attendance-officer-left",
+        "declaration-ended-person-left",
+        "declaration-reviewer-left",
+        "declaration-to-review",
+    }
+
+
+def test_a_leavers_api_token_stops_working_from_the_day_after_their_last_day(council, clock):
+    """The API refuses a leaver's token as the pages refuse their session (401), and a new token is
+    not issued to them."""
+    from rest_framework.test import APIClient
+
+    officer = council.directorates[0].officers[0]
+    people.person_set_password(actor=council.system, reason="Test data", person=officer, raw_password=PASSWORD)
+    client = APIClient()
+    issued = client.post("/api/token/", {"username": officer.username, "password": PASSWORD}, format="json")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {issued.json()['token']}")
+    leave(council, officer, clock.today)
+    assert client.get("/api/me/").status_code == 200
+
+    clock.advance(days=1)
+    assert client.get("/api/me/").status_code == 401
+    again = APIClient().post("/api/token/", {"username": officer.username, "password": PASSWORD}, format="json")
+    assert again.status_code == 401 and "token" not in again.json()
