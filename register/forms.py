@@ -3,6 +3,11 @@
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Size, Submit
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.hashers import check_password
+from django.core.exceptions import ValidationError
+
+from register.backends import is_signed_in_allowed
+from register.models import Person
 
 
 class GovukFormMixin:
@@ -29,3 +34,27 @@ class SignInForm(GovukFormMixin, AuthenticationForm):
         self.fields["username"].error_messages["required"] = "Enter your username"
         self.fields["password"].error_messages["required"] = "Enter your password"
         self.fields["username"].widget.attrs.pop("autofocus", None)
+
+    def clean(self):
+        try:
+            return super().clean()
+        except ValidationError:
+            leaver = self._leaver_signing_in()
+            if leaver is None:
+                raise
+            raise ValidationError(
+                f"The register records that you left the council on {leaver.left_on:%d %B %Y}, so you can no "
+                "longer sign in. If this is wrong, contact Democratic Services.",
+                code="left",
+            ) from None
+
+    def _leaver_signing_in(self) -> Person | None:
+        """The leaver these credentials belong to, if they are right: only someone who knows the
+        password learns that the account has left (nobody else learns that it exists)."""
+        username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        if not username or not password:
+            return None
+        person = Person.objects.filter(username=username).first()
+        if person is None or person.left_on is None or is_signed_in_allowed(person):
+            return None
+        return person if check_password(password, person.password) else None

@@ -45,6 +45,8 @@ _ON_A_REQUEST = {
     "attendance-request-referred": ("See the request", "attendance:detail"),
     "attendance-request-called-off": ("See the request", "attendance:detail"),
     "attendance-officer-declined": ("See the request", "attendance:detail"),
+    # A leaver's invitation lapsed: the group and the acting Chief Executive see where the request stands.
+    "attendance-officer-left": ("See the request", "attendance:detail"),
     "attendance-response-overdue": ("See the request", "attendance:detail"),
     "attendance-report": ("See the request", "attendance:detail"),
 }
@@ -54,6 +56,9 @@ _ON_A_DECLARATION = {
     "declaration-reviewed": ("Read the advice and acknowledge it", "declarations:detail"),
     "declaration-ended": ("See the declaration", "declarations:detail"),
     "declaration-withdrawn": ("See the declaration", "declarations:detail"),
+    # Someone it names left the council (a leaver); its reviewer left, and it went to today's.
+    "declaration-ended-person-left": ("See the declaration", "declarations:detail"),
+    "declaration-reviewer-left": ("See the declaration", "declarations:detail"),
 }
 
 # Notices whose page is a list, whatever record they are about.
@@ -77,7 +82,11 @@ _TO_A_PAGE = {
 def link_for(kind: str, about, recipient=None) -> NoticeLink | None:
     """The page where the reader of a notice of ``kind`` about ``about`` acts; None for a kind
     that leads nowhere (none does today: a new kind is added here)."""
-    if kind == "declaration-withdrawn" and recipient is not None and about.other_person_id == recipient.pk:
+    if (
+        kind in ("declaration-withdrawn", "declaration-ended-person-left")
+        and recipient is not None
+        and about.other_person_id == recipient.pk
+    ):
         # The person named sees that a declaration names them, not the declaration itself.
         return _page("See declarations naming you", "declarations:naming-you")
     if kind in _ON_A_REQUEST and about is not None:

@@ -36,7 +36,15 @@ INVITED = "invited"
 ACCEPTED = "accepted"
 DECLINED = "declined"
 
-INVITATION_STATE_LABELS = {INVITED: "Invited", ACCEPTED: "Accepted", DECLINED: "Declined"}
+# An invitation lapses when its officer leaves the council before the meeting (a leaver): final (C3).
+INVITATION_STATE_LABELS = {
+    INVITED: "Invited",
+    ACCEPTED: "Accepted",
+    DECLINED: "Declined",
+    LAPSED: "Lapsed (the officer has left)",
+}
+# Invitations whose officer will not attend: they declined, or they have left.
+NOT_ATTENDING_INVITATION_STATES = frozenset({DECLINED, LAPSED})
 
 # What an officer named in a request is shown as, where the stored state alone would mislead:
 # asked, not yet invited, until the Chief Executive approves (A2, A4); not needed once the request

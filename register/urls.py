@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from register.views import attendance, audit, auth, declarations, front, notices
 from register.views.people import imports as people_imports
+from register.views.people import leavers as people_leavers
 from register.views.people import records
 
 declaration_pages = (
@@ -103,6 +104,7 @@ people_pages = (
         path("import/done/", people_imports.done, name="import-done"),
         path("export.csv", people_imports.export_csv, name="export"),
         path("export.json", people_imports.export_json, name="export-json"),
+        path("<int:pk>/leave/", people_leavers.leave, name="leave"),
     ],
     "people",
 )

@@ -32,6 +32,7 @@ from register.states import (  # noqa: F401 -- the states are named here too, fo
     INVITED,
     LAPSED,
     NEW,
+    NOT_ATTENDING_INVITATION_STATES,
     OPEN_REQUEST_STATES,
     REFUSED,
     REQUEST_STATE_LABELS,
@@ -457,6 +458,7 @@ NAME_IN_REQUEST = "named in a request"
 ACCEPT = "accept"
 DECLINE = "decline"
 BRIEF_AMENDED = "brief amended"
+OFFICER_LEFT = "officer left"
 
 
 def _request_still_open(standing: Standing, invitation: Any) -> str | None:
@@ -524,6 +526,17 @@ ATTENDANCE_INVITATION = Workflow(
             actor=SYSTEM,
             cause="the group amends the brief of the request",
         ),
+        # A4, C3: an officer who leaves the council before the meeting will not attend: their open
+        # invitation lapses, a final state (the request stays with the group).
+        Move(
+            OFFICER_LEFT,
+            frozenset({INVITED, ACCEPTED}),
+            LAPSED,
+            policies.is_system,
+            ("A4", "C3"),
+            actor=SYSTEM,
+            cause="Democratic Services records that the officer has left the council before the meeting",
+        ),
     ),
 )
 
@@ -540,6 +553,8 @@ ACKNOWLEDGE = "acknowledge"
 END = "end"
 WITHDRAW_DECLARATION = "withdraw"
 REROUTE = "send to today's reviewer"
+END_PERSON_LEFT = "end: a person it names left"
+REROUTE_REVIEWER_LEFT = "send on: its reviewer left"
 
 _OPEN_DECLARATION = frozenset(Declaration.OPEN_STATES)
 
@@ -623,6 +638,26 @@ DECLARATION = Workflow(
             refusal="Only the declarant or the Monitoring Officer can send a declaration to another reviewer.",
             refusal_field="reviewer",
             state_refusal="An ended or withdrawn declaration is not reviewed again.",
+        ),
+        # A relationship with someone who has left the council ends on the day they left (B1, C3);
+        # a declaration whose reviewer left goes to whoever holds the reviewing post now (B3, B4).
+        Move(
+            END_PERSON_LEFT,
+            _OPEN_DECLARATION,
+            DeclarationState.ENDED,
+            policies.is_system,
+            ("B1", "C3"),
+            actor=SYSTEM,
+            cause="Democratic Services records that its declarant or the other person has left the council",
+        ),
+        Move(
+            REROUTE_REVIEWER_LEFT,
+            _OPEN_DECLARATION,
+            SAME,
+            policies.is_system,
+            ("B3", "B4"),
+            actor=SYSTEM,
+            cause="Democratic Services records that its reviewer has left the council",
         ),
     ),
 )

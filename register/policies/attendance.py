@@ -63,9 +63,9 @@ def is_named_officer(standing: Standing, request) -> bool:
 
 
 def is_attending_officer(standing: Standing, request) -> bool:
-    """An officer named in the request who has not declined (A4, A6)."""
+    """An officer named in the request who has not declined, nor left (A4, A6)."""
     answer = request.answers.get(standing.person_id)
-    return changes_records(standing) and answer is not None and answer != states.DECLINED
+    return changes_records(standing) and answer is not None and answer not in states.NOT_ATTENDING_INVITATION_STATES
 
 
 def sees_attendance_request(standing: Standing, request) -> bool:

@@ -105,7 +105,11 @@ def _officers_at(request: AttendanceRequest, *, attended_only: bool) -> list:
     attended = [invitation.officer for invitation in invitations if invitation.has_attendance]
     if attended or attended_only:
         return attended
-    return [invitation.officer for invitation in invitations if invitation.state != workflow.DECLINED]
+    return [
+        invitation.officer
+        for invitation in invitations
+        if invitation.state not in workflow.NOT_ATTENDING_INVITATION_STATES
+    ]
 
 
 def _holdings_of(officer_ids: set[int]) -> dict[int, list[Membership]]:

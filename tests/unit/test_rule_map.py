@@ -379,7 +379,10 @@ def test_a_function_that_does_not_import_or_is_named_elsewhere_is_caught():
 
 def test_a_move_not_of_its_workflow_or_missing_from_its_rule_is_caught():
     rows = doctored(
-        ("`ATTENDANCE_INVITATION: accept, decline`", "`ATTENDANCE_INVITATION: accept, approve`"),
+        (
+            "`ATTENDANCE_INVITATION: accept, decline, officer left`",
+            "`ATTENDANCE_INVITATION: accept, approve, officer left`",
+        ),
         ("`NOTICE: write, claim an attempt,", "`NOTICE: claim an attempt,"),
     )
     problems = moves_problems(rows, domain_rules())

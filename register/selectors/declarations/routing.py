@@ -19,11 +19,14 @@ class Route:
     rule: str
 
 
-def declaration_routes(declarant: Person, other_person: Person, on: datetime.date) -> list[Route]:
+def declaration_routes(
+    declarant: Person, other_person: Person, on: datetime.date, *, excluding: frozenset[int] = frozenset()
+) -> list[Route]:
     """Who may review a declaration by ``declarant`` about ``other_person`` made on ``on``.
 
     The first route is the default; an officer may choose among the routes offered ("their
-    Assistant Director or Director", B4). A reviewer is never the declarant or the other person.
+    Assistant Director or Director", B4). A reviewer is never the declarant or the other person,
+    nor anyone of ``excluding`` (a reviewer recorded as leaving, whose posts end that day).
     An empty list means nobody holds a reviewing post that day.
     """
     if declarant.is_member:
@@ -32,7 +35,11 @@ def declaration_routes(declarant: Person, other_person: Person, on: datetime.dat
         candidates = _monitoring_officers_own_routes(on)
     else:
         candidates = _officer_routes(declarant, on)
-    excluded = {declarant.pk, other_person.pk}
+    excluded = {declarant.pk, other_person.pk, *excluding}
+    if excluding and not declarant.is_member and all(route.person.pk in excluded for route in candidates):
+        # The officer's reviewers are all leaving: as with both posts vacant, the Chief Executive.
+        chief = selectors.holder_of(Role.CHIEF_EXECUTIVE, on)
+        candidates = [Route(chief, _reviewing_capacity(chief, on), "B4")] if chief is not None else []
     routes, seen = [], set()
     for route in candidates:
         if route.person.pk in excluded or route.person.pk in seen:
@@ -101,10 +108,17 @@ def _reviewing_capacity(person: Person, on) -> str:
     return holding.post.label if holding else str(person)
 
 
-def route_for(declarant: Person, other_person: Person, on: datetime.date, chosen: Person | None = None) -> Route:
+def route_for(
+    declarant: Person,
+    other_person: Person,
+    on: datetime.date,
+    chosen: Person | None = None,
+    *,
+    excluding: frozenset[int] = frozenset(),
+) -> Route:
     """The route a new declaration takes: the default, or the declarant's choice among those offered."""
     rule = "B3" if declarant.is_member else "B4"
-    routes = declaration_routes(declarant, other_person, on)
+    routes = declaration_routes(declarant, other_person, on, excluding=excluding)
     if not routes:
         raise RuleViolation(
             f"Nobody holds a post that can review this declaration on {on:%d %B %Y}. "

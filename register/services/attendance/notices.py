@@ -85,7 +85,9 @@ def tell_group_of_decision(request: AttendanceRequest, actor: Person) -> None:
 
 def invite_officers(request: AttendanceRequest, actor: Person, warnings: list) -> None:
     """Each officer who has not declined is invited, with the reminder of A5 and A6."""
-    for invitation in request.invitations.select_related("officer").exclude(state=workflow.DECLINED):
+    for invitation in request.invitations.select_related("officer").exclude(
+        state__in=workflow.NOT_ATTENDING_INVITATION_STATES
+    ):
         notify(
             cause=cause(request, "invitation"),
             kind="attendance-invitation",
@@ -101,7 +103,12 @@ def invite_officers(request: AttendanceRequest, actor: Person, warnings: list) -
 
 
 def tell_officers_brief_amended(request: AttendanceRequest, actor: Person) -> None:
-    officers = [i.officer for i in request.invitations.select_related("officer").exclude(state=workflow.DECLINED)]
+    officers = [
+        i.officer
+        for i in request.invitations.select_related("officer").exclude(
+            state__in=workflow.NOT_ATTENDING_INVITATION_STATES
+        )
+    ]
     notify(
         cause=cause(request, "brief-amended"),
         kind="attendance-brief-amended",
