@@ -105,6 +105,7 @@ def test_the_chief_executive_sees_the_directors_and_officers_outside_directorate
         council.monitoring_officer,
         council.deputy_monitoring_officer,
         council.auditor,
+        council.democratic_services,
         *(d.director for d in council.directorates),
     }
 
