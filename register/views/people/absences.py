@@ -13,7 +13,6 @@ from register.forms_people_accounts import CancelAbsenceForm, EndAbsenceForm, St
 from register.models import Absence, Post
 from register.selectors.absences import absence_posts, statutory_absences
 from register.services import people as people_services
-from register.services.people.absences import absence_end
 from register.views.attendance.common import posted
 from register.views.context import standing
 from register.views.domain_errors import form_page, require_move
@@ -67,7 +66,7 @@ def end_absence(request, absence_id: int):
     form = EndAbsenceForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            ended = absence_end(actor=request.user, absence=absence, **form.cleaned_data)
+            ended = people_services.absence_end(actor=request.user, absence=absence, **form.cleaned_data)
         except RuleViolation as error:
             form.refuse(error)
         else:
