@@ -274,6 +274,18 @@ def test_the_chief_executives_own_absence_page_keeps_working_A2(council, clock):
     assert Absence.objects.get().person == council.chief_executive
 
 
+def test_the_chief_executives_page_lists_the_chief_executives_absences_only_A2(council, clock):
+    """The Monitoring Officer's absence is on Democratic Services' page, not among the Chief Executive's."""
+    record_mo_absence(council.democratic_services)
+    people.absence_record(
+        actor=council.chief_executive, reason="Leave", start_date=MONDAY, end_date=MONDAY, role=Role.CHIEF_EXECUTIVE
+    )
+    rows = signed_in(council.chief_executive).get("/attendance/absence/").context["rows"]
+    assert [absence.person for absence, _ in rows] == [council.chief_executive]
+    both = signed_in(council.democratic_services).get("/people/absences/").context["rows"]
+    assert {absence.person for absence, _ in both} == {council.chief_executive, council.monitoring_officer}
+
+
 def test_the_absences_list_costs_a_fixed_number_of_queries(council, clock, django_assert_max_num_queries):
     for week in range(4):
         record_mo_absence(council.democratic_services, start=MONDAY + datetime.timedelta(weeks=week), days=2)
