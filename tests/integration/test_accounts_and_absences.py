@@ -161,6 +161,21 @@ def test_a_link_made_up_or_for_someone_who_left_since_does_not_work(council, clo
     assert Client().get(path).status_code == 400
 
 
+def test_the_link_is_shown_nowhere_but_in_the_email_not_even_to_a_superuser_in_the_admin(council, admin_client):
+    """The inbox has no notice of the invitation, and the admin's outbox shows the e-mail without its body."""
+    person = make_person(Person.Kind.OFFICER)
+    invite(council, person)
+    path = the_link(person)
+    assert signed_in(person).get("/notices/").content.decode().count("set-password") == 0
+    notice = Notification.objects.get(kind="account-invitation", recipient=person)
+    page = admin_client.get(f"/admin/register/notification/{notice.pk}/change/")
+    assert page.status_code == 200 and "account-invitation" in page.content.decode()
+    assert path not in page.content.decode() and "set-password" not in page.content.decode()
+    for version in notice.history.all():
+        shown = admin_client.get(f"/admin/register/notification/{notice.pk}/history/{version.history_id}/")
+        assert shown.status_code == 200 and "set-password" not in shown.content.decode()
+
+
 # --- Absences (point 2; A2) ---------------------------------------------------------------------------
 
 MONDAY = datetime.date(2026, 3, 9)
