@@ -86,6 +86,13 @@ class AbsenceCancelSerializer(serializers.Serializer):
     )
 
 
+class AbsenceEndSerializer(serializers.Serializer):
+    end_date = serializers.DateField(
+        help_text="The new last day of the absence: from its first day to the day before its last."
+    )
+    reason = serializers.CharField(max_length=500, help_text="Why it ends early; kept in the history.")
+
+
 class AbsenceSerializer(serializers.ModelSerializer):
     person = PersonSerializer(read_only=True)
     actions = ActionsField(workflow.ABSENCE)

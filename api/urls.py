@@ -23,6 +23,7 @@ urlpatterns = [
     path("absences/", views.AbsenceRecordView.as_view(), name="api-absence-record"),
     # Ids are whole numbers within the database's range: anything else is simply not found.
     re_path(r"^absences/(?P<pk>[0-9]{1,18})/cancel/$", views.AbsenceCancelView.as_view(), name="api-absence-cancel"),
+    re_path(r"^absences/(?P<pk>[0-9]{1,18})/end/$", views.AbsenceEndView.as_view(), name="api-absence-end"),
     path("information-shared/", views_attendance.InformationSharedView.as_view(), name="api-information-shared"),
     path("attendance-parity/", views_attendance.ParityReportView.as_view(), name="api-attendance-parity"),
     path(

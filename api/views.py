@@ -145,6 +145,25 @@ class AbsenceCancelView(APIView):
         return Response(serializers.AbsenceSerializer(absence, context={"request": request}).data)
 
 
+class AbsenceEndView(APIView):
+    """End a recorded absence early (A2): the officer is back in post the day after its new last day."""
+
+    @extend_schema(
+        summary="End a recorded absence early (the officer, their deputy or Democratic Services; A2)",
+        request=serializers.AbsenceEndSerializer,
+        responses=serializers.AbsenceSerializer,
+    )
+    def post(self, request, pk: str):
+        given = serializers.AbsenceEndSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        absence = people.absence_end(
+            actor=request.user,
+            absence=selectors.absence_for(viewer=selectors.standing_for_request(request), pk=int(pk)),
+            **given.validated_data,
+        )
+        return Response(serializers.AbsenceSerializer(absence, context={"request": request}).data)
+
+
 class NoticeViewSet(ReadOnlyViewSet):
     """The caller's in-app notices, newest first; nobody else's (theirs are not found)."""
 

@@ -2,8 +2,8 @@
 
 Nothing is saved here but through the services the register's own pages and commands use, so the
 admin runs the same checks, takes the same locks and writes the same history, with the
-administrator as its user and the reason they give. Only superusers change anything; everyone
-else who may open the admin (staff, an auditor) reads. Nothing is deleted, no historical version
+administrator as its user and the reason they give. Only superusers open it at all: staff who are
+not superusers are sent to its sign-in page. Nothing is deleted, no historical version
 is restored over a record, and absences are recorded on the register's own page (A2), which tells
 the Deputy Chief Executive; the admin only lists them.
 """
@@ -27,11 +27,18 @@ from register.errors import DomainError
 from register.models import Absence, Membership, Notification, Organization, Person, Post
 from register.services import people
 from register.services.delivery import notice_retry
+from register.services.people.accounts import INVITATION
 
 
 def may_change(request) -> bool:
     """The admin changes records for superusers alone: it is their emergency tool, and auditors change nothing."""
     return request.user.is_active and request.user.is_superuser
+
+
+# The admin is the superusers' emergency tool and nobody else's (issue 17, point 7): staff who are not
+# superusers (an auditor given staff access, say) cannot even open it; Django sends them to its sign-in
+# page. Democratic Services keep the register in its own pages (/people/), auditors read the history there.
+admin.site.has_permission = may_change
 
 
 class ReasonForm(forms.ModelForm):
@@ -378,6 +385,14 @@ class NotificationAdmin(ReadOnlyRegisterAdmin):
 
     def has_retry_permission(self, request):
         return may_change(request)
+
+    def get_fields(self, request, obj=None):
+        """An invitation to set a password carries the link that sets it: only its recipient reads it
+        (register/services/people/accounts.py), so its body and link are not shown, even here."""
+        fields = super().get_fields(request, obj)
+        if obj is not None and obj.kind == INVITATION:
+            return [name for name in fields if name not in ("body_text", "body_html", "link_path")]
+        return fields
 
     @admin.action(description="Send the selected failed notices again", permissions=["retry"])
     def retry_failed_notices(self, request, queryset):

@@ -9,7 +9,10 @@ decides, when it is opened, whether the reader may still see that record ("not f
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,8 @@ def link_for(kind: str, about, recipient=None) -> NoticeLink | None:
     ):
         # The person named sees that a declaration names them, not the declaration itself.
         return _page("See declarations naming you", "declarations:naming-you")
+    if kind == "account-invitation" and about is not None:
+        return set_password_link(about)
     if kind in _ON_A_REQUEST and about is not None:
         label, name = _ON_A_REQUEST[kind]
         return NoticeLink(label, reverse(name, args=[about.pk]))
@@ -104,6 +109,15 @@ def take_up_link(original_id: int) -> NoticeLink:
     """An offer of an equivalent briefing leads to its one-step take-up (A3), which shows the
     facts alone (A9)."""
     return NoticeLink("Take up the same briefing for your group", reverse("attendance:take-up", args=[original_id]))
+
+
+def set_password_link(person) -> NoticeLink:
+    """The invitation to sign in leads to setting a password: a link made by Django's token machinery,
+    which works once (setting the password changes what the token was made from) and for
+    PASSWORD_RESET_TIMEOUT. Only the invitation e-mail carries it (services/people/accounts.py)."""
+    uidb64 = urlsafe_base64_encode(force_bytes(person.pk))
+    token = default_token_generator.make_token(person)
+    return NoticeLink("Set your password", reverse("set-password", args=[uidb64, token]))
 
 
 def _page(label: str, name: str) -> NoticeLink:

@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 from register.views import attendance, audit, auth, declarations, front, notices
+from register.views.people import absences as people_absences
+from register.views.people import accounts as people_accounts
 from register.views.people import imports as people_imports
 from register.views.people import leavers as people_leavers
 from register.views.people import records
@@ -105,6 +107,10 @@ people_pages = (
         path("export.csv", people_imports.export_csv, name="export"),
         path("export.json", people_imports.export_json, name="export-json"),
         path("<int:pk>/leave/", people_leavers.leave, name="leave"),
+        path("<int:pk>/invite/", people_accounts.invite, name="invite"),
+        path("absences/", people_absences.absences, name="absences"),
+        path("absences/<int:absence_id>/end/", people_absences.end_absence, name="absence-end"),
+        path("absences/<int:absence_id>/cancel/", people_absences.cancel_absence, name="absence-cancel"),
     ],
     "people",
 )
@@ -115,6 +121,8 @@ urlpatterns = [
     path("privacy/", front.privacy, name="privacy"),
     path("sign-in/", auth.SignInView.as_view(), name="sign-in"),
     path("sign-out/", auth.SignOutView.as_view(), name="sign-out"),
+    # The link in an invitation to set a password (register/notice_links.py set_password_link).
+    path("sign-in/set-password/<uidb64>/<token>/", people_accounts.set_password, name="set-password"),
     path("notices/", notices.inbox, name="notices"),
     path("notices/<int:notice_id>/read/", notices.mark_read, name="notice-read"),
     path("declarations/", include(declaration_pages)),

@@ -297,11 +297,13 @@ def information_shared_with(*, viewer: Person | Standing, on: datetime.date | No
 
 def absences_ahead(*, viewer: Standing):
     """The Chief Executive's recorded absences that have not yet ended, soonest first (A2): for
-    those who see every request, who also see who decides meanwhile."""
+    those who see every request, who also see who decides meanwhile. Another statutory officer's
+    (the Monitoring Officer's) are on Democratic Services' page, not here."""
     if not policies.oversees_attendance(viewer):
         raise NotFound("There is no such list.")
+    chief_executives = Q(post__isnull=True) | Q(post__role=Post.Role.CHIEF_EXECUTIVE)
     return (
-        Absence.objects.filter(state=Absence.State.RECORDED, end_date__gte=viewer.on)
+        Absence.objects.filter(chief_executives, state=Absence.State.RECORDED, end_date__gte=viewer.on)
         .select_related("person", "recorded_by")
         .order_by("start_date", "id")
     )

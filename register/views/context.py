@@ -46,7 +46,7 @@ def navigation_for(request) -> list[dict]:
     if policies.reads_all_history(viewer):
         items.append(("Audit timeline", reverse("audit:timeline")))
     items.append(("Your notices", reverse("notices")))
-    if user.is_staff:
+    if user.is_superuser:  # the Django admin: the superusers' emergency tool alone
         items.append(("Administration", reverse("admin:index")))
     items.append((PUBLIC_REGISTER, reverse("published-attendance")))
     return _marked(request, items)

@@ -42,7 +42,7 @@ def person_form(person: Person, **changes) -> dict:
 
 
 def staff_auditor_client(council) -> tuple[Person, Client]:
-    """The auditor, let into the admin as staff and given every Django permission on the register's models."""
+    """The auditor, made staff and given every Django permission on the register's models: still not let into the admin."""
     auditor = council.auditor
     people.person_update(
         actor=council.system, reason="Lets the auditor read the admin", person=auditor, changes={"is_staff": True}
@@ -460,15 +460,18 @@ def test_a_directorate_cannot_join_the_administration_in_the_admin(council, admi
 # --- Only superusers change anything in the admin ------------------------------------------------------
 
 
-def test_an_auditor_with_staff_access_and_every_permission_changes_nothing_in_the_admin(council):
-    """Auditors read everything and change nothing, in the admin too: only superusers change there."""
+def test_an_auditor_with_staff_access_and_every_permission_cannot_open_the_admin_or_change_anything(council):
+    """The admin is the superusers' emergency tool alone (issue 17, point 7): staff who are not
+    superusers, even with every Django permission, are sent to its sign-in page, reading or changing;
+    auditors read everything in the register's own pages, and change nothing anywhere."""
     auditor, client = staff_auditor_client(council)
     officer = council.directorates[0].officers[0]
     group = council.groups[1].organization
 
-    assert client.get(f"/admin/register/person/{officer.pk}/change/").status_code == 200  # reads
-    assert client.get(f"/admin/register/person/{officer.pk}/history/").status_code == 200
-    refused = [
+    attempts = [
+        client.get("/admin/"),
+        client.get(f"/admin/register/person/{officer.pk}/change/"),
+        client.get(f"/admin/register/person/{officer.pk}/history/"),
         client.post(
             f"/admin/register/person/{officer.pk}/change/", person_form(officer, last_name="X", reason="Audit")
         ),
@@ -481,12 +484,15 @@ def test_an_auditor_with_staff_access_and_every_permission_changes_nothing_in_th
         client.get("/admin/register/membership/add/"),
         client.get("/admin/register/person/add/"),
     ]
-    assert [response.status_code for response in refused] == [403] * len(refused)
+    assert [response.status_code for response in attempts] == [302] * len(attempts)
+    assert all(response["Location"].startswith("/admin/login/") for response in attempts)
     officer.refresh_from_db()
     group.refresh_from_db()
     assert (officer.last_name, officer.has_usable_password(), group.name) == ("Testperson", False, "Blue Group")
     assert officer.history.count() == 1
     assert not Organization.objects.filter(name="Audited Group").exists()
+    home = client.get("/").content.decode()
+    assert "/admin/" not in home, "the navigation offers the admin to superusers only"
 
 
 @pytest.mark.parametrize("model", [Person, Organization, Post, Membership])

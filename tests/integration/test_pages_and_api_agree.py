@@ -215,6 +215,22 @@ def _an_absence(world: World, role: str, target: str) -> Made:
 AN_ABSENCE = Builder(make=_an_absence)
 
 
+def _an_absence_of_two_days(world: World, role: str, target: str) -> Made:
+    start = world.next_absence_start()
+    return Made(
+        absence=people.absence_record(
+            actor=world.council.chief_executive,
+            start_date=start,
+            end_date=start + datetime.timedelta(days=1),
+            reason="Annual leave",
+        )
+    )
+
+
+# An absence that can end early: on its first day, the day before its last.
+AN_ABSENCE_OF_TWO_DAYS = Builder(make=_an_absence_of_two_days)
+
+
 def meeting_day(world: World) -> datetime.date:
     return selectors.today() + datetime.timedelta(days=7)
 
@@ -356,6 +372,10 @@ PAGES: dict[tuple[str, str], Request] = {
         {**page_date("start_date", m.absence_start), **page_date("end_date", m.absence_start), "reason": "Leave"},
     ),
     (ABSENCE.name, workflow.CANCEL_ABSENCE): lambda w, m, p: (f"/attendance/absence/{m.absence.pk}/cancel/", {}),
+    (ABSENCE.name, workflow.END_ABSENCE): lambda w, m, p: (
+        f"/people/absences/{m.absence.pk}/end/",
+        {**page_date("end_date", m.absence.start_date), "reason": "Back early"},
+    ),
 }
 
 REQUESTS = "/api/attendance-requests/"
@@ -435,6 +455,10 @@ APIS: dict[tuple[str, str], Request] = {
         {"start_date": m.absence_start.isoformat(), "end_date": m.absence_start.isoformat(), "reason": "Leave"},
     ),
     (ABSENCE.name, workflow.CANCEL_ABSENCE): lambda w, m, p: (f"/api/absences/{m.absence.pk}/cancel/", {}),
+    (ABSENCE.name, workflow.END_ABSENCE): lambda w, m, p: (
+        f"/api/absences/{m.absence.pk}/end/",
+        {"end_date": m.absence.start_date.isoformat(), "reason": "Back early"},
+    ),
 }
 
 
@@ -562,6 +586,7 @@ CASES = [
     Case(DECLARATION, workflow.WITHDRAW_DECLARATION, a_declaration(reviewed=False)),
     Case(ABSENCE, workflow.RECORD_ABSENCE, ABSENCE_DAYS, targets=("new",)),
     Case(ABSENCE, workflow.CANCEL_ABSENCE, AN_ABSENCE, targets=("recorded",)),
+    Case(ABSENCE, workflow.END_ABSENCE, AN_ABSENCE_OF_TWO_DAYS, targets=("recorded",)),
 ]
 
 
@@ -690,7 +715,6 @@ NOT_ON_BOTH = {
         for flow in (workflow.PERSON_RECORD, workflow.COUNCIL_RECORDS)
         for move in flow.move_names()
     },
-    (workflow.ABSENCE.name, workflow.END_ABSENCE): "the service alone until its page (issue 17)",
 }
 
 

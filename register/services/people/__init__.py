@@ -5,7 +5,7 @@ before the service saves. The system user, which changes the register makes itse
 to, is ``register.services.system``'s.
 """
 
-from register.services.people.absences import absence_cancel, absence_record
+from register.services.people.absences import absence_cancel, absence_end, absence_record
 from register.services.people.memberships import (
     check_membership,
     membership_end,
@@ -30,6 +30,7 @@ from register.services.people.persons import (
 
 __all__ = [
     "absence_cancel",
+    "absence_end",
     "absence_record",
     "check_membership",
     "check_organization",
