@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from register.views import attendance, audit, auth, declarations, front, notices
+from register.views.people import elections
 
 declaration_pages = (
     [
@@ -77,7 +78,12 @@ audit_pages = (
 
 # Democratic Services' pages (issue 17): each part's module in register/views/people/ adds its paths here.
 people_pages = (
-    [],
+    [
+        path("election/", elections.election, name="election"),
+        path("election/results/", elections.results, name="election-results"),
+        path("election/check/", elections.check, name="election-check"),
+        path("election/recorded/", elections.recorded, name="election-recorded"),
+    ],
     "people",
 )
 

@@ -6,7 +6,9 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
+from django.urls import reverse
 
 from register import policies, selectors
 from register.errors import NotFound, NotPermitted, RuleViolation
@@ -327,3 +329,52 @@ def test_only_democratic_services_record_an_election_A1(council, before_polling_
             on=POLLING_DAY,
         )
     assert row_counts() == counts
+
+
+# --- The pages -------------------------------------------------------------------------------------
+
+
+def results_file(council) -> SimpleUploadedFile:
+    rows = ["given_name,family_name,email,group"]
+    rows += [
+        f"{line.given_name},{line.family_name},{line.email},{line.group}" for line in whole_council_results(council)
+    ]
+    return SimpleUploadedFile("results.csv", ("\n".join(rows) + "\n").encode(), content_type="text/csv")
+
+
+def test_democratic_services_record_an_election_through_the_pages_after_a_preview(client, council, before_polling_day):
+    """Polling day and seats, the results file, a preview that saves nothing, then the record."""
+    client.force_login(council.democratic_services)
+    answer = client.post(
+        reverse("people:election"),
+        {"polling_day_0": "7", "polling_day_1": "5", "polling_day_2": "2026", "seats": WHOLE},
+    )
+    assert answer.status_code == 302
+    answer = client.post(reverse("people:election-results"), {"results": results_file(council)})
+    assert answer.status_code == 302, answer.content.decode()
+    counts = row_counts()
+    preview = client.get(reverse("people:election-check"))
+    text = preview.content.decode()
+    assert "Ann Newman" in text and "Leaving the council (3)" in text and "No leader recorded" in text
+    assert row_counts() == counts
+
+    answer = client.post(reverse("people:election-check"))
+    assert answer.status_code == 302
+    assert "11 May 2026" in client.get(answer["Location"]).content.decode()
+    assert selectors.group_of(Person.objects.get(email="ann.newman@council.example"), TAKES_OFFICE)
+
+
+def test_the_page_refuses_a_polling_day_in_the_past_on_its_field_unless_ticked(client, council, clock):
+    clock.set(datetime.datetime(2026, 5, 12, 9, 0, tzinfo=LONDON))
+    client.force_login(council.democratic_services)
+    day = {"polling_day_0": "7", "polling_day_1": "5", "polling_day_2": "2026", "seats": WHOLE}
+    refused = client.post(reverse("people:election"), day)
+    assert refused.status_code == 400
+    assert "polling_day" in refused.context["form"].errors
+    assert client.post(reverse("people:election"), {**day, "in_the_past": "on"}).status_code == 302
+
+
+def test_only_democratic_services_open_the_election_pages_A1(client, council):
+    for person in (council.monitoring_officer, council.groups[0].leader):
+        client.force_login(person)
+        assert client.get(reverse("people:election")).status_code == 403

@@ -185,7 +185,7 @@ def plan_election(
     other_organizations = set(
         Organization.objects.exclude(classification=Organization.Classification.PARTY).values_list("name", flat=True)
     )
-    memberships = _group_memberships(terms_end)
+    memberships = group_memberships_on(terms_end)
     holdings = _group_posts(terms_end)
 
     problems: list[Problem] = []
@@ -282,7 +282,7 @@ def _check_line(line: PersonLine, seen: set[str], groups, other_organizations, p
     return len(problems) == before
 
 
-def _group_memberships(on: datetime.date) -> dict[int, Membership]:
+def group_memberships_on(on: datetime.date) -> dict[int, Membership]:
     found = (
         Membership.objects.on(on)
         .filter(post__isnull=True, organization__classification=Organization.Classification.PARTY)
