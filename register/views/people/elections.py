@@ -128,13 +128,13 @@ def results(request):
         except RuleViolation as error:
             form.refuse(error)
         else:
-            kept.update(
-                retiring=retiring,
-                lines=[_stored(line) for line in lines],
-                file_problems=[dataclasses.asdict(problem) for problem in problems],
-                filename=form.cleaned_data["results"].name,
-            )
-            request.session[SESSION_KEY] = kept
+            request.session[SESSION_KEY] = {
+                **kept,
+                "retiring": retiring,
+                "lines": [_stored(line) for line in lines],
+                "file_problems": [dataclasses.asdict(problem) for problem in problems],
+                "filename": form.cleaned_data["results"].name,
+            }
             return redirect("people:election-check")
     return form_page(
         request,
