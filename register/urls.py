@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from register.views import attendance, audit, auth, declarations, front, notices
 from register.views.people import elections
+from register.views.people import imports as people_imports
 
 declaration_pages = (
     [
@@ -83,6 +84,12 @@ people_pages = (
         path("election/results/", elections.results, name="election-results"),
         path("election/check/", elections.check, name="election-check"),
         path("election/recorded/", elections.recorded, name="election-recorded"),
+        path("import/", people_imports.upload, name="import"),
+        path("import/preview/", people_imports.preview, name="import-preview"),
+        path("import/confirm/", people_imports.confirm, name="import-confirm"),
+        path("import/done/", people_imports.done, name="import-done"),
+        path("export.csv", people_imports.export_csv, name="export"),
+        path("export.json", people_imports.export_json, name="export-json"),
     ],
     "people",
 )

@@ -456,6 +456,91 @@ def csv_export_memory(bench: Bench) -> Result:
     )
 
 
+# --- 9. Import of 1,000 people from a CSV, against the same people made by plain service calls -------
+
+
+def import_of_1000_people(bench: Bench) -> Result:
+    from register.models import Organization
+    from register.services import people
+    from register.services.people.import_plan import import_people, plan_import
+    from register.services.people.imports import parse_people_file
+    from register.services.system import system_user
+
+    name, target = "Import of 1,000 people from a CSV: parse, plan, save (issue 17)", "under 30 s"
+    count = bench.repeat(1_000, quick=50)
+    actor = Person.objects.filter(username="democratic-services").first() or system_user()
+    directorates = list(
+        Organization.objects.filter(classification=Organization.Classification.DIRECTORATE).order_by("pk")
+    )
+    run = time.time_ns()
+    today = timezone.localdate()
+
+    def lines(prefix: str) -> list[tuple[str, ...]]:
+        made = []
+        for n in range(count):
+            email = f"{prefix}-{n}@bench.example"
+            if n % 5 == 0:  # a fifth councillors, in four groups new to the register
+                made.append((f"Aelod{n}", "Ŵyn", email, "member", "elected", f"Bench {prefix} group {n % 4}", "", ""))
+            else:
+                made.append((f"Swyddog{n}", "Dòmhnallach", email, "officer", "", "", directorates[n % 5].name, ""))
+        return made
+
+    header = "given_name,family_name,email,kind,member_type,group,group_role,directorate\n"
+    data = (header + "".join(",".join(line) + "\n" for line in lines(f"import{run}"))).encode()
+    started = time.perf_counter()
+    parsed = parse_people_file(data, "bench.csv")
+    plan = plan_import(parsed, on=today)
+    if not plan.is_clean:
+        raise AssertionError(f"the bench's file has problems: {plan.problems[:3]}")
+    import_people(actor=actor, reason="Bench import", plan=plan)
+    ours = time.perf_counter() - started
+
+    started = time.perf_counter()
+    again = plan_import(parse_people_file(data, "bench.csv"), on=today)
+    import_people(actor=actor, reason="Bench import again", plan=again)
+    second = time.perf_counter() - started
+    if again.changes_anything:
+        raise AssertionError("importing the same file again would change something")
+
+    # The baseline: the same people, groups and memberships made by plain service calls.
+    started = time.perf_counter()
+    with transaction.atomic():
+        groups = {}
+        for given, family, email, kind, member_type, group, _, directorate in lines(f"plain{run}"):
+            person = people.person_create(
+                actor=actor,
+                reason="Bench baseline",
+                username=email,
+                first_name=given,
+                last_name=family,
+                email=email,
+                kind=kind,
+                member_type=member_type,
+            )
+            if group:
+                if group not in groups:
+                    groups[group] = people.organization_create(
+                        actor=actor, reason="Bench baseline", name=group, classification="party"
+                    )
+                organization = groups[group]
+            else:
+                organization = next(d for d in directorates if d.name == directorate)
+            people.membership_start(
+                actor=actor, reason="Bench baseline", person=person, organization=organization, start_date=today
+            )
+    bare = time.perf_counter() - started
+    ratio = ours / bare
+    return Result(
+        name,
+        target,
+        ours=f"{ours:.1f} s ({count:,} people; again, unchanged: {second:.1f} s)",
+        baseline=f"{bare:.1f} s by plain person_create and membership_start calls",
+        ratio=ratio,
+        met=ours < 30,
+        figures={"ours_seconds": ours, "again_seconds": second, "baseline_seconds": bare, "people": count},
+    )
+
+
 ALL = [
     api_list,
     queue_page,
@@ -466,4 +551,5 @@ ALL = [
     load_on_gunicorn,
     save_with_and_without_history,
     csv_export_memory,
+    import_of_1000_people,
 ]
