@@ -21,14 +21,14 @@ def results_csv() -> bytes:
     keep = Person.objects.filter(member_type=Person.MemberType.ELECTED).exclude(
         username__in=["leader-2", "member-1", "deputy-leader-3"]
     )
-    rows = ["given_name,family_name,email,group"]
+    rows = ["given_name,family_name,email,kind,group"]
     for person in keep.order_by("username"):
         rows.append(
-            f"{person.first_name},{person.last_name},{person.email.upper()},{selectors.group_of(person, selectors.today())}"
+            f"{person.first_name},{person.last_name},{person.email.upper()},member,{selectors.group_of(person, selectors.today())}"
         )
     mover = Person.objects.get(username="deputy-leader-3")
-    rows.append(f"{mover.first_name},{mover.last_name},{mover.email},Independent Group")
-    rows.append("Siân,Llŷr,sian.llyr@demoshire.example,Green Group")
+    rows.append(f"{mover.first_name},{mover.last_name},{mover.email},member,Independent Group")
+    rows.append("Siân,Llŷr,sian.llyr@demoshire.example,member,Green Group")
     return ("\n".join(rows) + "\n").encode()
 
 

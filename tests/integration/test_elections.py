@@ -335,9 +335,10 @@ def test_only_democratic_services_record_an_election_A1(council, before_polling_
 
 
 def results_file(council) -> SimpleUploadedFile:
-    rows = ["given_name,family_name,email,group"]
+    rows = ["given_name,family_name,email,kind,group"]
     rows += [
-        f"{line.given_name},{line.family_name},{line.email},{line.group}" for line in whole_council_results(council)
+        f"{line.given_name},{line.family_name},{line.email},member,{line.group}"
+        for line in whole_council_results(council)
     ]
     return SimpleUploadedFile("results.csv", ("\n".join(rows) + "\n").encode(), content_type="text/csv")
 
@@ -378,3 +379,23 @@ def test_only_democratic_services_open_the_election_pages_A1(client, council):
     for person in (council.monitoring_officer, council.groups[0].leader):
         client.force_login(person)
         assert client.get(reverse("people:election")).status_code == 403
+
+
+def test_the_preview_reports_bad_lines_by_number_and_field_and_offers_no_record(client, council, before_polling_day):
+    """A line the import's reader refuses (no e-mail address) and one the election refuses (a group's
+    leader named in the results) are listed by line and column; nothing can be recorded."""
+    client.force_login(council.democratic_services)
+    client.post(
+        reverse("people:election"),
+        {"polling_day_0": "7", "polling_day_1": "5", "polling_day_2": "2026", "seats": WHOLE},
+    )
+    data = "given_name,family_name,email,kind,group,group_role\nAnn,Newman,,member,Blue Group,\nBob,Jones,bob@x.example,member,Blue Group,leader\n"
+    upload = SimpleUploadedFile("results.csv", data.encode(), content_type="text/csv")
+    assert client.post(reverse("people:election-results"), {"results": upload}).status_code == 302
+
+    preview = client.get(reverse("people:election-check"))
+    assert [(p.line, p.field) for p in preview.context["problems"]] == [(2, "email"), (3, "group_role")]
+    assert "Record the election" not in preview.content.decode()
+    counts = row_counts()
+    client.post(reverse("people:election-check"))
+    assert row_counts() == counts

@@ -21,6 +21,9 @@ from register import selectors, workflow
 from register.errors import RuleViolation
 from register.models import Membership, Organization, Person, Post
 from register.services.people.changes import require_keeper
+
+# Why a line of the results cannot be recorded: the import's shape, on the line and field the reader will find.
+from register.services.people.imports import LineProblem as Problem
 from register.services.people.lines import PersonLine
 from register.services.people.memberships import membership_end, membership_start
 from register.services.people.organizations import organization_create
@@ -40,15 +43,6 @@ SEATS = {
     THIRD: "A third of the council",
     ONE: "One seat (a by-election)",
 }
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Why a line of the results cannot be recorded, on the line and field the reader will find."""
-
-    line: int
-    field: str
-    message: str
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,8 @@ What was answered is kept in the session (server-side) between the steps, and th
 again from it when confirmed, so that what is recorded is the register as it stands then. Only
 Democratic Services record elections (the workflow's HOLD_ELECTION)."""
 
-import csv
 import dataclasses
 import datetime
-import io
 
 from crispy_forms_gds.choices import Choice
 from django import forms
@@ -21,13 +19,13 @@ from register import selectors, workflow
 from register.errors import RuleViolation
 from register.forms_declarations import DateField, RegisterForm
 from register.services.people import elections
+from register.services.people.imports import parse_people_file
 from register.services.people.lines import PersonLine
 from register.views.attendance.common import posted
 from register.views.domain_errors import form_page, require_move
 
 SESSION_KEY = "election"
 RECORDED_KEY = "election-recorded"
-RESULTS_LIMIT = 2000  # lines; a council has at most a few hundred seats
 
 
 class PollingForm(RegisterForm):
@@ -67,8 +65,8 @@ class ResultsForm(RegisterForm):
     )
     results = forms.FileField(
         label="Upload the results file",
-        help_text="A CSV file (UTF-8), one line for each councillor elected, with the columns given_name, "
-        "family_name, email and group, as the people import has them.",
+        help_text="A CSV file (UTF-8) in the people import's format, one line for each councillor elected: "
+        "the columns given_name, family_name, email, kind (member) and group are enough.",
         error_messages={"required": "Choose the results file", "empty": "The results file is empty"},
     )
 
@@ -122,7 +120,8 @@ def results(request):
     form = ResultsForm(posted(request), request.FILES or None, councillors=councillors, seats=kept["seats"])
     if request.method == "POST" and form.is_valid():
         try:
-            lines, problems = _read_results(form.cleaned_data["results"].read())
+            upload = form.cleaned_data["results"]
+            lines, problems = _read_results(upload.read(), upload.name)
             retiring = form.cleaned_data.get("retiring", [])
             _plan(kept, lines, retiring)
         except RuleViolation as error:
@@ -154,10 +153,9 @@ def check(request):
         return redirect("people:election")
     lines = [_line(stored) for stored in kept["lines"]]
     plan = _plan(kept, lines, kept.get("retiring", []))
-    problems = sorted(
-        [elections.Problem(**problem) for problem in kept.get("file_problems", [])] + list(plan.problems),
-        key=lambda problem: problem.line,
-    )
+    found = [elections.Problem(**problem) for problem in kept.get("file_problems", [])] + list(plan.problems)
+    # The import's reading and the election's planning both notice some things (the same e-mail twice).
+    problems = sorted({(p.line, p.field): p for p in reversed(found)}.values(), key=lambda problem: problem.line)
     refusal = None
     if request.method == "POST" and not problems:
         try:
@@ -234,67 +232,14 @@ def _line(stored: dict) -> PersonLine:
     return PersonLine(**{**stored, "start_date": datetime.date.fromisoformat(start) if start else None})
 
 
-# The columns of a results file: PersonLine's fields. The results need only these; kind defaults to member.
-REQUIRED_COLUMNS = ("given_name", "family_name", "email")
-COLUMNS = tuple(field.name for field in dataclasses.fields(PersonLine) if field.name != "line")
-
-
-def _read_results(data: bytes) -> tuple[list[PersonLine], list[elections.Problem]]:
-    """The results file's lines as the people import reads them.
-
-    TODO(issue 17): this should use the import's parser (register/services/people/imports.py,
-    ``parse_people_file``) once it is merged: the same format, the same reading of every column.
-    Until then, the columns an election needs, read with the standard library's csv module."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise RuleViolation(
-            "The file is not UTF-8 text: save it from your spreadsheet as 'CSV UTF-8' and upload it again.",
-            field="results",
-        ) from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [name.strip() for name in reader.fieldnames or []]
-    missing = [name for name in REQUIRED_COLUMNS if name not in header]
-    if missing:
-        raise RuleViolation(
-            f"The file has no column {', '.join(missing)}: the first line names the columns.", field="results"
-        )
-    unknown = [name for name in header if name and name not in COLUMNS]
-    if unknown:
-        raise RuleViolation(f"The file has columns the register does not know: {', '.join(unknown)}.", field="results")
-    reader.fieldnames = header
-    lines: list[PersonLine] = []
-    problems: list[elections.Problem] = []
-    for row in reader:
-        number = reader.line_num
-        if number > RESULTS_LIMIT + 1:
-            raise RuleViolation(
-                f"The file has more than {RESULTS_LIMIT:,} lines: is it the right file?", field="results"
-            )
-        values = {name: (value or "").strip() for name, value in row.items() if name in COLUMNS}
-        if not any(values.values()):
-            continue
-        start = values.pop("start_date", "")
-        restricted = values.pop("politically_restricted", "")
-        try:
-            start_date = datetime.date.fromisoformat(start) if start else None
-        except ValueError:
-            problems.append(elections.Problem(number, "start_date", f"{start} is not a date like 2026-05-11."))
-            start_date = None
-        values.setdefault("kind", "")
-        values["kind"] = values["kind"] or "member"
-        lines.append(
-            PersonLine(
-                line=number,
-                start_date=start_date,
-                politically_restricted=restricted.lower() in {"yes", "true", "1"},
-                **{
-                    name: values.get(name, "")
-                    for name in COLUMNS
-                    if name not in {"start_date", "politically_restricted"}
-                },
-            )
-        )
-    if not lines and not problems:
+def _read_results(data: bytes, filename: str) -> tuple[list[PersonLine], list[elections.Problem]]:
+    """The results file's lines as the people import reads them (the same format); a problem with
+    the whole file (not UTF-8, the wrong columns) is refused on the upload's field, a line's problems
+    are shown in the preview with the election's own."""
+    parsed = parse_people_file(data, filename)
+    whole = [problem for problem in parsed.problems if problem.line <= 1]
+    if whole:
+        raise RuleViolation(" ".join(problem.message for problem in whole), field="results")
+    if not parsed.lines and not parsed.problems:
         raise RuleViolation("The file has no results: one line for each councillor elected.", field="results")
-    return lines, problems
+    return parsed.lines, parsed.problems
