@@ -24,7 +24,7 @@ from register.services.people.elections import (
     record_election,
 )
 from register.services.people.lines import PersonLine
-from tests.factories import meeting, row_counts, submit_request
+from tests.factories import make_person, meeting, row_counts, submit_request
 
 POLLING_DAY = datetime.date(2026, 5, 7)  # a Thursday
 TERMS_END = datetime.date(2026, 5, 10)
@@ -399,3 +399,19 @@ def test_the_preview_reports_bad_lines_by_number_and_field_and_offers_no_record(
     counts = row_counts()
     client.post(reverse("people:election-check"))
     assert row_counts() == counts
+
+
+def test_planning_costs_the_same_queries_whatever_the_number_of_councillors(council, before_polling_day):
+    """The preview's plan reads the council in a fixed number of queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_to_plan() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            plan_election(polling_day=POLLING_DAY, seats=WHOLE, results=whole_council_results(council), on=POLLING_DAY)
+        return len(captured)
+
+    small = queries_to_plan()
+    for _ in range(6):
+        council.join(make_person(Person.Kind.MEMBER), council.groups[1].organization)
+    assert queries_to_plan() == small
