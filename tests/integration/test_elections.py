@@ -16,6 +16,7 @@ from register.models import Membership, Organization, Person, Post
 from register.services import people
 from register.services.attendance import attendance_request_refer
 from register.services.people.elections import (
+    FLOOR,
     HALF,
     ONE,
     WHOLE,
@@ -220,6 +221,52 @@ def test_a_councillor_crossing_the_floor_moves_group_from_a_date_and_leaves_thei
     assert not selectors.groups_led_by(red.deputy, day)
     red.deputy.refresh_from_db()
     assert red.deputy.left_on is None
+
+
+def test_crossing_the_floor_is_the_elections_journey_for_one_councillor_from_the_day_itself(
+    council, before_polling_day
+):
+    """The councillor chosen, on the file's one line with their new group, moves on the day given (no
+    four days: nobody was elected); nobody joins or leaves, and their old group has no deputy now."""
+    red, blue = council.groups
+    day = datetime.date(2026, 5, 4)
+    plan = plan_election(
+        polling_day=day, seats=FLOOR, retiring=[red.deputy], results=[line_for(red.deputy, "Blue Group")], on=day
+    )
+    assert (plan.joins, plan.leaves, plan.problems) == ((), (), ())
+    assert plan.takes_office == day
+    assert [entry.group for entry in plan.without_leader if entry.no_deputy] == ["Red Group"]
+    record_election(actor=council.democratic_services, reason="Crossed the floor", plan=plan)
+
+    assert selectors.group_of(red.deputy, day - datetime.timedelta(days=1)) == red.organization
+    assert selectors.group_of(red.deputy, day) == blue.organization
+    red.deputy.refresh_from_db()
+    assert red.deputy.left_on is None
+
+
+def test_crossing_the_floor_names_the_councillor_and_a_new_group(council, before_polling_day):
+    red = council.groups[0]
+    someone_else = plan_election(
+        polling_day=POLLING_DAY,
+        seats=FLOOR,
+        retiring=[red.deputy],
+        results=[newcomer("Rhys Morgan", "Blue Group")],
+        on=POLLING_DAY,
+    )
+    assert [(p.line, p.field) for p in someone_else.problems] == [(2, "email")]
+    same_group = plan_election(
+        polling_day=POLLING_DAY,
+        seats=FLOOR,
+        retiring=[red.deputy],
+        results=[line_for(red.deputy, "Red Group")],
+        on=POLLING_DAY,
+    )
+    assert [(p.line, p.field) for p in same_group.problems] == [(2, "group")]
+    with pytest.raises(RuleViolation) as refused:
+        plan_election(
+            polling_day=POLLING_DAY, seats=FLOOR, results=[line_for(red.deputy, "Blue Group")], on=POLLING_DAY
+        )
+    assert refused.value.field == "retiring"
 
 
 def test_a_re_elected_councillor_in_another_group_changes_group_when_taking_office(council, before_polling_day):

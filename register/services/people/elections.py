@@ -37,11 +37,14 @@ WHOLE = "whole"
 HALF = "half"
 THIRD = "third"
 ONE = "one"
+# Not an election: a councillor crossing the floor, the same journey for one person, from the day itself.
+FLOOR = "floor"
 SEATS = {
     WHOLE: "The whole council",
     HALF: "Half the council",
     THIRD: "A third of the council",
     ONE: "One seat (a by-election)",
+    FLOOR: "One councillor crossing the floor",
 }
 
 
@@ -108,7 +111,7 @@ class ElectionPlan:
 
     @property
     def takes_office(self) -> datetime.date:
-        return take_office_day(self.polling_day)
+        return take_office_day(self.polling_day, self.seats)
 
     @property
     def terms_end(self) -> datetime.date:
@@ -120,7 +123,11 @@ class ElectionPlan:
         return SEATS[self.seats]
 
 
-def take_office_day(polling_day: datetime.date) -> datetime.date:
+def take_office_day(polling_day: datetime.date, seats: str = WHOLE) -> datetime.date:
+    """When the elected take office: ``ELECTION_TAKE_OFFICE_DAYS`` after polling day; a councillor
+    crossing the floor is in their new group from the day given."""
+    if seats == FLOOR:
+        return polling_day
     return polling_day + datetime.timedelta(days=settings.ELECTION_TAKE_OFFICE_DAYS)
 
 
@@ -160,7 +167,7 @@ def plan_election(
         retiring, seats = list(seats), ONE if len(seats) <= 1 else HALF
     if seats not in SEATS:
         raise RuleViolation("Choose which seats were up for election.", field="seats")
-    terms_end = take_office_day(polling_day) - datetime.timedelta(days=1)
+    terms_end = take_office_day(polling_day, seats) - datetime.timedelta(days=1)
     serving = {person.pk: person for person in serving_councillors(polling_day)}
     if seats == WHOLE:
         up = dict(serving)
@@ -172,6 +179,8 @@ def plan_election(
             raise RuleViolation("Only serving elected councillors' seats can be up for election.", field="retiring")
         if seats == ONE and len(up) > 1:
             raise RuleViolation("A by-election fills one seat: choose at most one councillor.", field="retiring")
+        if seats == FLOOR and len(up) != 1:
+            raise RuleViolation("Choose the one councillor crossing the floor.", field="retiring")
 
     groups = {
         group.name: group for group in Organization.objects.filter(classification=Organization.Classification.PARTY)
@@ -183,8 +192,8 @@ def plan_election(
     holdings = _group_posts(terms_end)
 
     problems: list[Problem] = []
-    if seats == ONE and len(results) > 1:
-        problems.append(Problem(results[1].line, "email", "A by-election elects one councillor: the file has more."))
+    if seats in (ONE, FLOOR) and len(results) > 1:
+        problems.append(Problem(results[1].line, "email", "This is about one councillor: the file has more lines."))
     emails = {line.email.strip().lower() for line in results if line.email.strip()}
     known = {
         person.email.lower(): person
@@ -232,6 +241,8 @@ def plan_election(
         for pk, person in sorted(up.items(), key=lambda item: (item[1].last_name, item[1].first_name))
         if pk not in elected
     ]
+    if seats == FLOOR:
+        joins, leaves, problems = _crossing_the_floor(results, up, joins, leaves, continues, problems)
     ending = {leaving.person.pk for leaving in leaves} | {change.person.pk for change in changes}
     return ElectionPlan(
         polling_day=polling_day,
@@ -244,6 +255,24 @@ def plan_election(
         without_leader=_without_leader(memberships, holdings, ending, joins, changes, new_groups, serving),
         problems=tuple(problems),
     )
+
+
+def _crossing_the_floor(results, up, joins, leaves, continues, problems):
+    """Crossing the floor moves one serving councillor, named on the file's one line, to another
+    group: nobody joins or leaves the council."""
+    (person,) = up.values()
+    if not results:
+        problems.append(Problem(1, "email", f"The file has no line for {person.name}, who is crossing the floor."))
+    for joining in joins:
+        problems.append(
+            Problem(joining.line.line, "email", f"This line is not {person.name}'s, who is crossing the floor.")
+        )
+    for continuing in continues:
+        group = continuing.group.name if continuing.group else "no political group"
+        problems.append(
+            Problem(results[0].line, "group", f"{person.name} is already in {group}: name their new group.")
+        )
+    return [], [], problems
 
 
 def _check_line(line: PersonLine, seen: set[str], groups, other_organizations, problems: list[Problem]) -> bool:

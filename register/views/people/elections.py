@@ -29,7 +29,11 @@ RECORDED_KEY = "election-recorded"
 
 
 class PollingForm(RegisterForm):
-    polling_day = DateField(what="of polling day", label="Polling day", help_text="For example, 7 5 2026")
+    polling_day = DateField(
+        what="of polling day",
+        label="Polling day",
+        help_text="For example, 7 5 2026. For a councillor crossing the floor, the day they join their new group.",
+    )
     seats = forms.ChoiceField(
         label="Which seats were up for election?",
         widget=forms.RadioSelect,
@@ -41,6 +45,11 @@ class PollingForm(RegisterForm):
                 elections.ONE,
                 "One seat (a by-election)",
                 hint="You choose the councillor whose seat was up, if the seat was not already vacant.",
+            ),
+            Choice(
+                elections.FLOOR,
+                "One councillor crossing the floor (no election)",
+                hint="You choose the councillor; the file's one line names their new group.",
             ),
         ],
         error_messages={"required": "Choose which seats were up for election"},
@@ -75,6 +84,9 @@ class ResultsForm(RegisterForm):
         if seats == elections.WHOLE:
             del self.fields["retiring"]
         else:
+            if seats == elections.FLOOR:
+                self.fields["retiring"].label = "Who is crossing the floor?"
+                self.fields["retiring"].help_text = "They stay a councillor, in the group the file names."
             self.fields["retiring"].choices = [
                 Choice(person.pk, person.name, hint=group.name if group else "No political group")
                 for person, group in councillors
@@ -161,8 +173,12 @@ def check(request):
         try:
             elections.record_election(
                 actor=request.user,
-                reason=f"Election of {plan.polling_day:%-d %B %Y} ({plan.seats_label.lower()}), "
-                f"from {kept.get('filename', 'the results file')}",
+                reason=(
+                    f"Crossing the floor on {plan.polling_day:%-d %B %Y}"
+                    if plan.seats == elections.FLOOR
+                    else f"Election of {plan.polling_day:%-d %B %Y} ({plan.seats_label.lower()})"
+                )
+                + f", from {kept.get('filename', 'the results file')}",
                 plan=plan,
                 in_the_past=kept.get("in_the_past", False),
             )
@@ -172,6 +188,7 @@ def check(request):
             request.session.pop(SESSION_KEY, None)
             request.session[RECORDED_KEY] = {
                 "polling_day": plan.polling_day.isoformat(),
+                "is_floor": plan.seats == elections.FLOOR,
                 "takes_office": plan.takes_office.isoformat(),
                 "joined": len(plan.joins),
                 "left": len(plan.leaves),
