@@ -83,3 +83,39 @@ def test_democratic_services_record_an_election_from_a_results_file_after_a_prev
     assert (
         selectors.group_of(Person.objects.get(email="sian.llyr@demoshire.example"), takes_office).name == "Green Group"
     )
+
+
+def test_a_councillor_crossing_the_floor_is_the_same_journey_for_one_person_A1(live_server, page_at_width):
+    """The deputy leader of the Liberal Democrats joins the Independents from a day to come: chosen
+    from the serving councillors, their new group on the file's one line; their old group is left
+    with no deputy leader, which the preview says."""
+    page = page_at_width
+    call_command("seed_demo")
+    journey = Journey(page, live_server.url)
+    journey.sign_in("democratic-services")
+    day = selectors.today() + datetime.timedelta(days=7)
+    mover = Person.objects.get(username="deputy-leader-3")
+
+    page.goto(f"{live_server.url}/people/election/")
+    page.get_by_label("Day").fill(str(day.day))
+    page.get_by_label("Month").fill(str(day.month))
+    page.get_by_label("Year").fill(str(day.year))
+    page.get_by_label("One councillor crossing the floor (no election)").check()
+    journey.submit("Continue")
+
+    assert_reads_well(page)
+    page.get_by_label(mover.name).check()
+    line = f"given_name,family_name,email,kind,group\n{mover.first_name},{mover.last_name},{mover.email},member,Independent Group\n"
+    page.get_by_label("Upload the results file").set_input_files(
+        files=[{"name": "crossing.csv", "mimeType": "text/csv", "buffer": line.encode()}]
+    )
+    journey.submit("Check the results")
+
+    assert_reads_well(page)
+    assert "Liberal Democrat Group" in page.locator("#changes").inner_text()
+    assert "Liberal Democrat Group: No deputy leader recorded" in page.locator("#without-leader ~ ul").inner_text()
+    journey.submit("Record the change of group")
+    assert page.locator(".govuk-panel__title").inner_text() == "Change of group recorded"
+    assert_reads_well(page)
+    assert selectors.group_of(mover, day).name == "Independent Group"
+    assert selectors.group_of(mover, day - datetime.timedelta(days=1)).name == "Liberal Democrat Group"
