@@ -462,3 +462,28 @@ def test_planning_costs_the_same_queries_whatever_the_number_of_councillors(coun
     for _ in range(6):
         council.join(make_person(Person.Kind.MEMBER), council.groups[1].organization)
     assert queries_to_plan() == small
+
+
+def test_the_referral_page_says_no_leader_is_recorded_for_a_group_left_without_one_A1(client, council, clock):
+    """An officer asked by a councillor of a group with neither leader nor deputy after the election
+    is told so on the councillor's field, and nothing is saved."""
+    from tests.integration.test_pages_and_api_agree import BRIEF, page_meeting
+
+    clock.set(datetime.datetime(2026, 5, 12, 9, 0, tzinfo=LONDON))
+    recorded(council, whole_council_results(council), in_the_past=True)
+    officer = council.directorates[0].officers[0]
+    client.force_login(officer)
+    counts = row_counts()
+    answer = client.post(
+        reverse("attendance:refer"),
+        {
+            "asked_by": council.groups[1].members[0].pk,
+            **page_meeting(clock.today + datetime.timedelta(days=7)),
+            "officers": [officer.pk],
+            **BRIEF,
+            "needs_confidential_information": "no",
+        },
+    )
+    assert answer.status_code == 400
+    assert "No leader recorded for the Blue Group" in " ".join(answer.context["form"].errors["asked_by"])
+    assert row_counts() == counts
