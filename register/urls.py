@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from register.views import attendance, audit, auth, declarations, front, notices
-from register.views.people import elections
+from register.views.people import elections, records
 from register.views.people import imports as people_imports
 
 declaration_pages = (
@@ -90,6 +90,23 @@ people_pages = (
         path("import/done/", people_imports.done, name="import-done"),
         path("export.csv", people_imports.export_csv, name="export"),
         path("export.json", people_imports.export_json, name="export-json"),
+        # The council's people, groups, directorates and posts (records.py).
+        path("", records.index, name="index"),
+        path("add/", records.add, name="add"),
+        path("<int:pk>/", records.detail, name="detail"),
+        path("<int:pk>/change/", records.change, name="change"),
+        path("groups/", records.groups, name="groups"),
+        path("groups/add/", records.group_add, name="group-add"),
+        path("groups/<int:pk>/", records.group, name="group"),
+        path("groups/<int:pk>/change/", records.group_change, name="group-change"),
+        path("groups/<int:pk>/leader/", records.group_leader, {"which": "leader"}, name="group-leader"),
+        path("groups/<int:pk>/deputy/", records.group_leader, {"which": "deputy"}, name="group-deputy"),
+        path("directorates/", records.directorates, name="directorates"),
+        path("directorates/add/", records.directorate_add, name="directorate-add"),
+        path("directorates/<int:pk>/", records.directorate, name="directorate"),
+        path("posts/", records.posts, name="posts"),
+        path("posts/<int:pk>/", records.post, name="post"),
+        path("holdings/<int:pk>/end/", records.end_holding, name="end-holding"),
     ],
     "people",
 )

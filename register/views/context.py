@@ -41,6 +41,8 @@ def navigation_for(request) -> list[dict]:
     if policies.oversees_declarations(viewer):
         items.append(("All declarations", reverse("declarations:all")))
     items += attendance_navigation(viewer)
+    if policies.reads_people_records(viewer):
+        items.append(("People", reverse("people:index")))
     if policies.reads_all_history(viewer):
         items.append(("Audit timeline", reverse("audit:timeline")))
     items.append(("Your notices", reverse("notices")))

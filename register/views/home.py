@@ -16,6 +16,7 @@ from django.utils import timezone
 from register import policies, selectors
 from register.selectors import attendance as attendance_reads
 from register.selectors import declarations as declaration_reads
+from register.selectors import people_records
 from register.views.context import standing
 
 
@@ -72,11 +73,13 @@ def home(request):
 def main_action(viewer) -> MainAction | None:
     """The one thing the person's standing makes theirs to start: deciding for the acting Chief
     Executive (A2), asking for a briefing for a group's leader or deputy (A1), reviewing for a
-    reviewer (B3, B4), the audit timeline for an auditor (C2), declaring for a councillor or officer (B1)."""
+    reviewer (B3, B4), the council's people for Democratic Services (A1), the audit timeline for an auditor (C2), declaring for a councillor or officer (B1)."""
     if policies.decides_attendance(viewer):
         return MainAction("Decide requests", reverse("attendance:queue"))
     if policies.asks_for_briefings(viewer):
         return MainAction("Request a briefing", reverse("attendance:new"))
+    if policies.keeps_people_records(viewer):
+        return MainAction("Manage people", reverse("people:index"))
     if policies.has_declarations_to_review(viewer):
         return MainAction("Review declarations", reverse("declarations:to-review"))
     if policies.reads_all_history(viewer):
@@ -150,6 +153,15 @@ def needs_action(request, on, *, offers: list | None = None) -> list[Action]:
                 tasks.not_confirmed,
                 reverse("declarations:not-confirmed"),
                 "past their due date, among those you oversee",
+            )
+        )
+    if policies.keeps_people_records(viewer):
+        rows.append(
+            Action(
+                "Groups without a leader",
+                people_records.groups_without_leader(on),
+                reverse("people:groups"),
+                "until the group reports one, it cannot ask for briefings (A1)",
             )
         )
     rows.append(Action("Unread notices", selectors.unread_count(person), reverse("notices"), "in your inbox"))

@@ -58,6 +58,7 @@ def needs_action(person) -> dict[str, int]:
                 "All declarations",
                 "Attendance requests",
                 "Your briefing invitations",
+                "People",
                 "Your notices",
                 "Public register",
             ],
@@ -69,9 +70,14 @@ def needs_action(person) -> dict[str, int]:
                 "Your declarations",
                 "Declarations to review",
                 "Your briefing invitations",
+                "People",
                 "Your notices",
                 "Public register",
             ],
+        ),
+        (
+            "democratic_services",
+            ["Home", "Your declarations", "Your briefing invitations", "People", "Your notices", "Public register"],
         ),
         (
             "chief_executive",
@@ -117,6 +123,7 @@ def needs_action(person) -> dict[str, int]:
                 "Not re-confirmed",
                 "All declarations",
                 "Attendance requests",
+                "People",
                 "Audit timeline",
                 "Your notices",
                 "Public register",
@@ -135,6 +142,7 @@ def test_the_navigation_offers_each_role_its_pages(council, role, expected):
         "assistant_director": council.directorates[0].assistant_director,
         "auditor": council.auditor,
         "group_leader": council.groups[0].leader,
+        "democratic_services": council.democratic_services,
     }[role]
     assert navigation_of(person) == expected
 

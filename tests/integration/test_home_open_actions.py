@@ -114,6 +114,7 @@ def test_a_person_with_nothing_to_do_is_told_so_and_sees_no_zero_counts(council,
         ("monitoring_officer", ("Review declarations", "/declarations/to-review/")),
         ("director", ("Review declarations", "/declarations/to-review/")),
         ("auditor", ("Open the audit timeline", "/history/")),
+        ("democratic_services", ("Manage people", "/people/")),
         # The Deputy Chief Executive decides nothing while the Chief Executive is at work (A2) ...
         ("deputy_chief_executive", ("Declare a relationship", "/declarations/new/")),
     ],
@@ -129,6 +130,7 @@ def test_each_role_has_one_main_action_from_its_standing(council, who, expected)
         "director": council.directorates[0].director,
         "auditor": council.auditor,
         "deputy_chief_executive": council.deputy_chief_executive,
+        "democratic_services": council.democratic_services,
     }[who]
     html = home(person)
     assert main_action(html) == expected
