@@ -423,9 +423,17 @@ def test_the_page_refuses_a_polling_day_in_the_past_on_its_field_unless_ticked(c
 
 
 def test_only_democratic_services_open_the_election_pages_A1(client, council):
-    for person in (council.monitoring_officer, council.groups[0].leader):
-        client.force_login(person)
-        assert client.get(reverse("people:election")).status_code == 403
+    """The Monitoring Officer, who reads the council's records, is refused (403) and not offered the
+    link on the people page; anyone else is told the page is not found, as on the people pages."""
+    client.force_login(council.monitoring_officer)
+    for name in ("people:election", "people:election-results", "people:election-check", "people:election-recorded"):
+        assert client.get(reverse(name)).status_code == 403
+    assert reverse("people:election") not in client.get(reverse("people:index")).content.decode()
+    client.force_login(council.groups[0].leader)
+    assert client.get(reverse("people:election")).status_code == 404
+    client.force_login(council.democratic_services)
+    assert client.get(reverse("people:election")).status_code == 200
+    assert reverse("people:election") in client.get(reverse("people:index")).content.decode()
 
 
 def test_the_preview_reports_bad_lines_by_number_and_field_and_offers_no_record(client, council, before_polling_day):

@@ -16,12 +16,13 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
 from register import selectors, workflow
-from register.errors import RuleViolation
+from register.errors import NotFound, RuleViolation
 from register.forms_declarations import DateField, RegisterForm
 from register.services.people import elections
 from register.services.people.imports import parse_people_file
 from register.services.people.lines import PersonLine
 from register.views.attendance.common import posted
+from register.views.context import standing
 from register.views.domain_errors import form_page, require_move
 
 SESSION_KEY = "election"
@@ -221,6 +222,10 @@ def recorded(request):
 
 
 def _gate(request) -> None:
+    """Those who neither keep nor read the council's records are told "page not found", as on the
+    people pages; those who read them (the Monitoring Officer, auditors) are refused, naming the rule."""
+    if not workflow.COUNCIL_RECORDS.sees(standing(request), None):
+        raise NotFound(workflow.COUNCIL_RECORDS.not_found)
     require_move(request, workflow.COUNCIL_RECORDS, workflow.HOLD_ELECTION, None)
 
 
