@@ -397,7 +397,7 @@ def _elected_person(*, actor: Person, reason: str, line: PersonLine) -> Person:
     return person_create(
         actor=actor,
         reason=reason,
-        username=line.email.strip().lower(),
+        username=line.email.strip().casefold(),  # as the import names people
         first_name=line.given_name.strip(),
         last_name=line.family_name.strip(),
         email=line.email.strip(),
