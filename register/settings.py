@@ -421,3 +421,8 @@ DECLARATIONS_REMIND_OVERDUE_EVERY_DAYS = int(os.environ.get("DECLARATIONS_REMIND
 # Chief Executive is absent. Reminders are idempotent, so running the sweep again sends nothing twice.
 ATTENDANCE_DECISION_WORKING_DAYS = int(os.environ.get("ATTENDANCE_DECISION_WORKING_DAYS", "2"))
 ATTENDANCE_RESPONSE_WORKING_DAYS = int(os.environ.get("ATTENDANCE_RESPONSE_WORKING_DAYS", "2"))
+
+# Elections (issue 17): retiring councillors' terms end, and the newly elected take office, this many
+# days after polling day. Four in England and Wales (Local Government Act 1972, s.7); councils
+# elsewhere set their own.
+ELECTION_TAKE_OFFICE_DAYS = int(os.environ.get("ELECTION_TAKE_OFFICE_DAYS", "4"))

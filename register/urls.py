@@ -6,9 +6,9 @@ from django.urls import include, path
 from register.views import attendance, audit, auth, declarations, front, notices
 from register.views.people import absences as people_absences
 from register.views.people import accounts as people_accounts
+from register.views.people import elections, records
 from register.views.people import imports as people_imports
 from register.views.people import leavers as people_leavers
-from register.views.people import records
 
 declaration_pages = (
     [
@@ -83,6 +83,16 @@ audit_pages = (
 # Democratic Services' pages (issue 17): each part's module in register/views/people/ adds its paths here.
 people_pages = (
     [
+        path("election/", elections.election, name="election"),
+        path("election/results/", elections.results, name="election-results"),
+        path("election/check/", elections.check, name="election-check"),
+        path("election/recorded/", elections.recorded, name="election-recorded"),
+        path("import/", people_imports.upload, name="import"),
+        path("import/preview/", people_imports.preview, name="import-preview"),
+        path("import/confirm/", people_imports.confirm, name="import-confirm"),
+        path("import/done/", people_imports.done, name="import-done"),
+        path("export.csv", people_imports.export_csv, name="export"),
+        path("export.json", people_imports.export_json, name="export-json"),
         # The council's people, groups, directorates and posts (records.py).
         path("", records.index, name="index"),
         path("add/", records.add, name="add"),

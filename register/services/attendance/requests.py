@@ -90,6 +90,15 @@ def attendance_request_refer(
             f"{asked_by} is not a member of a political group, so this is not a request for a group meeting.",
             field="asked_by",
         )
+    if not any(led.pk == group.pk for led, _person in selectors.group_leaders(today)):
+        # After an election a group may have neither leader nor deputy until it reports them:
+        # nobody could then see or act for its request (A1).
+        raise RuleViolation(
+            f"No leader recorded for the {group}, so no request can be made for it until Democratic Services "
+            "record the group's leader or deputy leader.",
+            rule="A1",
+            field="asked_by",
+        )
     led = dict((g.pk, capacity) for g, capacity in selectors.groups_led_by(asked_by, today))
     capacity = led.get(group.pk) or f"Member of the {group}, who asked {actor} directly"
     return _create_request(

@@ -94,7 +94,9 @@ def index(request):
             "status": status,
             "may_add": workflow.is_allowed(workflow.PERSON_RECORD, workflow.ADD_PERSON, None, viewer),
             "import_url": url_if_any("people:import"),
-            "election_url": url_if_any("people:election"),
+            "election_url": url_if_any("people:election")
+            if workflow.is_allowed(workflow.COUNCIL_RECORDS, workflow.HOLD_ELECTION, None, viewer)
+            else None,
             "absences_url": url_if_any("people:absences"),
         },
     )
