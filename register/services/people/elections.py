@@ -24,6 +24,7 @@ from register.services.people.changes import require_keeper
 
 # Why a line of the results cannot be recorded: the import's shape, on the line and field the reader will find.
 from register.services.people.imports import LineProblem as Problem
+from register.services.people.leavers import person_leave
 from register.services.people.lines import PersonLine
 from register.services.people.memberships import membership_end, membership_start
 from register.services.people.organizations import organization_create
@@ -407,10 +408,9 @@ def _elected_person(*, actor: Person, reason: str, line: PersonLine) -> Person:
 
 
 def _end_term(*, actor: Person, reason: str, person: Person, last_day: datetime.date) -> None:
-    """A councillor not re-elected: their group and group posts end on their last day, and they are
-    recorded as having left then."""
-    _end_group(actor=actor, reason=reason, person=person, last_day=last_day)
-    person_update(actor=actor, reason=reason, person=person, changes={"left_on": last_day})
+    """A councillor not re-elected leaves on their last day, as any leaver does: their group and
+    group posts end, their open items are dealt with and those affected told (``person_leave``)."""
+    person_leave(actor=actor, reason=reason, person=person, left_on=last_day)
 
 
 def _end_group(*, actor: Person, reason: str, person: Person, last_day: datetime.date) -> None:
