@@ -252,15 +252,16 @@ def test_a_username_already_taken_is_numbered(council, keeper):
     }
 
 
-def test_democratic_services_add_a_co_opted_member_to_a_group_A1(council, keeper):
-    """A co-opted member joins their group from the date given."""
+def test_democratic_services_add_a_co_opted_member_in_no_group_A1(council, keeper):
+    """A co-opted member is not elected and is asked no group: one typed where the page (without
+    JavaScript) showed the question anyway is not kept."""
     red = council.groups[0].organization
     keeper.post(
         reverse("people:add"), add_form(kind="co-opted", organization_group=red.pk, email="co.opted@council.example")
     )
     person = Person.objects.get(email="co.opted@council.example")
     assert person.member_type == Person.MemberType.CO_OPTED
-    assert selectors.group_of(person, datetime.date(2026, 1, 5)) == red
+    assert selectors.group_of(person, datetime.date(2026, 1, 5)) is None
 
 
 def test_adding_a_person_is_all_or_nothing(council, keeper):
@@ -288,15 +289,24 @@ def test_an_e_mail_already_used_is_refused_on_the_e_mail_field(council, keeper):
 
 
 def test_a_member_is_not_given_an_officers_post_or_line_manager(council, keeper):
-    """A member with a line manager or a directorate post is refused on those fields."""
+    """The officers' questions are not asked of a member: answers typed in them where the page
+    (without JavaScript) showed them anyway are not kept."""
     place = council.directorates[0]
     response = keeper.post(
         reverse("people:add"),
-        add_form(kind="elected", reports_to=place.director.pk, post_label="Something", organization_directorate=""),
+        add_form(
+            kind="elected",
+            email="new.member@council.example",
+            reports_to=place.director.pk,
+            post_label="Something",
+            organization_directorate=place.organization.pk,
+        ),
     )
-    assert response.status_code == 400
-    errors = response.context["form"].errors
-    assert "reports_to" in errors and "post_label" in errors
+    assert response.status_code == 302
+    member = Person.objects.get(email="new.member@council.example")
+    assert member.reports_to is None
+    assert not Membership.objects.filter(person=member, organization=place.organization).exists()
+    assert not Post.objects.filter(label="Something").exists()
 
 
 def test_a_refusal_without_a_reason_is_rejected(council, keeper):

@@ -3,6 +3,7 @@ GOV.UK Design System. Each only collects what was typed; the services decide, an
 field (``RuleViolation(field=...)``) lands on it: field names are the services' own."""
 
 from crispy_forms_gds.choices import Choice
+from crispy_forms_gds.layout import ConditionalQuestion, ConditionalRadios, Layout
 from django import forms
 
 from register.forms_declarations import DateField, RegisterForm
@@ -51,6 +52,9 @@ KINDS = [
     Choice("co-opted", "Co-opted member"),
     Choice("officer", "Officer"),
 ]
+
+
+OFFICER_QUESTIONS = ("organization_directorate", "post_label", "politically_restricted", "reports_to")
 
 
 class PersonAddForm(RegisterForm):
@@ -116,20 +120,37 @@ class PersonAddForm(RegisterForm):
         self.fields["organization_group"].queryset = groups
         self.fields["organization_directorate"].queryset = directorates
         self.fields["reports_to"].queryset = officers
+        # A councillor's group is asked of an elected member, an officer's place of an officer: each
+        # revealed by its answer (govuk-radios__conditional); a co-opted member is in no group.
+        self.helper.layout = Layout(
+            "first_name",
+            "last_name",
+            "email",
+            ConditionalRadios(
+                "kind",
+                ConditionalQuestion(KINDS[0].label, "organization_group"),
+                KINDS[1].label,
+                ConditionalQuestion(
+                    KINDS[2].label, "organization_directorate", "post_label", "politically_restricted", "reports_to"
+                ),
+            ),
+            "start_date",
+            "reason",
+        )
 
     def clean(self):
         data = super().clean()
         kind = data.get("kind")
-        if kind in ("elected", "co-opted"):
-            for name, what in (
-                ("organization_directorate", "A member is not placed in a directorate"),
-                ("post_label", "Only officers' posts are added here; group leaders are set on the group's page"),
-                ("reports_to", "Only an officer reports to a line manager"),
-            ):
-                if data.get(name):
-                    self.add_error(name, what)
-        elif kind == "officer" and data.get("organization_group"):
-            self.add_error("organization_group", "An officer does not belong to a political group")
+        # Without JavaScript every question shows: what was typed in one the answer does not reveal
+        # is neither checked nor kept.
+        unasked = {
+            "elected": OFFICER_QUESTIONS,
+            "co-opted": ("organization_group", *OFFICER_QUESTIONS),
+            "officer": ("organization_group",),
+        }.get(kind, ())
+        for name in unasked:
+            self.errors.pop(name, None)
+            data[name] = False if name == "politically_restricted" else None
         if data.get("post_label") and not data.get("organization_directorate"):
             self.add_error("organization_directorate", "Choose the directorate the post belongs to")
         return data
