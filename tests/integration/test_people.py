@@ -371,3 +371,29 @@ def test_only_democratic_services_change_groups_and_posts_A1(council, who):
         )
     assert refused.value.rule == "A1"
     assert not Membership.objects.filter(person=newcomer).exists()
+
+
+def test_ending_a_post_that_someone_else_now_holds_is_refused_naming_the_date_A1(council):
+    """The former leader's holding ended when the new leader took the post: ending it again later is
+    refused on its date, saying who holds the post now, and nothing changes (A1)."""
+    group = council.groups[0]
+    holding = Membership.objects.get(person=group.leader, post__role=Post.Role.GROUP_LEADER)
+    people.membership_end(actor=council.democratic_services, reason="Stood down", membership=holding, end_date=DAY)
+    people.post_appoint(
+        actor=council.democratic_services,
+        reason="Elected leader by the group",
+        person=group.deputy,
+        post=holding.post,
+        start_date=DAY + datetime.timedelta(days=1),
+    )
+    with pytest.raises(RuleViolation) as refused:
+        people.membership_end(
+            actor=council.democratic_services,
+            reason="Stood down",
+            membership=holding,
+            end_date=DAY + datetime.timedelta(days=10),
+        )
+    assert refused.value.field == "end_date"
+    assert f"{group.deputy} has held {holding.post.label} since" in refused.value.message
+    holding.refresh_from_db()
+    assert holding.end_date == DAY

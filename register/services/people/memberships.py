@@ -61,11 +61,23 @@ def membership_end(*, actor: Person, reason: str, membership: Membership, end_da
     with transaction.atomic():
         membership = Membership.objects.select_for_update(no_key=True).get(pk=membership.pk)
         if membership.end_date is not None and membership.end_date < end_date:
-            raise RuleViolation(f"This already ended on {membership.end_date:%d %B %Y}.", field="end_date")
+            raise RuleViolation(_already_ended(membership), field="end_date")
         membership.end_date = end_date
         check_membership(membership)
         save_with_history(membership, actor=actor, reason=reason, update_fields=["end_date"])
     return membership
+
+
+def _already_ended(membership: Membership) -> str:
+    """Why an ended membership or holding cannot end later: when, and who holds the post now."""
+    said = f"This already ended on {membership.end_date:%d %B %Y}."
+    if membership.post_id is None:
+        return said
+    now = Membership.objects.filter(post_id=membership.post_id, start_date__gt=membership.end_date)
+    successor = now.select_related("person").order_by("start_date").first()
+    if successor is None:
+        return said
+    return f"{said} {successor.person} has held {membership.post.label} since {successor.start_date:%d %B %Y}."
 
 
 MEMBERSHIP_FIELDS = frozenset({"person", "organization", "post", "start_date", "end_date"})
