@@ -55,8 +55,8 @@ def membership_kwargs(world, role, target):
     return {"pk": Membership.objects.order_by("id").first().pk}
 
 
-def _absence(world):
-    """A fresh absence of the Chief Executive, far ahead, on days no other cell uses."""
+def _absence(world, days: int = 1):
+    """A fresh absence of the Chief Executive of ``days`` days, far ahead, on days no other cell uses."""
     import datetime
 
     from register.models import Absence
@@ -64,8 +64,17 @@ def _absence(world):
 
     first = datetime.date(2032, 1, 5) + datetime.timedelta(days=7 * Absence.objects.count())
     return people.absence_record(
-        actor=world.council.chief_executive, start_date=first, end_date=first, reason="Leave, for the access matrix"
+        actor=world.council.chief_executive,
+        start_date=first,
+        end_date=first + datetime.timedelta(days=days - 1),
+        reason="Leave, for the access matrix",
     )
+
+
+def _ending_early(world, role, target) -> dict:
+    absence = _absence(world, days=3)
+    world.absence_ending_early = absence
+    return {"pk": absence.pk}
 
 
 CELLS: list[Cell] = [
@@ -94,6 +103,17 @@ CELLS: list[Cell] = [
         kwargs=lambda world, role, target: {"pk": _absence(world).pk},
         body=lambda world, role, target: {"reason": "Back early"},
         notes="only the Chief Executive or the Deputy cancels a recorded absence (A2); it is no secret (not 404)",
+    ),
+    Cell(
+        "api-absence-end",
+        "POST",
+        {**everyone_signed_in(403), "chief_executive": 200},
+        kwargs=_ending_early,
+        body=lambda world, role, target: {
+            "end_date": world.absence_ending_early.start_date.isoformat(),
+            "reason": "Back after one day",
+        },
+        notes="only the Chief Executive or the Deputy ends the Chief Executive's absence early (A2)",
     ),
     Cell("person-list", "GET", everyone_signed_in()),
     Cell("person-detail", "GET", everyone_signed_in(), kwargs=person_kwargs),
