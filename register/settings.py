@@ -77,6 +77,12 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "axes",
+    # Two-factor sign-in (issue 18): TOTP devices and one-time recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    # Single sign-on with the council's OpenID Connect provider (issue 18).
+    "mozilla_django_oidc",
     "crispy_forms",
     "crispy_forms_gds",
     "csp",
@@ -103,6 +109,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session has passed two-factor sign-in.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A refusal by the domain that a page let through: 404, 403, 409 or 400 (register/views/domain_errors.py).
     "register.views.domain_errors.DomainErrorMiddleware",
@@ -175,6 +183,11 @@ AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_MINUTES", "15")) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "register.views.auth.locked_out"
+# The client's address (register/addresses.py): the header a trusted proxy sets, believed only from
+# the proxies listed (addresses or networks, comma-separated); otherwise the connection's own address.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
+CLIENT_ADDRESS_HEADER = os.environ.get("CLIENT_ADDRESS_HEADER", "HTTP_X_FORWARDED_FOR")
+AXES_CLIENT_IP_CALLABLE = "register.addresses.axes_client_address"
 
 LANGUAGE_CODE = "en-gb"
 # Times are stored in UTC and shown in the council's local time.

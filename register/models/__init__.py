@@ -1,5 +1,6 @@
 """The register's records, one module per area."""
 
+from .accounts import ApiToken, SignInEvent
 from .audit import HistoryFieldSet, HistoryLink, Undeletable
 from .declarations import Declaration, DeclarationConfirmation
 from .notifications import Notification
@@ -7,6 +8,7 @@ from .people import Absence, Membership, Organization, Person, Post
 
 __all__ = [
     "Absence",
+    "ApiToken",
     "Declaration",
     "DeclarationConfirmation",
     "HistoryFieldSet",
@@ -16,6 +18,7 @@ __all__ = [
     "Organization",
     "Person",
     "Post",
+    "SignInEvent",
     "Undeletable",
 ]
 

@@ -44,6 +44,14 @@ class Person(Undeletable, AbstractUser):
         help_text="For officers: whom they report to (their line manager).",
     )
 
+    # Single sign-on: the identity provider's stable subject for this person, as "issuer subject"
+    # (Entra ID: the tenant's issuer and the object id). Linked once, at the first sign-in; every
+    # later sign-in is matched on it alone, never on an e-mail address.
+    sign_in_subject = models.CharField(max_length=400, null=True, blank=True, unique=True, editable=False)
+    # "Sign out everywhere": every session begun before this moment stops working (it is part of the
+    # session's hash, get_session_auth_hash), and every API token is revoked with it.
+    sessions_revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
     objects = PersonManager()
 
@@ -70,6 +78,17 @@ class Person(Undeletable, AbstractUser):
     @property
     def is_officer(self) -> bool:
         return self.kind == self.Kind.OFFICER
+
+    def get_session_auth_hash(self):
+        """Django's hash of the password, which ends every session when the password changes, with the
+        moment of the last "sign out everywhere", so that it ends them too."""
+        from django.utils.crypto import salted_hmac
+
+        return salted_hmac(
+            "register.Person.get_session_auth_hash",
+            f"{self.password}|{self.sessions_revoked_at.isoformat() if self.sessions_revoked_at else ''}",
+            algorithm="sha256",
+        ).hexdigest()
 
     def is_current_on(self, day) -> bool:
         return self.is_active and (self.left_on is None or self.left_on >= day)

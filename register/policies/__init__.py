@@ -6,6 +6,13 @@ Each function names the rules it implements; ``register.workflow`` says which fu
 which move.
 """
 
+from register.policies.accounts import (
+    TWO_FACTOR_POSTS,
+    acts_on_own_sign_in,
+    manages_sign_in,
+    needs_two_factor,
+    sees_usernames,
+)
 from register.policies.attendance import (
     ATTENDANCE_OVERSEERS,
     DECIDING_POSTS,
@@ -48,6 +55,11 @@ from register.policies.people import keeps_people_records, reads_people_records,
 from register.policies.standing import Standing, nobody
 
 __all__ = [
+    "TWO_FACTOR_POSTS",
+    "acts_on_own_sign_in",
+    "manages_sign_in",
+    "needs_two_factor",
+    "sees_usernames",
     "ATTENDANCE_OVERSEERS",
     "CONFIRMATION_OVERSIGHT_ROLES",
     "DECIDING_POSTS",
