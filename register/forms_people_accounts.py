@@ -2,6 +2,7 @@
 
 from crispy_forms_gds.choices import Choice
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import SetPasswordForm
 
 from register.forms import GovukFormMixin
@@ -26,6 +27,14 @@ class InviteForm(RegisterForm):
     reason = _reason("For example, a new councillor after the election. Kept in their history with your name.")
 
 
+# What every field where a password is chosen says (the NCSC's guidance: length over complexity, and a
+# deny-list; AUTH_PASSWORD_VALIDATORS). The invitation's, the reset's and the change-password page's.
+PASSWORD_HINT = (
+    f"At least {settings.PASSWORD_MIN_LENGTH} characters, and not a common password. Three random words "
+    "is a good way to make one you will remember."
+)
+
+
 class ChoosePasswordForm(GovukFormMixin, SetPasswordForm):
     """The invited person chooses their password, twice; the service checks it against the validators."""
 
@@ -34,16 +43,16 @@ class ChoosePasswordForm(GovukFormMixin, SetPasswordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["new_password1"].label = "Choose a password"
-        self.fields[
-            "new_password1"
-        ].help_text = (
-            "At least 8 characters, not a common password, not all numbers and not like your name or username."
-        )
+        self.fields["new_password1"].help_text = PASSWORD_HINT
         self.fields["new_password2"].label = "Type the password again"
         self.fields["new_password1"].error_messages["required"] = "Choose a password"
         self.fields["new_password2"].error_messages["required"] = "Type the password again"
         self.error_messages = {**self.error_messages, "password_mismatch": "The two passwords are not the same"}
         self.helper.attrs = {"novalidate": ""}
+
+    def validate_password_for_user(self, user, password_field_name="new_password1"):
+        # A password the rules refuse is an error of the field where it was chosen, not of its repetition.
+        super().validate_password_for_user(user, "new_password1")
 
     def clean_new_password2(self):
         # The passwords must match; the validators run in the service (person_set_password), once.

@@ -111,13 +111,14 @@ def take_up_link(original_id: int) -> NoticeLink:
     return NoticeLink("Take up the same briefing for your group", reverse("attendance:take-up", args=[original_id]))
 
 
-def set_password_link(person) -> NoticeLink:
-    """The invitation to sign in leads to setting a password: a link made by Django's token machinery,
-    which works once (setting the password changes what the token was made from) and for
-    PASSWORD_RESET_TIMEOUT. Only the invitation e-mail carries it (services/people/accounts.py)."""
+def set_password_link(person, *, page: str = "set-password", label: str = "Set your password") -> NoticeLink:
+    """The invitation to sign in leads to setting a password, and so does a forgotten password's e-mail
+    (``page="password-reset-confirm"``): a link made by Django's token machinery, which works once
+    (setting the password changes what the token was made from) and for PASSWORD_RESET_TIMEOUT. Only
+    the e-mails carry it (services/people/accounts.py, services/sign_in/passwords.py)."""
     uidb64 = urlsafe_base64_encode(force_bytes(person.pk))
     token = default_token_generator.make_token(person)
-    return NoticeLink("Set your password", reverse("set-password", args=[uidb64, token]))
+    return NoticeLink(label, reverse(page, args=[uidb64, token]))
 
 
 def _page(label: str, name: str) -> NoticeLink:

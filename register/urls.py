@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from register.views import attendance, audit, auth, declarations, front, notices
+from register.views import account_security, attendance, audit, auth, declarations, front, notices
 from register.views.people import absences as people_absences
 from register.views.people import accounts as people_accounts
 from register.views.people import elections, records
@@ -118,6 +118,7 @@ people_pages = (
         path("export.json", people_imports.export_json, name="export-json"),
         path("<int:pk>/leave/", people_leavers.leave, name="leave"),
         path("<int:pk>/invite/", people_accounts.invite, name="invite"),
+        path("<int:pk>/two-factor-reset/", account_security.two_factor_reset, name="two-factor-reset"),
         path("absences/", people_absences.absences, name="absences"),
         path("absences/<int:absence_id>/end/", people_absences.end_absence, name="absence-end"),
         path("absences/<int:absence_id>/cancel/", people_absences.cancel_absence, name="absence-cancel"),
@@ -131,6 +132,10 @@ urlpatterns = [
     path("privacy/", front.privacy, name="privacy"),
     path("sign-in/", auth.SignInView.as_view(), name="sign-in"),
     path("sign-out/", auth.SignOutView.as_view(), name="sign-out"),
+    # Two-factor sign-in's second step, and a forgotten password (issue 18).
+    path("sign-in/code/", auth.sign_in_code, name="sign-in-code"),
+    *account_security.sign_in_urlpatterns,
+    path("account/", include((account_security.account_urlpatterns, "account"))),
     # The link in an invitation to set a password (register/notice_links.py set_password_link).
     path("sign-in/set-password/<uidb64>/<token>/", people_accounts.set_password, name="set-password"),
     path("notices/", notices.inbox, name="notices"),

@@ -41,6 +41,13 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(f"Tests ran on {used}")
 
 
+@pytest.fixture(autouse=True)
+def _two_factor_required_only_when_marked(request, settings):
+    """The suite signs the Chief Executive, the Monitoring Officer and auditors in with a password alone:
+    two-factor sign-in is required (TWO_FACTOR_REQUIRED) only in tests marked ``two_factor``."""
+    settings.TWO_FACTOR_REQUIRED = request.node.get_closest_marker("two_factor") is not None
+
+
 @pytest.fixture
 def council(db) -> Council:
     return Council()

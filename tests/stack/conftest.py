@@ -173,6 +173,8 @@ class Stack:
             STACK_PG_PORT=str(self.pg_port),
             STACK_REDIS_PORT=str(self.redis_port),
             STACK_PROCESSES=self.processes,
+            # The stack's tests sign decision-makers in with a password alone (a module may override it).
+            TWO_FACTOR_REQUIRED="false",
             **self.settings,
         )
         return environment
