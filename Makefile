@@ -3,8 +3,10 @@ SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
-# The demo asks nobody for a phone: two-factor sign-in is optional in `make run` (README, Security).
-RUN_ENV := DEBUG=true TWO_FACTOR_REQUIRED=false
+# The demo asks nobody for a phone: two-factor sign-in is optional in `make run` unless
+# `make run TWO_FACTOR_REQUIRED=true` (README, Security).
+TWO_FACTOR_REQUIRED ?= false
+RUN_ENV := DEBUG=true TWO_FACTOR_REQUIRED=$(TWO_FACTOR_REQUIRED)
 # The port `make run` serves on: PORT=8001 make run.
 PORT ?= 8000
 
