@@ -1,6 +1,7 @@
 """Forms of signing in with the register's own password (issue 18): a forgotten password, a changed
 password, and the second step of two-factor sign-in, in the GOV.UK Design System."""
 
+from crispy_forms_gds.layout import Field, Fixed, Layout
 from django import forms
 from django.contrib.auth.forms import PasswordChangeForm
 
@@ -69,6 +70,7 @@ class CodeForm(GovukFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout(Field.text("code", field_width=Fixed.TEN))
 
 
 class SetUpCodeForm(CodeForm):

@@ -13,6 +13,7 @@ from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -119,8 +120,10 @@ def _signed_in(request, person, pending, checked):
 
 
 def _refusal(checked) -> str:
-    if checked.wait_until is not None and checked.wait_until > clock.now():
-        seconds = max(1, round((checked.wait_until - clock.now()).total_seconds()))
+    # django-otp's throttling counts in its own clock (timezone.now), not the register's.
+    now = timezone.now()
+    if checked.wait_until is not None and checked.wait_until > now:
+        seconds = max(1, round((checked.wait_until - now).total_seconds()))
         return (
             f"That code was not accepted: after a wrong code you wait a little before the next. "
             f"Wait {seconds} second{'s' if seconds != 1 else ''}, then enter the code your app shows then."

@@ -57,6 +57,8 @@ def test_a_chief_executive_sets_up_two_factor_at_first_sign_in_and_signs_in_with
     assert "The code is not right" in page.locator(".govuk-error-summary").inner_text()
     assert_reads_well(page)
 
+    # After a wrong code django-otp makes the next try wait a second (OTP_TOTP_THROTTLE_FACTOR).
+    time.sleep(1.5)
     page.get_by_label("Code from the app").fill(app_code(secret))
     page.get_by_role("button", name="Turn on two-factor sign-in").click()
     page.wait_for_load_state()

@@ -94,6 +94,19 @@ def test_setting_up_shows_a_qr_code_and_the_secret_and_refuses_a_wrong_code_nami
     assert not two_factor.has_two_factor(ce)
 
 
+def test_right_after_a_wrong_code_even_the_right_one_waits_and_the_page_says_so(chief_executive):
+    """django-otp's throttling (OTP_TOTP_THROTTLE_FACTOR): the next try after a wrong code waits."""
+    ce = with_password(chief_executive)
+    device, _ = give_authenticator(ce)
+    client, _ = sign_in(ce)
+    right = code_for(device, steps_ahead=1)
+    client.post("/sign-in/code/", {"code": f"{(int(right) + 1) % 1_000_000:06d}"})
+    waited = client.post("/sign-in/code/", {"code": right})
+    assert waited.status_code == 400 and "Wait 1 second" in waited.content.decode()
+    time.sleep(1.1)
+    assert client.post("/sign-in/code/", {"code": right})["Location"] == "/"
+
+
 def test_a_right_code_turns_it_on_and_shows_ten_recovery_codes_once(chief_executive):
     ce = with_password(chief_executive)
     client, _ = sign_in(ce)

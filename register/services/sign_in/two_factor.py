@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django_otp.models import VerifyNotAllowed
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -140,7 +141,7 @@ def minutes_to_wait(person: Person) -> int:
     until = _throttled_until(devices)
     if until is None:
         return 1
-    return max(1, math.ceil((until - clock.now()).total_seconds() / 60))
+    return max(1, math.ceil((until - timezone.now()).total_seconds() / 60))
 
 
 def pending_authenticator(person: Person) -> TOTPDevice:
@@ -164,6 +165,7 @@ def set_up_two_factor(*, person: Person, device: TOTPDevice, code: str, address:
         device = TOTPDevice.objects.select_for_update().filter(pk=device.pk, user=locked, confirmed=False).first()
         if device is None:
             raise NotFound("This set-up has ended: start again from the two-factor sign-in page.")
+        wait_until = _throttled_until([device])
         if not (len(code) == 6 and code.isdigit() and device.verify_token(code)):
             refused = True
         else:
@@ -184,6 +186,12 @@ def set_up_two_factor(*, person: Person, device: TOTPDevice, code: str, address:
             address=address,
             detail="Wrong code while setting up two-factor sign-in",
         )
+        if wait_until is not None and wait_until > timezone.now():
+            raise RuleViolation(
+                "That code was not accepted: after a wrong code you wait a few seconds before the next. "
+                "Wait a moment, then enter the code your app shows then.",
+                field=CODE_FIELD,
+            )
         raise RuleViolation(
             "The code is not right: enter the 6-digit code your authenticator app shows now.", field=CODE_FIELD
         )
