@@ -129,3 +129,55 @@ def test_a_member_resets_a_forgotten_password_from_the_email_and_signs_in_with_i
     assert page.get_by_role("heading", level=1).inner_text() == "This link to reset your password no longer works"
     assert page.get_by_role("link", name="Ask for a new link").is_visible()
     assert_reads_well(page)
+
+
+def test_wrong_codes_end_the_sign_in_democratic_services_reset_it_and_a_member_changes_their_password(
+    live_server, page
+):
+    """The other pages of the part: the page after five wrong codes, Democratic Services' reset from a
+    person's page, changing one's password, and the two-factor page of someone for whom it is optional."""
+    from register.services.sign_in import two_factor
+
+    call_command("seed_demo")
+    base = live_server.url
+    ce = Person.objects.get(username="chief-executive")
+    device = two_factor.pending_authenticator(ce)
+    two_factor.set_up_two_factor(person=ce, device=device, code=app_code(base64.b32encode(device.bin_key).decode()))
+
+    sign_in_with_password(page, base, "chief-executive", DEMO_PASSWORD)
+    page.wait_for_url(f"{base}/sign-in/code/")
+    for _ in range(5):
+        page.get_by_label("Code").fill("not-the-code")
+        page.get_by_role("button", name="Continue").click()
+        page.wait_for_load_state()
+    assert page.get_by_role("heading", level=1).inner_text() == "You have been signed out"
+    assert "Democratic Services" in page.locator("main").inner_text()
+    assert_reads_well(page)
+
+    sign_in_with_password(page, base, "democratic-services", DEMO_PASSWORD)
+    page.goto(f"{base}/people/{ce.pk}/")
+    page.get_by_role("button", name="Reset two-factor sign-in").click()
+    page.wait_for_url(f"{base}/people/{ce.pk}/two-factor-reset/")
+    assert_reads_well(page)
+    page.get_by_label("Reason").fill("Lost their phone on the train")
+    page.get_by_role("button", name="Reset two-factor sign-in").click()
+    page.wait_for_url(f"{base}/people/{ce.pk}/")
+    assert "has been reset" in page.locator(".govuk-notification-banner").inner_text()
+    assert not two_factor.has_two_factor(ce)
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(f"{base}/sign-in/")
+
+    sign_in_with_password(page, base, "member-1", DEMO_PASSWORD)
+    page.wait_for_url(f"{base}/")
+    page.goto(f"{base}/account/two-factor/")
+    assert "Two-factor sign-in is off" in page.locator("main").inner_text()
+    assert_reads_well(page)
+    page.goto(f"{base}/account/password/")
+    assert_reads_well(page)
+    page.get_by_label("Your current password").fill(DEMO_PASSWORD)
+    page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
+    page.get_by_label("Type the new password again").fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Change your password").click()
+    page.wait_for_url(f"{base}/account/password/")
+    assert "Your password has been changed" in page.locator(".govuk-notification-banner").inner_text()
+    assert_reads_well(page)
