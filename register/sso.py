@@ -270,7 +270,8 @@ class SingleSignOnBackend(OIDCAuthenticationBackend):
         return self.UserModel.objects.none()
 
     def get_or_create_user(self, access_token, id_token, payload):
-        raise SingleSignOnRefused("Only the register's own matching rule may find a person.")
+        # Never reached (authenticate above does not call it); refuses rather than fall back on the library's.
+        raise SingleSignOnFailed("Only the register's own matching rule may find a person.")
 
 
 __all__ = ["SingleSignOnBackend", "SingleSignOnFailed", "SingleSignOnRefused", "ProviderUnreachable"]

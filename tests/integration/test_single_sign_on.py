@@ -512,3 +512,44 @@ def test_signing_out_after_a_password_sign_in_goes_to_the_sign_in_page(single_si
     client.force_login(officer)
     response = client.post("/sign-out/")
     assert response.status_code == 302 and response["Location"] == "/sign-in/"
+
+
+def test_an_id_token_signed_with_the_client_secret_instead_of_the_providers_key_is_refused(
+    single_sign_on, browser, officer_with_address, monkeypatch
+):
+    """Algorithm confusion: an HS256 token keyed with the client secret (which the register knows, so anyone
+    holding it could forge one) is not an RS256 token from the provider."""
+
+    def hs256(id_token):
+        claims = jwt.decode(id_token, options={"verify_signature": False})
+        return jwt.encode(claims, users.CLIENT_SECRET, algorithm="HS256")
+
+    tamper_with_token_response(monkeypatch, hs256)
+    people_before = people_count()
+    response = sign_in_through_provider(browser, single_sign_on)
+    assert_refused_with_a_page(
+        response, says="Try again from the sign-in page", people_before=people_before, reason_contains="RS256"
+    )
+
+
+def test_production_with_single_sign_on_passes_the_deployment_checks_and_needs_the_client_secret():
+    """An Entra ID configuration under REGISTER_ENV=production: `check --deploy` is clean; without the client
+    secret the register refuses to start."""
+    from tests.integration.test_production_settings import production_environment, run_python
+
+    entra = {
+        "DJANGO_SETTINGS_MODULE": "register.settings",
+        "OIDC_ISSUER": "https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0",
+        "OIDC_RP_CLIENT_ID": "11111111-1111-1111-1111-111111111111",
+        "OIDC_SUBJECT_CLAIM": "oid",
+        "OIDC_TRUST_EMAIL_WITHOUT_VERIFIED": "true",
+    }
+    checked = run_python(
+        "import django, sys; django.setup(); from django.core.management import call_command; "
+        "call_command('check', deploy=True, fail_level='WARNING')",
+        production_environment(OIDC_RP_CLIENT_SECRET="a-client-secret", **entra),
+    )
+    assert checked.returncode == 0, checked.stderr
+    missing = run_python("import django; django.setup()", production_environment(**entra))
+    assert missing.returncode != 0
+    assert "OIDC_RP_CLIENT_SECRET must be set" in missing.stderr

@@ -22,15 +22,14 @@ Method = SignInEvent.Method
 
 
 class SingleSignOnRefused(Exception):
-    """The provider's answer does not let this person in. ``reason`` is for the sign-in history (in words,
-    never a token); the page shown says only what to do next. ``known`` says whether the refusal is about
-    who the person is (ask Democratic Services) rather than about the sign-in itself (try again)."""
+    """The provider vouched for someone the register does not let in. ``reason`` is for the sign-in history
+    (in words, never a token); the page shown says only what to do next, the same whatever the reason.
+    Raised after the refusal has been recorded."""
 
-    def __init__(self, reason: str, *, known_person=None, about_the_person: bool = False):
+    def __init__(self, reason: str, *, known_person=None):
         super().__init__(reason)
         self.reason = reason
         self.person = known_person
-        self.about_the_person = about_the_person
 
 
 @dataclass(frozen=True)
@@ -47,7 +46,7 @@ class ProviderIdentity:
         return f"{self.issuer} {self.subject}"
 
 
-def refuse(reason: str, *, identity: ProviderIdentity | None, address: str | None, person=None, **flags):
+def refuse(reason: str, *, identity: ProviderIdentity | None, address: str | None, person=None):
     """Record the refusal in the sign-in history, then raise it."""
     record_sign_in_event(
         kind=Kind.REFUSED,
@@ -57,7 +56,7 @@ def refuse(reason: str, *, identity: ProviderIdentity | None, address: str | Non
         address=address,
         detail=reason,
     )
-    raise SingleSignOnRefused(reason, known_person=person, **flags)
+    raise SingleSignOnRefused(reason, known_person=person)
 
 
 def person_for_provider_identity(
@@ -75,7 +74,6 @@ def person_for_provider_identity(
                 identity=identity,
                 address=address,
                 person=linked,
-                about_the_person=True,
             )
         return linked
     return _link_at_first_sign_in(
@@ -90,14 +88,12 @@ def _link_at_first_sign_in(*, identity: ProviderIdentity, trust_email_without_ve
             "The identity is not linked to anyone, and the provider gave no e-mail address to link it by.",
             identity=identity,
             address=address,
-            about_the_person=True,
         )
     if not identity.email_verified and not trust_email_without_verified:
         refuse(
             "The identity is not linked to anyone, and the provider has not verified its e-mail address.",
             identity=identity,
             address=address,
-            about_the_person=True,
         )
     with transaction.atomic():
         candidates = list(
@@ -134,7 +130,7 @@ def _link_at_first_sign_in(*, identity: ProviderIdentity, trust_email_without_ve
                 failure = "The identity was being linked by another sign-in at the same moment: try again."
     if failure is not None:
         known = current[0] if len(current) == 1 else None
-        refuse(failure, identity=identity, address=address, person=known, about_the_person=True)
+        refuse(failure, identity=identity, address=address, person=known)
     record_sign_in_event(
         kind=Kind.LINKED,
         method=Method.SINGLE_SIGN_ON,
