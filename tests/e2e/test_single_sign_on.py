@@ -9,6 +9,7 @@ from register.models import Person, SignInEvent
 from register.services.history import save_with_history
 from register.services.system import system_user
 from tests.e2e.conftest import assert_reads_well
+from tests.e2e.test_content_security_policy import RECORD_VIOLATIONS
 from tests.factories import make_person
 from tests.oidc_provider import fixtures
 from tests.oidc_provider.provider import users
@@ -37,6 +38,7 @@ def test_a_known_officer_signs_in_through_the_provider_and_lands_on_their_home_p
 
     context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="en-GB")
     page = context.new_page()
+    page.add_init_script(RECORD_VIOLATIONS)
     page.goto(f"{live_server.url}/sign-in/")
     assert_reads_well(page)
     sign_in_at_the_provider(page, live_server, users.OFFICER)
@@ -51,6 +53,8 @@ def test_a_known_officer_signs_in_through_the_provider_and_lands_on_their_home_p
     assert_reads_well(page)
     provider_sign_out = page.get_by_role("button", name="Sign out of your council account")
     assert provider_sign_out.get_attribute("href").startswith(f"{single_sign_on.issuer}/logout/?")
+    # The register's pages on the way (sign-in, home, signed out) broke nothing of its content security policy.
+    assert page.evaluate("window.cspViolations") == []
     context.close()
 
     single_sign_on.set_email(users.OFFICER, "olivia.new-name@council.example")
