@@ -461,3 +461,41 @@ ATTENDANCE_RESPONSE_WORKING_DAYS = int(os.environ.get("ATTENDANCE_RESPONSE_WORKI
 # days after polling day. Four in England and Wales (Local Government Act 1972, s.7); councils
 # elsewhere set their own.
 ELECTION_TAKE_OFFICE_DAYS = int(os.environ.get("ELECTION_TAKE_OFFICE_DAYS", "4"))
+
+# --- Single sign-on (issue 18): OpenID Connect with the council's identity provider ---------------
+# Off unless OIDC_ISSUER is set (the demo and `make run` sign in with passwords only). The provider's
+# endpoints come from its discovery document (<issuer>/.well-known/openid-configuration), read once
+# when first needed, unless given here. A person is matched on "<issuer> <subject>" (register/sso.py,
+# register/services/sign_in/single_sign_on.py): never on an e-mail address alone.
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").strip()
+SINGLE_SIGN_ON = bool(OIDC_ISSUER)
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "").strip()
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+if SINGLE_SIGN_ON and not (OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET):
+    raise ImproperlyConfigured("OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET must be set when OIDC_ISSUER is.")
+# Empty: taken from the discovery document.
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_OP_END_SESSION_ENDPOINT = os.environ.get("OIDC_OP_END_SESSION_ENDPOINT", "")
+# The claim that names the person for good: "sub", or for Entra ID "oid" (with the tenant's issuer).
+OIDC_SUBJECT_CLAIM = os.environ.get("OIDC_SUBJECT_CLAIM", "sub").strip() or "sub"
+# Entra ID sends no email_verified claim: a council that trusts its tenant's addresses says so here.
+OIDC_TRUST_EMAIL_WITHOUT_VERIFIED = env_bool("OIDC_TRUST_EMAIL_WITHOUT_VERIFIED", False)
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email profile")
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+# Nobody is created by signing in: Democratic Services record people (register/services/people).
+OIDC_CREATE_USER = False
+# Kept in the session for the provider's sign-out (id_token_hint); the access token is not kept.
+OIDC_STORE_ID_TOKEN = True
+OIDC_STORE_ACCESS_TOKEN = False
+OIDC_TIMEOUT = float(os.environ.get("OIDC_TIMEOUT_SECONDS", "10"))
+# Seconds of clock difference with the provider tolerated on an ID token's times.
+OIDC_CLOCK_SKEW_SECONDS = int(os.environ.get("OIDC_CLOCK_SKEW_SECONDS", "60"))
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso:callback"
+OIDC_REDIRECT_REQUIRE_HTTPS = PRODUCTION
+AUTHENTICATION_BACKENDS += ["register.sso.SingleSignOnBackend"]

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from register.views import account_security, attendance, audit, auth, declarations, front, notices
+from register.views import sso as single_sign_on
 from register.views.people import absences as people_absences
 from register.views.people import accounts as people_accounts
 from register.views.people import elections, records
@@ -81,6 +82,15 @@ audit_pages = (
 )
 
 # Democratic Services' pages (issue 17): each part's module in register/views/people/ adds its paths here.
+# Single sign-on (register/views/sso.py). The provider is given /oidc/callback/ as the redirect URI.
+single_sign_on_pages = (
+    [
+        path("authenticate/", single_sign_on.SingleSignOnStartView.as_view(), name="start"),
+        path("callback/", single_sign_on.SingleSignOnCallbackView.as_view(), name="callback"),
+    ],
+    "sso",
+)
+
 people_pages = (
     [
         path("election/", elections.election, name="election"),
@@ -131,7 +141,10 @@ urlpatterns = [
     path("accessibility/", front.accessibility, name="accessibility"),
     path("privacy/", front.privacy, name="privacy"),
     path("sign-in/", auth.SignInView.as_view(), name="sign-in"),
-    path("sign-out/", auth.SignOutView.as_view(), name="sign-out"),
+    # The register's sign-out (auth.SignOutView), offering the provider's too after a single sign-on.
+    path("sign-out/", single_sign_on.SignOutView.as_view(), name="sign-out"),
+    path("sign-out/council-account/", single_sign_on.signed_out, name="sso-signed-out"),
+    path("oidc/", include(single_sign_on_pages)),
     # Two-factor sign-in's second step, and a forgotten password (issue 18).
     path("sign-in/code/", auth.sign_in_code, name="sign-in-code"),
     *account_security.sign_in_urlpatterns,
