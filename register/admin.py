@@ -28,6 +28,7 @@ from register.models import Absence, Membership, Notification, Organization, Per
 from register.services import people
 from register.services.delivery import notice_retry
 from register.services.people.accounts import INVITATION
+from register.services.sign_in.passwords import PASSWORD_RESET
 
 
 def may_change(request) -> bool:
@@ -387,10 +388,11 @@ class NotificationAdmin(ReadOnlyRegisterAdmin):
         return may_change(request)
 
     def get_fields(self, request, obj=None):
-        """An invitation to set a password carries the link that sets it: only its recipient reads it
-        (register/services/people/accounts.py), so its body and link are not shown, even here."""
+        """An invitation to set a password, and a password reset, carry the link that sets it: only
+        their recipient reads them (register/services/people/accounts.py, sign_in/passwords.py), so
+        their body and link are not shown, even here."""
         fields = super().get_fields(request, obj)
-        if obj is not None and obj.kind == INVITATION:
+        if obj is not None and obj.kind in (INVITATION, PASSWORD_RESET):
             return [name for name in fields if name not in ("body_text", "body_html", "link_path")]
         return fields
 
