@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from register.views import attendance, audit, auth, declarations, front, notices
+from register.views import account, attendance, audit, auth, declarations, front, notices
 from register.views.people import absences as people_absences
 from register.views.people import accounts as people_accounts
 from register.views.people import elections, records
@@ -80,6 +80,19 @@ audit_pages = (
     "audit",
 )
 
+# Your account (issue 18): the sessions and tokens part owns the index and tokens; the password and
+# two-factor pages add theirs here.
+account_pages = (
+    [
+        path("", account.index, name="index"),
+        path("sign-out-everywhere/", account.sign_out_everywhere, name="sign-out-everywhere"),
+        path("keep-alive/", account.keep_alive, name="keep-alive"),
+        path("tokens/", account.api_tokens, name="tokens"),
+        path("tokens/<int:token_id>/revoke/", account.revoke_api_token, name="revoke-token"),
+    ],
+    "account",
+)
+
 # Democratic Services' pages (issue 17): each part's module in register/views/people/ adds its paths here.
 people_pages = (
     [
@@ -118,6 +131,7 @@ people_pages = (
         path("export.json", people_imports.export_json, name="export-json"),
         path("<int:pk>/leave/", people_leavers.leave, name="leave"),
         path("<int:pk>/invite/", people_accounts.invite, name="invite"),
+        path("<int:pk>/sign-out-everywhere/", account.sign_person_out_everywhere, name="sign-out-everywhere"),
         path("absences/", people_absences.absences, name="absences"),
         path("absences/<int:absence_id>/end/", people_absences.end_absence, name="absence-end"),
         path("absences/<int:absence_id>/cancel/", people_absences.cancel_absence, name="absence-cancel"),
@@ -133,6 +147,7 @@ urlpatterns = [
     path("sign-out/", auth.SignOutView.as_view(), name="sign-out"),
     # The link in an invitation to set a password (register/notice_links.py set_password_link).
     path("sign-in/set-password/<uidb64>/<token>/", people_accounts.set_password, name="set-password"),
+    path("account/", include(account_pages)),
     path("notices/", notices.inbox, name="notices"),
     path("notices/<int:notice_id>/read/", notices.mark_read, name="notice-read"),
     path("declarations/", include(declaration_pages)),
