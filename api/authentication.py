@@ -3,6 +3,7 @@ kept only as hashes, expiring, revoked on sign-out, and refused for leavers as t
 their sessions. "Bearer" is the scheme (RFC 6750); "Token", the scheme of the tokens before, is
 accepted too, so that existing clients keep working with their new tokens."""
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
@@ -53,3 +54,18 @@ class ExpiringTokenAuthentication(BaseAuthentication):
             return CHALLENGE
         description = TokenRefused.MESSAGES[why].replace('"', "'")
         return f'{CHALLENGE}, error="invalid_token", error_description="{description}"'
+
+
+class ExpiringTokenScheme(OpenApiAuthenticationExtension):
+    """The schema's security scheme for these tokens: HTTP bearer, from POST /api/token/."""
+
+    target_class = "api.authentication.ExpiringTokenAuthentication"
+    name = "bearerAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A token from POST /api/token/, sent as 'Authorization: Bearer <token>'. It expires "
+            "(expires_at), and is revoked by POST /api/token/revoke/, by signing out and by leaving.",
+        }
