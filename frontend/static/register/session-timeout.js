@@ -49,7 +49,14 @@ export function initSessionTimeout() {
     event.preventDefault();
     let response = null;
     try {
-      response = await fetch(stay.action, { method: "POST", body: new FormData(stay), credentials: "same-origin" });
+      // Not following a redirect: once the session has ended, the server answers with one to the sign-in
+      // page, whose message ("You were signed out because ...") the reload below must still find.
+      response = await fetch(stay.action, {
+        method: "POST",
+        body: new FormData(stay),
+        credentials: "same-origin",
+        redirect: "manual",
+      });
     } catch {
       response = null;
     }
