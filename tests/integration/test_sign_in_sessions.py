@@ -75,7 +75,7 @@ def test_a_session_ends_after_the_absolute_timeout_however_active(officer, clock
     assert "you had been signed in for 2 hours" in browser.get(ended["Location"]).content.decode()
 
 
-def test_the_session_cookie_lives_no_longer_than_the_absolute_timeout(settings):
+def test_the_session_cookie_lives_no_longer_than_the_absolute_timeout():
     from register import settings as configured
 
     assert configured.SESSION_COOKIE_AGE == int(configured.SESSION_ABSOLUTE_HOURS * 3600)
