@@ -57,10 +57,20 @@ class TokenRequestSerializer(serializers.Serializer):
     # Not trimmed: a username of spaces is simply a wrong username (401), like any other.
     username = serializers.CharField(trim_whitespace=False)
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    client = serializers.CharField(
+        required=False,
+        max_length=100,
+        help_text="What the token is for, in your words (default 'API client'). "
+        "Issuing again for the same client revokes the token issued before.",
+    )
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField()
+    token = serializers.CharField(
+        help_text="Shown once: the register keeps only its hash. Send it as 'Bearer <token>'."
+    )
+    client = serializers.CharField()
+    expires_at = serializers.DateTimeField()
 
 
 class ProblemSerializer(serializers.Serializer):

@@ -20,6 +20,7 @@ router.register("notices", views.NoticeViewSet, basename="notice")
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="api-me"),
     path("token/", views.TokenView.as_view(), name="api-token"),
+    path("token/revoke/", views.TokenRevokeView.as_view(), name="api-token-revoke"),
     path("absences/", views.AbsenceRecordView.as_view(), name="api-absence-record"),
     # Ids are whole numbers within the database's range: anything else is simply not found.
     re_path(r"^absences/(?P<pk>[0-9]{1,18})/cancel/$", views.AbsenceCancelView.as_view(), name="api-absence-cancel"),

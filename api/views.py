@@ -3,19 +3,20 @@
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
-from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api import filters, serializers
+from api import authentication, filters, serializers
 from api.errors import problem
 from api.pagination import CursorPagination
 from register import selectors
-from register.models import Notification
+from register.addresses import client_address
+from register.models import ApiToken, Notification
 from register.services import notifications, people
+from register.services.sign_in import tokens
 
 
 class MeView(APIView):
@@ -35,7 +36,9 @@ class MeView(APIView):
 
 
 class TokenView(APIView):
-    """Exchange a username and password for an API token. Failures count towards the sign-in lock-out."""
+    """Exchange a username and password for an API token for a named client. The token expires
+    (``expires_at``), is shown only now (the register keeps its hash), and replaces the live token the
+    person held for that client. Failures count towards the sign-in lock-out."""
 
     permission_classes = [AllowAny]
     authentication_classes = []
@@ -48,8 +51,9 @@ class TokenView(APIView):
     def post(self, request):
         given = serializers.TokenRequestSerializer(data=request.data)
         given.is_valid(raise_exception=True)
+        credentials = {key: given.validated_data[key] for key in ("username", "password")}
         # The Django request, so that django-axes counts the failure and can lock the username out.
-        person = authenticate(request=request._request, **given.validated_data)
+        person = authenticate(request=request._request, **credentials)
         if getattr(request._request, "axes_locked_out", False):
             return problem(
                 429,
@@ -64,10 +68,40 @@ class TokenView(APIView):
                 "Sign in first",
                 "Enter a correct username and password. Both are case-sensitive.",
             )
-            refused["WWW-Authenticate"] = "Token"
+            refused["WWW-Authenticate"] = authentication.CHALLENGE
             return refused
-        token, _ = Token.objects.get_or_create(user=person)
-        return Response(serializers.TokenSerializer({"token": token.key}).data)
+        issued = tokens.issue_token(
+            actor=person,
+            person=person,
+            client=given.validated_data.get("client") or tokens.DEFAULT_CLIENT,
+            address=client_address(request._request),
+        )
+        data = {"token": issued.token, "client": issued.record.client, "expires_at": issued.record.expires_at}
+        return Response(serializers.TokenSerializer(data).data)
+
+
+class TokenRevokeView(APIView):
+    """Revoke the token this request is signed with (signing the client out). A request signed in
+    another way has no token to revoke (400)."""
+
+    @extend_schema(
+        request=None, responses={204: None, (400, "application/problem+json"): serializers.ProblemSerializer}
+    )
+    def post(self, request):
+        if not isinstance(request.auth, ApiToken):
+            return problem(
+                400,
+                "no-token",
+                "Your request has errors",
+                "This request was not signed with an API token, so there is no token to revoke.",
+            )
+        tokens.revoke_token(
+            actor=request.user,
+            token=request.auth,
+            reason="Revoked by its client",
+            address=client_address(request._request),
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class ReadOnlyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -10,15 +10,21 @@ class RegisterConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.contrib.auth import user_logged_in
+        from django.contrib.auth import user_logged_in, user_logged_out
         from django.contrib.auth.models import update_last_login
         from django.core.signals import request_started
 
         from register.services import audit, system
+        from register.services.sign_in import sessions
 
         # A sign-in is not a change to the person's record: recording last_login would
         # write a history row per sign-in with no reason. Sign-ins are logged by django-axes.
         user_logged_in.disconnect(update_last_login, dispatch_uid="update_last_login")
+
+        # Sessions (issue 18): a session notes when it began, for its absolute timeout; signing out
+        # revokes the person's API tokens and is recorded in the sign-in history.
+        user_logged_in.connect(sessions.on_signed_in, dispatch_uid="register.session-began")
+        user_logged_out.connect(sessions.on_signed_out, dispatch_uid="register.signed-out")
 
         # Every history row, in every history table, is linked into the hash chain (C4).
         audit.connect()

@@ -71,7 +71,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -114,6 +113,10 @@ MIDDLEWARE = [
     # Who must sign in with a code and has not reaches only the set-up or the code page (issue 18).
     "register.views.two_factor_gate.TwoFactorGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication (and messages, for the reason it gives): a session idle for SESSION_IDLE_MINUTES,
+    # or older than SESSION_ABSOLUTE_HOURS, is ended here before any view sees its user
+    # (register/middleware_sessions.py).
+    "register.middleware_sessions.SessionTimeoutMiddleware",
     # A refusal by the domain that a page let through: 404, 403, 409 or 400 (register/views/domain_errors.py).
     "register.views.domain_errors.DomainErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -136,6 +139,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "register.views.context.council",
+                # The session's timeouts, for the "you will be signed out soon" warning (issue 18).
+                "register.views.account.session_timeouts",
             ],
         },
     },
@@ -244,6 +249,16 @@ STORAGES = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
+# Sessions (issue 18): one ends after SESSION_IDLE_MINUTES without a request, and SESSION_ABSOLUTE_HOURS
+# after sign-in whatever happens (register/middleware_sessions.py); the page warns
+# SESSION_WARNING_SECONDS before the idle timeout and offers to stay signed in. The cookie lives no
+# longer than the absolute timeout.
+SESSION_IDLE_MINUTES = float(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+SESSION_ABSOLUTE_HOURS = float(os.environ.get("SESSION_ABSOLUTE_HOURS", "12"))
+SESSION_WARNING_SECONDS = int(os.environ.get("SESSION_WARNING_SECONDS", "120"))
+SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_HOURS * 3600)
+# API tokens (register/services/sign_in/tokens.py) expire this many hours after they are issued.
+API_TOKEN_HOURS = float(os.environ.get("API_TOKEN_HOURS", "8"))
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", PRODUCTION)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", PRODUCTION)
 
@@ -372,7 +387,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "register@council.exam
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that an unauthenticated request is answered 401 with WWW-Authenticate.
-        "api.authentication.CurrentPeopleTokenAuthentication",
+        "api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from register.views import account_security, attendance, audit, auth, declarations, front, notices
+from register.views import account, account_security, attendance, audit, auth, declarations, front, notices
 from register.views import sso as single_sign_on
 from register.views.people import absences as people_absences
 from register.views.people import accounts as people_accounts
@@ -81,6 +81,19 @@ audit_pages = (
     "audit",
 )
 
+# Your account (issue 18): how you signed in, your API tokens, your password and two-factor sign-in.
+account_pages = (
+    [
+        *account_security.account_urlpatterns,
+        path("", account.index, name="index"),
+        path("sign-out-everywhere/", account.sign_out_everywhere, name="sign-out-everywhere"),
+        path("keep-alive/", account.keep_alive, name="keep-alive"),
+        path("tokens/", account.api_tokens, name="tokens"),
+        path("tokens/<int:token_id>/revoke/", account.revoke_api_token, name="revoke-token"),
+    ],
+    "account",
+)
+
 # Democratic Services' pages (issue 17): each part's module in register/views/people/ adds its paths here.
 # Single sign-on (register/views/sso.py). The provider is given /oidc/callback/ as the redirect URI.
 single_sign_on_pages = (
@@ -129,6 +142,7 @@ people_pages = (
         path("<int:pk>/leave/", people_leavers.leave, name="leave"),
         path("<int:pk>/invite/", people_accounts.invite, name="invite"),
         path("<int:pk>/two-factor-reset/", account_security.two_factor_reset, name="two-factor-reset"),
+        path("<int:pk>/sign-out-everywhere/", account.sign_person_out_everywhere, name="sign-out-everywhere"),
         path("absences/", people_absences.absences, name="absences"),
         path("absences/<int:absence_id>/end/", people_absences.end_absence, name="absence-end"),
         path("absences/<int:absence_id>/cancel/", people_absences.cancel_absence, name="absence-cancel"),
@@ -148,9 +162,9 @@ urlpatterns = [
     # Two-factor sign-in's second step, and a forgotten password (issue 18).
     path("sign-in/code/", auth.sign_in_code, name="sign-in-code"),
     *account_security.sign_in_urlpatterns,
-    path("account/", include((account_security.account_urlpatterns, "account"))),
     # The link in an invitation to set a password (register/notice_links.py set_password_link).
     path("sign-in/set-password/<uidb64>/<token>/", people_accounts.set_password, name="set-password"),
+    path("account/", include(account_pages)),
     path("notices/", notices.inbox, name="notices"),
     path("notices/<int:notice_id>/read/", notices.mark_read, name="notice-read"),
     path("declarations/", include(declaration_pages)),

@@ -29,7 +29,7 @@ class Journey:
         self.check()
 
     def sign_out(self):
-        self.page.get_by_role("button", name="Sign out").click()
+        self.page.get_by_role("button", name="Sign out", exact=True).click()
         self.page.wait_for_url(f"{self.base_url}/sign-in/")
 
     def follow(self, link_name, *, role="link"):

@@ -86,6 +86,13 @@ CELLS: list[Cell] = [
         body=lambda world, role, target: {"username": f"nobody-{role}", "password": "x"},
         notes="wrong credentials are a 401 for everyone; the right ones are tested separately",
     ),
+    Cell(
+        "api-token-revoke",
+        "POST",
+        everyone_signed_in(400),
+        notes="revokes the token the request is signed with; signed in otherwise (as here), there is none to "
+        "revoke (tests/integration/test_sign_in_tokens.py revokes real tokens)",
+    ),
     Cell("api-schema", "GET", everyone(), notes="the schema and its documentation are public, for integrators"),
     Cell("api-docs", "GET", everyone()),
     Cell("api-root", "GET", everyone_signed_in()),

@@ -13,7 +13,7 @@ def test_an_unauthenticated_request_gets_a_401_problem_with_www_authenticate(db)
     response = APIClient().get("/api/people/")
     assert response.status_code == 401
     assert response["Content-Type"] == "application/problem+json"
-    assert response["WWW-Authenticate"] == "Token"
+    assert response["WWW-Authenticate"] == 'Bearer realm="api"'
     body = response.json()
     assert set(body) >= {"type", "title", "status", "detail"}
     assert body["status"] == 401

@@ -367,20 +367,27 @@ def test_every_notice_a_leaver_causes_opens_for_its_reader(council, clock):
     }
 
 
-def test_a_leavers_api_token_stops_working_from_the_day_after_their_last_day(council, clock):
-    """The API refuses a leaver's token as the pages refuse their session (401), and a new token is
-    not issued to them."""
+def test_a_leavers_api_token_stops_working_from_the_day_after_their_last_day(council, clock, settings):
+    """The API refuses a leaver's token as the pages refuse their session (401) from the day after a
+    last day recorded ahead of time, and a new token is not issued to them."""
+    import datetime
+
     from rest_framework.test import APIClient
 
+    settings.API_TOKEN_HOURS = 72  # so that the token outlives the days the test moves through
     officer = council.directorates[0].officers[0]
     people.person_set_password(actor=council.system, reason="Test data", person=officer, raw_password=PASSWORD)
     client = APIClient()
     issued = client.post("/api/token/", {"username": officer.username, "password": PASSWORD}, format="json")
     client.credentials(HTTP_AUTHORIZATION=f"Token {issued.json()['token']}")
-    leave(council, officer, clock.today)
+    leave(council, officer, clock.today + datetime.timedelta(days=1))
     assert client.get("/api/me/").status_code == 200
 
     clock.advance(days=1)
-    assert client.get("/api/me/").status_code == 401
+    assert client.get("/api/me/").status_code == 200
+    clock.advance(days=1)
+    refused = client.get("/api/me/")
+    assert refused.status_code == 401
+    assert refused.json()["type"].endswith("/token-holder-left")
     again = APIClient().post("/api/token/", {"username": officer.username, "password": PASSWORD}, format="json")
     assert again.status_code == 401 and "token" not in again.json()

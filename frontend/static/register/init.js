@@ -2,7 +2,9 @@
 import { initAll } from "../govuk/govuk-frontend.min.js";
 import { initOfficerFinders } from "./officer-finder.js";
 import { initReveals } from "./reveal.js";
+import { initSessionTimeout } from "./session-timeout.js";
 
 initAll();
 initReveals();
 initOfficerFinders();
+initSessionTimeout();

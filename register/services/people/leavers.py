@@ -22,6 +22,7 @@ from register.services.declarations.common import common_context, tell_reviewer
 from register.services.history import save_with_history
 from register.services.notifications import notify
 from register.services.people.changes import check_unchanged_since, require_keeper
+from register.services.sign_in.tokens import revoke_all_tokens
 
 
 def person_leave(
@@ -53,6 +54,10 @@ def person_leave(
             _end_declaration(declaration, plan, actor=actor, why=why)
         for rerouting in plan.reroutings:
             _send_on(rerouting.declaration, rerouting.route, plan, actor=actor, why=why)
+        if left_on <= selectors.today():
+            # Gone already (or going today): their API tokens stop now. A later last day needs nothing
+            # here: from the day after it, the API refuses their tokens as it refuses them (register.backends).
+            revoke_all_tokens(actor=actor, person=person, reason=why)
     return plan
 
 

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 
-from register import selectors, workflow
+from register import policies, selectors, workflow
 from register.errors import Conflict, NotFound, RuleViolation, in_words
 from register.models import Organization, Person, Post
 from register.selectors import people_records as reads
@@ -209,6 +209,9 @@ def detail(request, pk: int):
             "reports": list(reads.reports_of(person)),
             "actions": actions,
             "may_change_council": may_change_council(request),
+            # Issue 18: Democratic Services end a person's sessions and tokens (a leaver, a lost laptop).
+            "may_sign_out_everywhere": person.kind != Person.Kind.SYSTEM
+            and policies.manages_sign_in(standing(request), person),
         },
     )
 
