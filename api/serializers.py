@@ -63,6 +63,14 @@ class TokenRequestSerializer(serializers.Serializer):
         help_text="What the token is for, in your words (default 'API client'). "
         "Issuing again for the same client revokes the token issued before.",
     )
+    code = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=32,
+        write_only=True,
+        help_text="For those who sign in with two-factor sign-in: the 6-digit code from the authenticator "
+        "app, or a recovery code. A password alone gives them no token.",
+    )
 
 
 class TokenSerializer(serializers.Serializer):

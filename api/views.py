@@ -16,7 +16,7 @@ from register import selectors
 from register.addresses import client_address
 from register.models import ApiToken, Notification
 from register.services import notifications, people
-from register.services.sign_in import tokens
+from register.services.sign_in import tokens, two_factor
 
 
 class MeView(APIView):
@@ -67,6 +67,18 @@ class TokenView(APIView):
                 "invalid-credentials",
                 "Sign in first",
                 "Enter a correct username and password. Both are case-sensitive.",
+            )
+            refused["WWW-Authenticate"] = authentication.CHALLENGE
+            return refused
+        if two_factor.second_factor_needed(person) and not two_factor.check_second_factor(
+            person, given.validated_data.get("code", ""), address=client_address(request._request)
+        ):
+            refused = problem(
+                401,
+                "code-needed",
+                "A code is needed",
+                'Send "code": the 6-digit code from your authenticator app, or a recovery code. '
+                "Someone who must use two-factor sign-in sets it up on the register's pages first.",
             )
             refused["WWW-Authenticate"] = authentication.CHALLENGE
             return refused

@@ -18,7 +18,7 @@ from register.forms_declarations import RegisterForm
 from register.models import ApiToken, Person
 from register.selectors import clock
 from register.selectors.accounts import api_tokens_of
-from register.services.sign_in import sessions, tokens
+from register.services.sign_in import sessions, tokens, two_factor
 from register.views.attendance.common import posted
 from register.views.context import standing
 from register.views.domain_errors import form_page
@@ -39,8 +39,8 @@ def session_timeouts(request) -> dict:
 
 @login_required
 def index(request):
-    """How you are signed in, sign out everywhere, and the links to your API tokens (and, added by the
-    lead, your password and two-factor sign-in)."""
+    """How you are signed in, sign out everywhere, and the links to your API tokens, your password and
+    your two-factor sign-in."""
     session = request.session
     method = sessions.method_of(session)
     return render(
@@ -52,6 +52,9 @@ def index(request):
             "idle_minutes": settings.SESSION_IDLE_MINUTES,
             "absolute_hours": settings.SESSION_ABSOLUTE_HOURS,
             "live_tokens": sum(1 for token in api_tokens_of(request.user) if token.is_live_at(clock.now())),
+            "has_password": request.user.has_usable_password(),
+            "has_two_factor": two_factor.has_two_factor(request.user),
+            "recovery_codes_left": two_factor.recovery_codes_left(request.user),
         },
     )
 

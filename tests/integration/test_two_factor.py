@@ -258,3 +258,49 @@ def test_the_api_token_needs_the_second_factor_of_those_who_need_one(chief_execu
     assert not two_factor.check_second_factor(ce, codes[3])
     assert [event.method for event in events(ce, Kind.TWO_FACTOR_FAILED)] == ["api", "api", "api"]
     assert not two_factor.second_factor_needed(with_password(group_leader))
+
+
+def test_the_api_gives_no_token_for_a_password_alone_to_someone_with_two_factor(chief_executive, group_leader):
+    """/api/token/: a Chief Executive with an authenticator app gets 401 "code-needed" for the right
+    password alone and for a wrong code, and a token with the code; a group leader without two-factor
+    gets one for the password, as before."""
+    from rest_framework.test import APIClient
+
+    ce = with_password(chief_executive)
+    device, _codes = give_authenticator(ce)
+    api = APIClient()
+    alone = api.post("/api/token/", {"username": ce.username, "password": PASSWORD}, format="json")
+    assert alone.status_code == 401 and alone.json()["type"].endswith("code-needed") and "token" not in alone.json()
+    wrong = api.post("/api/token/", {"username": ce.username, "password": PASSWORD, "code": "000000"}, format="json")
+    assert wrong.status_code == 401 and "token" not in wrong.json()
+    # django-otp throttles the device after the wrong code: let its pause pass before the right one.
+    device.refresh_from_db()
+    device.throttling_failure_timestamp = None
+    device.throttling_failure_count = 0
+    device.save()
+    right = api.post(
+        "/api/token/",
+        {"username": ce.username, "password": PASSWORD, "code": code_for(device, steps_ahead=1)},
+        format="json",
+    )
+    assert right.status_code == 200 and right.json()["token"]
+    member = with_password(group_leader)
+    plain = api.post("/api/token/", {"username": member.username, "password": PASSWORD}, format="json")
+    assert plain.status_code == 200 and plain.json()["token"]
+
+
+def test_the_account_page_leads_to_the_password_and_two_factor_pages_and_says_how_you_sign_in(group_leader):
+    """/account/: a password holder is offered "Change your password" and their two-factor page, and is
+    told whether a code is asked for; someone signed in through single sign-on is told the register keeps
+    no password for them."""
+    member = with_password(group_leader)
+    client, _ = sign_in(member)
+    page = client.get("/account/").content.decode()
+    assert 'href="/account/password/"' in page and 'href="/account/two-factor/"' in page
+    assert "with your password alone" in page
+    give_authenticator(member)
+    assert "a code from your authenticator app" in client.get("/account/").content.decode()
+    member.set_unusable_password()
+    member.save()
+    page = through_single_sign_on(member).get("/account/").content.decode()
+    assert "keeps no password for you" in page and 'href="/account/password/"' not in page
