@@ -78,8 +78,8 @@ class Refusal:
         """The words for the page and the API alike: what happened, and when to try again."""
         if self.kind == Kind.LOCKED_OUT:
             return (
-                "There have been too many failed attempts to sign in from your network address, so it cannot "
-                f"be used to sign in until {self.retry_at_text}. Try again after that."
+                "There have been too many failed attempts to sign in from your network address. "
+                f"You can try again after {self.retry_at_text}."
             )
         return (
             "There have been several failed attempts to sign in with this username. "
