@@ -15,6 +15,7 @@
 The page (register/forms.py SignInForm, register/views/auth.py locked_out) and the API (/api/token/) give
 the same words for both, from ``Refusal``, which the backend leaves on the request."""
 
+import contextlib
 import datetime
 import math
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
+from django.db import connection, transaction
 from django.utils import timezone
 
 from register import sign_in_history
@@ -37,6 +39,8 @@ from register.selectors.history_text import LONDON, clock_text
 from register.selectors.sign_in_attempts import failures_in_a_row
 
 Kind = SignInEvent.Kind
+# The advisory lock's first key: "sign-in" turns, never taken by anything else.
+USERNAME_TURN_KEY = 18_07
 
 
 def is_signed_in_allowed(user) -> bool:
@@ -46,14 +50,38 @@ def is_signed_in_allowed(user) -> bool:
 
 
 class CurrentPeopleBackend(ModelBackend):
+    """Django's ModelBackend, for people still with the council. A password attempt takes its
+    username's turn (see ``username_turn``), checks the username's delay again within it, and writes
+    its failure before giving the turn up: attempts made at the same moment cannot all slip through
+    one delay."""
+
     def user_can_authenticate(self, user) -> bool:
         return is_signed_in_allowed(user)
 
     def authenticate(self, request, username=None, password=None, **kwargs):
-        user = super().authenticate(request, username=username, password=password, **kwargs)
-        if user is not None and password is not None:
+        if request is None or username is None or password is None:
+            return super().authenticate(request, username=username, password=password, **kwargs)
+        with transaction.atomic(), username_turn(username):
+            refusal = username_refusal(username)
+            if refusal is not None:
+                request.sign_in_refusal = refusal
+                raise PermissionDenied("This username is slowed down after repeated failed sign-ins.")
+            user = super().authenticate(request, username=username, password=password, **kwargs)
+            if user is None:
+                sign_in_history.password_refused(request, username)
+        if user is not None:
             sign_in_history.password_accepted(request, user)
         return user
+
+
+@contextlib.contextmanager
+def username_turn(username: str):
+    """One password attempt at a time per username, until the transaction ends (a PostgreSQL advisory
+    lock in a key space of its own, apart from the history chain's; SQLite writes one at a time anyway)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [USERNAME_TURN_KEY, username])
+    yield
 
 
 # --- The limits --------------------------------------------------------------------------------
@@ -142,8 +170,9 @@ def address_refusal(address: str | None) -> Refusal:
 
 
 class SignInLimitsBackend(AxesStandaloneBackend):
-    """First among the backends: refuses an attempt from a locked-out address (django-axes), then one
-    with a username still in its delay, before any password is checked. Signs nobody in itself."""
+    """First among the backends: refuses an attempt from a locked-out address (django-axes) before any
+    password is checked, and leaves the refusal on the request. Signs nobody in itself; the username's
+    delay is checked by ``CurrentPeopleBackend``, within the username's turn."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         try:
@@ -151,12 +180,6 @@ class SignInLimitsBackend(AxesStandaloneBackend):
         except AxesBackendPermissionDenied:
             request.sign_in_refusal = address_refusal(client_address(request))
             raise
-        if request is None or username is None or password is None:
-            return None  # not a password sign-in (single sign-on passes here too)
-        refusal = username_refusal(username)
-        if refusal is not None:
-            request.sign_in_refusal = refusal
-            raise PermissionDenied("This username is slowed down after repeated failed sign-ins.")
         return None
 
 

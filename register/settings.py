@@ -161,9 +161,10 @@ AUTH_USER_MODEL = "register.Person"
 # History reasons are people's words (a refusal's reason, an absence's): keep them whole.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 AUTHENTICATION_BACKENDS = [
-    # django-axes' lockout of an address, then the growing delay for a username (register/backends.py).
+    # django-axes' lockout of an address (register/backends.py).
     "register.backends.SignInLimitsBackend",
-    # Django's ModelBackend, refusing leavers from the day after their last day (sessions too).
+    # Django's ModelBackend, refusing leavers from the day after their last day (sessions too), and
+    # slowing a username down after failures in a row.
     "register.backends.CurrentPeopleBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [

@@ -6,7 +6,8 @@ received here (connected in ``register/apps.py``):
 
 - SIGNED_IN: a person signed in with their password (method "password"), or was given a token for it
   at /api/token/ (method "api": no session is started there, so the backend reports it);
-- FAILED: a wrong password or an unknown username, in the same words for both;
+- FAILED: a wrong password or an unknown username, in the same words for both (written by the backend
+  within the username's turn, so that the next attempt sees it; ``user_login_failed`` only if not);
 - SLOWED: refused before the password was checked, the username's delay not yet over;
 - LOCKED_OUT: the address has just reached the limit of failures, or tried while locked out.
 
@@ -44,6 +45,21 @@ def password_accepted(request, user) -> None:
         record_sign_in_event(
             kind=Kind.SIGNED_IN, method=Method.API, person=user, address=client_address(request), detail="Password"
         )
+
+
+def password_refused(request, username: str) -> None:
+    """Called by the backend, within the username's turn, when the password is wrong or the username
+    unknown: the line is written before the next attempt for the username may look at the count."""
+    if getattr(request, "sign_in_recorded", False):
+        return
+    request.sign_in_recorded = True
+    record_sign_in_event(
+        kind=Kind.FAILED,
+        method=method_of(request),
+        username=username,
+        address=client_address(request),
+        detail=FAILED_DETAIL,
+    )
 
 
 def record_password_sign_in(sender, request=None, user=None, **kwargs) -> None:

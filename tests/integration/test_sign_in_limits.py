@@ -9,8 +9,10 @@ import csv
 import html
 import io
 import re
+import threading
 
 import pytest
+from django.db import connection
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -379,3 +381,34 @@ def test_a_person_made_for_the_test_has_no_sign_in_lines_until_they_try(council)
     person = make_person("officer")
     Client().force_login(person)
     assert not SignInEvent.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_attempts_at_one_username_at_the_same_moment_get_one_password_check_per_delay(council, clock, limits):
+    """Eight attempts arrive together just as the username's delay ends, from eight addresses: each waits
+    for the username's turn, so one has its password checked (and fails) and the rest find the next,
+    longer delay already running. Without the turn, all eight would have been guesses."""
+    fresh = addresses()
+    for _ in range(3):
+        page_sign_in("targeted", "wrong", address=next(fresh))
+    clock.advance(seconds=1)  # the 1 s delay has just passed
+    start_together = threading.Barrier(8, timeout=30)
+    statuses = []
+
+    def attempt(address):
+        try:
+            client = Client()
+            start_together.wait()
+            statuses.append(page_sign_in("targeted", "a guess", address=address, client=client).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt, args=(next(fresh),)) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert len(statuses) == 8
+    assert SignInEvent.objects.filter(username="targeted", kind=Kind.FAILED).count() == 3 + 1
+    assert SignInEvent.objects.filter(username="targeted", kind=Kind.SLOWED).count() == 7
