@@ -51,7 +51,7 @@ def is_signed_in_allowed(user) -> bool:
 
 class CurrentPeopleBackend(ModelBackend):
     """Django's ModelBackend, for people still with the council. A password attempt takes its
-    username's turn (see ``username_turn``), checks the username's delay again within it, and writes
+    username's turn (see ``username_turn``), checks the username's delay within it, and writes
     its failure before giving the turn up: attempts made at the same moment cannot all slip through
     one delay."""
 
