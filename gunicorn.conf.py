@@ -20,6 +20,11 @@ max_requests_jitter = max_requests // 10
 # The heartbeat file on a memory filesystem: a container's disk can stall it.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 
+# The proxies whose X-Forwarded-Proto gunicorn believes: the same TRUSTED_PROXIES whose X-Forwarded-For the
+# register believes (register/addresses.py), when they are set; else gunicorn's own default (loopback).
+if os.environ.get("TRUSTED_PROXIES", "").strip():
+    forwarded_allow_ips = ",".join(p.strip() for p in os.environ["TRUSTED_PROXIES"].split(",") if p.strip())
+
 accesslog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(D)sus'
 

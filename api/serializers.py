@@ -3,17 +3,39 @@
 from rest_framework import serializers
 
 from api.actions import ActionsField
-from register import workflow
+from register import policies, selectors, workflow
 from register.models import Absence, Membership, Notification, Organization, Person, Post
 from register.notice_links import absolute_url
 
 
 class PersonSerializer(serializers.ModelSerializer):
+    """A person, wherever the API shows one (the people list, memberships). The username is half of a
+    credential: it is shown only to those who keep the people records (``policies.sees_usernames``),
+    and left out altogether for everyone else, so that nobody else can list every username (issue 18)."""
+
+    # Not read-only, so that the schema marks it optional: it is absent for most callers.
+    username = serializers.CharField(
+        required=False,
+        help_text="The person's sign-in name: shown only to those who keep the people records "
+        "(Democratic Services); absent for everyone else.",
+    )
     name = serializers.CharField(read_only=True)
 
     class Meta:
         model = Person
         fields = ["id", "username", "name", "kind", "member_type"]
+
+    def to_representation(self, person):
+        shown = super().to_representation(person)
+        if not self._sees_usernames():
+            shown.pop("username", None)
+        return shown
+
+    def _sees_usernames(self) -> bool:
+        request = self.context.get("request")
+        if request is None or not getattr(request.user, "is_authenticated", False):
+            return False
+        return policies.sees_usernames(selectors.standing_for_request(request))
 
 
 class OrganizationSerializer(serializers.ModelSerializer):

@@ -14,6 +14,7 @@ from api.errors import problem
 from api.pagination import CursorPagination
 from register import selectors
 from register.addresses import client_address
+from register.backends import sign_in_refusal
 from register.models import ApiToken, Notification
 from register.services import notifications, people
 from register.services.sign_in import tokens, two_factor
@@ -46,21 +47,24 @@ class TokenView(APIView):
 
     @extend_schema(
         request=serializers.TokenRequestSerializer,
-        responses={200: serializers.TokenSerializer, (401, "application/problem+json"): serializers.ProblemSerializer},
+        responses={
+            200: serializers.TokenSerializer,
+            (401, "application/problem+json"): serializers.ProblemSerializer,
+            (429, "application/problem+json"): serializers.ProblemSerializer,
+        },
     )
     def post(self, request):
         given = serializers.TokenRequestSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         credentials = {key: given.validated_data[key] for key in ("username", "password")}
-        # The Django request, so that django-axes counts the failure and can lock the username out.
+        # The Django request, so that the sign-in limits see it (register/backends.py): its address may be
+        # locked out, or its username slowed down; the page says the same words.
         person = authenticate(request=request._request, **credentials)
-        if getattr(request._request, "axes_locked_out", False):
-            return problem(
-                429,
-                "locked-out",
-                "Too many failed sign-in attempts",
-                "This username is locked out after repeated failed sign-ins. Try again in 15 minutes.",
-            )
+        refusal = sign_in_refusal(request._request)
+        if refusal is not None:
+            refused = problem(429, refusal.slug, refusal.title, refusal.detail)
+            refused["Retry-After"] = str(refusal.wait_seconds)
+            return refused
         if person is None:
             refused = problem(
                 401,

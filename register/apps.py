@@ -14,12 +14,14 @@ class RegisterConfig(AppConfig):
         from django.contrib.auth.models import update_last_login
         from django.core.signals import request_started
 
+        from register import sign_in_history
         from register.services import audit, system
         from register.services.sign_in import sessions
 
         # A sign-in is not a change to the person's record: recording last_login would
-        # write a history row per sign-in with no reason. Sign-ins are logged by django-axes.
+        # write a history row per sign-in with no reason. Sign-ins are in the sign-in history.
         user_logged_in.disconnect(update_last_login, dispatch_uid="update_last_login")
+        sign_in_history.connect()
 
         # Sessions (issue 18): a session notes when it began, for its absolute timeout; signing out
         # revokes the person's API tokens and is recorded in the sign-in history.

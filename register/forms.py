@@ -6,7 +6,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 
-from register.backends import is_signed_in_allowed
+from register.backends import is_signed_in_allowed, sign_in_refusal
 from register.models import Person
 
 
@@ -39,6 +39,11 @@ class SignInForm(GovukFormMixin, AuthenticationForm):
         try:
             return super().clean()
         except ValidationError:
+            refusal = sign_in_refusal(self.request)
+            if refusal is not None:
+                # Refused before the password was checked (register/backends.py): say when to try again,
+                # in the words the API uses, and nothing about the account.
+                raise ValidationError(refusal.detail, code=refusal.slug) from None
             leaver = self._leaver_signing_in()
             if leaver is None:
                 raise

@@ -6,6 +6,8 @@ compressed static files and JSON logs (`manage.py check --deploy` is clean with 
 else has a default that works on a developer's machine.
 """
 
+import datetime
+import ipaddress
 import logging
 import os
 from pathlib import Path
@@ -166,8 +168,10 @@ AUTH_USER_MODEL = "register.Person"
 # History reasons are people's words (a refusal's reason, an absence's): keep them whole.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    # Django's ModelBackend, refusing leavers from the day after their last day (sessions too).
+    # django-axes' lockout of an address (register/backends.py).
+    "register.backends.SignInLimitsBackend",
+    # Django's ModelBackend, refusing leavers from the day after their last day (sessions too), and
+    # slowing a username down after failures in a row.
     "register.backends.CurrentPeopleBackend",
 ]
 # Password rules after the NCSC's guidance: length over complexity, no composition rules, and a
@@ -203,16 +207,35 @@ OTP_TOTP_ISSUER = f"{COUNCIL_NAME} register"
 # once: setting the password changes what its token was made from (register/services/people/accounts.py).
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(3 * 24 * 60 * 60)))
 
-# Sign-in is rate-limited: after AXES_FAILURE_LIMIT failures for one username from one
-# address, that pair is locked out for AXES_COOLOFF_MINUTES.
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_MINUTES", "15")) / 60
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+# Sign-in limits (issue 18; README "Deployment"), neither of which anyone can turn against someone else:
+# - an ADDRESS is locked out (django-axes) for AXES_COOLOFF_MINUTES after AXES_FAILURE_LIMIT failed
+#   sign-ins from it, whatever usernames they tried: one password tried across every username stops there;
+# - a USERNAME is never locked, only slowed: after SIGN_IN_SLOWDOWN_AFTER failures in a row (from any
+#   address), each next attempt waits 2^(failures - SIGN_IN_SLOWDOWN_AFTER) seconds after the last failure,
+#   at most SIGN_IN_SLOWDOWN_MAX_SECONDS; a slowed attempt is refused before its password is checked.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=float(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+# A success does not wipe the address's failures: one account's holder could otherwise sign in between
+# guesses at everyone else's passwords and never be locked out.
+AXES_RESET_ON_SUCCESS = False
+# Attempts refused while locked out do not push the end of the lockout back: the page can say when.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The database handler, except that an attempt slowed for its username (its password never checked)
+# does not count against its address.
+AXES_HANDLER = "register.backends.AddressLockoutHandler"
 AXES_LOCKOUT_CALLABLE = "register.views.auth.locked_out"
-# The client's address (register/addresses.py): the header a trusted proxy sets, believed only from
-# the proxies listed (addresses or networks, comma-separated); otherwise the connection's own address.
+SIGN_IN_SLOWDOWN_AFTER = int(os.environ.get("SIGN_IN_SLOWDOWN_AFTER", "3"))
+SIGN_IN_SLOWDOWN_MAX_SECONDS = int(os.environ.get("SIGN_IN_SLOWDOWN_MAX_SECONDS", "60"))
+# The client's address (register/addresses.py): the header a trusted proxy sets (X-Forwarded-For), believed
+# only from the proxies listed (addresses or networks, comma-separated); otherwise, and when the list is
+# empty, the connection's own address and the header is ignored.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is not an address or a network.") from None
 CLIENT_ADDRESS_HEADER = os.environ.get("CLIENT_ADDRESS_HEADER", "HTTP_X_FORWARDED_FOR")
 AXES_CLIENT_IP_CALLABLE = "register.addresses.axes_client_address"
 

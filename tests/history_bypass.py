@@ -43,6 +43,10 @@ ALLOWED = {
         "register/health.py",
         "database_status",
     ): "/healthz runs SELECT 1 to see that the database answers; it reads no table and writes nothing",
+    (
+        "register/backends.py",
+        "username_turn",
+    ): "the PostgreSQL advisory lock that gives a username's sign-in attempts one turn each; it reads no table and writes nothing",
 }
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import BigIntegerField, Case, CharField, F, Q, QuerySet, Value, When
+from django.db.models import BigIntegerField, Case, CharField, F, Func, Q, QuerySet, Value, When
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -23,6 +23,7 @@ from register import policies, selectors
 from register.errors import NotFound
 from register.models import (
     Absence,
+    ApiToken,
     AttendanceInvitation,
     AttendanceRecord,
     AttendanceRequest,
@@ -37,6 +38,7 @@ from register.models import (
     Organization,
     Person,
     Post,
+    SignInEvent,
 )
 from register.models.audit import history_models
 from register.policies import Standing
@@ -296,7 +298,38 @@ SUBJECT_OF = {
     Membership: lambda: Concat(person_name("person__"), Value(" in "), F("organization__name")),
     GroupMeeting: lambda: Concat(F("group__name"), Value(" meeting")),
     Absence: lambda: person_name("person__"),
+    SignInEvent: lambda: _sign_in_subject(),
+    ApiToken: lambda: Concat(
+        Value("API token "), F("prefix"), Value("… ("), F("client"), Value(") of "), person_name("person__")
+    ),
 }
+
+# How a line of the sign-in history reads: "Sign-in failed for 'leader-1' from 203.0.113.9". Kinds
+# without a phrase here read "<their label>: 'username'".
+SIGN_IN_PHRASES = {
+    SignInEvent.Kind.SIGNED_IN: "Signed in as",
+    SignInEvent.Kind.FAILED: "Sign-in failed for",
+    SignInEvent.Kind.SLOWED: "Sign-in slowed down for",
+    SignInEvent.Kind.LOCKED_OUT: "Address locked out after a sign-in as",
+}
+
+
+def _sign_in_subject():
+    phrase = Case(
+        *(
+            When(kind=kind, then=Value(SIGN_IN_PHRASES.get(kind, f"{label}:")))
+            for kind, label in SignInEvent.Kind.choices
+        ),
+        default=Value("Sign-in:"),
+        output_field=CharField(),
+    )
+    # host() gives "203.0.113.9", where casting the inet value to text would give "203.0.113.9/32".
+    address = Case(
+        When(address__isnull=False, then=Concat(Value(" from "), Func(F("address"), function="host"))),
+        default=Value(""),
+        output_field=CharField(),
+    )
+    return Concat(phrase, Value(" '"), F("username"), Value("'"), address, output_field=CharField())
 
 
 def _about(model_name: str):

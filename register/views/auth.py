@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
 from register.addresses import client_address
-from register.backends import is_signed_in_allowed
+from register.backends import address_refusal, is_signed_in_allowed, sign_in_refusal
 from register.forms import SignInForm
 from register.forms_sign_in import CodeForm
 from register.models import Person, SignInEvent
@@ -103,6 +103,9 @@ def _signed_in(request, person, pending, checked):
     next_page = settings.LOGIN_REDIRECT_URL
     if pending is not None:
         request.session.pop(HALF_SIGNED_IN, None)
+        # The password was accepted a step ago, in this half-signed-in session: the sign-in history
+        # records the sign-in now that it is whole (register/sign_in_history.py).
+        request.password_accepted_for = person
         login(request, person, backend=pending["backend"])
         request.session[SIGN_IN_METHOD] = SignInEvent.Method.PASSWORD
         next_page = pending["next"]
@@ -154,15 +157,18 @@ def wrong_code(request, person):
 
 
 def locked_out(request, original_response=None, credentials=None):
-    """The answer to a sign-in attempt while its username is locked out (django-axes): the API gets
-    a problem-details body, the pages get a page in words."""
-    if request.path.startswith("/api/"):
-        return api_problem(
-            429,
-            "Too many failed sign-in attempts",
-            "This username is locked out after repeated failed sign-ins. Try again in 15 minutes.",
-        )
-    return render(request, "registration/locked_out.html", status=429)
+    """The answer to a sign-in attempt from an address that is locked out (django-axes): the API gets a
+    problem-details body, the pages a page in words; both say when to try again, and neither says
+    whether the username exists (the lock is the address's, whatever username was tried)."""
+    refusal = sign_in_refusal(request) or address_refusal(client_address(request))
+    if request.path.startswith("/api/") and getattr(original_response, "status_code", None) == 429:
+        response = original_response  # /api/token/ has said it already, with the same refusal
+    elif request.path.startswith("/api/"):
+        response = api_problem(429, refusal.title, refusal.detail)
+    else:
+        response = render(request, "registration/locked_out.html", {"refusal": refusal}, status=429)
+    response["Retry-After"] = str(refusal.wait_seconds)
+    return response
 
 
 def api_problem(status: int, title: str, detail: str) -> JsonResponse:

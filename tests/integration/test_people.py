@@ -298,7 +298,8 @@ def test_every_demo_user_in_the_readme_can_sign_in(client, username):
 
 @pytest.mark.django_db
 @override_settings(AXES_FAILURE_LIMIT=3)
-def test_repeated_failed_sign_ins_lock_the_username_out(client):
+def test_repeated_failed_sign_ins_lock_their_address_out(client):
+    """The limit is the address's (issue 18): after it, even the right password is refused from there."""
     call_command("seed_demo")
     for _ in range(3):
         client.post("/sign-in/", {"username": "leader-1", "password": "wrong"})

@@ -132,10 +132,12 @@ def test_with_an_authenticator_the_password_alone_does_not_sign_in_and_the_code_
     assert response["Location"] == "/sign-in/code/"
     assert client.get("/notices/")["Location"].startswith("/sign-in/")  # not signed in yet
     assert client.get("/sign-in/code/").status_code == 200
+    assert not events(ce, Kind.SIGNED_IN)  # the password alone is not a sign-in
     done = client.post("/sign-in/code/", {"code": code_for(device, steps_ahead=1)})
     assert done.status_code == 302 and done["Location"] == "/"
     assert client.get("/notices/").status_code == 200
     assert client.session["sign_in_method"] == "password"
+    assert len(events(ce, Kind.SIGNED_IN)) == 1  # the sign-in history has it once it is whole
 
 
 def test_five_wrong_codes_in_a_row_end_the_half_signed_in_session_and_say_what_next(chief_executive):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.stack.conftest import assert_delivered_exactly_once
+from tests.stack.conftest import DEMO_PASSWORD, assert_delivered_exactly_once
 from tests.stack.flows import AbsenceRecorded
 
 pytestmark = pytest.mark.stack
@@ -202,3 +202,24 @@ def test_every_line_the_processes_log_is_one_json_object(stack):
             assert {"time", "level", "logger", "message"} <= set(entry), (name, line)
     access = [json.loads(line) for line in lines["web.1"] if '"gunicorn.access"' in line]
     assert any(entry.get("path") == "/healthz" and entry.get("status") == "200" for entry in access)
+
+
+def test_behind_the_proxy_the_stack_locks_and_records_the_forwarded_address_not_the_username(stack):
+    """make stack trusts loopback as the council's proxy (TRUSTED_PROXIES): real gunicorn passes the
+    proxy's X-Forwarded-For through, and the register locks out and records the client's address in it.
+    Another client behind the same proxy still signs in, with the same username's right password."""
+    attacker, councillor = {"X-Forwarded-For": "198.51.100.66"}, {"X-Forwarded-For": "203.0.113.9"}
+    client = stack.client()
+
+    def token(username, password, headers):
+        body = json.dumps({"username": username, "password": password})
+        return client.request("POST", "/api/token/", body=body, headers={"Content-Type": "application/json", **headers})
+
+    statuses = [token(f"sprayed-{number}", "Summer2026!", attacker).status for number in range(10)]
+    assert statuses == [401] * 9 + [429]
+    assert token("member-1", DEMO_PASSWORD, attacker).status == 429
+    assert token("member-1", DEMO_PASSWORD, councillor).status == 200
+    recorded = stack.query(
+        "SELECT DISTINCT host(address) FROM register_signinevent WHERE username LIKE %s", ("sprayed-%",)
+    )
+    assert recorded == [("198.51.100.66",)]
