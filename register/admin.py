@@ -28,7 +28,7 @@ from register.models import Absence, Membership, Notification, Organization, Per
 from register.services import people
 from register.services.delivery import notice_retry
 from register.services.people.accounts import INVITATION
-from register.services.sign_in.passwords import PASSWORD_RESET
+from register.services.people.password_resets import PASSWORD_RESET
 
 
 def may_change(request) -> bool:
@@ -389,7 +389,7 @@ class NotificationAdmin(ReadOnlyRegisterAdmin):
 
     def get_fields(self, request, obj=None):
         """An invitation to set a password, and a password reset, carry the link that sets it: only
-        their recipient reads them (register/services/people/accounts.py, sign_in/passwords.py), so
+        their recipient reads them (register/services/people/accounts.py, password_resets.py), so
         their body and link are not shown, even here."""
         fields = super().get_fields(request, obj)
         if obj is not None and obj.kind in (INVITATION, PASSWORD_RESET):

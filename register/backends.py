@@ -36,17 +36,12 @@ from register.addresses import client_address
 from register.models import SignInEvent
 from register.selectors import clock
 from register.selectors.history_text import LONDON, clock_text
+from register.selectors.people import is_signed_in_allowed
 from register.selectors.sign_in_attempts import failures_in_a_row
 
 Kind = SignInEvent.Kind
 # The advisory lock's first key: "sign-in" turns, never taken by anything else.
 USERNAME_TURN_KEY = 18_07
-
-
-def is_signed_in_allowed(user) -> bool:
-    """Active, and not recorded as having left before today."""
-    left_on = getattr(user, "left_on", None)
-    return bool(getattr(user, "is_active", False)) and (left_on is None or left_on >= clock.today())
 
 
 class CurrentPeopleBackend(ModelBackend):

@@ -6,8 +6,9 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 
-from register.backends import is_signed_in_allowed, sign_in_refusal
+from register.backends import sign_in_refusal
 from register.models import Person
+from register.selectors.people import is_signed_in_allowed
 
 
 class GovukFormMixin:

@@ -115,7 +115,7 @@ def set_password_link(person, *, page: str = "set-password", label: str = "Set y
     """The invitation to sign in leads to setting a password, and so does a forgotten password's e-mail
     (``page="password-reset-confirm"``): a link made by Django's token machinery, which works once
     (setting the password changes what the token was made from) and for PASSWORD_RESET_TIMEOUT. Only
-    the e-mails carry it (services/people/accounts.py, services/sign_in/passwords.py)."""
+    the e-mails carry it (services/people/accounts.py, services/people/password_resets.py)."""
     uidb64 = urlsafe_base64_encode(force_bytes(person.pk))
     token = default_token_generator.make_token(person)
     return NoticeLink(label, reverse(page, args=[uidb64, token]))

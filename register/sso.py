@@ -16,7 +16,7 @@ from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from register.addresses import client_address
-from register.backends import is_signed_in_allowed
+from register.selectors.people import is_signed_in_allowed
 from register.services.sign_in.single_sign_on import (
     ProviderIdentity,
     SingleSignOnRefused,

@@ -10,6 +10,7 @@ from django.db.models import Case, Exists, OuterRef, Q, Value, When
 
 from register.errors import RuleViolation
 from register.models import Absence, Membership, Organization, Person, Post
+from register.selectors import clock
 
 Role = Post.Role
 
@@ -217,3 +218,10 @@ def group_leaders(on: datetime.date) -> list[tuple[Organization, Person]]:
         if current is None or (is_leader and not current[2]):
             chosen[holding.organization_id] = (holding.organization, holding.person, is_leader)
     return [(organization, person) for organization, person, _ in chosen.values()]
+
+
+def is_signed_in_allowed(user) -> bool:
+    """Whether ``user`` may sign in (or keep a session or a token) today: active, and not recorded as
+    having left before today (``register/backends.py``, the API's tokens, single sign-on)."""
+    left_on = getattr(user, "left_on", None)
+    return bool(getattr(user, "is_active", False)) and (left_on is None or left_on >= clock.today())

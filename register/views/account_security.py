@@ -19,7 +19,6 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from register import policies
 from register.addresses import client_address
-from register.backends import is_signed_in_allowed
 from register.errors import NotPermitted, RuleViolation, in_words
 from register.forms_sign_in import (
     ChangePasswordForm,
@@ -29,8 +28,10 @@ from register.forms_sign_in import (
     SetUpCodeForm,
 )
 from register.models import Person
+from register.selectors.people import is_signed_in_allowed
+from register.services.people import password_resets as passwords
 from register.services.people.accounts import valid_for_in_words
-from register.services.sign_in import passwords, two_factor
+from register.services.sign_in import two_factor
 from register.views.attendance.common import posted
 from register.views.auth import wrong_code
 from register.views.context import standing

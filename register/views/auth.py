@@ -19,11 +19,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
 from register.addresses import client_address
-from register.backends import address_refusal, is_signed_in_allowed, sign_in_refusal
+from register.backends import address_refusal, sign_in_refusal
 from register.forms import SignInForm
 from register.forms_sign_in import CodeForm
 from register.models import Person, SignInEvent
 from register.selectors import clock
+from register.selectors.people import is_signed_in_allowed
 from register.services.sign_in import two_factor
 from register.views.attendance.common import posted
 from register.views.domain_errors import form_page

@@ -279,6 +279,11 @@ def test_every_attempt_leaves_a_line_in_the_sign_in_history_and_none_holds_the_p
     page_sign_in(member.username, PASSWORD, address="192.0.2.4")  # locked out
 
     lines = list(SignInEvent.objects.order_by("id"))
+    issued = [line for line in lines if line.kind == Kind.TOKEN_ISSUED]
+    # The API's sign-in gives a token: its own line, right after the sign-in's (the tokens' part).
+    assert [(line.person, line.address) for line in issued] == [(member, "192.0.2.2")]
+    assert lines.index(issued[0]) == 2
+    lines.remove(issued[0])
     assert [(line.kind, line.method, line.address) for line in lines[:4]] == [
         (Kind.SIGNED_IN, "password", "192.0.2.1"),
         (Kind.SIGNED_IN, "api", "192.0.2.2"),

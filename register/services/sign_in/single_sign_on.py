@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 
-from register.backends import is_signed_in_allowed
 from register.models import Person, SignInEvent
+from register.selectors.people import is_signed_in_allowed
 from register.services.history import save_with_history
 from register.services.sign_in.events import record_sign_in_event
 

@@ -13,10 +13,10 @@ from django.conf import settings
 from django.db import transaction
 
 from register import policies, selectors
-from register.backends import is_signed_in_allowed
 from register.errors import NotFound, RuleViolation
 from register.models import ApiToken, Person
 from register.selectors import clock
+from register.selectors.people import is_signed_in_allowed
 from register.services.history import save_with_history
 from register.services.sign_in.events import Kind, Method, record_sign_in_event
 

@@ -15,8 +15,8 @@ from register import selectors
 from register.models import Notification, Person, SignInEvent
 from register.notice_links import set_password_link
 from register.services.notifications import notify
-from register.services.people import person_set_password
 from register.services.people.accounts import valid_for_in_words
+from register.services.people.persons import person_set_password
 from register.services.sign_in.events import record_sign_in_event
 from register.services.system import system_user
 
