@@ -21,6 +21,8 @@ from django.forms.models import construct_instance
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
 from register.errors import DomainError
@@ -40,6 +42,13 @@ def may_change(request) -> bool:
 # superusers (an auditor given staff access, say) cannot even open it; Django sends them to its sign-in
 # page. Democratic Services keep the register in its own pages (/people/), auditors read the history there.
 admin.site.has_permission = may_change
+
+# Two-factor devices are changed only by their holder's set-up and Democratic Services' reset, which keep
+# the old devices and write the sign-in history (register/services/sign_in/two_factor.py): django-otp's
+# own admin pages would show an authenticator's secret and delete devices, so they are not offered.
+for device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(device_model):
+        admin.site.unregister(device_model)
 
 
 class ReasonForm(forms.ModelForm):

@@ -528,3 +528,11 @@ def test_a_post_two_people_hold_at_once_cannot_become_a_post_with_one_holder(cou
         people.post_update(actor=council.system, reason="Tidy", post=auditors, changes={"single_holder": True})
     auditors.refresh_from_db()
     assert not auditors.single_holder
+
+
+def test_the_admin_offers_no_page_for_two_factor_devices_which_only_set_up_and_reset_change_C3(admin_client):
+    """django-otp's own admin pages would show an authenticator's secret and delete devices: they are
+    not there (a lost phone is reset by Democratic Services, who keep the old device, issue 18)."""
+    for page in ("/admin/otp_totp/totpdevice/", "/admin/otp_static/staticdevice/"):
+        assert admin_client.get(page).status_code == 404, page
+    assert "totpdevice" not in admin_client.get("/admin/").content.decode()
