@@ -48,6 +48,15 @@ def _two_factor_required_only_when_marked(request, settings):
     settings.TWO_FACTOR_REQUIRED = request.node.get_closest_marker("two_factor") is not None
 
 
+@pytest.fixture(autouse=True)
+def _session_timeouts_only_when_marked(request, settings):
+    """Many tests move the register's clock on by hours or weeks with a client signed in, which the
+    session timeouts (register/middleware_sessions.py) would end: they apply, at their real defaults,
+    only in tests marked ``session_timeouts`` (or that set them themselves)."""
+    if request.node.get_closest_marker("session_timeouts") is None:
+        settings.SESSION_IDLE_MINUTES = settings.SESSION_ABSOLUTE_HOURS = 10 * 365 * 24 * 60
+
+
 @pytest.fixture
 def council(db) -> Council:
     return Council()

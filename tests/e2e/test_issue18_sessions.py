@@ -12,7 +12,7 @@ from register.models import ApiToken, Person
 from tests.e2e.conftest import assert_reads_well
 from tests.e2e.test_declarations_journey import Journey
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True), pytest.mark.session_timeouts]
 
 
 def test_the_timeout_warning_appears_stay_signed_in_keeps_the_session_and_the_timeout_signs_out(

@@ -90,7 +90,7 @@ def links_in(response) -> set[str]:
 
 def action_controls(response) -> list[str]:
     """The page's action links and buttons: links to an action page, and any form posting
-    somewhere other than signing out."""
+    somewhere other than the layout's own (signing out, and staying signed in from the timeout warning)."""
     html = response.content.decode()
     actions = re.compile(
         r"^/attendance/\d+/(withdraw|decide|respond|attendance|information|amend|cancel|close)/$"
@@ -102,6 +102,6 @@ def action_controls(response) -> list[str]:
     found += [
         form
         for form in re.findall(r'<form[^>]*method="post"[^>]*>', html, flags=re.IGNORECASE)
-        if "sign-out" not in form
+        if "sign-out" not in form and "/account/keep-alive/" not in form
     ]
     return found

@@ -10,6 +10,8 @@ from register.models import ApiToken, Person, SignInEvent
 from register.services import people
 from register.services.sign_in import sessions, tokens
 
+pytestmark = [pytest.mark.session_timeouts]
+
 PASSWORD = "correct horse battery staple 17"
 Kind = SignInEvent.Kind
 

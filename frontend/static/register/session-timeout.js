@@ -37,9 +37,12 @@ export function initSessionTimeout() {
     stay.querySelector("button").focus();
     timers.push(setInterval(update, 1000));
   };
+  // Browsers run a timer longer than this (about 24.8 days) at once: a session that long has no warning.
+  const LONGEST_TIMER_MS = 2147483647;
   const schedule = (seconds) => {
     clear();
     deadline = Date.now() + seconds * 1000;
+    if ((seconds + 1) * 1000 > LONGEST_TIMER_MS) return;
     timers.push(setTimeout(open, Math.max(0, seconds - warning) * 1000));
     // A second late, so that the server has certainly ended the session: it then says why.
     timers.push(setTimeout(() => window.location.assign(window.location.href), (seconds + 1) * 1000));
