@@ -68,7 +68,7 @@ def test_a_chief_executive_sets_up_two_factor_at_first_sign_in_and_signs_in_with
     assert_reads_well(page)
     page.get_by_role("button", name="I have kept my recovery codes: continue").click()
     page.wait_for_url(f"{base}/")
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign out", exact=True).click()
     page.wait_for_url(f"{base}/sign-in/")
 
     sign_in_with_password(page, base, "chief-executive", DEMO_PASSWORD)
@@ -79,7 +79,7 @@ def test_a_chief_executive_sets_up_two_factor_at_first_sign_in_and_signs_in_with
     page.get_by_label("Code").fill(app_code(secret, steps_ahead=1))
     page.get_by_role("button", name="Continue").click()
     page.wait_for_url(f"{base}/")
-    assert page.get_by_role("button", name="Sign out").is_visible()
+    assert page.get_by_role("button", name="Sign out", exact=True).is_visible()
 
     ce = Person.objects.get(username="chief-executive")
     kinds = set(SignInEvent.objects.filter(person=ce).values_list("kind", flat=True))
@@ -164,7 +164,7 @@ def test_wrong_codes_end_the_sign_in_democratic_services_reset_it_and_a_member_c
     page.wait_for_url(f"{base}/people/{ce.pk}/")
     assert "has been reset" in page.locator(".govuk-notification-banner").inner_text()
     assert not two_factor.has_two_factor(ce)
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign out", exact=True).click()
     page.wait_for_url(f"{base}/sign-in/")
 
     sign_in_with_password(page, base, "member-1", DEMO_PASSWORD)

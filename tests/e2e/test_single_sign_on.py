@@ -47,7 +47,7 @@ def test_a_known_officer_signs_in_through_the_provider_and_lands_on_their_home_p
     officer.refresh_from_db()
     assert officer.sign_in_subject == f"{single_sign_on.issuer} {users.OFFICER.sub}"
 
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign out", exact=True).click()
     page.wait_for_url(f"{live_server.url}/sign-out/council-account/")
     assert page.get_by_role("heading", name="You have signed out of the register").is_visible()
     assert_reads_well(page)

@@ -194,4 +194,6 @@ def test_the_account_page_says_how_and_when_you_signed_in(officer, clock):
     assert "Username and password" in page
     assert "2 March 2026, 9:00 a.m." in page
     assert 'href="/account/tokens/"' in page and "Sign out everywhere" in page
-    assert 'href="/account/"' in browser.get("/notices/").content.decode()  # the header's "Your account"
+    assert (
+        'href="/account/"' in browser.get("/notices/").content.decode()
+    )  # the footer's "Your account" (the header keeps its tab stops few, issue 16)
