@@ -38,6 +38,10 @@ urlpatterns = [
         views_audit.RecordHistoryView.as_view(),
         name="audit-record-history",
     ),
+    # Concerns (D1-D3, D6), Code of Conduct complaints (D4) and the Standards Committee report's figures (D5).
+    path("", include("api.urls_concerns")),
+    path("", include("api.urls_complaints")),
+    path("", include("api.urls_standards_report")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include(router.urls)),

@@ -500,6 +500,29 @@ ATTENDANCE_RESPONSE_WORKING_DAYS = int(os.environ.get("ATTENDANCE_RESPONSE_WORKI
 # elsewhere set their own.
 ELECTION_TAKE_OFFICE_DAYS = int(os.environ.get("ELECTION_TAKE_OFFICE_DAYS", "4"))
 
+# --- Concerns and complaints (D1-D6) -------------------------------------------------------------
+# Which protocol's routes concerns follow (README, "Concerns and complaints"):
+#   "redress"    the county guidance's section 8 (seeds/002): a councillor's concern about an officer goes
+#                to the officer's line manager or Chief Officer; an officer's concern about a councillor
+#                to their Chief Officer, who may raise it with the member and/or the group leader.
+#   "complaints" the borough protocol's "In terms of complaints" (seeds/004): a councillor's concern goes
+#                to the Monitoring Officer, their deputy or, failing both, the Head of Paid Service; an
+#                officer's to their line manager.
+# Either way a councillor's difficulty obtaining information goes to the Monitoring Officer (D3).
+CONCERNS_PROTOCOL = os.environ.get("CONCERNS_PROTOCOL", "redress")
+CONCERNS_PROTOCOLS = {"redress", "complaints"}
+if CONCERNS_PROTOCOL not in CONCERNS_PROTOCOLS:
+    raise ImproperlyConfigured(f"CONCERNS_PROTOCOL must be one of {sorted(CONCERNS_PROTOCOLS)}.")
+# Offered beside every concern form: the council's whistleblowing policy and procedure (D1, D2).
+WHISTLEBLOWING_POLICY_URL = os.environ.get("WHISTLEBLOWING_POLICY_URL", "https://www.council.example/whistleblowing")
+# Working days (of COUNCIL_NATION) within which a concern is acknowledged, and brought to an outcome;
+# the hourly sweep reminds the handler the working day before and tells the Monitoring Officer when
+# either is missed (as A12 does for decisions).
+CONCERN_ACKNOWLEDGE_WORKING_DAYS = int(os.environ.get("CONCERN_ACKNOWLEDGE_WORKING_DAYS", "5"))
+CONCERN_OUTCOME_WORKING_DAYS = int(os.environ.get("CONCERN_OUTCOME_WORKING_DAYS", "20"))
+# The longest period one Standards Committee report may cover (D5).
+STANDARDS_REPORT_MAX_YEARS = 5
+
 # --- Single sign-on (issue 18): OpenID Connect with the council's identity provider ---------------
 # Off unless OIDC_ISSUER is set (the demo and `make run` sign in with passwords only). The provider's
 # endpoints come from its discovery document (<issuer>/.well-known/openid-configuration), read once

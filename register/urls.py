@@ -169,6 +169,10 @@ urlpatterns = [
     path("notices/<int:notice_id>/read/", notices.mark_read, name="notice-read"),
     path("declarations/", include(declaration_pages)),
     path("attendance/", include(attendance_pages)),
+    # Concerns (D1-D3, D6), Code of Conduct complaints (D4) and the Standards Committee report (D5).
+    path("concerns/", include("register.views.conduct.concerns_urls")),
+    path("complaints/", include("register.views.conduct.complaints_urls")),
+    path("standards-report/", include("register.views.conduct.standards_report_urls")),
     path("register-of-attendance/", attendance.published, name="published-attendance"),
     path("history/", include(audit_pages)),
     path("people/", include(people_pages)),

@@ -16,6 +16,7 @@ from typing import Any
 
 from register import policies
 from register.errors import InvalidTransition, NotFound, NotPermitted, RuleViolation
+from register.models.conduct import Complaint, Concern
 from register.models.declarations import Declaration
 from register.models.notifications import Notification
 from register.models.people import Absence
@@ -907,6 +908,285 @@ COUNCIL_RECORDS = Workflow(
     ),
 )
 
+# --- A concern under the protocol (D1-D3, D6) ----------------------------------------------------------
+
+ConcernState = Concern.State
+
+RAISE_CONCERN = "raise"
+RAISE_FROM_REPORT = "raise from a report after a briefing"
+ACKNOWLEDGE_CONCERN = "acknowledge"
+LOOK_INTO = "look into"
+TELL_CONCERNED_PERSON = "tell the person concerned"
+RAISE_WITH_MEMBER = "raise with the member or group leader"
+RESOLVE_INFORMALLY = "resolve informally"
+REFER_ON = "refer on"
+CLOSE_CONCERN = "close"
+WITHDRAW_CONCERN = "withdraw"
+
+_CONCERN_RULES = ("D1", "D2", "D3")
+_BEING_HANDLED = frozenset(
+    {ConcernState.ACKNOWLEDGED, ConcernState.LOOKING_INTO, ConcernState.RAISED, ConcernState.RESOLVED_INFORMALLY}
+)
+
+
+def _not_the_handler(standing: Standing, concern: Any) -> tuple[str, str]:
+    return (
+        f"This concern went to {concern.handler} ({concern.handler_capacity}), who handles it, not to you.",
+        concern.rule if concern.rule != "D6" else "D2",
+    )
+
+
+def _not_yet_told(standing: Standing, concern: Any) -> str | None:
+    if concern.concerned_person_id is None:
+        return "This concern is about nobody in particular, so there is nobody to tell."
+    if concern.concerned_person_told_at is not None:
+        return f"{concern.concerned_person} has already been told of this concern."
+    return None
+
+
+def _about_a_member(standing: Standing, concern: Any) -> str | None:
+    if concern.kind != Concern.Kind.ABOUT_MEMBER:
+        return "Only a concern about a councillor is raised with the member or their group leader."
+    return None
+
+
+CONCERN = Workflow(
+    name="concern",
+    labels=dict(ConcernState.choices),
+    sees=policies.sees_concern,
+    not_found="There is no such concern.",
+    state_refusal="You cannot {move} this concern: it is {state}.",
+    moves=(
+        # D1-D3: a councillor or officer raises it; it goes where the council's protocol routes it.
+        Move(
+            RAISE_CONCERN,
+            frozenset({NEW}),
+            ConcernState.RECEIVED,
+            policies.raises_concern,
+            _CONCERN_RULES,
+            refusal="Only councillors and officers raise concerns under the protocol on member/officer relations.",
+        ),
+        # D6: an officer's report after a briefing is a concern of D2's kind, linked to the briefing.
+        Move(
+            RAISE_FROM_REPORT,
+            frozenset({NEW}),
+            ConcernState.RECEIVED,
+            policies.is_system,
+            ("D6",),
+            actor=SYSTEM,
+            cause="an officer who attended a briefing reports what happened instead of attesting (A13)",
+        ),
+        Move(
+            ACKNOWLEDGE_CONCERN,
+            frozenset({ConcernState.RECEIVED}),
+            ConcernState.ACKNOWLEDGED,
+            policies.handles_concern,
+            _CONCERN_RULES,
+            explain=_not_the_handler,
+            refusal_field="handler",
+            state_refusal="This concern has already been acknowledged.",
+        ),
+        Move(
+            LOOK_INTO,
+            frozenset({ConcernState.RECEIVED, ConcernState.ACKNOWLEDGED}),
+            ConcernState.LOOKING_INTO,
+            policies.handles_concern,
+            _CONCERN_RULES,
+            explain=_not_the_handler,
+            refusal_field="handler",
+        ),
+        # Who it concerns sees it only once the handler decides to tell them.
+        Move(
+            TELL_CONCERNED_PERSON,
+            _BEING_HANDLED | {ConcernState.REFERRED_ON, ConcernState.CLOSED},
+            SAME,
+            policies.handles_concern,
+            ("D1", "D2"),
+            explain=_not_the_handler,
+            refusal_field="handler",
+            phrase="tell the person concerned about",
+            guard=_not_yet_told,
+        ),
+        # D2 (002 section 8.2): the Chief Officer may raise the matter with the member and/or group leader.
+        Move(
+            RAISE_WITH_MEMBER,
+            frozenset({ConcernState.ACKNOWLEDGED, ConcernState.LOOKING_INTO}),
+            ConcernState.RAISED,
+            policies.handles_concern,
+            ("D2",),
+            explain=_not_the_handler,
+            refusal_field="handler",
+            phrase="raise with the member",
+            guard=_about_a_member,
+        ),
+        Move(
+            RESOLVE_INFORMALLY,
+            frozenset({ConcernState.LOOKING_INTO, ConcernState.RAISED}),
+            ConcernState.RESOLVED_INFORMALLY,
+            policies.handles_concern,
+            _CONCERN_RULES,
+            explain=_not_the_handler,
+            refusal_field="handler",
+        ),
+        Move(
+            REFER_ON,
+            frozenset({ConcernState.ACKNOWLEDGED, ConcernState.LOOKING_INTO, ConcernState.RAISED}),
+            ConcernState.REFERRED_ON,
+            policies.handles_concern,
+            _CONCERN_RULES,
+            explain=_not_the_handler,
+            refusal_field="handler",
+        ),
+        Move(
+            CLOSE_CONCERN,
+            _BEING_HANDLED | {ConcernState.REFERRED_ON},
+            ConcernState.CLOSED,
+            policies.handles_concern,
+            _CONCERN_RULES,
+            explain=_not_the_handler,
+            refusal_field="handler",
+        ),
+        Move(
+            WITHDRAW_CONCERN,
+            frozenset({ConcernState.RECEIVED, ConcernState.ACKNOWLEDGED, ConcernState.LOOKING_INTO}),
+            ConcernState.WITHDRAWN,
+            policies.is_concern_raiser,
+            ("D1", "D2", "D3", "C3"),
+            refusal="Only the person who raised a concern can withdraw it.",
+            refusal_field="raised_by",
+        ),
+    ),
+)
+
+
+# --- A Code of Conduct complaint about a member (D4, D5) ---------------------------------------------
+
+ComplaintState = Complaint.State
+
+RECORD_COMPLAINT = "record"
+CONSULT = "consult the Independent Person"
+GIVE_VIEW = "give a view"
+DECIDE_COMPLAINT = "decide"
+TELL_MEMBER = "tell the member"
+RECORD_ACTIONS = "record training needs and actions"
+CLOSE_COMPLAINT = "close"
+WITHDRAW_COMPLAINT = "record withdrawal"
+
+_BEFORE_DECISION = frozenset({ComplaintState.RECEIVED, ComplaintState.CONSULTING, ComplaintState.CONSULTED})
+_ONLY_MONITORING = "Only the Monitoring Officer or their deputy can {} a Code of Conduct complaint."
+
+
+def _consulted_again_only_after_an_open_decision(standing: Standing, complaint: Any) -> str | None:
+    if complaint.state == ComplaintState.DECIDED and complaint.decision in Complaint.DETERMINING:
+        return "This complaint has been determined; the Independent Person is consulted again only after an investigation or a hearing."
+    return None
+
+
+def _determined_without_actions(standing: Standing, complaint: Any) -> str | None:
+    if complaint.decision not in Complaint.DETERMINING:
+        return "An investigated or referred complaint is closed only after a decision that determines it."
+    if complaint.actions_outstanding.strip():
+        return "Actions are outstanding on this complaint: record them as done before closing it."
+    return None
+
+
+def _member_not_told(standing: Standing, complaint: Any) -> str | None:
+    if complaint.member_id is None:
+        return "A parish or town councillor has no account in the register, so is told outside it."
+    if complaint.member_told_at is not None:
+        return f"{complaint.member} has already been told of this complaint."
+    return None
+
+
+COMPLAINT = Workflow(
+    name="complaint",
+    labels=dict(ComplaintState.choices),
+    sees=policies.sees_complaint,
+    not_found="There is no such complaint.",
+    state_refusal="You cannot {move} this complaint: it is {state}.",
+    moves=(
+        Move(
+            RECORD_COMPLAINT,
+            frozenset({NEW}),
+            ComplaintState.RECEIVED,
+            policies.records_complaints,
+            ("D4",),
+            refusal=_ONLY_MONITORING.format("record"),
+        ),
+        # D4: an Independent Person must be consulted before any decision or finding, and may be again.
+        Move(
+            CONSULT,
+            frozenset(
+                {ComplaintState.RECEIVED, ComplaintState.CONSULTING, ComplaintState.CONSULTED, ComplaintState.DECIDED}
+            ),
+            ComplaintState.CONSULTING,
+            policies.records_complaints,
+            ("D4",),
+            refusal=_ONLY_MONITORING.format("consult the Independent Person on"),
+            phrase="consult the Independent Person on",
+            guard=_consulted_again_only_after_an_open_decision,
+        ),
+        Move(
+            GIVE_VIEW,
+            frozenset({ComplaintState.CONSULTING}),
+            ComplaintState.CONSULTED,
+            policies.gives_view_on,
+            ("D4",),
+            refusal="Only the Independent Person consulted on this complaint gives their view on it.",
+            refusal_field="independent_person",
+            phrase="give a view on",
+        ),
+        Move(
+            DECIDE_COMPLAINT,
+            frozenset({ComplaintState.CONSULTED}),
+            ComplaintState.DECIDED,
+            policies.records_complaints,
+            ("D4",),
+            refusal=_ONLY_MONITORING.format("decide"),
+            state_refusal="The Independent Person must be consulted, and give their view, before any decision on "
+            "this complaint (it is {state}).",
+            state_field="decision",
+        ),
+        Move(
+            TELL_MEMBER,
+            _BEFORE_DECISION | {ComplaintState.DECIDED, ComplaintState.CLOSED},
+            SAME,
+            policies.records_complaints,
+            ("D4",),
+            refusal=_ONLY_MONITORING.format("tell the member about"),
+            phrase="tell the member about",
+            guard=_member_not_told,
+        ),
+        Move(
+            RECORD_ACTIONS,
+            _BEFORE_DECISION | {ComplaintState.DECIDED},
+            SAME,
+            policies.records_complaints,
+            ("D5",),
+            refusal=_ONLY_MONITORING.format("record training needs and actions on"),
+            phrase="record training needs and actions on",
+        ),
+        Move(
+            CLOSE_COMPLAINT,
+            frozenset({ComplaintState.DECIDED}),
+            ComplaintState.CLOSED,
+            policies.records_complaints,
+            ("D4", "D5"),
+            refusal=_ONLY_MONITORING.format("close"),
+            guard=_determined_without_actions,
+        ),
+        Move(
+            WITHDRAW_COMPLAINT,
+            _BEFORE_DECISION,
+            ComplaintState.WITHDRAWN,
+            policies.records_complaints,
+            ("D4", "C3"),
+            refusal=_ONLY_MONITORING.format("record the withdrawal of"),
+            phrase="record the withdrawal of",
+        ),
+    ),
+)
+
 WORKFLOWS = (
     ATTENDANCE_REQUEST,
     ATTENDANCE_INVITATION,
@@ -916,6 +1196,8 @@ WORKFLOWS = (
     ABSENCE,
     PERSON_RECORD,
     COUNCIL_RECORDS,
+    CONCERN,
+    COMPLAINT,
 )
 
 

@@ -246,3 +246,8 @@ def three_groups(council):
     """The council with a third group, so that 'every other group' means more than one."""
     council.groups.append(council.group("Green Group"))
     return council
+
+
+@pytest.fixture
+def independent_person(council):
+    return council.independent_person

@@ -81,6 +81,11 @@ class Council:
         self.democratic_services = self.officer_in_post(
             self.organization, Role.DEMOCRATIC_SERVICES, "Democratic Services Officer", single_holder=False
         )
+        # Code of Conduct complaints (D4): the Independent Person, and a parish and a town council in the area.
+        self.independent_person = make_person(Person.Kind.INDEPENDENT)
+        self.appoint(self.independent_person, self.organization, Role.INDEPENDENT_PERSON, "Independent Person")
+        self.parish_council = self.organization_of("Newton Parish Council", Organization.Classification.PARISH)
+        self.town_council = self.organization_of("Bingham Town Council", Organization.Classification.TOWN)
 
     def organization_of(self, name, classification, administration=False):
         return people.organization_create(

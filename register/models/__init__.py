@@ -39,3 +39,7 @@ __all__ += [
     "InformationCopy",
     "InformationProvided",
 ]
+
+from .conduct import Complaint, Concern, Consultation  # noqa: E402
+
+__all__ += ["Complaint", "Concern", "Consultation"]

@@ -22,6 +22,9 @@ class Person(Undeletable, AbstractUser):
     class Kind(models.TextChoices):
         MEMBER = "member", "Member (councillor)"
         OFFICER = "officer", "Officer"
+        # Appointed by the council, neither a councillor nor an officer: consulted by the Monitoring
+        # Officer before any decision on a Code of Conduct complaint (D4).
+        INDEPENDENT = "independent", "Independent Person"
         SYSTEM = "system", "System"
 
     class MemberType(models.TextChoices):
@@ -79,6 +82,10 @@ class Person(Undeletable, AbstractUser):
     def is_officer(self) -> bool:
         return self.kind == self.Kind.OFFICER
 
+    @property
+    def is_independent_person(self) -> bool:
+        return self.kind == self.Kind.INDEPENDENT
+
     def get_session_auth_hash(self):
         """Django's hash of the password, which ends every session when the password changes, with the
         moment of the last "sign out everywhere", so that it ends them too."""
@@ -101,6 +108,12 @@ class Organization(Undeletable):
         COUNCIL = "council", "Council"
         PARTY = "party", "Political group"
         DIRECTORATE = "directorate", "Directorate"
+        # The parish and town councils in the council's area, whose members' conduct the Monitoring
+        # Officer also handles (D4): a list Democratic Services keeps; nobody in them has an account.
+        PARISH = "parish", "Parish council"
+        TOWN = "town", "Town council"
+
+    LOCAL_COUNCILS = frozenset({Classification.PARISH, Classification.TOWN})
 
     name = models.CharField(max_length=200, unique=True)
     classification = models.CharField(max_length=16, choices=Classification.choices)
@@ -135,11 +148,12 @@ class Post(Undeletable):
         ASSISTANT_DIRECTOR = "assistant-director", "Assistant Director"
         AUDITOR = "auditor", "Auditor"
         DEMOCRATIC_SERVICES = "democratic-services", "Democratic Services officer"
+        INDEPENDENT_PERSON = "independent-person", "Independent Person"
         OFFICER = "officer", "Officer post"
 
     MEMBER_ROLES = frozenset({Role.GROUP_LEADER, Role.DEPUTY_GROUP_LEADER})
     # Held by several people at once by default: a team, not one office.
-    SHARED_ROLES = frozenset({Role.AUDITOR, Role.DEMOCRATIC_SERVICES})
+    SHARED_ROLES = frozenset({Role.AUDITOR, Role.DEMOCRATIC_SERVICES, Role.INDEPENDENT_PERSON})
     # The statutory officers whose absence is recorded, and who acts for each meanwhile (A2; D1, D2).
     ABSENCE_DEPUTIES = {
         Role.CHIEF_EXECUTIVE: Role.DEPUTY_CHIEF_EXECUTIVE,

@@ -772,3 +772,8 @@ CELLS += [
         kwargs=organization_history_kwargs,
     ),
 ]
+
+# Concerns (D1-D3, D6), complaints (D4) and the Standards Committee report (D5): rows kept beside.
+from tests.integration import api_matrix_complaints, api_matrix_concerns, api_matrix_standards_report  # noqa: E402
+
+CELLS += api_matrix_concerns.CELLS + api_matrix_complaints.CELLS + api_matrix_standards_report.CELLS

@@ -168,6 +168,25 @@ def _records_of(flow):
                 left_on=ON if state == workflow.LEFT else None,
                 post_id=None,
                 post=None,
+                # A concern raised by me and handled by the Monitoring Officer; a complaint about someone.
+                kind="about-member",
+                rule="D2",
+                raised_by_id=ME,
+                handler_id=MONITORING.person_id,
+                handler="the Monitoring Officer",
+                handler_capacity="Monitoring Officer",
+                concerned_person_id=SOMEONE,
+                concerned_person="the person concerned",
+                concerned_person_told_at=None,
+                raiser_withheld=False,
+                reaches_chief_executive=False,
+                member_id=SOMEONE,
+                member="the member",
+                member_told_at=None,
+                consulted_person_ids=frozenset({ME}),
+                view_awaited_from_ids=frozenset({ME}) if state == "consulting" else frozenset(),
+                decision="investigation",
+                actions_outstanding="",
             )
 
 

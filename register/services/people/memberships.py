@@ -146,7 +146,9 @@ def _check_plain_membership(person, organization, others) -> None:
             )
     else:
         raise RuleViolation(
-            "People join a political group or a directorate; the council has posts.", field="organization"
+            "People join a political group or a directorate; the council has posts, and parish and town councils "
+            "are listed for complaints about their members.",
+            field="organization",
         )
 
 
@@ -158,6 +160,12 @@ def _check_post_holding(person, post, start, end, others) -> None:
         if group != post.organization:
             raise RuleViolation(
                 f"{person} is not a member of {post.organization} on {start:%d %B %Y}, so cannot be its {post.get_role_display().lower()}.",
+                field="person",
+            )
+    elif post.role == Post.Role.INDEPENDENT_PERSON:
+        if not person.is_independent_person:
+            raise RuleViolation(
+                f"Only an Independent Person, neither a councillor nor an officer, can hold the post of {post.label}.",
                 field="person",
             )
     elif not person.is_officer:

@@ -1,0 +1,3 @@
+"""The API's complaints endpoints."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""The API's concerns endpoints."""
+
+urlpatterns: list = []

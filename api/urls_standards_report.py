@@ -1,0 +1,3 @@
+"""The API's standards report endpoints."""
+
+urlpatterns: list = []

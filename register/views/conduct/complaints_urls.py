@@ -1,0 +1,4 @@
+"""The complaints pages' addresses."""
+
+app_name = "complaints"
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+"""The concerns pages' addresses."""
+
+app_name = "concerns"
+urlpatterns: list = []

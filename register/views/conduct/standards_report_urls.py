@@ -1,0 +1,4 @@
+"""The standards report pages' addresses."""
+
+app_name = "standards-report"
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""The API access matrix's rows for the concerns endpoints (tests/integration/api_matrix.py adds them)."""
+
+from tests.integration.api_matrix import Cell
+
+CELLS: list[Cell] = []
