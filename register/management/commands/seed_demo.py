@@ -40,6 +40,16 @@ DIRECTORATES = [
     "Law and Governance",
 ]
 
+# The parish and town councils in Demoshire, whose members' conduct the Monitoring Officer handles too (D4).
+LOCAL_COUNCILS = [
+    ("Ashby Magna Parish Council", Organization.Classification.PARISH),
+    ("Brookfield Town Council", Organization.Classification.TOWN),
+    ("Castle Combe Parish Council", Organization.Classification.PARISH),
+    ("Eastwick Parish Council", Organization.Classification.PARISH),
+    ("Kingsmead Town Council", Organization.Classification.TOWN),
+    ("Netherby Parish Council", Organization.Classification.PARISH),
+]
+
 # Three officer posts per directorate: (label, politically restricted)
 OFFICER_POSTS = [
     ("Head of Adult Social Care", True),
@@ -284,6 +294,23 @@ class DemoCouncil:
             "Democratic Services Officer",
             single_holder=False,
         )
+        self.load_standards(council)
+
+    def load_standards(self, council: Organization) -> None:
+        """Two Independent Persons, whom the Monitoring Officer consults on complaints, and the parish
+        and town councils in the area (D4)."""
+        post = people.post_create(
+            actor=self.actor,
+            reason=REASON,
+            organization=council,
+            role=Post.Role.INDEPENDENT_PERSON,
+            label="Independent Person",
+        )
+        for number in (1, 2):
+            person = self.person(f"independent-person-{number}", Person.Kind.INDEPENDENT)
+            people.post_appoint(actor=self.actor, reason=REASON, person=person, post=post, start_date=TERM_START)
+        for name, classification in LOCAL_COUNCILS:
+            people.organization_create(actor=self.actor, reason=REASON, name=name, classification=classification)
 
     def reports(self, officer: Person, *, to: Person) -> None:
         people.person_update(actor=self.actor, reason=REASON, person=officer, changes={"reports_to": to})
