@@ -45,6 +45,7 @@ class CaseRow:
 
     case_ref: str
     complaint_ids: tuple[int, ...]
+    references: tuple[str, ...]
     received_on: datetime.date
     council: str
     complainant: str
@@ -113,13 +114,19 @@ class StandardsReport:
 def check_period(start: datetime.date, end: datetime.date) -> None:
     """A report's period ends on or after it starts and spans no more than STANDARDS_REPORT_MAX_YEARS (D5)."""
     if end < start:
-        raise RuleViolation("The date the period ends must be the same as or after the date it starts", field="end")
+        raise RuleViolation(
+            "The date the period ends must be the same as or after the date it starts", field="end", rule="D5"
+        )
     years = settings.STANDARDS_REPORT_MAX_YEARS
     if start < _years_before(end, years):
-        raise RuleViolation(f"The period must be {years} years or shorter", field="start")
+        raise RuleViolation(
+            f"A report covers {years} years at most: the period must start later", field="start", rule="D5"
+        )
 
 
 def _years_before(day: datetime.date, years: int) -> datetime.date:
+    if day.year - years < datetime.MINYEAR:
+        return datetime.date.min
     try:
         return day.replace(year=day.year - years)
     except ValueError:  # 29 February
@@ -246,9 +253,7 @@ def _distinct(values) -> str:
 
 def _case_row(viewer, cases: list[Complaint], start, end, withdrawn_on) -> CaseRow:
     decided = [c for c in cases if c.decision and c.decided_on is not None and c.decided_on <= end]
-    withdrawn = all(
-        c.state == Complaint.State.WITHDRAWN and (withdrawn_on.get(c.pk) or end) <= end for c in cases
-    )
+    withdrawn = all(c.state == Complaint.State.WITHDRAWN and (withdrawn_on.get(c.pk) or end) <= end for c in cases)
     if withdrawn:
         decision = WITHDRAWN
     elif len(decided) < len(cases):
@@ -258,6 +263,7 @@ def _case_row(viewer, cases: list[Complaint], start, end, withdrawn_on) -> CaseR
     return CaseRow(
         case_ref=case_reference([c.reference for c in cases]),
         complaint_ids=tuple(c.pk for c in cases),
+        references=tuple(c.reference for c in cases),
         received_on=min(c.received_on for c in cases),
         council=_distinct(c.local_council.name if c.local_council_id else settings.COUNCIL_NAME for c in cases),
         complainant=_distinct(Complaint.ComplainantType(c.complainant_type).label for c in cases),
@@ -320,9 +326,7 @@ def _concerns(viewer: Standing, start, end, as_of):
     raised = [c for c in concerns if start <= timezone.localdate(c.raised_at) <= end]
 
     def figure(key, label, matching):
-        return Figure(
-            key, label, len(matching), tuple(c.pk for c in matching if policies.sees_concern(viewer, c))
-        )
+        return Figure(key, label, len(matching), tuple(c.pk for c in matching if policies.sees_concern(viewer, c)))
 
     by_kind = [figure(kind.value, kind.label, [c for c in raised if c.kind == kind]) for kind in Concern.Kind]
     by_stage = [figure(state.value, state.label, [c for c in raised if c.state == state]) for state in Concern.State]
