@@ -10,9 +10,10 @@ from django.utils.safestring import SafeString, mark_safe
 
 ROW_HEIGHT = 28
 BAR_HEIGHT = 18
-LABEL_WIDTH = 220
-BAR_WIDTH = 300
-VALUE_WIDTH = 60
+# Room for the longest label the register draws ("A councillor's difficulty obtaining information").
+LABEL_WIDTH = 340
+BAR_WIDTH = 260
+VALUE_WIDTH = 120
 # GOV.UK Frontend's blue and black, as the pages draw bars.
 BAR_COLOUR = "#1d70b8"
 TEXT_COLOUR = "#0b0c0c"
@@ -23,10 +24,16 @@ def _number(value: float) -> str:
 
 
 def bar_chart(
-    pairs: list[tuple[str, float]], *, title: str, chart_id: str, described_by: str = "", unit: str = ""
+    pairs: list[tuple[str, float]],
+    *,
+    title: str,
+    chart_id: str,
+    described_by: str = "",
+    units: tuple[str, str] = ("", ""),
 ) -> SafeString:
     """An SVG of one bar per (label, value) pair, longest value the full width. ``chart_id`` names the
-    SVG's title element; ``described_by`` the id of the table that holds the same figures."""
+    SVG's title element; ``described_by`` the id of the table that holds the same figures; ``units``
+    the unit after a value of one and after any other ("working day", "working days")."""
     most = max([value for _, value in pairs] + [0])
     width = LABEL_WIDTH + BAR_WIDTH + VALUE_WIDTH
     height = max(len(pairs), 1) * ROW_HEIGHT + 8
@@ -35,14 +42,15 @@ def bar_chart(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="register-svg-chart" role="img" '
         f'aria-labelledby="{escape(chart_id)}"{described} viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" font-family="Liberation Sans, Arial, DejaVu Sans, sans-serif" '
-        f'font-size="14">',
+        f'font-size="13">',
         f'<title id="{escape(chart_id)}">{escape(title)}</title>',
     ]
     for index, (label, value) in enumerate(pairs):
         top = 4 + index * ROW_HEIGHT
         length = round(BAR_WIDTH * value / most) if most else 0
         middle = top + BAR_HEIGHT / 2 + 5
-        shown = f"{_number(value)}{(' ' + unit) if unit else ''}"
+        unit = units[0] if value == 1 else units[1]
+        shown = f"{_number(value)} {unit}".strip()
         parts += [
             f'<text x="{LABEL_WIDTH - 8}" y="{middle}" text-anchor="end" fill="{TEXT_COLOUR}">{escape(label)}</text>',
             f'<rect x="{LABEL_WIDTH}" y="{top}" width="{length}" height="{BAR_HEIGHT}" fill="{BAR_COLOUR}"/>',

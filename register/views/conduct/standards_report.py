@@ -105,7 +105,7 @@ def _context(report: StandardsReport, *, links: bool) -> dict:
                 title="Average working days from request to decision, by group",
                 chart_id="chart-decision-days-title",
                 described_by="briefings",
-                unit="days",
+                units=("working day", "working days"),
             ),
             "briefings",
         ),
