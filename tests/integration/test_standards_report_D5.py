@@ -7,8 +7,10 @@ import subprocess
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.db.models import Max, Min, Q
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -349,6 +351,32 @@ def test_a_report_costs_the_same_queries_whatever_the_number_of_rows_D5(quarter,
         records.concern(council, kind=Concern.Kind.INFORMATION, raised_on=d(2026, 5, 1))
     with django_assert_num_queries(10):
         standards_report(viewer=viewer, start=START, end=END)
+
+
+def test_the_page_pdf_and_api_cost_the_same_queries_whatever_the_number_of_rows_D5(quarter, council):
+    client = signed_in(council.monitoring_officer)
+    api = APIClient()
+    api.force_authenticate(council.monitoring_officer)
+
+    def queries() -> list[int]:
+        counts = []
+        for get in (
+            lambda: client.get(reverse("standards-report:report"), PERIOD),
+            lambda: client.get(reverse("standards-report:pdf"), PERIOD),
+            lambda: api.get(reverse("api-standards-report"), PERIOD),
+        ):
+            with CaptureQueriesContext(connection) as captured:
+                assert get().status_code == 200
+            counts.append(len(captured))
+        return counts
+
+    before = queries()
+    d = datetime.date
+    for number in range(4):
+        records.complaint(council, f"16{number}0", received_on=d(2026, 5, 2), view_given_on=d(2026, 5, 3),
+                          decision=Decision.NOT_ACCEPTED, decided_on=d(2026, 5, 4), actions_outstanding="Apology")  # fmt: skip
+        records.concern(council, kind=Concern.Kind.ABOUT_OFFICER, raised_on=d(2026, 5, 2))
+    assert queries() == before
 
 
 def test_the_page_names_no_councillor_or_complainant_and_escapes_what_was_written_D5(quarter, council):
