@@ -32,8 +32,10 @@ class ProblemAutoSchema(AutoSchema):
         return responses
 
     def error_codes(self) -> list[str]:
-        # Writes can be refused; reads can be refused for an invalid filter or page size.
-        codes = ["400"] if self.method in {"POST", "PUT", "PATCH"} or self._is_list_view() else []
+        # Writes can be refused; reads can be refused for an invalid filter or page size, or for query
+        # parameters the view checks (``refuses_bad_queries``: a report's period).
+        refusable = self._is_list_view() or getattr(self.view, "refuses_bad_queries", False)
+        codes = ["400"] if self.method in {"POST", "PUT", "PATCH"} or refusable else []
         if self.view.permission_classes and not getattr(self.view, "public", False):
             codes += ["401", "403"]
         codes.append("404")

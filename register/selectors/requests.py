@@ -242,6 +242,12 @@ def attendance_parity_report(
     standing = _standing(viewer, on)
     if not policies.oversees_attendance(standing):
         raise NotFound("There is no such report.")
+    return parity_rows(start=start, end=end)
+
+
+def parity_rows(*, start: datetime.date, end: datetime.date) -> list[ParityRow]:
+    """The parity report's rows, for whoever the caller has already checked may read them (the
+    Standards Committee report, D5, counts briefings the same way). Two queries."""
     groups = list(Organization.objects.filter(classification=Organization.Classification.PARTY).order_by("name"))
     requests = list(
         AttendanceRequest.objects.filter(created_at__date__gte=start, created_at__date__lte=end).values(
