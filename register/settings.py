@@ -452,6 +452,7 @@ SPECTACULAR_SETTINGS = {
         "InformationMoveEnum": "api.actions.INFORMATION_MOVES",
         "DeclarationMoveEnum": "api.actions.DECLARATION_MOVES",
         "AbsenceMoveEnum": "api.actions.ABSENCE_MOVES",
+        "ConcernMoveEnum": "api.actions.CONCERN_MOVES",
     },
 }
 
