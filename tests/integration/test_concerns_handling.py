@@ -324,7 +324,9 @@ def test_an_overdue_concern_is_escalated_to_the_monitoring_officer_once(council,
     sent = send_concern_reminders()
     send_concern_reminders()
     assert sent == {"acknowledge overdue": 1}
-    assert [n.recipient for n in notices("concern-overdue")] == [council.monitoring_officer]
+    [overdue] = notices("concern-overdue")
+    assert overdue.recipient == council.monitoring_officer
+    assert overdue.link_path == f"/concerns/{Concern.objects.get().pk}/"
 
 
 def test_a_monitoring_officers_overdue_concern_goes_to_the_deputy_and_the_head_of_paid_service(
@@ -339,6 +341,8 @@ def test_a_monitoring_officers_overdue_concern_goes_to_the_deputy_and_the_head_o
     overdue = notices("concern-overdue")
     assert {n.recipient for n in overdue} == {council.deputy_monitoring_officer, council.chief_executive}
     assert "brought to an outcome" in overdue[0].body_text
+    assert {n.link_path for n in overdue} == {"/concerns/"}, "not the concern, which is not theirs to read"
+    assert str(council.groups[0].members[0]) not in overdue[0].body_text, "who raised it is not said"
 
 
 def test_a_closed_concern_is_neither_reminded_nor_escalated(council, clock, settings):

@@ -11,6 +11,7 @@ import datetime
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from register import selectors, working_days
@@ -18,6 +19,7 @@ from register import workflow as flows
 from register.errors import Conflict, InvalidTransition, NotFound, RuleViolation
 from register.models import AttendanceRecord, AttendanceRequest, Concern, Declaration, Person, Post
 from register.models.conduct import LONGEST_ACCOUNT
+from register.notice_links import NoticeLink
 from register.policies import Standing
 from register.selectors import concerns as reads
 from register.selectors import declarations as declaration_reads
@@ -466,18 +468,7 @@ def concerns_send_reminders() -> dict[str, int]:
                 continue
             with transaction.atomic():
                 if today > due:
-                    escalate_to = (
-                        above_monitoring if monitoring is None or concern.handler_id == monitoring.pk else [monitoring]
-                    )
-                    escalate_to = [p for p in escalate_to if p is not None and p.pk != concern.concerned_person_id]
-                    if notify(
-                        cause=f"concern:{concern.pk}:{stage}-overdue",
-                        kind="concern-overdue",
-                        recipients=escalate_to,
-                        about=concern,
-                        actor=None,
-                        context=_context(concern, stage=stage, due_on=due),
-                    ):
+                    if _escalate(concern, stage, due, monitoring, above_monitoring):
                         sent[f"{stage} overdue"] = sent.get(f"{stage} overdue", 0) + 1
                 elif today >= working_days.previous_working_day(due):
                     if notify(
@@ -490,3 +481,23 @@ def concerns_send_reminders() -> dict[str, int]:
                     ):
                         sent[f"{stage} reminder"] = sent.get(f"{stage} reminder", 0) + 1
     return sent
+
+
+def _escalate(concern: Concern, stage: str, due: datetime.date, monitoring, above_monitoring) -> bool:
+    """Tell the Monitoring Officer of an overdue concern (they see every concern); when the handler is
+    the Monitoring Officer, their deputy and the Head of Paid Service, whose notice leads to their own
+    concerns page, since the concern itself is not theirs to read. Never the person concerned."""
+    handled_by_monitoring = monitoring is None or concern.handler_id == monitoring.pk
+    recipients = above_monitoring if handled_by_monitoring else [monitoring]
+    recipients = [p for p in recipients if p is not None and p.pk != concern.concerned_person_id]
+    return bool(
+        notify(
+            cause=f"concern:{concern.pk}:{stage}-overdue",
+            kind="concern-overdue",
+            recipients=recipients,
+            about=concern,
+            actor=None,
+            context=_context(concern, stage=stage, due_on=due),
+            link=NoticeLink("See concerns", reverse("concerns:index")) if handled_by_monitoring else None,
+        )
+    )
