@@ -161,3 +161,19 @@ def test_a_monitoring_officer_concerned_does_not_see_it_until_told_D1(council, s
     assert page(council.monitoring_officer, concern).status_code == 404
     assert concern.pk not in listed(council.monitoring_officer)
     assert page(council.auditor, concern).status_code == 200
+
+
+def test_a_concerns_history_is_read_by_those_who_read_its_handling_never_by_the_person_concerned_C2_D1(
+    council, concern
+):
+    handler, officer = council.directorates[0].assistant_director, council.directorates[0].officers[0]
+    concern = services.concern_acknowledge(concern=concern, actor=handler)
+    services.concern_tell_concerned_person(concern=concern, actor=handler, reason="To answer it.")
+    for person in (council.groups[0].members[0], handler, council.monitoring_officer, council.auditor):
+        client = Client()
+        client.force_login(person)
+        assert client.get(f"/history/concern/{concern.pk}/").status_code == 200, person
+    for person in (officer, council.chief_executive, council.groups[1].leader):
+        client = Client()
+        client.force_login(person)
+        assert client.get(f"/history/concern/{concern.pk}/").status_code == 404, person
