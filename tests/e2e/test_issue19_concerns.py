@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import call_command
 
+from register import selectors
 from register.models import Concern, Person
 from register.services import attendance
 from tests.e2e.conftest import assert_reads_well, save_screenshot
@@ -139,3 +140,44 @@ def test_an_officer_reports_after_a_briefing_and_the_handler_takes_it_to_an_outc
     page.wait_for_load_state()
     assert page.get_by_text("Upheld, and action taken").is_visible()
     assert_reads_well(page)
+
+
+def test_a_councillor_raises_a_concern_through_the_form_with_the_whistleblowing_policy_beside_it_D1(
+    live_server, page, settings
+):
+    """Under 004 the councillor's concern goes to the Monitoring Officer; the form says so, offers the
+    whistleblowing policy instead, refuses an empty account on its field, and confirms where it went."""
+    settings.CONCERNS_PROTOCOL = "complaints"
+    settings.WHISTLEBLOWING_POLICY_URL = "https://www.demoshire.example/whistleblowing"
+    call_command("seed_demo")
+    base = live_server.url
+    page.set_default_timeout(10_000)
+    officer = Person.objects.get(username="officer-2")
+    sign_in(page, base, "member-1")
+    page.goto(f"{base}/concerns/")
+    assert_reads_well(page)
+    page.get_by_role("button", name="Raise a concern").click()
+    page.wait_for_load_state()
+    assert_reads_well(page)
+    assert page.get_by_text("Your concern goes to").is_visible()
+    whistleblowing = page.get_by_role("link", name="The Council's whistleblowing policy and procedure", exact=False)
+    assert whistleblowing.get_attribute("href") == "https://www.demoshire.example/whistleblowing"
+
+    page.get_by_label("Which officer is it about?").select_option(label=officer.name)
+    submit(page, "Raise the concern")
+    assert page.title().startswith("Error: Raise a concern")
+    assert page.get_by_role("alert").get_by_text("Say what happened").is_visible()
+
+    page.get_by_label("What happened?").fill("The officer shared our draft amendment with another group.")
+    group = page.get_by_role("group", name="When did it happen?")
+    yesterday = selectors.today() - datetime.timedelta(days=1)
+    group.get_by_label("Day").fill(str(yesterday.day))
+    group.get_by_label("Month").fill(str(yesterday.month))
+    group.get_by_label("Year").fill(str(yesterday.year))
+    page.get_by_label("Do not tell them who raised this").check()
+    save_screenshot(page, "concern-raise")
+    submit(page, "Raise the concern")
+    assert page.get_by_role("heading", name="Concern raised").is_visible()
+    concern = Concern.objects.get()
+    assert concern.handler.username == "monitoring-officer" and concern.raiser_withheld
+    assert page.get_by_text(concern.reference, exact=True).is_visible()
