@@ -137,7 +137,7 @@ def test_the_raiser_withdraws_it_and_the_handler_is_told_C3(council, settings):
 # --- Bad input ----------------------------------------------------------------------------------------
 
 
-def test_a_concern_about_oneself_is_refused_naming_the_person_concerned(council):
+def test_a_concern_about_oneself_is_refused_naming_the_person_concerned_D1_D2(council):
     officer = council.directorates[0].officers[0]
     before = row_counts()
     with pytest.raises(RuleViolation) as refused:
@@ -156,7 +156,9 @@ def test_a_concern_about_oneself_is_refused_naming_the_person_concerned(council)
     ],
     ids=["councillor-about-councillor", "officer-about-officer", "officer-about-nobody", "about-independent-person"],
 )
-def test_a_concern_about_someone_on_the_same_side_or_outside_the_protocol_is_refused(council, raiser, concerned, field):
+def test_a_concern_about_someone_on_the_same_side_or_outside_the_protocol_is_refused_D1_D2(
+    council, raiser, concerned, field
+):
     with pytest.raises(RuleViolation) as refused:
         raise_concern(raiser(council), concerned(council), information=False)
     assert refused.value.field == field
@@ -301,7 +303,7 @@ def at(day, hour=10):
     return datetime.datetime.combine(day, datetime.time(hour), tzinfo=LONDON)
 
 
-def test_the_handler_is_reminded_the_working_day_before_acknowledgement_is_due(council, clock, settings):
+def test_the_handler_is_reminded_the_working_day_before_acknowledgement_is_due_D3(council, clock, settings):
     settings.CONCERNS_PROTOCOL = "complaints"
     concern = raise_concern(council.groups[0].members[0], None)  # Monday 2 March: acknowledge by Monday 9 March
     assert concern.acknowledge_due_on == datetime.date(2026, 3, 9)
@@ -316,7 +318,7 @@ def test_the_handler_is_reminded_the_working_day_before_acknowledgement_is_due(c
     assert reminder.actor is None
 
 
-def test_an_overdue_concern_is_escalated_to_the_monitoring_officer_once(council, clock, settings):
+def test_an_overdue_concern_is_escalated_to_the_monitoring_officer_once_D2(council, clock, settings):
     settings.CONCERNS_PROTOCOL = "redress"
     officer, member = council.directorates[0].officers[0], council.groups[1].members[0]
     raise_concern(officer, member)
@@ -329,7 +331,7 @@ def test_an_overdue_concern_is_escalated_to_the_monitoring_officer_once(council,
     assert overdue.link_path == f"/concerns/{Concern.objects.get().pk}/"
 
 
-def test_a_monitoring_officers_overdue_concern_goes_to_the_deputy_and_the_head_of_paid_service(
+def test_a_monitoring_officers_overdue_concern_goes_to_the_deputy_and_the_head_of_paid_service_D3(
     council, clock, settings
 ):
     settings.CONCERNS_PROTOCOL = "complaints"
@@ -345,7 +347,7 @@ def test_a_monitoring_officers_overdue_concern_goes_to_the_deputy_and_the_head_o
     assert str(council.groups[0].members[0]) not in overdue[0].body_text, "who raised it is not said"
 
 
-def test_a_closed_concern_is_neither_reminded_nor_escalated(council, clock, settings):
+def test_a_closed_concern_is_neither_reminded_nor_escalated_D3(council, clock, settings):
     settings.CONCERNS_PROTOCOL = "complaints"
     concern = raise_concern(council.groups[0].members[0], None)
     concern = services.concern_look_into(concern=concern, actor=council.monitoring_officer)

@@ -190,7 +190,7 @@ SIGNED_IN = 3
 
 
 @pytest.mark.parametrize("how_many", [2, 12])
-def test_the_concerns_page_costs_the_same_whatever_the_number_of_rows(
+def test_the_concerns_page_costs_the_same_whatever_the_number_of_rows_D1_D2(
     council, settings, how_many, django_assert_num_queries
 ):
     settings.CONCERNS_PROTOCOL = "complaints"
@@ -204,7 +204,7 @@ def test_the_concerns_page_costs_the_same_whatever_the_number_of_rows(
 
 
 @pytest.mark.parametrize("how_many", [2, 12])
-def test_the_monitoring_officers_concerns_page_costs_the_same_whatever_the_number_of_rows(
+def test_the_monitoring_officers_concerns_page_costs_the_same_whatever_the_number_of_rows_D1_D2(
     council, settings, how_many, django_assert_num_queries
 ):
     settings.CONCERNS_PROTOCOL = "complaints"
@@ -217,7 +217,7 @@ def test_the_monitoring_officers_concerns_page_costs_the_same_whatever_the_numbe
 
 
 @pytest.mark.parametrize("how_many", [2, 12])
-def test_the_concerns_api_list_costs_the_same_whatever_the_number_of_rows(
+def test_the_concerns_api_list_costs_the_same_whatever_the_number_of_rows_D1_D2(
     council, settings, how_many, django_assert_num_queries
 ):
     settings.CONCERNS_PROTOCOL = "complaints"

@@ -197,7 +197,7 @@ def test_an_information_concern_about_the_monitoring_officer_goes_to_the_deputy_
     assert concern.handler == council.deputy_monitoring_officer
 
 
-def test_due_dates_are_in_working_days(council, clock, settings):
+def test_due_dates_are_in_working_days_D3(council, clock, settings):
     """Acknowledgement within CONCERN_ACKNOWLEDGE_WORKING_DAYS, an outcome within CONCERN_OUTCOME_WORKING_DAYS."""
     clock.set(datetime.datetime(2026, 4, 1, 10, tzinfo=clock.at.tzinfo))  # Wednesday before Easter
     settings.COUNCIL_NATION = "england-and-wales"
