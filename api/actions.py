@@ -33,6 +33,16 @@ ENDPOINTS: dict[str, dict[str, str]] = {
         workflow.WITHDRAW_DECLARATION: "POST withdraw/",
     },
     workflow.ABSENCE.name: {workflow.CANCEL_ABSENCE: "POST cancel/"},
+    workflow.CONCERN.name: {
+        workflow.ACKNOWLEDGE_CONCERN: "POST acknowledge/",
+        workflow.LOOK_INTO: "POST look-into/",
+        workflow.TELL_CONCERNED_PERSON: "POST tell/",
+        workflow.RAISE_WITH_MEMBER: "POST raise-with-member/",
+        workflow.RESOLVE_INFORMALLY: "POST resolve/",
+        workflow.REFER_ON: "POST refer-on/",
+        workflow.CLOSE_CONCERN: "POST close/",
+        workflow.WITHDRAW_CONCERN: "POST withdraw/",
+    },
 }
 
 # Each list of moves by name, for the schema's enumerations (SPECTACULAR_SETTINGS' ENUM_NAME_OVERRIDES).
@@ -41,6 +51,7 @@ INVITATION_MOVES = tuple(ENDPOINTS[workflow.ATTENDANCE_INVITATION.name])
 INFORMATION_MOVES = tuple(ENDPOINTS[workflow.INFORMATION.name])
 DECLARATION_MOVES = tuple(ENDPOINTS[workflow.DECLARATION.name])
 ABSENCE_MOVES = tuple(ENDPOINTS[workflow.ABSENCE.name])
+CONCERN_MOVES = tuple(ENDPOINTS[workflow.CONCERN.name])
 
 
 def caller_standing(context: dict):

@@ -1,3 +1,10 @@
-"""The API's concerns endpoints."""
+"""The API's concerns endpoints (D1-D3, D6): /api/concerns/, one concern, and one POST per move."""
 
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from api import views_concerns
+
+router = SimpleRouter()
+router.register("concerns", views_concerns.ConcernViewSet, basename="concern")
+
+urlpatterns: list = router.urls

@@ -64,6 +64,17 @@ _ON_A_DECLARATION = {
     "declaration-reviewer-left": ("See the declaration", "declarations:detail"),
 }
 
+# Notices about a concern (D1-D3, D6): its page, which shows each reader what they may see and do.
+_ON_A_CONCERN = {
+    "concern-received": ("Acknowledge the concern", "concerns:detail"),
+    "concern-reminder": ("See the concern", "concerns:detail"),
+    "concern-overdue": ("See the concern", "concerns:detail"),
+    "concern-acknowledged": ("See your concern", "concerns:detail"),
+    "concern-told": ("See the concern", "concerns:detail"),
+    "concern-closed": ("See the concern", "concerns:detail"),
+    "concern-withdrawn": ("See the concern", "concerns:detail"),
+}
+
 # Notices whose page is a list, whatever record they are about.
 _TO_A_PAGE = {
     "attendance-information-shared": ("Read the information shared with all groups", "attendance:shared"),
@@ -99,6 +110,9 @@ def link_for(kind: str, about, recipient=None) -> NoticeLink | None:
         return NoticeLink(label, reverse(name, args=[about.pk]))
     if kind in _ON_A_DECLARATION and about is not None:
         label, name = _ON_A_DECLARATION[kind]
+        return NoticeLink(label, reverse(name, args=[about.pk]))
+    if kind in _ON_A_CONCERN and about is not None:
+        label, name = _ON_A_CONCERN[kind]
         return NoticeLink(label, reverse(name, args=[about.pk]))
     if kind in _TO_A_PAGE:
         return _page(*_TO_A_PAGE[kind])

@@ -382,6 +382,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # A12: remind and escalate attendance decisions and officers' responses (hourly, idempotent).
     "attendance-reminders": {"task": "attendance.send_reminders", "schedule": crontab(minute=15)},
+    # D1-D3, D6: remind handlers of concerns due and escalate overdue ones, as A12 (hourly, idempotent).
+    "concern-reminders": {"task": "concerns.send_reminders", "schedule": crontab(minute=20)},
     # A12, C3: a request still awaiting a decision lapses when its meeting begins (idempotent).
     "attendance-lapses": {"task": "attendance.lapse_requests", "schedule": crontab(minute="*/5")},
     # C4: verify the hash chain and send its head to the Monitoring Officer and the auditors.
@@ -450,6 +452,7 @@ SPECTACULAR_SETTINGS = {
         "InformationMoveEnum": "api.actions.INFORMATION_MOVES",
         "DeclarationMoveEnum": "api.actions.DECLARATION_MOVES",
         "AbsenceMoveEnum": "api.actions.ABSENCE_MOVES",
+        "ConcernMoveEnum": "api.actions.CONCERN_MOVES",
     },
 }
 

@@ -88,6 +88,15 @@ def send_attendance_reminders() -> dict:
     return attendance_send_reminders()
 
 
+@shared_task(name="concerns.send_reminders")
+def send_concern_reminders() -> dict:
+    """Hourly (settings.CELERY_BEAT_SCHEDULE): concerns due to be acknowledged or brought to an
+    outcome, and those overdue (D1-D3, D6; as A12)."""
+    from register.services.conduct.concerns import concerns_send_reminders
+
+    return concerns_send_reminders()
+
+
 @shared_task(name="attendance.lapse_requests")
 def lapse_attendance_requests() -> int:
     """Every few minutes (settings.CELERY_BEAT_SCHEDULE): a request still awaiting a decision when its

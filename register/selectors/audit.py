@@ -27,6 +27,7 @@ from register.models import (
     AttendanceInvitation,
     AttendanceRecord,
     AttendanceRequest,
+    Concern,
     Declaration,
     DeclarationConfirmation,
     GroupMeeting,
@@ -478,6 +479,11 @@ def _may_read_record_history(viewer: Person, kind: RecordType, record_id: int, s
         except NotFound:
             return False
         return True
+    if kind.model is Concern:
+        # Those who read a concern's handling read its history; the person concerned never does (its
+        # history names who raised it), whatever post they hold (D1, D2, D6).
+        found = Concern.objects.filter(pk=record_id).first()
+        return found is not None and policies.sees_concern_handling(standing, found)
     return policies.reads_history_of_any_record(standing, notices=kind.model._meta.model_name == "notification")
 
 

@@ -29,8 +29,17 @@ from rest_framework.test import APIClient
 
 from register import selectors, workflow
 from register.errors import InvalidTransition, NotFound, NotPermitted, RuleViolation
-from register.models import Absence, AttendanceRequest, Declaration, HistoryLink, InformationProvided, Person
+from register.models import (
+    Absence,
+    AttendanceRequest,
+    Concern,
+    Declaration,
+    HistoryLink,
+    InformationProvided,
+    Person,
+)
 from register.services import attendance, people
+from register.services.conduct import concerns as concern_services
 from tests.factories import LONDON, Council, approved_request, make_person, submit_request
 from tests.integration.declaration_helpers import declare, review
 
@@ -118,6 +127,7 @@ class Made:
     absence: Absence | None = None
     absence_start: datetime.date | None = None
     other_person: Person | None = None
+    concern: Concern | None = None
 
 
 def named_officers(world: World, target: str) -> list[Person]:
@@ -231,6 +241,54 @@ def _an_absence_of_two_days(world: World, role: str, target: str) -> Made:
 AN_ABSENCE_OF_TWO_DAYS = Builder(make=_an_absence_of_two_days)
 
 
+def _raise_concern(raiser: Person, concerned: Person | None, *, information: bool = False) -> Concern:
+    return concern_services.concern_raise(
+        actor=raiser,
+        reason=REASON,
+        concerned_person=concerned,
+        information=information,
+        what_happened="Said something against the protocol.",
+        happened_on=selectors.today() - datetime.timedelta(days=1),
+    )
+
+
+def _a_concern(stage: str, about_member: bool, world: World, role: str, target: str) -> Made:
+    """A concern (D1-D3) under 002's routes, the council's default: the role's own (own; a councillor of
+    the second group's for the superuser), about someone on the other side; or (other) a councillor's
+    difficulty obtaining information from an officer, which the Monitoring Officer handles, or, for
+    raising with the member, an officer's concern about a councillor, which the first directorate's
+    Director handles (D2)."""
+    council, person = world.council, world.people[role]
+    if target == "own":
+        raiser = person if person.kind in (Person.Kind.MEMBER, Person.Kind.OFFICER) else council.groups[1].members[0]
+        concern = _raise_concern(raiser, make_person(Person.Kind.OFFICER if raiser.is_member else Person.Kind.MEMBER))
+    elif about_member:
+        concern = _raise_concern(council.directorates[0].officers[1], council.groups[1].members[1])
+    else:
+        concern = _raise_concern(council.groups[1].members[0], council.directorates[1].officers[1], information=True)
+    if stage in ("acknowledged", "looking"):
+        concern = concern_services.concern_acknowledge(concern=concern, actor=concern.handler)
+    if stage == "looking":
+        concern = concern_services.concern_look_into(concern=concern, actor=concern.handler)
+    return Made(concern=concern)
+
+
+def a_concern(stage: str = "received", *, about_member: bool = False) -> Builder:
+    return Builder(
+        make=lambda world, role, target: _a_concern(stage, about_member, world, role, target),
+        key=lambda world, role, target: (target, role if target == "own" else ""),
+    )
+
+
+def _someone_to_raise_a_concern_about(world: World, role: str, target: str) -> Made:
+    return Made(other_person=make_person(Person.Kind.OFFICER if world.people[role].is_member else Person.Kind.MEMBER))
+
+
+SOMEONE_CONCERNED = Builder(
+    make=_someone_to_raise_a_concern_about, key=lambda world, role, target: (target, world.people[role].is_member)
+)
+
+
 def meeting_day(world: World) -> datetime.date:
     return selectors.today() + datetime.timedelta(days=7)
 
@@ -265,7 +323,7 @@ REASON = "Recorded by the comparison of pages and API."
 
 
 REQUEST, INVITATION, INFORMATION = workflow.ATTENDANCE_REQUEST, workflow.ATTENDANCE_INVITATION, workflow.INFORMATION
-DECLARATION, ABSENCE = workflow.DECLARATION, workflow.ABSENCE
+DECLARATION, ABSENCE, CONCERN = workflow.DECLARATION, workflow.ABSENCE, workflow.CONCERN
 
 # Each interface, for each move of each workflow: (world, made, person) -> (address, data).
 Request = Callable[[World, Made, Person], tuple[str, dict]]
@@ -376,6 +434,41 @@ PAGES: dict[tuple[str, str], Request] = {
         f"/people/absences/{m.absence.pk}/end/",
         {**page_date("end_date", m.absence.start_date), "reason": "Back early"},
     ),
+    (CONCERN.name, workflow.RAISE_CONCERN): lambda w, m, p: (
+        "/concerns/raise/",
+        {
+            "about": "conduct",
+            "concerned_person": m.other_person.pk,
+            "what_happened": "Said something against the protocol.",
+            **page_date("happened_on", selectors.today() - datetime.timedelta(days=1)),
+        },
+    ),
+    (CONCERN.name, workflow.ACKNOWLEDGE_CONCERN): lambda w, m, p: (f"/concerns/{m.concern.pk}/acknowledge/", {}),
+    (CONCERN.name, workflow.LOOK_INTO): lambda w, m, p: (f"/concerns/{m.concern.pk}/look-into/", {}),
+    (CONCERN.name, workflow.TELL_CONCERNED_PERSON): lambda w, m, p: (
+        f"/concerns/{m.concern.pk}/tell/",
+        {"tell-reason": REASON},
+    ),
+    (CONCERN.name, workflow.RAISE_WITH_MEMBER): lambda w, m, p: (
+        f"/concerns/{m.concern.pk}/raise-with-member/",
+        {"raise-with-member-raised_with": "The member and their group leader"},
+    ),
+    (CONCERN.name, workflow.RESOLVE_INFORMALLY): lambda w, m, p: (
+        f"/concerns/{m.concern.pk}/resolve/",
+        {"resolve-reason": REASON},
+    ),
+    (CONCERN.name, workflow.REFER_ON): lambda w, m, p: (
+        f"/concerns/{m.concern.pk}/refer-on/",
+        {"refer-on-referred_to": "Human Resources"},
+    ),
+    (CONCERN.name, workflow.CLOSE_CONCERN): lambda w, m, p: (
+        f"/concerns/{m.concern.pk}/close/",
+        {"close-outcome": "no-action"},
+    ),
+    (CONCERN.name, workflow.WITHDRAW_CONCERN): lambda w, m, p: (
+        f"/concerns/{m.concern.pk}/withdraw/",
+        {"withdraw-reason": REASON},
+    ),
 }
 
 REQUESTS = "/api/attendance-requests/"
@@ -459,6 +552,40 @@ APIS: dict[tuple[str, str], Request] = {
         f"/api/absences/{m.absence.pk}/end/",
         {"end_date": m.absence.start_date.isoformat(), "reason": "Back early"},
     ),
+    (CONCERN.name, workflow.RAISE_CONCERN): lambda w, m, p: (
+        "/api/concerns/",
+        {
+            "concerned_person": m.other_person.pk,
+            "what_happened": "Said something against the protocol.",
+            "happened_on": (selectors.today() - datetime.timedelta(days=1)).isoformat(),
+        },
+    ),
+    (CONCERN.name, workflow.ACKNOWLEDGE_CONCERN): lambda w, m, p: (f"/api/concerns/{m.concern.pk}/acknowledge/", {}),
+    (CONCERN.name, workflow.LOOK_INTO): lambda w, m, p: (f"/api/concerns/{m.concern.pk}/look-into/", {}),
+    (CONCERN.name, workflow.TELL_CONCERNED_PERSON): lambda w, m, p: (
+        f"/api/concerns/{m.concern.pk}/tell/",
+        {"reason": REASON},
+    ),
+    (CONCERN.name, workflow.RAISE_WITH_MEMBER): lambda w, m, p: (
+        f"/api/concerns/{m.concern.pk}/raise-with-member/",
+        {"raised_with": "The member and their group leader"},
+    ),
+    (CONCERN.name, workflow.RESOLVE_INFORMALLY): lambda w, m, p: (
+        f"/api/concerns/{m.concern.pk}/resolve/",
+        {"reason": REASON},
+    ),
+    (CONCERN.name, workflow.REFER_ON): lambda w, m, p: (
+        f"/api/concerns/{m.concern.pk}/refer-on/",
+        {"referred_to": "Human Resources"},
+    ),
+    (CONCERN.name, workflow.CLOSE_CONCERN): lambda w, m, p: (
+        f"/api/concerns/{m.concern.pk}/close/",
+        {"outcome": "no-action"},
+    ),
+    (CONCERN.name, workflow.WITHDRAW_CONCERN): lambda w, m, p: (
+        f"/api/concerns/{m.concern.pk}/withdraw/",
+        {"reason": REASON},
+    ),
 }
 
 
@@ -486,6 +613,10 @@ def loaded(made: Made) -> Made:
         made.declaration = Declaration.objects.select_related("declarant", "reviewer").get(pk=made.declaration.pk)
     if made.absence is not None:
         made.absence = Absence.objects.get(pk=made.absence.pk)
+    if made.concern is not None:
+        made.concern = Concern.objects.select_related("raised_by", "concerned_person", "handler").get(
+            pk=made.concern.pk
+        )
     return made
 
 
@@ -503,7 +634,7 @@ def allowed(flow: workflow.Workflow, move: str, made: Made, person: Person) -> b
     the original as a new request, as its service does)."""
     standing = selectors.standing_of(person)
     made = loaded(made)
-    if move in (workflow.SUBMIT, workflow.REFER, workflow.DECLARE, workflow.RECORD_ABSENCE):
+    if move in (workflow.SUBMIT, workflow.REFER, workflow.DECLARE, workflow.RECORD_ABSENCE, workflow.RAISE_CONCERN):
         return workflow.is_allowed(flow, move, None, standing)
     if move == workflow.TAKE_UP_EQUIVALENT:
         try:
@@ -517,6 +648,7 @@ def allowed(flow: workflow.Workflow, move: str, made: Made, person: Person) -> b
         workflow.INFORMATION.name: lambda: made.information,
         workflow.DECLARATION.name: lambda: made.declaration,
         workflow.ABSENCE.name: lambda: made.absence,
+        workflow.CONCERN.name: lambda: made.concern,
     }[flow.name]()
     return move in workflow.allowed_moves(flow, record, standing)
 
@@ -587,6 +719,15 @@ CASES = [
     Case(ABSENCE, workflow.RECORD_ABSENCE, ABSENCE_DAYS, targets=("new",)),
     Case(ABSENCE, workflow.CANCEL_ABSENCE, AN_ABSENCE, targets=("recorded",)),
     Case(ABSENCE, workflow.END_ABSENCE, AN_ABSENCE_OF_TWO_DAYS, targets=("recorded",)),
+    Case(CONCERN, workflow.RAISE_CONCERN, SOMEONE_CONCERNED, targets=("new",)),
+    Case(CONCERN, workflow.ACKNOWLEDGE_CONCERN, a_concern()),
+    Case(CONCERN, workflow.LOOK_INTO, a_concern()),
+    Case(CONCERN, workflow.TELL_CONCERNED_PERSON, a_concern("acknowledged")),
+    Case(CONCERN, workflow.RAISE_WITH_MEMBER, a_concern("acknowledged", about_member=True)),
+    Case(CONCERN, workflow.RESOLVE_INFORMALLY, a_concern("looking")),
+    Case(CONCERN, workflow.REFER_ON, a_concern("acknowledged")),
+    Case(CONCERN, workflow.CLOSE_CONCERN, a_concern("acknowledged")),
+    Case(CONCERN, workflow.WITHDRAW_CONCERN, a_concern()),
 ]
 
 

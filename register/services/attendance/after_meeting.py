@@ -1,6 +1,7 @@
 """After the meeting: each attending officer records when they arrived and left, and attests that
 they left before the group formed its view with no party business discussed in front of them (A6),
-or reports what happened, which reaches the Chief Executive and the Monitoring Officer (A13)."""
+or reports what happened, which reaches the Chief Executive and the Monitoring Officer (A13) and
+becomes a concern under the protocol (D6)."""
 
 import datetime
 from collections.abc import Iterable
@@ -13,6 +14,7 @@ from register.errors import RuleViolation
 from register.models import AttendanceRecord, AttendanceRequest, GroupMeeting, Person, Post
 from register.services.attendance import notices
 from register.services.attendance.common import aware, lock_for, standing_of
+from register.services.conduct.concerns import concern_raise_from_report
 from register.services.history import save_with_history
 from register.services.notifications import notify
 
@@ -73,6 +75,8 @@ def attendance_record_attendance(
             save_with_history(request, actor=actor, reason=history_reason, update_fields=["state"])
         if record.is_report:
             _send_report(record, request, actor)
+            # D6: the report is also a concern of D2's kind, routed under the council's protocol.
+            concern_raise_from_report(record=record, request=request, reporting_officer=actor)
     return record
 
 

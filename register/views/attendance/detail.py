@@ -9,10 +9,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
-from register import conflicts, selectors, workflow
+from register import conflicts, policies, selectors, workflow
 from register.errors import RuleViolation
 from register.forms_attendance import ReasonForm
 from register.models import AttendanceRequest
+from register.selectors import concerns as concern_reads
 from register.services import attendance as services
 from register.views.attendance.common import A5_REMINDER, REQUEST, actions_on, own_invitation, posted, seen
 from register.views.context import standing
@@ -39,6 +40,9 @@ def detail(request, request_id: int):
             "warnings": warnings_on(request, found),
             "a5_reminder": A5_REMINDER,
             "today": selectors.today(),
+            # D1, D2, D6: concerns about this briefing that the viewer may see, and raising one.
+            "concerns": list(concern_reads.concerns_visible_to(standing(request)).filter(briefing=found)),
+            "may_raise_concern": policies.raises_concern(standing(request)),
         },
     )
 

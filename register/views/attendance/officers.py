@@ -109,7 +109,8 @@ def record_attendance(request, request_id: int):
                 request,
                 "Your attendance is recorded"
                 + (
-                    ", and your report has gone to the Chief Executive and the Monitoring Officer."
+                    ", and your report has gone to the Chief Executive and the Monitoring Officer, and to "
+                    f"{record.concern.handler} as a concern under the protocol ({record.concern.reference})."
                     if record.is_report
                     else ", with your attestation."
                 ),
