@@ -17,6 +17,7 @@ attempt.
 """
 
 import datetime
+import itertools
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,8 +31,11 @@ from rest_framework.test import APIClient
 from register import selectors, workflow
 from register.errors import InvalidTransition, NotFound, NotPermitted, RuleViolation
 from register.models import Absence, AttendanceRequest, Declaration, HistoryLink, InformationProvided, Person
+from register.models.conduct import Complaint
 from register.services import attendance, people
+from register.services.conduct import complaints
 from tests.factories import LONDON, Council, approved_request, make_person, submit_request
+from tests.integration import complaint_helpers
 from tests.integration.declaration_helpers import declare, review
 
 # The roles of the demo council (register/management/commands/seed_demo.py), and a superuser who
@@ -48,6 +52,7 @@ ROLES = (
     "deputy chief executive",
     "monitoring officer",
     "auditor",
+    "independent person",
     "superuser",
 )
 OFFICERS_WHO_BRIEF = ("officer", "director", "assistant director")
@@ -80,6 +85,7 @@ class World:
             "deputy chief executive": council.deputy_chief_executive,
             "monitoring officer": council.monitoring_officer,
             "auditor": council.auditor,
+            "independent person": council.independent_person,
             "superuser": administrator,
         }
         self.absences = 0
@@ -118,6 +124,7 @@ class Made:
     absence: Absence | None = None
     absence_start: datetime.date | None = None
     other_person: Person | None = None
+    complaint: Complaint | None = None
 
 
 def named_officers(world: World, target: str) -> list[Person]:
@@ -265,7 +272,51 @@ REASON = "Recorded by the comparison of pages and API."
 
 
 REQUEST, INVITATION, INFORMATION = workflow.ATTENDANCE_REQUEST, workflow.ATTENDANCE_INVITATION, workflow.INFORMATION
-DECLARATION, ABSENCE = workflow.DECLARATION, workflow.ABSENCE
+DECLARATION, ABSENCE, COMPLAINT = workflow.DECLARATION, workflow.ABSENCE, workflow.COMPLAINT
+
+
+def _complaint_record(world: World) -> dict:
+    return {
+        "reference": str(next(_complaint_references)),
+        "complainant_type": "member-of-the-public",
+        "complainant_name": "Pat Complainant",
+        "nature_kind": "meeting",
+        "nature": "Behaviour at a meeting",
+    }
+
+
+def _complaint_path(made: Made, action: str = "") -> str:
+    return f"/complaints/{made.complaint.pk}/{action}"
+
+
+def _complaint_api(made: Made, action: str = "") -> str:
+    return f"/api/complaints/{made.complaint.pk}/{action}"
+
+
+_complaint_references = itertools.count(5000)
+
+
+def _a_complaint(stage: str, world: World, role: str, target: str) -> Made:
+    """A complaint about the first group's councillor (own: the "member" role, told of it) or the second
+    group's (other: not told), at ``stage``: received, consulting (the Independent Person asked),
+    consulted (their view given) or decided."""
+    council = world.council
+    about = council.groups[0].members[0] if target == "own" else council.groups[1].members[0]
+    complaint = complaint_helpers.record(council, reference=str(next(_complaint_references)), member=about)
+    if target == "own":
+        complaints.complaint_tell_member(actor=council.monitoring_officer, reason="Test data", complaint=complaint)
+    if stage != "received":
+        complaint_helpers.consult(council, complaint)
+    if stage in ("consulted", "decided"):
+        complaint_helpers.give_view(council, complaint)
+    if stage == "decided":
+        complaint_helpers.decide(council, complaint)
+    return Made(complaint=complaint)
+
+
+def a_complaint(stage: str) -> Builder:
+    return Builder(make=lambda world, role, target: _a_complaint(stage, world, role, target))
+
 
 # Each interface, for each move of each workflow: (world, made, person) -> (address, data).
 Request = Callable[[World, Made, Person], tuple[str, dict]]
@@ -376,6 +427,34 @@ PAGES: dict[tuple[str, str], Request] = {
         f"/people/absences/{m.absence.pk}/end/",
         {**page_date("end_date", m.absence.start_date), "reason": "Back early"},
     ),
+    (COMPLAINT.name, workflow.RECORD_COMPLAINT): lambda w, m, p: (
+        "/complaints/new/",
+        {
+            **_complaint_record(w),
+            **page_date("received_on", datetime.date(2026, 1, 12)),
+            "council": "borough",
+            "member": w.council.groups[1].members[0].pk,
+        },
+    ),
+    (COMPLAINT.name, workflow.CONSULT): lambda w, m, p: (
+        _complaint_path(m, "consult/"),
+        {"independent_person": w.council.independent_person.pk},
+    ),
+    (COMPLAINT.name, workflow.GIVE_VIEW): lambda w, m, p: (_complaint_path(m, "view/"), {"view": "Within the Code."}),
+    (COMPLAINT.name, workflow.DECIDE_COMPLAINT): lambda w, m, p: (
+        _complaint_path(m, "decide/"),
+        {"decision": "no-further-action", **page_date("decided_on", selectors.today())},
+    ),
+    (COMPLAINT.name, workflow.TELL_MEMBER): lambda w, m, p: (_complaint_path(m, "tell-member/"), {}),
+    (COMPLAINT.name, workflow.RECORD_ACTIONS): lambda w, m, p: (
+        _complaint_path(m, "actions/"),
+        {"training_needs": "Social media training", "actions_outstanding": ""},
+    ),
+    (COMPLAINT.name, workflow.CLOSE_COMPLAINT): lambda w, m, p: (_complaint_path(m, "close/"), {}),
+    (COMPLAINT.name, workflow.WITHDRAW_COMPLAINT): lambda w, m, p: (
+        _complaint_path(m, "withdraw/"),
+        {"reason": "Withdrawn by the complainant"},
+    ),
 }
 
 REQUESTS = "/api/attendance-requests/"
@@ -459,6 +538,29 @@ APIS: dict[tuple[str, str], Request] = {
         f"/api/absences/{m.absence.pk}/end/",
         {"end_date": m.absence.start_date.isoformat(), "reason": "Back early"},
     ),
+    (COMPLAINT.name, workflow.RECORD_COMPLAINT): lambda w, m, p: (
+        "/api/complaints/",
+        {**_complaint_record(w), "received_on": "2026-01-12", "member": w.council.groups[1].members[0].pk},
+    ),
+    (COMPLAINT.name, workflow.CONSULT): lambda w, m, p: (
+        _complaint_api(m, "consult/"),
+        {"independent_person": w.council.independent_person.pk},
+    ),
+    (COMPLAINT.name, workflow.GIVE_VIEW): lambda w, m, p: (_complaint_api(m, "view/"), {"view": "Within the Code."}),
+    (COMPLAINT.name, workflow.DECIDE_COMPLAINT): lambda w, m, p: (
+        _complaint_api(m, "decide/"),
+        {"decision": "no-further-action", "decided_on": selectors.today().isoformat()},
+    ),
+    (COMPLAINT.name, workflow.TELL_MEMBER): lambda w, m, p: (_complaint_api(m, "tell-member/"), {}),
+    (COMPLAINT.name, workflow.RECORD_ACTIONS): lambda w, m, p: (
+        _complaint_api(m, "training-and-actions/"),
+        {"training_needs": "Social media training", "actions_outstanding": ""},
+    ),
+    (COMPLAINT.name, workflow.CLOSE_COMPLAINT): lambda w, m, p: (_complaint_api(m, "close/"), {}),
+    (COMPLAINT.name, workflow.WITHDRAW_COMPLAINT): lambda w, m, p: (
+        _complaint_api(m, "withdraw/"),
+        {"reason": "Withdrawn by the complainant"},
+    ),
 }
 
 
@@ -486,6 +588,8 @@ def loaded(made: Made) -> Made:
         made.declaration = Declaration.objects.select_related("declarant", "reviewer").get(pk=made.declaration.pk)
     if made.absence is not None:
         made.absence = Absence.objects.get(pk=made.absence.pk)
+    if made.complaint is not None:
+        made.complaint = Complaint.objects.prefetch_related("consultations").get(pk=made.complaint.pk)
     return made
 
 
@@ -503,7 +607,7 @@ def allowed(flow: workflow.Workflow, move: str, made: Made, person: Person) -> b
     the original as a new request, as its service does)."""
     standing = selectors.standing_of(person)
     made = loaded(made)
-    if move in (workflow.SUBMIT, workflow.REFER, workflow.DECLARE, workflow.RECORD_ABSENCE):
+    if move in (workflow.SUBMIT, workflow.REFER, workflow.DECLARE, workflow.RECORD_ABSENCE, workflow.RECORD_COMPLAINT):
         return workflow.is_allowed(flow, move, None, standing)
     if move == workflow.TAKE_UP_EQUIVALENT:
         try:
@@ -517,6 +621,7 @@ def allowed(flow: workflow.Workflow, move: str, made: Made, person: Person) -> b
         workflow.INFORMATION.name: lambda: made.information,
         workflow.DECLARATION.name: lambda: made.declaration,
         workflow.ABSENCE.name: lambda: made.absence,
+        workflow.COMPLAINT.name: lambda: made.complaint,
     }[flow.name]()
     return move in workflow.allowed_moves(flow, record, standing)
 
@@ -558,10 +663,12 @@ class Case:
     # declaration); "other": another group's, another directorate's, someone else's; "new": none yet.
     targets: tuple[str, ...] = ("own", "other")
     after_meeting: bool = False
+    # Told apart from another case of the same move (a decision before the Independent Person's view).
+    note: str = ""
 
     @property
     def id(self) -> str:
-        return f"{self.flow.name}: {self.move}".replace(" ", "-")
+        return f"{self.flow.name}: {self.move}{f' ({self.note})' if self.note else ''}".replace(" ", "-")
 
 
 CASES = [
@@ -587,6 +694,15 @@ CASES = [
     Case(ABSENCE, workflow.RECORD_ABSENCE, ABSENCE_DAYS, targets=("new",)),
     Case(ABSENCE, workflow.CANCEL_ABSENCE, AN_ABSENCE, targets=("recorded",)),
     Case(ABSENCE, workflow.END_ABSENCE, AN_ABSENCE_OF_TWO_DAYS, targets=("recorded",)),
+    Case(COMPLAINT, workflow.RECORD_COMPLAINT, NOTHING, targets=("new",)),
+    Case(COMPLAINT, workflow.CONSULT, a_complaint("received")),
+    Case(COMPLAINT, workflow.GIVE_VIEW, a_complaint("consulting")),
+    Case(COMPLAINT, workflow.DECIDE_COMPLAINT, a_complaint("consulted")),
+    Case(COMPLAINT, workflow.DECIDE_COMPLAINT, a_complaint("received"), note="before the view, D4"),
+    Case(COMPLAINT, workflow.TELL_MEMBER, a_complaint("received")),
+    Case(COMPLAINT, workflow.RECORD_ACTIONS, a_complaint("decided")),
+    Case(COMPLAINT, workflow.CLOSE_COMPLAINT, a_complaint("decided")),
+    Case(COMPLAINT, workflow.WITHDRAW_COMPLAINT, a_complaint("received")),
 ]
 
 
