@@ -223,3 +223,37 @@ def test_others_get_not_found_on_the_complaint_pages(council, who):
     for path in ("/complaints/", f"/complaints/{complaint.pk}/", f"/complaints/{complaint.pk}/consult/"):
         assert client.get(path).status_code == 404, path
     assert client.get("/complaints/new/").status_code == 403
+
+
+def test_after_an_investigation_the_page_offers_a_new_consultation_and_no_decision_until_the_view_D4(
+    council, independent_person
+):
+    complaint = record(council)
+    consult(council, complaint)
+    give_view(council, complaint)
+    complaints.complaint_decide(
+        actor=council.monitoring_officer,
+        reason="Test",
+        complaint=complaint,
+        decision=Complaint.Decision.INVESTIGATION,
+        decided_on=selectors.today(),
+    )
+    mo = signed_in(council.monitoring_officer)
+    page = mo.get(f"/complaints/{complaint.pk}/").content.decode()
+    assert "Consult an Independent Person" in page and "Record the decision" not in page
+    assert (
+        mo.post(f"/complaints/{complaint.pk}/consult/", {"independent_person": independent_person.pk}).status_code
+        == 302
+    )
+    assert mo.get(f"/complaints/{complaint.pk}/decide/").status_code == 409
+    give_view(council, complaint, view="The investigation found no breach.")
+    assert "Record the decision" in mo.get(f"/complaints/{complaint.pk}/").content.decode()
+
+
+def test_script_in_the_nature_is_escaped_in_the_e_mail_telling_the_member(council):
+    script = "<script>alert('x')</script>"
+    complaint = record(council, nature=f"Nature {script}")
+    complaints.complaint_tell_member(actor=council.monitoring_officer, reason="Test", complaint=complaint)
+    mail = Notification.objects.get(kind="complaint-told", channel=Notification.Channel.EMAIL)
+    assert script not in mail.body_html and "&lt;script&gt;" in mail.body_html
+    assert mail.link_path == f"/complaints/{complaint.pk}/"
