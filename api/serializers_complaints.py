@@ -13,6 +13,7 @@ from rest_framework import serializers
 from api.actions import ActionsField, caller_standing
 from api.serializers_declarations import BIGINT_MAX, PersonRefField, Text
 from register import policies, workflow
+from register.models import Post
 from register.models.conduct import LONGEST_ACCOUNT, Complaint, Consultation
 
 HANDLING = (
@@ -26,7 +27,6 @@ HANDLING = (
     "recorded_by",
     "recorded_at",
     "decided_by",
-    "linked_to",
 )
 CONTACT = ("complainant_name", "complainant_contact")
 
@@ -109,6 +109,10 @@ class ComplaintSerializer(serializers.Serializer):
         if standing is None or not policies.sees_complaint_handling(standing, complaint):
             for name in HANDLING:
                 data.pop(name, None)
+        if standing is None or not standing.holds(*policies.COMPLAINT_ROLES, Post.Role.AUDITOR):
+            # Linked cases are named only to those who see every complaint (an Independent Person may
+            # not be consulted on the others, whose existence the register does not reveal).
+            data.pop("linked_to", None)
         if standing is None or not policies.sees_complainant_contact(standing, complaint):
             for name in CONTACT:
                 data.pop(name, None)

@@ -186,3 +186,20 @@ def test_script_is_returned_as_data_and_escaped_in_the_page(council):
     client.force_login(council.monitoring_officer)
     page = client.get(f"/complaints/{created.json()['id']}/").content.decode()
     assert script not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_linked_cases_are_named_only_to_those_who_see_every_complaint_D4(council, independent_person, auditor):
+    """An Independent Person consulted on 1453 alone is not told that 1452 exists."""
+    record(council, reference="1452")
+    second = record(council, reference="1453", reported_with="1452")
+    consult(council, second)
+    path = f"/api/complaints/{second.pk}/"
+    assert api(council.monitoring_officer).get(path).json()["linked_to"] == "1452"
+    assert api(auditor).get(path).json()["linked_to"] == "1452"
+    assert "linked_to" not in api(independent_person).get(path).json()
+    from django.test import Client
+
+    client = Client()
+    client.force_login(independent_person)
+    assert "1452" not in client.get(f"/complaints/{second.pk}/").content.decode()
+    assert "1452" not in client.get("/complaints/").content.decode()

@@ -56,6 +56,7 @@ def complaint_list(request):
             "page": page,
             "may_record": policies.records_complaints(standing(request)),
             "sees_handling": _oversees(request) or request.user.is_independent_person,
+            "sees_links": _oversees(request),
         },
     )
 
@@ -107,7 +108,10 @@ def detail(request, complaint_id: int):
             "sees_handling": policies.sees_complaint_handling(viewer, complaint),
             "sees_contact": policies.sees_complainant_contact(viewer, complaint),
             "consultations": list(complaint.consultations.all()),
-            "linked": list(complaint.linked_cases.all()) if policies.sees_complaint_handling(viewer, complaint) else [],
+            # Linked cases are named only to those who see every complaint: an Independent Person may not be
+            # consulted on the others, whose existence the register does not reveal.
+            "sees_links": _oversees(request),
+            "linked": list(complaint.linked_cases.all()) if _oversees(request) else [],
             "actions": [
                 {"url": ACTIONS[move][0], "label": ACTIONS[move][1], "move": move} for move in moves if move in ACTIONS
             ],
