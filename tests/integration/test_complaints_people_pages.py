@@ -129,3 +129,30 @@ def test_a_complaint_cannot_name_a_political_group_as_its_parish_council_D4(coun
         record(council, member=None, local_council=council.groups[0].organization, councillor_name="Cllr X")
     assert refused.value.field == "local_council"
     assert not complaints.Complaint.objects.exists()
+
+
+def test_the_people_import_reads_an_independent_person_and_refuses_them_a_group_D4():
+    from register.services.people.imports import parse_people_file
+
+    header = "given_name,family_name,email,kind,member_type,group,group_role,directorate,post,"
+    header += "politically_restricted,reports_to,start_date\n"
+    clean = parse_people_file((header + "Ruth,Okonjo,ruth@example.org,independent,,,,,,,,\n").encode(), "people.csv")
+    assert clean.problems == [] and clean.lines[0].kind == Person.Kind.INDEPENDENT
+    grouped = parse_people_file(
+        (header + "Ruth,Okonjo,ruth@example.org,independent,,Red Group,,,,,,\n").encode(), "people.csv"
+    )
+    assert [(problem.field, problem.message) for problem in grouped.problems] == [
+        ("group", "An Independent Person has no group; this line is theirs.")
+    ]
+
+
+def test_the_export_of_everyone_carries_the_independent_person_and_imports_again_unchanged_D4(council):
+    from register.services.people.exports import export_people_csv, export_people_popolo
+    from register.services.people.import_plan import plan_import
+    from register.services.people.imports import parse_people_file
+
+    csv_text = export_people_csv()
+    assert f"{council.independent_person.email},independent" in csv_text
+    for data, name in ((csv_text.encode(), "people.csv"), (export_people_popolo().encode(), "people.json")):
+        plan = plan_import(parse_people_file(data, name), on=selectors.today())
+        assert plan.is_clean and not plan.changes_anything, plan.problems
