@@ -43,6 +43,15 @@ ENDPOINTS: dict[str, dict[str, str]] = {
         workflow.CLOSE_CONCERN: "POST close/",
         workflow.WITHDRAW_CONCERN: "POST withdraw/",
     },
+    workflow.COMPLAINT.name: {
+        workflow.CONSULT: "POST consult/",
+        workflow.GIVE_VIEW: "POST view/",
+        workflow.DECIDE_COMPLAINT: "POST decide/",
+        workflow.TELL_MEMBER: "POST tell-member/",
+        workflow.RECORD_ACTIONS: "POST training-and-actions/",
+        workflow.CLOSE_COMPLAINT: "POST close/",
+        workflow.WITHDRAW_COMPLAINT: "POST withdraw/",
+    },
 }
 
 # Each list of moves by name, for the schema's enumerations (SPECTACULAR_SETTINGS' ENUM_NAME_OVERRIDES).
@@ -52,6 +61,7 @@ INFORMATION_MOVES = tuple(ENDPOINTS[workflow.INFORMATION.name])
 DECLARATION_MOVES = tuple(ENDPOINTS[workflow.DECLARATION.name])
 ABSENCE_MOVES = tuple(ENDPOINTS[workflow.ABSENCE.name])
 CONCERN_MOVES = tuple(ENDPOINTS[workflow.CONCERN.name])
+COMPLAINT_MOVES = tuple(ENDPOINTS[workflow.COMPLAINT.name])
 
 
 def caller_standing(context: dict):

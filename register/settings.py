@@ -444,6 +444,9 @@ SPECTACULAR_SETTINGS = {
         "PersonKindEnum": "register.models.people.Person.Kind",
         "DeclarationKindEnum": "register.models.declarations.Declaration.Kind",
         "InformationClassificationEnum": "register.models.attendance.InformationProvided.Classification",
+        # Two choice sets share the field name "decision": an attendance request's keeps its name.
+        "DecisionEnum": "register.models.attendance.AttendanceRequest.Decision",
+        "ComplaintDecisionEnum": "register.models.conduct.Complaint.Decision",
         "BriefingViewEnum": ["briefing"],
         "FullViewEnum": ["full"],
         # The moves listed in each record's "actions" (api/actions.py), one enumeration per workflow.
@@ -453,6 +456,7 @@ SPECTACULAR_SETTINGS = {
         "DeclarationMoveEnum": "api.actions.DECLARATION_MOVES",
         "AbsenceMoveEnum": "api.actions.ABSENCE_MOVES",
         "ConcernMoveEnum": "api.actions.CONCERN_MOVES",
+        "ComplaintMoveEnum": "api.actions.COMPLAINT_MOVES",
     },
 }
 

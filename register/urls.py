@@ -7,7 +7,7 @@ from register.views import account, account_security, attendance, audit, auth, d
 from register.views import sso as single_sign_on
 from register.views.people import absences as people_absences
 from register.views.people import accounts as people_accounts
-from register.views.people import elections, records
+from register.views.people import elections, local_councils, records
 from register.views.people import imports as people_imports
 from register.views.people import leavers as people_leavers
 
@@ -130,6 +130,9 @@ people_pages = (
         path("directorates/", records.directorates, name="directorates"),
         path("directorates/add/", records.directorate_add, name="directorate-add"),
         path("directorates/<int:pk>/", records.directorate, name="directorate"),
+        path("local-councils/", local_councils.local_councils, name="local-councils"),
+        path("local-councils/add/", local_councils.local_council_add, name="local-council-add"),
+        path("local-councils/<int:pk>/change/", local_councils.local_council_change, name="local-council-change"),
         path("posts/", records.posts, name="posts"),
         path("posts/<int:pk>/", records.post, name="post"),
         path("holdings/<int:pk>/end/", records.end_holding, name="end-holding"),

@@ -17,13 +17,15 @@ TWO_FACTOR_POSTS = frozenset(
         Role.DEPUTY_MONITORING_OFFICER,
         Role.AUDITOR,
         Role.DEMOCRATIC_SERVICES,
+        # Reads Code of Conduct complaints, with the councillor's name, before any decision (D4).
+        Role.INDEPENDENT_PERSON,
     }
 )
 
 
 def needs_two_factor(standing: Standing, record=None) -> bool:
-    """The Chief Executive and Deputy, the Monitoring Officer and deputy, auditors, Democratic Services
-    and register administrators (superusers) sign in with a password and a code; others may choose to."""
+    """The Chief Executive and Deputy, the Monitoring Officer and deputy, auditors, Democratic Services,
+    the Independent Person and register administrators (superusers) sign in with a password and a code; others may choose to."""
     return standing.is_superuser or standing.holds(*TWO_FACTOR_POSTS)
 
 

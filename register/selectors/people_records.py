@@ -17,6 +17,7 @@ KIND_FILTERS = {
     "elected": Q(kind=Person.Kind.MEMBER, member_type=Person.MemberType.ELECTED),
     "co-opted": Q(kind=Person.Kind.MEMBER, member_type=Person.MemberType.CO_OPTED),
     "officer": Q(kind=Person.Kind.OFFICER),
+    "independent": Q(kind=Person.Kind.INDEPENDENT),
 }
 
 
@@ -81,6 +82,11 @@ def officers_to_report_to(exclude: Person | None = None):
     if exclude is not None:
         officers = officers.exclude(pk=exclude.pk)
     return officers.order_by("last_name", "first_name", "pk")
+
+
+def the_council() -> Organization | None:
+    """The council itself: the organization its statutory and shared posts belong to."""
+    return Organization.objects.filter(classification=Classification.COUNCIL).order_by("pk").first()
 
 
 def organizations_of(classification: str):

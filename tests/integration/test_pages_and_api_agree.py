@@ -17,6 +17,7 @@ attempt.
 """
 
 import datetime
+import itertools
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,9 +39,12 @@ from register.models import (
     InformationProvided,
     Person,
 )
+from register.models.conduct import Complaint
 from register.services import attendance, people
+from register.services.conduct import complaints
 from register.services.conduct import concerns as concern_services
 from tests.factories import LONDON, Council, approved_request, make_person, submit_request
+from tests.integration import complaint_helpers
 from tests.integration.declaration_helpers import declare, review
 
 # The roles of the demo council (register/management/commands/seed_demo.py), and a superuser who
@@ -57,6 +61,7 @@ ROLES = (
     "deputy chief executive",
     "monitoring officer",
     "auditor",
+    "independent person",
     "superuser",
 )
 OFFICERS_WHO_BRIEF = ("officer", "director", "assistant director")
@@ -89,6 +94,7 @@ class World:
             "deputy chief executive": council.deputy_chief_executive,
             "monitoring officer": council.monitoring_officer,
             "auditor": council.auditor,
+            "independent person": council.independent_person,
             "superuser": administrator,
         }
         self.absences = 0
@@ -128,6 +134,7 @@ class Made:
     absence_start: datetime.date | None = None
     other_person: Person | None = None
     concern: Concern | None = None
+    complaint: Complaint | None = None
 
 
 def named_officers(world: World, target: str) -> list[Person]:
@@ -323,7 +330,51 @@ REASON = "Recorded by the comparison of pages and API."
 
 
 REQUEST, INVITATION, INFORMATION = workflow.ATTENDANCE_REQUEST, workflow.ATTENDANCE_INVITATION, workflow.INFORMATION
-DECLARATION, ABSENCE, CONCERN = workflow.DECLARATION, workflow.ABSENCE, workflow.CONCERN
+DECLARATION, ABSENCE, CONCERN, COMPLAINT = workflow.DECLARATION, workflow.ABSENCE, workflow.CONCERN, workflow.COMPLAINT
+
+
+def _complaint_record(world: World) -> dict:
+    return {
+        "reference": str(next(_complaint_references)),
+        "complainant_type": "member-of-the-public",
+        "complainant_name": "Pat Complainant",
+        "nature_kind": "meeting",
+        "nature": "Behaviour at a meeting",
+    }
+
+
+def _complaint_path(made: Made, action: str = "") -> str:
+    return f"/complaints/{made.complaint.pk}/{action}"
+
+
+def _complaint_api(made: Made, action: str = "") -> str:
+    return f"/api/complaints/{made.complaint.pk}/{action}"
+
+
+_complaint_references = itertools.count(5000)
+
+
+def _a_complaint(stage: str, world: World, role: str, target: str) -> Made:
+    """A complaint about the first group's councillor (own: the "member" role, told of it) or the second
+    group's (other: not told), at ``stage``: received, consulting (the Independent Person asked),
+    consulted (their view given) or decided."""
+    council = world.council
+    about = council.groups[0].members[0] if target == "own" else council.groups[1].members[0]
+    complaint = complaint_helpers.record(council, reference=str(next(_complaint_references)), member=about)
+    if target == "own":
+        complaints.complaint_tell_member(actor=council.monitoring_officer, reason="Test data", complaint=complaint)
+    if stage != "received":
+        complaint_helpers.consult(council, complaint)
+    if stage in ("consulted", "decided"):
+        complaint_helpers.give_view(council, complaint)
+    if stage == "decided":
+        complaint_helpers.decide(council, complaint)
+    return Made(complaint=complaint)
+
+
+def a_complaint(stage: str) -> Builder:
+    return Builder(make=lambda world, role, target: _a_complaint(stage, world, role, target))
+
 
 # Each interface, for each move of each workflow: (world, made, person) -> (address, data).
 Request = Callable[[World, Made, Person], tuple[str, dict]]
@@ -469,6 +520,34 @@ PAGES: dict[tuple[str, str], Request] = {
         f"/concerns/{m.concern.pk}/withdraw/",
         {"withdraw-reason": REASON},
     ),
+    (COMPLAINT.name, workflow.RECORD_COMPLAINT): lambda w, m, p: (
+        "/complaints/new/",
+        {
+            **_complaint_record(w),
+            **page_date("received_on", datetime.date(2026, 1, 12)),
+            "council": "borough",
+            "member": w.council.groups[1].members[0].pk,
+        },
+    ),
+    (COMPLAINT.name, workflow.CONSULT): lambda w, m, p: (
+        _complaint_path(m, "consult/"),
+        {"independent_person": w.council.independent_person.pk},
+    ),
+    (COMPLAINT.name, workflow.GIVE_VIEW): lambda w, m, p: (_complaint_path(m, "view/"), {"view": "Within the Code."}),
+    (COMPLAINT.name, workflow.DECIDE_COMPLAINT): lambda w, m, p: (
+        _complaint_path(m, "decide/"),
+        {"decision": "no-further-action", **page_date("decided_on", selectors.today())},
+    ),
+    (COMPLAINT.name, workflow.TELL_MEMBER): lambda w, m, p: (_complaint_path(m, "tell-member/"), {}),
+    (COMPLAINT.name, workflow.RECORD_ACTIONS): lambda w, m, p: (
+        _complaint_path(m, "actions/"),
+        {"training_needs": "Social media training", "actions_outstanding": ""},
+    ),
+    (COMPLAINT.name, workflow.CLOSE_COMPLAINT): lambda w, m, p: (_complaint_path(m, "close/"), {}),
+    (COMPLAINT.name, workflow.WITHDRAW_COMPLAINT): lambda w, m, p: (
+        _complaint_path(m, "withdraw/"),
+        {"reason": "Withdrawn by the complainant"},
+    ),
 }
 
 REQUESTS = "/api/attendance-requests/"
@@ -586,6 +665,29 @@ APIS: dict[tuple[str, str], Request] = {
         f"/api/concerns/{m.concern.pk}/withdraw/",
         {"reason": REASON},
     ),
+    (COMPLAINT.name, workflow.RECORD_COMPLAINT): lambda w, m, p: (
+        "/api/complaints/",
+        {**_complaint_record(w), "received_on": "2026-01-12", "member": w.council.groups[1].members[0].pk},
+    ),
+    (COMPLAINT.name, workflow.CONSULT): lambda w, m, p: (
+        _complaint_api(m, "consult/"),
+        {"independent_person": w.council.independent_person.pk},
+    ),
+    (COMPLAINT.name, workflow.GIVE_VIEW): lambda w, m, p: (_complaint_api(m, "view/"), {"view": "Within the Code."}),
+    (COMPLAINT.name, workflow.DECIDE_COMPLAINT): lambda w, m, p: (
+        _complaint_api(m, "decide/"),
+        {"decision": "no-further-action", "decided_on": selectors.today().isoformat()},
+    ),
+    (COMPLAINT.name, workflow.TELL_MEMBER): lambda w, m, p: (_complaint_api(m, "tell-member/"), {}),
+    (COMPLAINT.name, workflow.RECORD_ACTIONS): lambda w, m, p: (
+        _complaint_api(m, "training-and-actions/"),
+        {"training_needs": "Social media training", "actions_outstanding": ""},
+    ),
+    (COMPLAINT.name, workflow.CLOSE_COMPLAINT): lambda w, m, p: (_complaint_api(m, "close/"), {}),
+    (COMPLAINT.name, workflow.WITHDRAW_COMPLAINT): lambda w, m, p: (
+        _complaint_api(m, "withdraw/"),
+        {"reason": "Withdrawn by the complainant"},
+    ),
 }
 
 
@@ -617,6 +719,8 @@ def loaded(made: Made) -> Made:
         made.concern = Concern.objects.select_related("raised_by", "concerned_person", "handler").get(
             pk=made.concern.pk
         )
+    if made.complaint is not None:
+        made.complaint = Complaint.objects.prefetch_related("consultations").get(pk=made.complaint.pk)
     return made
 
 
@@ -634,7 +738,14 @@ def allowed(flow: workflow.Workflow, move: str, made: Made, person: Person) -> b
     the original as a new request, as its service does)."""
     standing = selectors.standing_of(person)
     made = loaded(made)
-    if move in (workflow.SUBMIT, workflow.REFER, workflow.DECLARE, workflow.RECORD_ABSENCE, workflow.RAISE_CONCERN):
+    if move in (
+        workflow.SUBMIT,
+        workflow.REFER,
+        workflow.DECLARE,
+        workflow.RECORD_ABSENCE,
+        workflow.RAISE_CONCERN,
+        workflow.RECORD_COMPLAINT,
+    ):
         return workflow.is_allowed(flow, move, None, standing)
     if move == workflow.TAKE_UP_EQUIVALENT:
         try:
@@ -649,6 +760,7 @@ def allowed(flow: workflow.Workflow, move: str, made: Made, person: Person) -> b
         workflow.DECLARATION.name: lambda: made.declaration,
         workflow.ABSENCE.name: lambda: made.absence,
         workflow.CONCERN.name: lambda: made.concern,
+        workflow.COMPLAINT.name: lambda: made.complaint,
     }[flow.name]()
     return move in workflow.allowed_moves(flow, record, standing)
 
@@ -690,10 +802,12 @@ class Case:
     # declaration); "other": another group's, another directorate's, someone else's; "new": none yet.
     targets: tuple[str, ...] = ("own", "other")
     after_meeting: bool = False
+    # Told apart from another case of the same move (a decision before the Independent Person's view).
+    note: str = ""
 
     @property
     def id(self) -> str:
-        return f"{self.flow.name}: {self.move}".replace(" ", "-")
+        return f"{self.flow.name}: {self.move}{f' ({self.note})' if self.note else ''}".replace(" ", "-")
 
 
 CASES = [
@@ -728,6 +842,15 @@ CASES = [
     Case(CONCERN, workflow.REFER_ON, a_concern("acknowledged")),
     Case(CONCERN, workflow.CLOSE_CONCERN, a_concern("acknowledged")),
     Case(CONCERN, workflow.WITHDRAW_CONCERN, a_concern()),
+    Case(COMPLAINT, workflow.RECORD_COMPLAINT, NOTHING, targets=("new",)),
+    Case(COMPLAINT, workflow.CONSULT, a_complaint("received")),
+    Case(COMPLAINT, workflow.GIVE_VIEW, a_complaint("consulting")),
+    Case(COMPLAINT, workflow.DECIDE_COMPLAINT, a_complaint("consulted")),
+    Case(COMPLAINT, workflow.DECIDE_COMPLAINT, a_complaint("received"), note="before the view, D4"),
+    Case(COMPLAINT, workflow.TELL_MEMBER, a_complaint("received")),
+    Case(COMPLAINT, workflow.RECORD_ACTIONS, a_complaint("decided")),
+    Case(COMPLAINT, workflow.CLOSE_COMPLAINT, a_complaint("decided")),
+    Case(COMPLAINT, workflow.WITHDRAW_COMPLAINT, a_complaint("received")),
 ]
 
 

@@ -116,5 +116,8 @@ def export_people_popolo(*, on: datetime.date | None = None) -> str:
             entry["kind"] = "officer"
             if line["reports_to"]:
                 entry["reports_to"] = line["reports_to"]
+        elif person.kind == Person.Kind.INDEPENDENT:
+            # An Independent Person (D4) belongs to no group or directorate, and says so itself.
+            entry["kind"] = "independent"
     document = {"persons": persons, "organizations": list(organizations.values()), "memberships": memberships}
     return json.dumps(document, ensure_ascii=False, indent=2)

@@ -121,6 +121,13 @@ class ImportPlan:
         return bool(self.added or self.changed or self.new_groups)
 
 
+KIND_IN_WORDS = {
+    Person.Kind.MEMBER: "a member",
+    Person.Kind.OFFICER: "an officer",
+    Person.Kind.INDEPENDENT: "an Independent Person",
+}
+
+
 def standings_on(on: datetime.date) -> dict[str, Standing]:
     """Everyone in the register by e-mail address (casefolded), with what they hold on ``on`` or from later: a fixed
     number of queries, whatever the council's size."""
@@ -242,7 +249,7 @@ def plan_import(parsed: ParsedFile, *, on: datetime.date) -> ImportPlan:
                         line.line,
                         "kind",
                         f"{standing.person} ({line.email}) is in the register as "
-                        f"{'a member' if standing.person.is_member else 'an officer'}; an import cannot change that.",
+                        f"{KIND_IN_WORDS.get(standing.person.kind, standing.person.kind)}; an import cannot change that.",
                     )
                 )
             if not standing.person.is_current_on(on):

@@ -42,7 +42,7 @@ COLUMNS = (
     "reports_to",
     "start_date",
 )
-KINDS = ("member", "officer")
+KINDS = ("member", "officer", "independent")
 MEMBER_TYPES = ("elected", "co-opted")
 TRUE_WORDS = ("yes", "y", "true", "1")
 FALSE_WORDS = ("", "no", "n", "false", "0")
@@ -246,7 +246,7 @@ def _line_from_cells(number: int, cells: dict[str, str]) -> tuple[PersonLine | N
 
     kind = cells.get("kind", "").lower()
     if kind not in KINDS:
-        problem("kind", f"The kind must be “member” or “officer”, not “{cells.get('kind', '')}”.")
+        problem("kind", f"The kind must be “member”, “officer” or “independent”, not “{cells.get('kind', '')}”.")
 
     member_type = cells.get("member_type", "").lower()
     group = cells.get("group", "")
@@ -279,6 +279,22 @@ def _line_from_cells(number: int, cells: dict[str, str]) -> tuple[PersonLine | N
                 problem("reports_to", f"The line manager is named by e-mail address; “{reports_to}” is not one.")
             if reports_to.casefold() == email.casefold():
                 problem("reports_to", "A person cannot be their own line manager.")
+
+    elif kind == "independent":
+        # An Independent Person (D4) is neither a councillor nor an officer: they hold the council's
+        # Independent Person post, which Democratic Services appoint them to.
+        for name, value in (
+            ("member_type", member_type),
+            ("group", group),
+            ("group_role", group_role),
+            ("directorate", directorate),
+            ("post", post),
+            ("reports_to", reports_to),
+        ):
+            if value:
+                problem(name, f"An Independent Person has no {name.replace('_', ' ')}; this line is theirs.")
+        if restricted_word in TRUE_WORDS:
+            problem("politically_restricted", "Only an officer’s post is politically restricted.")
 
     if group_role not in GROUP_ROLES:
         problem("group_role", f"The group role is empty, “leader” or “deputy leader”, not “{cells['group_role']}”.")

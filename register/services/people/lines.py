@@ -20,7 +20,7 @@ class PersonLine:
     given_name: str
     family_name: str
     email: str
-    kind: str  # Person.Kind: "member" or "officer"
+    kind: str  # Person.Kind: "member", "officer" or "independent"
     member_type: str = ""  # Person.MemberType for members: "elected" or "co-opted"
     group: str = ""  # a member's political group, by name
     group_role: str = ""  # one of GROUP_ROLES

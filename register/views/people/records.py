@@ -135,9 +135,21 @@ def add(request):
     return form_page(request, "register/people/records_add.html", {}, form=form)
 
 
+def appoint_independent_person(actor: Person, person: Person, *, start_date: datetime.date, reason: str) -> None:
+    """An Independent Person holds the council's Independent Person post (D4), which is made the first time."""
+    council = reads.the_council()
+    if council is None:
+        raise RuleViolation("Record the council itself before appointing an Independent Person.", field="kind")
+    post = reads.post_of(council, Role.INDEPENDENT_PERSON) or people_services.post_create(
+        actor=actor, reason=reason, organization=council, role=Role.INDEPENDENT_PERSON, label="Independent Person"
+    )
+    people_services.post_appoint(actor=actor, reason=reason, person=person, post=post, start_date=start_date)
+
+
 def add_person(actor: Person, data: dict) -> Person:
     """The person, their membership, and an officer's new post and its holding, in one transaction."""
     member = data["kind"] in ("elected", "co-opted")
+    independent = data["kind"] == "independent"
     reason, start = data["reason"], data["start_date"]
     with transaction.atomic():
         person = people_services.person_create(
@@ -147,10 +159,13 @@ def add_person(actor: Person, data: dict) -> Person:
             first_name=data["first_name"],
             last_name=data["last_name"],
             email=data["email"],
-            kind=Person.Kind.MEMBER if member else Person.Kind.OFFICER,
+            kind=Person.Kind.MEMBER if member else Person.Kind.INDEPENDENT if independent else Person.Kind.OFFICER,
             member_type=data["kind"] if member else "",
-            reports_to=None if member else data.get("reports_to"),
+            reports_to=None if member or independent else data.get("reports_to"),
         )
+        if independent:
+            appoint_independent_person(actor, person, start_date=start, reason=reason)
+            return person
         organization = data.get("organization_group") if member else data.get("organization_directorate")
         if organization is not None:
             people_services.membership_start(

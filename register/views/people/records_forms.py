@@ -38,6 +38,7 @@ class SearchForm(forms.Form):
             ("elected", "Elected members"),
             ("co-opted", "Co-opted members"),
             ("officer", "Officers"),
+            ("independent", "Independent Persons"),
         ],
     )
     status = forms.ChoiceField(
@@ -51,6 +52,12 @@ KINDS = [
     Choice("elected", "Elected member (councillor)"),
     Choice("co-opted", "Co-opted member"),
     Choice("officer", "Officer"),
+    Choice(
+        "independent",
+        "Independent Person",
+        hint="Appointed by the council to be consulted on Code of Conduct complaints; neither a councillor nor an "
+        "officer. They hold the council's Independent Person post from the date below.",
+    ),
 ]
 
 
@@ -81,7 +88,9 @@ class PersonAddForm(RegisterForm):
         label="Kind",
         choices=KINDS,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether they are an elected member, a co-opted member or an officer"},
+        error_messages={
+            "required": "Choose whether they are an elected member, a co-opted member, an officer or an Independent Person"
+        },
     )
     organization_group = NamedChoiceField(
         queryset=None,
@@ -133,6 +142,7 @@ class PersonAddForm(RegisterForm):
                 ConditionalQuestion(
                     KINDS[2].label, "organization_directorate", "post_label", "politically_restricted", "reports_to"
                 ),
+                KINDS[3].label,
             ),
             "start_date",
             "reason",
@@ -147,6 +157,7 @@ class PersonAddForm(RegisterForm):
             "elected": OFFICER_QUESTIONS,
             "co-opted": ("organization_group", *OFFICER_QUESTIONS),
             "officer": ("organization_group",),
+            "independent": ("organization_group", "organization_directorate", *OFFICER_QUESTIONS),
         }.get(kind, ())
         for name in unasked:
             self.errors.pop(name, None)
@@ -202,6 +213,8 @@ class PersonChangeForm(RegisterForm):
             del self.fields["reports_to"]
             self.fields["member_type"].required = True
             self.fields["member_type"].error_messages["required"] = "Choose whether they are elected or co-opted"
+        elif not person.is_officer:  # an Independent Person has neither a member type nor a line manager
+            del self.fields["reports_to"], self.fields["member_type"]
         else:
             del self.fields["member_type"]
             self.fields["reports_to"].queryset = officers
@@ -264,3 +277,22 @@ class EndHoldingForm(RegisterForm):
 
     end_date = DateField(what="it ends", label="Last day", help_text="Inclusive: the whole of that day")
     reason = ReasonField()
+
+
+class LocalCouncilForm(RegisterForm):
+    """A parish or town council in the area (D4): its name and which it is."""
+
+    submit_label = "Save"
+
+    name = forms.CharField(label="Name", max_length=200, error_messages={"required": "Enter the name"})
+    classification = forms.ChoiceField(
+        label="Parish or town council",
+        choices=[Choice("parish", "Parish council"), Choice("town", "Town council")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose parish council or town council"},
+    )
+    reason = ReasonField()
+
+    def __init__(self, *args, submit_label: str = "Save", **kwargs):
+        self.submit_label = submit_label
+        super().__init__(*args, **kwargs)
