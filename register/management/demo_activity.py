@@ -1,5 +1,5 @@
 """A year in the life of the demo council, for ``seed_demo --with-activity``: attendance requests in
-every state, relationship declarations in every state, a recorded absence of the Chief Executive
+every state, relationship declarations in every state, concerns and complaints (demo_conduct.py), a recorded absence of the Chief Executive
 with the Deputy's decisions during it, yearly re-confirmations, and the notices all of these send.
 
 Everything is done through the services, as the people of the demo council would do it through the
@@ -23,10 +23,12 @@ from django.utils import timezone
 
 from register import selectors, workflow
 from register.management.demo_clock import DemoClock
+from register.management.demo_conduct import ConductStories
 from register.models import (
     AttendanceInvitation,
     AttendanceRecord,
     AttendanceRequest,
+    Concern,
     Declaration,
     InformationProvided,
     Notification,
@@ -36,6 +38,7 @@ from register.selectors.declarations import confirmation_due_on, people_in_confi
 from register.services import attendance, declarations, delivery
 from register.services.attendance import MeetingDetails
 from register.services.audit import history_daily_check
+from register.services.conduct.concerns import concerns_send_reminders
 from register.services.notifications import notice_mark_read
 from register.services.people.absences import absence_record
 
@@ -53,7 +56,7 @@ COUNTY_HALL = "Committee Room 2, County Hall"
 GROUP_ROOM = "Group Room, County Hall"
 
 
-class DemoYear:
+class DemoYear(ConductStories):
     """The demo council's year, ending today. ``run()`` inside ``clock_moved(year.clock)``, after the
     council is loaded at ``year.start``."""
 
@@ -119,6 +122,7 @@ class DemoYear:
             self.business_relationship_ended(),
             self.declaration_withdrawn(),
             self.declarations_awaiting_review(),
+            *self.conduct_stories(),
         ]
         queue: list[tuple[datetime.datetime, int, Story]] = []
         for order, story in enumerate(stories):
@@ -182,6 +186,9 @@ class DemoYear:
             declarations.confirmation_reminders_send()
             self.deliver()
             self.next_confirmation_reminder = self.first_confirmation_reminder()
+        if Concern.objects.filter(state__in=Concern.OPEN_STATES).exists():
+            concerns_send_reminders()
+            self.deliver()
 
     def first_confirmation_reminder(self) -> datetime.date:
         """The first day on which anyone's re-confirmation reminder could be due (B6)."""

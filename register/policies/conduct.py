@@ -55,6 +55,14 @@ def sees_concern(standing: Standing, concern) -> bool:
     )
 
 
+def oversees_concerns(standing: Standing, record=None) -> bool:
+    """The Monitoring Officer and auditors have the list of every concern; the Chief Executive (or
+    whoever acts as Chief Executive) that of officers' reports after briefings (D1, D6)."""
+    return standing.is_active and (
+        standing.holds(*CONCERN_OVERSIGHT_ROLES, Role.CHIEF_EXECUTIVE) or bool(standing.acting_chief_executive)
+    )
+
+
 def sees_concern_handling(standing: Standing, concern) -> bool:
     """Everyone who sees a concern reads its handling, except the person it concerns, who reads what
     happened and its outcome."""
@@ -95,6 +103,12 @@ def sees_complaint(standing: Standing, complaint) -> bool:
     if is_member_complained_about(standing, complaint):
         return complaint.member_told_at is not None
     return standing.holds(*COMPLAINT_ROLES, Role.AUDITOR) or is_consulted_on(standing, complaint)
+
+
+def has_complaints_list(standing: Standing, record=None) -> bool:
+    """The Monitoring Officer and deputy and auditors list every complaint; an Independent Person those
+    on which they are consulted (D4)."""
+    return standing.is_active and standing.holds(*COMPLAINT_ROLES, Role.AUDITOR, Role.INDEPENDENT_PERSON)
 
 
 def sees_complaint_handling(standing: Standing, complaint) -> bool:

@@ -19,7 +19,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, Min, Q, QuerySet, Value, When
 
 from register import policies
 from register.errors import NotFound, RuleViolation
@@ -282,13 +282,6 @@ def concerns_overseen(standing: Standing) -> QuerySet:
     return joined(concerns.exclude(_untold_about(standing.person_id)))
 
 
-def oversees_concerns(standing: Standing) -> bool:
-    """Whether the viewer has the list of all concerns (or of D6's), whatever is in it."""
-    return standing.is_active and (
-        standing.holds(*policies.CONCERN_OVERSIGHT_ROLES, Role.CHIEF_EXECUTIVE) or bool(standing.acting_chief_executive)
-    )
-
-
 def concern_for(standing: Standing, pk: int) -> Concern:
     """One concern, if the viewer may know it exists; NotFound otherwise."""
     concern = joined(Concern.objects.filter(pk=pk)).first()
@@ -300,3 +293,29 @@ def concern_for(standing: Standing, pk: int) -> Concern:
 def open_concerns() -> QuerySet:
     """Every concern still being handled, for the hourly reminders (not a viewer's read)."""
     return joined(Concern.objects.filter(state__in=list(Concern.OPEN_STATES))).order_by("outcome_due_on", "id")
+
+
+@dataclass(frozen=True)
+class ConcernTasks:
+    """What awaits the viewer in the concerns: those routed to them still open, with the first date
+    due (an acknowledgement, else an outcome), and those they raised still being handled."""
+
+    to_handle: int
+    due_on: datetime.date | None
+    raised_open: int
+
+
+def concern_tasks(standing: Standing) -> ConcernTasks:
+    """One query, whatever the counts (the home page's rows)."""
+    if standing.person_id is None:
+        return ConcernTasks(0, None, 0)
+    still_open = Q(state__in=list(Concern.OPEN_STATES))
+    mine = Q(handler_id=standing.person_id) & still_open
+    counts = Concern.objects.filter(Q(handler_id=standing.person_id) | Q(raised_by_id=standing.person_id)).aggregate(
+        to_handle=Count("pk", filter=mine),
+        acknowledge_due_on=Min("acknowledge_due_on", filter=mine & Q(state=Concern.State.RECEIVED)),
+        outcome_due_on=Min("outcome_due_on", filter=mine),
+        raised_open=Count("pk", filter=Q(raised_by_id=standing.person_id) & still_open),
+    )
+    due = [day for day in (counts["acknowledge_due_on"], counts["outcome_due_on"]) if day is not None]
+    return ConcernTasks(counts["to_handle"], min(due, default=None), counts["raised_open"])

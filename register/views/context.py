@@ -41,6 +41,7 @@ def navigation_for(request) -> list[dict]:
     if policies.oversees_declarations(viewer):
         items.append(("All declarations", reverse("declarations:all")))
     items += attendance_navigation(viewer)
+    items += conduct_navigation(viewer)
     if policies.reads_people_records(viewer):
         items.append(("People", reverse("people:index")))
     if policies.reads_all_history(viewer):
@@ -72,6 +73,19 @@ def attendance_navigation(viewer) -> list[tuple[str, str]]:
         items.append(("Attendance requests", reverse("attendance:queue")))
     if policies.is_briefing_officer(viewer):
         items.append(("Your briefing invitations", reverse("attendance:invitations")))
+    return items
+
+
+def conduct_navigation(viewer) -> list[tuple[str, str]]:
+    """Concerns, complaints and the Standards Committee report (D1-D6) for those who oversee them: no
+    query of their own. Everyone else raises a concern from the home page and the footer."""
+    items = []
+    if policies.oversees_concerns(viewer):
+        items.append(("Concerns", reverse("concerns:index")))
+    if policies.has_complaints_list(viewer):
+        items.append(("Complaints", reverse("complaints:list")))
+    if policies.reads_standards_report(viewer):
+        items.append(("Standards report", reverse("standards-report:report")))
     return items
 
 

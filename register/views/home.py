@@ -8,6 +8,7 @@ the names of their posts. A fixed number of queries whatever the counts."""
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import reverse
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from register import policies, selectors
 from register.selectors import attendance as attendance_reads
+from register.selectors import concerns as concern_reads
 from register.selectors import declarations as declaration_reads
 from register.selectors import people_records
 from register.views.context import standing
@@ -66,6 +68,8 @@ def home(request):
             "open_actions": sorted((a for a in actions if a.open), key=lambda a: (a.due_on is None, a.due_on or on)),
             "quiet": [action for action in actions if not action.open],
             "offers": offers or [],
+            "raises_concern": policies.raises_concern(viewer),
+            "whistleblowing_policy_url": settings.WHISTLEBLOWING_POLICY_URL,
         },
     )
 
@@ -164,7 +168,29 @@ def needs_action(request, on, *, offers: list | None = None) -> list[Action]:
                 "until the group reports one, it cannot ask for briefings (A1)",
             )
         )
+    rows += conduct_rows(viewer)
     rows.append(Action("Unread notices", selectors.unread_count(person), reverse("notices"), "in your inbox"))
+    return rows
+
+
+def conduct_rows(viewer) -> list[Action]:
+    """Concerns (D1-D3, D6): one query. A row for those routed to the person only when there are some
+    (anyone may become a handler) or when the concerns are theirs to oversee."""
+    if not (policies.raises_concern(viewer) or policies.oversees_concerns(viewer)):
+        return []
+    tasks = concern_reads.concern_tasks(viewer)
+    rows = []
+    if tasks.to_handle or policies.oversees_concerns(viewer):
+        rows.append(
+            Action(
+                "Concerns to handle",
+                tasks.to_handle,
+                reverse("concerns:index"),
+                "routed to you under the protocol",
+                due_on=tasks.due_on,
+                overdue=_before(tasks.due_on, selectors.today()),
+            )
+        )
     return rows
 
 

@@ -136,8 +136,8 @@ def test_the_home_page_with_things_needing_action(council, how_many, django_asse
     # The acting Chief Executive (both posts' holders with any absence, one query), the declaration
     # counts in one query, the non-confirmation count (the viewer's posts, the Chief Executive, the
     # count), the unread count, the holdings; and, the Monitoring Officer being an officer, their
-    # briefing invitations to answer and attendance to record, in one query (A4, A6).
-    with django_assert_num_queries(SIGNED_IN + 8):
+    # briefing invitations to answer and attendance to record, in one query (A4, A6); the concerns routed to them, in one query (D1-D3).
+    with django_assert_num_queries(SIGNED_IN + 9):
         response = client.get("/")
     text = response.content.decode()
     assert f'govuk-tag--red">{how_many}</strong> <span class="govuk-body-s">awaiting your advice' in text

@@ -109,7 +109,7 @@ def index(request):
     raised = list(reads.concerns_raised_by(viewer)[:ROWS_PER_PAGE])
     to_handle = list(reads.concerns_to_handle(viewer)[:ROWS_PER_PAGE])
     about_me = list(reads.concerns_about(viewer)[:ROWS_PER_PAGE])
-    oversees = reads.oversees_concerns(viewer)
+    oversees = policies.oversees_concerns(viewer)
     overseen = _page(request, reads.concerns_overseen(viewer)) if oversees else None
     return render(
         request,
