@@ -10,7 +10,7 @@ import datetime
 import re
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from register import selectors, workflow
@@ -84,7 +84,13 @@ def complaint_record(
             recorded_by=actor,
             recorded_at=standing.at,
         )
-        save_with_history(complaint, actor=actor, reason=reason)
+        try:
+            with transaction.atomic():
+                save_with_history(complaint, actor=actor, reason=reason)
+        except IntegrityError:  # recorded by someone else a moment ago, with the same reference
+            raise RuleViolation(
+                f"There is already a complaint with the reference {reference}.", field="reference"
+            ) from None
     return complaint
 
 
@@ -205,9 +211,11 @@ def complaint_consult(
     with transaction.atomic():
         complaint = _locked(complaint, workflow.CONSULT, actor)
         on = selectors.today()
-        if independent_person is None or not selectors.holds(independent_person, Post.Role.INDEPENDENT_PERSON, on):
+        if independent_person is None:
+            raise RuleViolation("Choose the Independent Person to consult.", field="independent_person", rule="D4")
+        if not selectors.holds(independent_person, Post.Role.INDEPENDENT_PERSON, on):
             raise RuleViolation(
-                f"{independent_person or 'Nobody'} does not hold the council's Independent Person post today.",
+                f"{independent_person} does not hold the council's Independent Person post today.",
                 field="independent_person",
                 rule="D4",
             )
