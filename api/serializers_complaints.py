@@ -13,7 +13,6 @@ from rest_framework import serializers
 from api.actions import ActionsField, caller_standing
 from api.serializers_declarations import BIGINT_MAX, PersonRefField, Text
 from register import policies, workflow
-from register.models import Post
 from register.models.conduct import LONGEST_ACCOUNT, Complaint, Consultation
 
 HANDLING = (
@@ -109,7 +108,7 @@ class ComplaintSerializer(serializers.Serializer):
         if standing is None or not policies.sees_complaint_handling(standing, complaint):
             for name in HANDLING:
                 data.pop(name, None)
-        if standing is None or not standing.holds(*policies.COMPLAINT_ROLES, Post.Role.AUDITOR):
+        if standing is None or not policies.oversees_complaints(standing):
             # Linked cases are named only to those who see every complaint (an Independent Person may
             # not be consulted on the others, whose existence the register does not reveal).
             data.pop("linked_to", None)

@@ -105,6 +105,11 @@ def sees_complaint(standing: Standing, complaint) -> bool:
     return standing.holds(*COMPLAINT_ROLES, Role.AUDITOR) or is_consulted_on(standing, complaint)
 
 
+def oversees_complaints(standing: Standing, record=None) -> bool:
+    """The Monitoring Officer and deputy and auditors see every complaint, and so which are linked (D4)."""
+    return standing.is_active and standing.holds(*COMPLAINT_ROLES, Role.AUDITOR)
+
+
 def has_complaints_list(standing: Standing, record=None) -> bool:
     """The Monitoring Officer and deputy and auditors list every complaint; an Independent Person those
     on which they are consulted (D4)."""

@@ -15,7 +15,6 @@ from django.shortcuts import redirect, render
 from register import policies, selectors, workflow
 from register.errors import RuleViolation
 from register.forms_complaints import ActionsForm, ComplaintForm, ConsultForm, DecisionForm, ViewForm, WithdrawalForm
-from register.models import Post
 from register.models.conduct import Complaint
 from register.selectors import complaints as reads
 from register.services.conduct import complaints as services
@@ -38,7 +37,7 @@ ACTIONS = {
 
 
 def _oversees(request) -> bool:
-    return standing(request).holds(*policies.COMPLAINT_ROLES, Post.Role.AUDITOR)
+    return policies.oversees_complaints(standing(request))
 
 
 @login_required
@@ -119,6 +118,21 @@ def detail(request, complaint_id: int):
     )
 
 
+def _made(request, complaint, form, make, success):
+    """Make the move through its service with the form's input, if posted and valid: the detail page
+    with ``success`` said (words, or words from the input), or None (the form shows the service's
+    refusal on its field)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        make(form.cleaned_data)
+    except RuleViolation as error:
+        form.refuse(error)
+        return None
+    messages.success(request, success(form.cleaned_data) if callable(success) else success)
+    return redirect("complaints:detail", complaint.pk)
+
+
 def _action_page(request, complaint, template, form, title, **context):
     return form_page(
         request,
@@ -133,20 +147,16 @@ def consult(request, complaint_id: int):
     """Ask an Independent Person in post for their view (D4)."""
     complaint = _gate(request, complaint_id, workflow.CONSULT)
     form = ConsultForm(request.POST or None, independent_persons=reads.independent_persons_on(selectors.today()))
-    if request.method == "POST" and form.is_valid():
-        try:
-            consultation = services.complaint_consult(
-                actor=request.user,
-                reason="Independent Person consulted in the register",
-                complaint=complaint,
-                **form.cleaned_data,
-            )
-        except RuleViolation as error:
-            form.refuse(error)
-        else:
-            messages.success(request, f"{consultation.independent_person} is asked for their view.")
-            return redirect("complaints:detail", complaint.pk)
-    return _action_page(request, complaint, "consult", form, "Consult an Independent Person")
+    done = _made(
+        request,
+        complaint,
+        form,
+        lambda given: services.complaint_consult(
+            actor=request.user, reason="Independent Person consulted in the register", complaint=complaint, **given
+        ),
+        lambda given: f"{given['independent_person']} is asked for their view.",
+    )
+    return done or _action_page(request, complaint, "consult", form, "Consult an Independent Person")
 
 
 @login_required
@@ -154,17 +164,16 @@ def give_view(request, complaint_id: int):
     """The Independent Person asked records their view (D4)."""
     complaint = _gate(request, complaint_id, workflow.GIVE_VIEW)
     form = ViewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.consultation_give_view(
-                actor=request.user, reason="View given in the register", complaint=complaint, **form.cleaned_data
-            )
-        except RuleViolation as error:
-            form.refuse(error)
-        else:
-            messages.success(request, "Your view is recorded and the Monitoring Officer is told.")
-            return redirect("complaints:detail", complaint.pk)
-    return _action_page(request, complaint, "view", form, "Give your view")
+    done = _made(
+        request,
+        complaint,
+        form,
+        lambda given: services.consultation_give_view(
+            actor=request.user, reason="View given in the register", complaint=complaint, **given
+        ),
+        "Your view is recorded and the Monitoring Officer is told.",
+    )
+    return done or _action_page(request, complaint, "view", form, "Give your view")
 
 
 @login_required
@@ -172,17 +181,16 @@ def decide(request, complaint_id: int):
     """The Monitoring Officer's decision and its date (D4), once the Independent Person's view is given."""
     complaint = _gate(request, complaint_id, workflow.DECIDE_COMPLAINT)
     form = DecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.complaint_decide(
-                actor=request.user, reason="Decision recorded in the register", complaint=complaint, **form.cleaned_data
-            )
-        except RuleViolation as error:
-            form.refuse(error)
-        else:
-            messages.success(request, f"The decision on complaint {complaint.reference} is recorded.")
-            return redirect("complaints:detail", complaint.pk)
-    return _action_page(request, complaint, "decide", form, "Record the decision")
+    done = _made(
+        request,
+        complaint,
+        form,
+        lambda given: services.complaint_decide(
+            actor=request.user, reason="Decision recorded in the register", complaint=complaint, **given
+        ),
+        f"The decision on complaint {complaint.reference} is recorded.",
+    )
+    return done or _action_page(request, complaint, "decide", form, "Record the decision")
 
 
 @login_required
@@ -191,20 +199,16 @@ def actions(request, complaint_id: int):
     complaint = _gate(request, complaint_id, workflow.RECORD_ACTIONS)
     initial = {"training_needs": complaint.training_needs, "actions_outstanding": complaint.actions_outstanding}
     form = ActionsForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.complaint_record_actions(
-                actor=request.user,
-                reason="Training needs and actions recorded",
-                complaint=complaint,
-                **form.cleaned_data,
-            )
-        except RuleViolation as error:
-            form.refuse(error)
-        else:
-            messages.success(request, "Training needs and actions are saved.")
-            return redirect("complaints:detail", complaint.pk)
-    return _action_page(request, complaint, "actions", form, "Record training needs and actions")
+    done = _made(
+        request,
+        complaint,
+        form,
+        lambda given: services.complaint_record_actions(
+            actor=request.user, reason="Training needs and actions recorded", complaint=complaint, **given
+        ),
+        "Training needs and actions are saved.",
+    )
+    return done or _action_page(request, complaint, "actions", form, "Record training needs and actions")
 
 
 @login_required
@@ -212,15 +216,14 @@ def withdraw(request, complaint_id: int):
     """Record that the complainant withdrew the complaint: it stays on the register, withdrawn (C3)."""
     complaint = _gate(request, complaint_id, workflow.WITHDRAW_COMPLAINT)
     form = WithdrawalForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.complaint_withdraw(actor=request.user, reason=form.cleaned_data["reason"], complaint=complaint)
-        except RuleViolation as error:
-            form.refuse(error)
-        else:
-            messages.success(request, f"Complaint {complaint.reference} is recorded as withdrawn.")
-            return redirect("complaints:detail", complaint.pk)
-    return _action_page(request, complaint, "withdraw", form, "Record that the complaint was withdrawn")
+    done = _made(
+        request,
+        complaint,
+        form,
+        lambda given: services.complaint_withdraw(actor=request.user, reason=given["reason"], complaint=complaint),
+        f"Complaint {complaint.reference} is recorded as withdrawn.",
+    )
+    return done or _action_page(request, complaint, "withdraw", form, "Record that the complaint was withdrawn")
 
 
 @login_required
