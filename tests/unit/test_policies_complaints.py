@@ -111,3 +111,24 @@ def test_only_the_independent_person_asked_gives_a_view_while_it_is_awaited_D4(w
 
 def test_an_independent_person_signs_in_with_a_second_factor_D4():
     assert policies.needs_two_factor(CONSULTED_IP)
+
+
+@pytest.mark.parametrize(
+    "who, sees_every_complaint, has_the_list",
+    [
+        (MONITORING, True, True),
+        (DEPUTY, True, True),
+        (AUDITOR, True, True),
+        (CONSULTED_IP, False, True),
+        (CHIEF, False, False),
+        (OFFICER, False, False),
+        (LEADER, False, False),
+        (THE_MEMBER, False, False),
+        (NOBODY, False, False),
+    ],
+)
+def test_who_oversees_every_complaint_and_who_has_a_list_of_them_D4(who, sees_every_complaint, has_the_list):
+    """The Monitoring Officer, deputy and auditors see every complaint (and which are linked); an
+    Independent Person has a list too, of those they are consulted on; nobody else has either."""
+    assert policies.oversees_complaints(who) is sees_every_complaint
+    assert policies.has_complaints_list(who) is has_the_list
