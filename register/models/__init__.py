@@ -1,7 +1,16 @@
 """The register's records, one module per area."""
 
 from .accounts import ApiToken, SignInEvent
-from .audit import HistoryFieldSet, HistoryLink, Undeletable
+from .audit import (
+    AccessLogEntry,
+    Checkpoint,
+    HistoryFieldSet,
+    HistoryLink,
+    HistoryTreeStart,
+    MerkleNode,
+    TransparencyLog,
+    Undeletable,
+)
 from .declarations import Declaration, DeclarationConfirmation
 from .notifications import Notification
 from .people import Absence, Membership, Organization, Person, Post
@@ -11,7 +20,12 @@ __all__ = [
     "ApiToken",
     "Declaration",
     "DeclarationConfirmation",
+    "AccessLogEntry",
+    "Checkpoint",
     "HistoryFieldSet",
+    "HistoryTreeStart",
+    "MerkleNode",
+    "TransparencyLog",
     "HistoryLink",
     "Membership",
     "Notification",

@@ -65,7 +65,11 @@ class HistoryLink(Undeletable):
     table = models.CharField(max_length=128, help_text="The history table the row is in.")
     row_id = models.CharField(max_length=64, help_text="The history row's primary key.")
     field_set = models.CharField(max_length=16, help_text="Digest of the columns hashed (a HistoryFieldSet).")
-    row_hash = models.CharField(max_length=64)
+    row_hash = models.CharField(
+        max_length=64,
+        help_text="Before the tree's start: SHA-256 of the row's content. After it: the row's Merkle leaf hash "
+        "(RFC 6962), which commits to each field through a salted digest.",
+    )
     chain_hash = models.CharField(max_length=64)
     # Copied from the history row when the link is written, so that the audit timeline can filter
     # by person and date on this one table. Outside the hashes: the history row's own copies are
@@ -83,6 +87,16 @@ class HistoryLink(Undeletable):
         db_index=False,
         related_name="+",
         help_text="Who made the change (copied from the history row). No constraint: checking it would slow every write.",
+    )
+    # After the tree's start (HistoryTreeStart), each field of the row is committed to through
+    # SHA-256 over (name, salt, value): a random salt per field per row, kept here beside the row,
+    # so that a value erased under a retention rule (with its salt) leaves the leaf, every proof and
+    # every checkpoint verifiable. Before the start: null (those rows hash their values directly).
+    salts = models.JSONField(null=True, blank=True, help_text="Field name -> random salt (hex), after the tree's start.")
+    erased = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="Field name -> the field's digest, for values erased under a retention rule (value and salt gone).",
     )
 
     class Meta:
@@ -112,3 +126,107 @@ class HistoryFieldSet(Undeletable):
 
     def __str__(self):
         return f"{self.table}: {self.fields}"
+
+
+class HistoryTreeStart(Undeletable):
+    """Where the Merkle tree over the history begins (issue 20): its leaf 0, which commits to the head
+    of the chain as it stood then, so that every row linked before it is covered by the tree too.
+
+    Leaf ``i`` (``i >= 1``) is the link at position ``position + i``. One row, written by the migration
+    that introduced the tree.
+    """
+
+    position = models.PositiveBigIntegerField(
+        primary_key=True, help_text="The chain's head position when the tree began (0 on a new register)."
+    )
+    chain_hash = models.CharField(max_length=64, help_text="The chain hash at that position.")
+    started_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"tree from position {self.position}"
+
+
+class TransparencyLog(models.TextChoices):
+    """The logs the register keeps a Merkle tree over and signs checkpoints of."""
+
+    HISTORY = "history", "History"
+    ACCESS = "access", "Access log"
+
+
+class MerkleNode(Undeletable):
+    """One complete node of a log's Merkle tree above the leaves (level >= 1): the RFC 6962 hash of
+    leaves ``[index * 2**level, (index + 1) * 2**level)``. Written once, when the tree is extended
+    past it; never changed. Leaf hashes themselves stay on their own rows."""
+
+    pk = models.CompositePrimaryKey("log", "level", "index")
+    log = models.CharField(max_length=16, choices=TransparencyLog.choices)
+    level = models.PositiveSmallIntegerField()
+    index = models.PositiveBigIntegerField()
+    hash = models.CharField(max_length=64)
+
+    def __str__(self):
+        return f"{self.log} node {self.level}/{self.index}"
+
+
+class Checkpoint(Undeletable):
+    """A signed statement of a log's size and root hash (C2SP tlog-checkpoint in a signed note).
+
+    Kept, published on the public register, and the day's last e-mailed to the Monitoring Officer and
+    the auditors. The signing key is never in the database; the verifier key that checks the note is,
+    so that a checkpoint signed before a key rotation stays checkable.
+    """
+
+    log = models.CharField(max_length=16, choices=TransparencyLog.choices)
+    tree_size = models.PositiveBigIntegerField()
+    root_hash = models.CharField(max_length=64, help_text="The root hash, hexadecimal.")
+    note = models.TextField(help_text="The signed note, exactly as published.")
+    key_name = models.CharField(max_length=200)
+    verifier_key = models.CharField(max_length=300, help_text="The public key, in signed-note verifier key form.")
+    signed_at = models.DateTimeField()
+    reason = models.CharField(max_length=200, help_text="Why it was signed: hourly, on demand by whom, key rotated.")
+
+    class Meta:
+        ordering = ["log", "tree_size", "signed_at"]
+        indexes = [models.Index(fields=["log", "signed_at"], name="register_checkpoint_log_at")]
+
+    def __str__(self):
+        return f"{self.log} checkpoint {self.tree_size} at {self.signed_at:%Y-%m-%d %H:%M}"
+
+
+class AccessLogEntry(Undeletable):
+    """Who opened a sensitive record (a relationship declaration, a concern, a complaint), when, and
+    through which page or endpoint (issue 20). Append-only, with its own position and Merkle tree, apart
+    from the history chain's lock, so that reads never queue behind writes.
+
+    ``position`` is given by the database in the statement that writes the entry (1, 2, 3 ... with no
+    gaps); ``leaf_hash`` commits to every field but the position through salted digests, as history
+    leaves do, so that a person's name can later be erased without breaking a checkpoint.
+    """
+
+    id = models.UUIDField(primary_key=True, editable=False)
+    position = models.PositiveBigIntegerField(unique=True)
+    read_at = models.DateTimeField()
+    reader = models.ForeignKey(
+        "register.Person", null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    record_kind = models.CharField(max_length=32, help_text="declaration, concern or complaint")
+    record_id = models.CharField(max_length=64)
+    via = models.CharField(max_length=200, help_text="The page or endpoint, e.g. 'page declaration-detail'.")
+    salts = models.JSONField()
+    leaf_hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["position"]
+        indexes = [
+            models.Index(fields=["record_kind", "record_id", "position"], name="register_access_record"),
+            models.Index(fields=["reader", "position"], name="register_access_reader"),
+            models.Index(fields=["read_at", "position"], name="register_access_read_at"),
+        ]
+
+    def __str__(self):
+        return f"#{self.position} {self.record_kind} {self.record_id}"
+
+
+# Tables written by INSERT only: the database refuses UPDATE and DELETE of them (with every history
+# table) to all but the maintenance role, and the application's role holds no right to do either.
+APPEND_ONLY_MODELS = (HistoryLink, HistoryFieldSet, HistoryTreeStart, MerkleNode, Checkpoint, AccessLogEntry)
