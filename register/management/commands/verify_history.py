@@ -50,6 +50,8 @@ class Command(BaseCommand):
                     f"{what} verifies: {result.rows} rows, head {result.head_hash} at position {result.head_position}."
                 )
             )
+            if not file:
+                self.stdout.write(f"Every record ({result.records}) holds what its history's latest row says.")
             for value in heads:
                 self.stdout.write(f"The head {value} published earlier is in the chain.")
             return

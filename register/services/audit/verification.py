@@ -2,7 +2,6 @@
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from register.models import HistoryLink
@@ -17,49 +16,14 @@ from register.services.audit.hashing import (
     known_field_sets,
     row_hash,
 )
-
-PROBLEMS_KEPT = 100
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing found wrong, located by chain position and/or table and row."""
-
-    kind: str  # edited, removed, inserted, link, rewritten, export
-    message: str
-    position: int | None = None
-    table: str = ""
-    row_id: str = ""
-
-    def __str__(self):
-        return self.message
+from register.services.audit.problems import Problem, Verification
+from register.services.audit.records import check_records
 
 
-@dataclass
-class Verification:
-    rows: int = 0
-    head_position: int = 0
-    head_hash: str = GENESIS
-    problems: list[Problem] = field(default_factory=list)
-    problem_count: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return self.problem_count == 0
-
-    @property
-    def first_problem(self) -> Problem | None:
-        return self.problems[0] if self.problems else None
-
-    def add(self, problem: Problem) -> None:
-        self.problem_count += 1
-        if len(self.problems) < PROBLEMS_KEPT:
-            self.problems.append(problem)
-
-
-def verify_history(*, heads: Iterable[str] = (), using: str = "default") -> Verification:
+def verify_history(*, heads: Iterable[str] = (), records: bool = True, using: str = "default") -> Verification:
     """Walk the chain: every link follows from the one before, every linked row still hashes as it did,
-    no history row is without a link, and every head published earlier is still in the chain."""
+    no history row is without a link, and every head published earlier is still in the chain. Then
+    (unless ``records`` is false) every tracked record still holds what its history's latest row says."""
     result = Verification()
     models_by_table = {model._meta.db_table: model for model in history_models()}
     field_sets = known_field_sets(using)
@@ -130,6 +94,8 @@ def verify_history(*, heads: Iterable[str] = (), using: str = "default") -> Veri
                     "the history up to it has been rewritten.",
                 )
             )
+    if records:
+        check_records(result, using=using)
     return result
 
 
