@@ -1,10 +1,12 @@
-"""Verify the audit history's hash chain (C4), in the database or in an export, and name the first problem.
+"""Verify the audit history (C4), in the database or in an export, and name the first problem.
 
-    python manage.py verify_history                       # the database
+    python manage.py verify_history                       # the database, against its signed checkpoints
+    python manage.py verify_history --checkpoint FILE     # ... and against a checkpoint kept outside it
+    python manage.py verify_history --last-emailed        # ... and against the checkpoint last e-mailed
     python manage.py verify_history --head HASH           # ... and a head published earlier is still in it
     python manage.py verify_history --file history.jsonl  # an export, on its own: no database needed
 
-Exits with status 1 when anything does not verify.
+Exits with status 1 when anything does not verify, or a checkpoint given is not one the register signed.
 """
 
 import re
@@ -12,12 +14,13 @@ import re
 from django.core.management.base import BaseCommand, CommandError
 
 from register.services import audit
+from register.services.audit.published import CheckpointRefused, last_emailed_checkpoint, read_checkpoint_file
 
 HASH = re.compile(r"^[0-9a-f]{64}$")
 
 
 class Command(BaseCommand):
-    help = "Verify the audit history's hash chain, in the database or in an export file (C4)."
+    help = "Verify the audit history: its chain, its signed checkpoints and its records (C4); or an export file."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -29,20 +32,42 @@ class Command(BaseCommand):
             "Fails if it is no longer in the chain, which is how a rewrite of the whole chain shows. Repeatable.",
         )
         parser.add_argument(
+            "--checkpoint",
+            action="append",
+            default=[],
+            metavar="FILE",
+            help="A signed checkpoint of the history kept outside the register (as published or e-mailed). "
+            "Proves that today's history extends it unchanged, or says where it was rewritten. Repeatable.",
+        )
+        parser.add_argument(
+            "--last-emailed",
+            action="store_true",
+            help="Check against the checkpoint in the last history checkpoint notice e-mailed (or, when none "
+            "has been sent, the latest checkpoint the register signed).",
+        )
+        parser.add_argument(
             "--file", metavar="EXPORT", help="Verify this JSON Lines export (export_history) instead of the database."
         )
 
-    def handle(self, *args, head, file, **options):
+    def handle(self, *args, head, checkpoint, last_emailed, file, **options):
         heads = [value.strip().lower() for value in head]
         for value in heads:
             if not HASH.match(value):
                 raise CommandError(f"{value!r} is not a head hash: 64 hexadecimal characters.")
+        if file and (checkpoint or last_emailed):
+            raise CommandError("--checkpoint and --last-emailed check the database: not with --file.")
         if file:
             with open(file, "rb") as lines:
                 result = audit.verify_export(lines, heads=heads)
             what = f"The export {file}"
         else:
-            result = audit.verify_history(heads=heads)
+            try:
+                given = [read_checkpoint_file(path) for path in checkpoint]
+                if last_emailed:
+                    given.append(last_emailed_checkpoint())
+            except CheckpointRefused as refused:
+                raise CommandError(str(refused)) from refused
+            result = audit.verify_history(heads=heads, checkpoints=given)
             what = "The history"
         if result.ok:
             self.stdout.write(
@@ -50,10 +75,12 @@ class Command(BaseCommand):
                     f"{what} verifies: {result.rows} rows, head {result.head_hash} at position {result.head_position}."
                 )
             )
-            if not file:
-                self.stdout.write(f"Every record ({result.records}) holds what its history's latest row says.")
             for value in heads:
                 self.stdout.write(f"The head {value} published earlier is in the chain.")
+            for note in result.notes:
+                self.stdout.write(note)
+            if not file:
+                self.stdout.write(f"Every record ({result.records}) holds what its history's latest row says.")
             return
         for problem in result.problems:
             self.stderr.write(f"- {problem}")

@@ -19,17 +19,34 @@ from register.services.audit.hashing import (
     tree_start,
 )
 from register.services.audit.problems import Problem, Verification
+from register.services.audit.published import (
+    RecomputedTree,
+    SignedCheckpoint,
+    check_against_checkpoints,
+    stored_checkpoints,
+)
 from register.services.audit.records import check_records
 
 
-def verify_history(*, heads: Iterable[str] = (), records: bool = True, using: str = "default") -> Verification:
+def verify_history(
+    *,
+    heads: Iterable[str] = (),
+    checkpoints: Iterable[SignedCheckpoint] = (),
+    records: bool = True,
+    using: str = "default",
+) -> Verification:
     """Walk the chain: every link follows from the one before, every linked row still hashes as it did,
-    no history row is without a link, and every head published earlier is still in the chain. Then
-    (unless ``records`` is false) every tracked record still holds what its history's latest row says."""
+    no history row is without a link, and every head published earlier is still in the chain. The
+    Merkle tree recomputed from the rows extends every checkpoint given and every signed checkpoint the
+    register keeps (so a tail cut off or a stretch rewritten with every hash recomputed shows, and where).
+    Then (unless ``records`` is false) every tracked record still holds what its history's latest row says."""
     result = Verification()
     models_by_table = {model._meta.db_table: model for model in history_models()}
     field_sets = known_field_sets(using)
-    start, _ = tree_start(using)
+    # Read before the walk: a checkpoint signed while it runs is of more rows than it reads.
+    stored = stored_checkpoints(result, using=using)
+    start, start_chain = tree_start(using)
+    tree = RecomputedTree(start, start_chain)
     linked: dict[str, set[str]] = defaultdict(set)
     links = (
         HistoryLink.objects.using(using)
@@ -63,6 +80,14 @@ def verify_history(*, heads: Iterable[str] = (), records: bool = True, using: st
                 )
             linked[table].add(row_id)
             values = rows.get((table, row_id))
+            recomputed = None
+            if values is not None:
+                recomputed = (
+                    row_leaf(models_by_table[table], row_id, values, salts or {}, erased)
+                    if position > start
+                    else _content_hash(models_by_table[table], values, field_sets.get(digest))
+                )
+            tree.add(position, recomputed, stored_row_hash)
             if values is None:
                 result.add(
                     Problem(
@@ -73,11 +98,7 @@ def verify_history(*, heads: Iterable[str] = (), records: bool = True, using: st
                         row_id,
                     )
                 )
-            elif (
-                row_leaf(models_by_table[table], row_id, values, salts or {}, erased)
-                if position > start
-                else _content_hash(models_by_table[table], values, field_sets.get(digest))
-            ) != stored_row_hash:
+            elif recomputed != stored_row_hash:
                 result.add(
                     Problem(
                         "edited",
@@ -91,7 +112,9 @@ def verify_history(*, heads: Iterable[str] = (), records: bool = True, using: st
             previous, expected = stored_chain_hash, position + 1
             result.rows += 1
             result.head_position, result.head_hash = position, stored_chain_hash
+    tree.finish()
     _find_unlinked_rows(result, models_by_table, linked, using)
+    check_against_checkpoints(result, tree, stored, list(checkpoints), using=using)
     for head in heads:
         if not HistoryLink.objects.using(using).filter(chain_hash=head.strip().lower()).exists():
             result.add(
