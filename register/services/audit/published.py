@@ -119,7 +119,11 @@ def stored_checkpoints(result: Verification, *, using: str = "default") -> list[
                 raise transparency.ProofError(f"it is of another log ({body.origin!r})")
         except transparency.ProofError as error:
             result.add(
-                Problem("checkpoint", f"The stored checkpoint of {size} entries, {source[4:]}, is false: {error}")
+                Problem(
+                    "checkpoint",
+                    f"The stored checkpoint of {size} entries signed on {_when(signed_at)} ({reason}) is refused: "
+                    f"{error}",
+                )
             )
             continue
         found.append(SignedCheckpoint(body.size, body.root, source))
