@@ -40,7 +40,8 @@ class Command(BaseCommand):
             help="When FILE already holds a key, keep it and do nothing (without this, an existing FILE is refused).",
         )
 
-    def handle(self, *args, name, out, if_missing, **options):
+    def handle(self, *args, name, out, if_missing, verbosity, **options):
+        self.verbosity = verbosity
         if if_missing and not out:
             raise CommandError("--if-missing needs --out FILE: it keeps the key already in that file.")
         path = Path(out).resolve() if out else None
@@ -76,6 +77,8 @@ class Command(BaseCommand):
             raise CommandError(f"{path} exists but does not hold a signing key ({error}); not overwritten.") from error
 
     def _tell(self, first: str, key: transparency.SignerKey, path: Path | None, stream) -> None:
+        if path is not None and self.verbosity == 0:
+            return
         where = (
             f"    HISTORY_SIGNING_KEY_FILE={path}"
             if path
