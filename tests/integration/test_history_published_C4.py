@@ -14,11 +14,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from register import transparency
-from register.models import Checkpoint, HistoryLink, MerkleNode, Notification, Organization, TransparencyLog
+from register.models import Checkpoint, HistoryLink, MerkleNode, Organization, TransparencyLog
 from register.models.audit import history_models
 from register.services import audit
 from register.services.audit import checkpoints, hashing, tree
-from register.services.audit.published import CheckpointRefused, last_emailed_checkpoint, note_in, open_checkpoint
+from register.services.audit.published import CheckpointRefused, last_emailed_checkpoint, open_checkpoint
 from register.services.history import save_with_history
 from tests.integration.tampering import tamper
 
@@ -30,7 +30,7 @@ LINKS = HistoryLink._meta.db_table
 def _rename(council, times, group=0):
     organization = council.groups[group].organization
     for number in range(times):
-        organization.name = f"Group renamed {number}"
+        organization.name = f"Group {group} renamed {number}"
         save_with_history(organization, actor=council.chief_executive, reason="Renamed", update_fields=["name"])
 
 
@@ -143,7 +143,7 @@ def test_a_row_inserted_into_the_middle_is_located_against_the_published_checkpo
     aside = 1_000_000  # moved out of the way first: the positions are the primary key
     tamper(f"UPDATE {LINKS} SET position = position + %s WHERE position >= %s", [aside, position])
     tamper(f"UPDATE {LINKS} SET position = position - %s + 1 WHERE position >= %s", [aside, aside])
-    group = Organization.objects.get(name="Group renamed 3").pk
+    group = Organization.objects.get(name="Group 0 renamed 3").pk
     forged = tamper(
         f"INSERT INTO {ORGANIZATION_HISTORY} (id, name, classification, is_administration, history_date, "
         "history_type, history_change_reason) VALUES (%s, %s, %s, %s, %s, %s, %s) RETURNING history_id",
@@ -312,32 +312,46 @@ def test_a_checkpoint_saved_from_an_e_mail_with_windows_line_ends_is_read_C4(pub
     assert f"The history extends the checkpoint in {path} unchanged" in out
 
 
-def test_last_emailed_uses_the_checkpoint_in_the_last_notice_sent_or_else_the_latest_signed_C4(published, council):
-    earlier, later, _ = published
-    assert last_emailed_checkpoint().size == later.tree_size  # none e-mailed yet: the latest signed
+def _daily_check_e_mailed(django_capture_on_commit_callbacks) -> Checkpoint:
+    """The daily check signs a checkpoint and e-mails it to the Monitoring Officer and the auditors."""
+    with django_capture_on_commit_callbacks(execute=True):
+        audit.history_daily_check(on=datetime.date(2026, 3, 3))
+    return checkpoints.last_emailed_checkpoint(HISTORY)
 
-    body = (
-        f"Dear auditor,\n\nThe history's checkpoint today:\n\n    {earlier.note.replace(chr(10), chr(10) + '    ')}\n"
-    )
-    assert note_in(body) == earlier.note
-    notice = Notification(
-        recipient=council.auditor,
-        kind="history-checkpoint",
-        channel=Notification.Channel.EMAIL,
-        cause="history-checkpoint:test",
-        subject="The register's history checkpoint",
-        body_text=body,
-        status=Notification.Status.SENT,
-        sent_at=datetime.datetime(2026, 3, 3, 6, 0, tzinfo=datetime.UTC),
-    )
-    save_with_history(notice, actor=council.system, reason="Sent the day's checkpoint")
-    assert last_emailed_checkpoint().size == earlier.tree_size
+
+def test_last_emailed_checks_against_the_checkpoint_in_the_last_daily_notice_sent_C4(
+    published, council, django_capture_on_commit_callbacks
+):
+    _, later, _ = published
+    assert last_emailed_checkpoint().size == later.tree_size  # none e-mailed yet: the latest signed
+    emailed = _daily_check_e_mailed(django_capture_on_commit_callbacks)
+    _rename(council, 2)
+    checkpoints.sign_checkpoint(log=HISTORY, reason="hourly")  # newer, and not e-mailed
 
     out, _ = _verify("--last-emailed")
+
+    assert last_emailed_checkpoint().size == emailed.tree_size > later.tree_size
+    assert "The history extends the checkpoint last e-mailed (signed on " in out
+    assert f"its first {emailed.tree_size} entries" in out
+
+
+@pytest.mark.history_tampered
+def test_a_tail_cut_off_with_every_stored_checkpoint_is_caught_against_the_last_emailed_C4(
+    published, django_capture_on_commit_callbacks
+):
+    emailed = _daily_check_e_mailed(django_capture_on_commit_callbacks)
+    cut_from = _position(emailed) - 1
+    for link in HistoryLink.objects.filter(position__gte=cut_from).order_by("-position"):
+        tamper(f'DELETE FROM "{link.table}" WHERE history_id = %s', [int(link.row_id)])
+    tamper(f"DELETE FROM {LINKS} WHERE position >= %s", [cut_from])
+    tamper(f"DELETE FROM {Checkpoint._meta.db_table}")
+    assert audit.verify_history(records=False).ok  # what is left is whole, and nothing stored says otherwise
+
+    first, _ = _refused("--last-emailed")
+
     assert (
-        f"The history extends the checkpoint e-mailed on 3 March 2026 at 06:00 unchanged: its first "
-        f"{earlier.tree_size} entries"
-    ) in out
+        f"The history ends at position {cut_from - 1}, but the checkpoint last e-mailed (signed on "
+    ) in first and f"positions {cut_from} to {_position(emailed)} were removed." in first
 
 
 @pytest.mark.history_tampered

@@ -14,7 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from register import transparency
-from register.models import Checkpoint, MerkleNode, Notification, TransparencyLog
+from register.models import Checkpoint, MerkleNode, TransparencyLog
 from register.services.audit import checkpoints
 from register.services.audit.hashing import GENESIS, boundary_leaf, chain_hash
 from register.services.audit.problems import Problem, Verification
@@ -22,8 +22,6 @@ from register.services.audit.problems import Problem, Verification
 HISTORY = TransparencyLog.HISTORY
 HASH_BYTES = 32
 UNKNOWN_LEAF = b"\x00" * HASH_BYTES  # a leaf that cannot be recomputed (its row or link is gone)
-# The notices that carry the day's checkpoint to the Monitoring Officer and the auditors.
-CHECKPOINT_NOTICE_KINDS = ("history-checkpoint",)
 
 
 class CheckpointRefused(Exception):
@@ -68,39 +66,16 @@ def read_checkpoint_file(path: str) -> SignedCheckpoint:
 
 
 def last_emailed_checkpoint() -> SignedCheckpoint:
-    """The checkpoint in the last history checkpoint notice sent by e-mail; or else, when none has been
-    sent yet, the latest checkpoint of the history the register has stored."""
-    notices = Notification.objects.filter(
-        kind__in=CHECKPOINT_NOTICE_KINDS, channel=Notification.Channel.EMAIL, status=Notification.Status.SENT
-    ).order_by("-sent_at", "-id")
-    for subject, body, sent_at in notices.values_list("subject", "body_text", "sent_at")[:1]:
-        note = note_in(body)
-        if note is None:
-            raise CheckpointRefused(f"The last checkpoint notice sent ({subject!r}) holds no signed checkpoint.")
-        return open_checkpoint(note, f"the checkpoint e-mailed on {_when(sent_at)}")
+    """The checkpoint in the last daily notice e-mailed to the Monitoring Officer and the auditors (read
+    back from the e-mail's text as sent); or else, when none has carried one yet, the latest checkpoint
+    of the history the register has signed."""
+    emailed = checkpoints.last_emailed_checkpoint(HISTORY)
+    if emailed is not None:
+        return open_checkpoint(emailed.note, f"the checkpoint last e-mailed (signed on {_when(emailed.signed_at)})")
     latest = checkpoints.latest_checkpoint(HISTORY)
     if latest is None:
         raise CheckpointRefused("No checkpoint of the history has been e-mailed or signed yet.")
     return open_checkpoint(latest.note, f"the latest checkpoint (signed on {_when(latest.signed_at)})")
-
-
-def note_in(text: str) -> str | None:
-    """The signed note in a notice's text: the origin line, the size, the root, a blank line and the
-    signature lines (indentation, as an e-mail may add, removed)."""
-    lines = [line.strip() for line in text.splitlines()]
-    origin = checkpoints.origin(HISTORY)
-    for first, line in enumerate(lines):
-        if line != origin:
-            continue
-        end = first + 3
-        while end < len(lines) and lines[end]:
-            end += 1  # extension lines
-        signatures = end + 1
-        while signatures < len(lines) and lines[signatures].startswith(transparency.SIGNATURE_DASH):
-            signatures += 1
-        if signatures > end + 1:
-            return "\n".join(lines[first:signatures]) + "\n"
-    return None
 
 
 def stored_checkpoints(result: Verification, *, using: str = "default") -> list[SignedCheckpoint]:
