@@ -120,12 +120,16 @@ def test_fields_the_history_does_not_keep_change_without_a_false_alarm_C4(counci
 
 @pytest.mark.history_tampered
 def test_records_are_read_in_batches_with_a_fixed_number_of_queries_per_batch_C4(council, monkeypatch):
-    """Three queries per model per batch of records (two when a batch is empty: no history rows to read),
-    however many records; a record changed in a later batch, and one deleted between two batches, are
-    found all the same."""
-    counts = [model._base_manager.count() for model, _ in records.tracked_models()]
+    """One query saying which kinds of record have any rows, then three per such kind per batch of records
+    (two when a batch is empty: no history rows to read), however many records; a record changed in a
+    later batch, and one deleted between two batches, are found all the same."""
+    counts = [
+        model._base_manager.count()
+        for model, history_model in records.tracked_models()
+        if model._base_manager.exists() or history_model._base_manager.exists()
+    ]
     memberships = list(Membership.objects.order_by("pk").values_list("pk", flat=True))
-    assert len(memberships) > 8
+    assert len(memberships) > 8 and len(counts) < len(records.tracked_models())
     monkeypatch.setattr(records, "BATCH", 4)
     batches = sum(count // 4 + 1 for count in counts)
     empty_batches = sum(1 for count in counts if count % 4 == 0)
@@ -133,7 +137,7 @@ def test_records_are_read_in_batches_with_a_fixed_number_of_queries_per_batch_C4
         result = audit.Verification()
         records.check_records(result)
     assert result.ok and result.records == sum(counts)
-    assert len(queries) == 3 * batches - empty_batches
+    assert len(queries) == 1 + 3 * batches - empty_batches
 
     table = Membership._meta.db_table
     tamper(f"UPDATE {table} SET start_date = start_date - 1 WHERE id = %s", [memberships[-1]])
