@@ -188,17 +188,28 @@ def test_every_history_and_append_only_table_is_insert_only_for_the_application_
 
 
 def test_migrate_again_changes_nothing_once_the_roles_are_applied(db):
-    """The handler is idempotent: a second run finds nothing to grant, revoke or install."""
+    """The handler is idempotent: a second run finds no table to grant, revoke or guard."""
     state = database_roles._read_state("default", settings.DATABASE_APP_ROLE, settings.DATABASE_MAINTENANCE_ROLE)
-    statements = database_roles.statements_for(
+    assert len(state.relations) > 50
+    changes = database_roles.table_changes(
         state, app_role=settings.DATABASE_APP_ROLE, maintenance_role=settings.DATABASE_MAINTENANCE_ROLE
     )
-    changes = [s for s in statements if s.startswith(("GRANT", "REVOKE", "CREATE OR REPLACE TRIGGER", "ALTER TABLE"))]
-    assert changes == [
-        f'GRANT USAGE ON SCHEMA "public" TO "{settings.DATABASE_APP_ROLE}", "{settings.DATABASE_MAINTENANCE_ROLE}"',
-        f'REVOKE ALL ON FUNCTION "public".{database_roles.ERASE_SIGNATURE} FROM PUBLIC',
-        f'GRANT EXECUTE ON FUNCTION "public".{database_roles.ERASE_SIGNATURE} TO "{settings.DATABASE_APP_ROLE}"',
-    ]
+    assert changes == []
+
+
+def test_a_guard_removed_or_a_right_granted_is_put_back_by_the_next_migrate_C4(db):
+    """An owner who drops a trigger or grants the application's role UPDATE on history sees the next
+    migrate (every deploy) undo it; what was done meanwhile is for verify_history to find (C4)."""
+    app = settings.DATABASE_APP_ROLE
+    sql(f"DROP TRIGGER {database_roles.TRIGGER} ON {LINKS}")
+    sql(f'GRANT UPDATE, TRUNCATE ON {ORGANIZATION_HISTORY} TO "{app}"')
+
+    database_roles.apply_database_roles()
+
+    assert sql("SELECT has_table_privilege(%s, %s, 'UPDATE')", [app, ORGANIZATION_HISTORY]) == (False,)
+    assert sql(
+        "SELECT count(*) FROM pg_trigger WHERE tgname = %s AND tgrelid = %s::regclass", [database_roles.TRIGGER, LINKS]
+    ) == (1,)
 
 
 def test_without_the_roles_migrate_warns_and_grants_nothing(db, settings, caplog):
@@ -310,3 +321,20 @@ def test_no_role_but_the_application_s_may_call_the_erasure_C4(db):
     signature = f"public.{database_roles.ERASE_SIGNATURE}"
     owner = sql("SELECT pg_get_userbyid(proowner), prosecdef FROM pg_proc WHERE oid = %s::regprocedure", [signature])
     assert owner == (settings.DATABASE_MAINTENANCE_ROLE, True)
+
+
+@pytest.mark.integration
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_connects_and_writes_history_as_the_application_s_role_C4(council, worker, sent_mail):
+    """The Celery worker of the tests connects as the application's role, as production's does, and its
+    writes (a notice delivered, with its history) work under the grants (C1, C4)."""
+    from tests.services import wait_until
+
+    absence = people.absence_record(actor=council.chief_executive, reason="Leave", start_date=DAY, end_date=DAY)
+    delivered = Notification.history.filter(
+        history_change_reason="Notice delivered", cause=f"absence:{absence.pk}:recorded"
+    )
+    wait_until(lambda: delivered.count() == 2, timeout=60, what="both notices delivered", explain=worker.tail)
+    assert worker.environment["DATABASE_URL"].startswith(f"postgres://{settings.DATABASE_APP_ROLE}@")
+    assert audit.verify_history().ok

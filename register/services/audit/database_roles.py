@@ -102,7 +102,8 @@ def apply_database_roles(using: str = "default", **kwargs) -> None:
                 ", ".join(missing),
             )
             return
-        statements = statements_for(state, app_role=app_role, maintenance_role=maintenance_role)
+        changes = table_changes(state, app_role=app_role, maintenance_role=maintenance_role)
+        statements = statements_for(state, changes, app_role=app_role, maintenance_role=maintenance_role)
         if not state.migrator_may_become_maintenance:
             logger.warning(
                 "The role running migrate is not a member of %s, so %s() cannot be owned by it and was not "
@@ -112,20 +113,38 @@ def apply_database_roles(using: str = "default", **kwargs) -> None:
                 maintenance_role,
             )
         _execute(using, statements)
-    changed = [statement for statement in statements if not statement.startswith("CREATE OR REPLACE FUNCTION")]
-    if changed:
-        logger.info("Database roles: %d grant, revoke or trigger statement(s) applied (C4).", len(changed))
+    if changes:
+        logger.info("Database roles: %d table grant(s), revoke(s) or trigger(s) applied (C4).", len(changes))
 
 
-def statements_for(state: DatabaseState, *, app_role: str, maintenance_role: str) -> list[str]:
-    """The SQL that brings the database to the intended grants, triggers and functions, and no more."""
+def statements_for(state: DatabaseState, changes: list[str], *, app_role: str, maintenance_role: str) -> list[str]:
+    """The schema's grants and the trigger function, the tables' ``changes``, then the erasure function:
+    all but the changes are issued on every run (CREATE OR REPLACE), changing nothing once applied."""
+    schema = quote_identifier(state.schema)
+    app, maintenance = quote_identifier(app_role), quote_identifier(maintenance_role)
+    statements = [
+        f"GRANT USAGE ON SCHEMA {schema} TO {app}, {maintenance}",
+        _trigger_function_sql(schema, maintenance_role),
+        *changes,
+    ]
+    if state.migrator_may_become_maintenance:
+        history_tables = [m._meta.db_table for m in history_models() if m._meta.db_table in state.relations]
+        erase = f"{schema}.{ERASE_SIGNATURE}"
+        statements += [
+            _erase_function_sql(state.schema, history_tables),
+            f"REVOKE ALL ON FUNCTION {erase} FROM PUBLIC",
+            f"GRANT EXECUTE ON FUNCTION {erase} TO {app}",
+            f"ALTER FUNCTION {erase} OWNER TO {maintenance}",
+        ]
+    return statements
+
+
+def table_changes(state: DatabaseState, *, app_role: str, maintenance_role: str) -> list[str]:
+    """The grants, revokes and triggers that bring every table to what the module says, and no more."""
     schema = quote_identifier(state.schema)
     app, maintenance = quote_identifier(app_role), quote_identifier(maintenance_role)
     append_only = [name for name in append_only_tables() if name in state.relations]
-    history_tables = [model._meta.db_table for model in history_models() if model._meta.db_table in state.relations]
-    statements = [f"GRANT USAGE ON SCHEMA {schema} TO {app}, {maintenance}"]
-    statements.append(_trigger_function_sql(schema, maintenance_role))
-
+    changes = []
     for relation in state.relations.values():
         target = f"{schema}.{quote_identifier(relation.name)}"
         if relation.is_sequence:
@@ -140,28 +159,20 @@ def statements_for(state: DatabaseState, *, app_role: str, maintenance_role: str
             (maintenance, relation.maintenance_holds, maintenance_wants),
         ):
             if extra := holds - wants:
-                statements.append(f"REVOKE {', '.join(sorted(extra))} ON {kind}{target} FROM {role}")
+                changes.append(f"REVOKE {', '.join(sorted(extra))} ON {kind}{target} FROM {role}")
             if lacking := wants - holds:
-                statements.append(f"GRANT {', '.join(sorted(lacking))} ON {kind}{target} TO {role}")
-
+                changes.append(f"GRANT {', '.join(sorted(lacking))} ON {kind}{target} TO {role}")
     for name in append_only:
         target = f"{schema}.{quote_identifier(name)}"
         trigger = state.relations[name].trigger
         if not trigger:
-            statements.append(
+            changes.append(
                 f"CREATE OR REPLACE TRIGGER {TRIGGER} BEFORE UPDATE OR DELETE ON {target} "
                 f"FOR EACH ROW EXECUTE FUNCTION {schema}.{TRIGGER_FUNCTION}()"
             )
         elif trigger != "O":
-            statements.append(f"ALTER TABLE {target} ENABLE TRIGGER {TRIGGER}")
-
-    if state.migrator_may_become_maintenance:
-        statements.append(_erase_function_sql(state.schema, history_tables))
-        erase = f"{schema}.{ERASE_SIGNATURE}"
-        statements.append(f"REVOKE ALL ON FUNCTION {erase} FROM PUBLIC")
-        statements.append(f"GRANT EXECUTE ON FUNCTION {erase} TO {app}")
-        statements.append(f"ALTER FUNCTION {erase} OWNER TO {maintenance}")
-    return statements
+            changes.append(f"ALTER TABLE {target} ENABLE TRIGGER {TRIGGER}")
+    return changes
 
 
 def _read_state(using: str, app_role: str, maintenance_role: str) -> DatabaseState:
