@@ -148,3 +148,23 @@ def test_make_test_lints_first_with_ruff_and_the_import_contracts():
     script = (ROOT / "scripts" / "lint").read_text()
     for command in ('"$BIN/ruff" check .', '"$BIN/ruff" format --check .', '"$BIN/lint-imports"'):
         assert command in script
+
+
+def test_migrate_runs_as_the_owner_and_the_processes_as_the_application_s_role_C4(compose):
+    """docs/database-roles.md: the release step owns the tables; web, worker and beat may only append history."""
+    services = compose["services"]
+    assert "${DATABASE_OWNER_ROLE:-register_owner}:" in services["migrate"]["environment"]["DATABASE_URL"]
+    for name in ("web", "worker", "beat"):
+        assert "${DATABASE_APP_ROLE:-register_app}:" in services[name]["environment"]["DATABASE_URL"], name
+    db = services["db"]
+    assert "./scripts/docker-initdb.sh:/docker-entrypoint-initdb.d/10-register-roles.sh:ro" in db["volumes"]
+    assert "./scripts/database-roles.sql:/register/database-roles.sql:ro" in db["volumes"]
+    assert "-f /register/database-roles.sql" in (ROOT / "scripts" / "docker-initdb.sh").read_text()
+
+
+def test_make_stack_and_make_test_create_the_roles_and_stack_migrates_as_the_owner_C4():
+    stack = (ROOT / "scripts" / "stack").read_text()
+    assert 'DATABASE_URL="$DATABASE_OWNER_URL" sh -c "$(procfile_command release)"' in stack
+    assert 'export DATABASE_URL="postgres://$APP_ROLE@' in stack
+    for script in ("stack", "with-services"):
+        assert "database-roles.sql" in (ROOT / "scripts" / script).read_text(), script
