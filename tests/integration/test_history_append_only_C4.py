@@ -15,10 +15,11 @@ from django.conf import settings
 from django.db import ProgrammingError, connection, transaction
 from django.db.utils import DataError, InternalError
 
+from register import transparency
 from register.models import Absence, HistoryLink, Notification, Organization
-from register.models.audit import APPEND_ONLY_MODELS, Checkpoint, TransparencyLog, history_models
+from register.models.audit import APPEND_ONLY_MODELS, Checkpoint, MerkleNode, TransparencyLog, history_models
 from register.services import audit, people
-from register.services.audit import database_roles
+from register.services.audit import checkpoints, database_roles, hashing, tree
 from tests.tampering import as_app, as_maintenance, as_role, sql
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="the roles are PostgreSQL's")
@@ -122,6 +123,8 @@ def test_the_register_s_writes_work_as_the_application_s_role_C4(council):
         people.organization_update(
             actor=council.democratic_services, reason="Renamed", organization=group, changes={"name": "Teal Group"}
         )
+        # The hourly checkpoint: the tree extended (Merkle nodes appended) and a checkpoint signed.
+        checkpoint = checkpoints.sign_checkpoint(log=TransparencyLog.HISTORY, reason="hourly")
         current_user = sql("SELECT current_user")[0]
 
     assert current_user == settings.DATABASE_APP_ROLE
@@ -129,6 +132,8 @@ def test_the_register_s_writes_work_as_the_application_s_role_C4(council):
     assert Notification.history.count() > notices_before
     assert Organization.objects.get(pk=group.pk).name == "Teal Group"
     assert Organization.history.filter(id=group.pk, name="Teal Group").exists()
+    assert checkpoint.tree_size == tree.leaf_count(TransparencyLog.HISTORY) > 1
+    assert MerkleNode.objects.filter(log=TransparencyLog.HISTORY).exists()
     assert audit.verify_history().ok
 
 
@@ -225,55 +230,75 @@ def test_without_the_roles_migrate_warns_and_grants_nothing(db, settings, caplog
 
 
 def _salted_link(council):
-    """A history row whose link holds salts, as links after the history tree's start do."""
+    """A history row written now, and its link, which holds a salt per field (after the tree's start)."""
     group = council.groups[0].organization
     people.organization_update(
         actor=council.democratic_services, reason="Renamed", organization=group, changes={"name": "Violet Group"}
     )
     row = Organization.history.filter(id=group.pk).order_by("-history_id").first()
     link = HistoryLink.objects.get(table=ORGANIZATION_HISTORY, row_id=str(row.history_id))
-    if not link.salts:  # linked before the tree's start: give it salts, as the maintenance role may
-        with as_maintenance():
-            sql(
-                f"UPDATE {LINKS} SET salts = %s::jsonb WHERE position = %s",
-                ['{"name": "' + "01" * 16 + '", "history_change_reason": "' + "02" * 16 + '"}', link.position],
-            )
-        link.refresh_from_db()
+    assert {"name", "history_change_reason"} <= set(link.salts)
     return row, link
+
+
+def _digest_of(row, link, field: str) -> str:
+    """The field's salted digest, as the row's Merkle leaf commits to it (register/transparency.py)."""
+    model_field = hashing.fields_by_attname(type(row))[field]
+    return transparency.field_digest(
+        field, link.salts[field], hashing.canonical_value(model_field, getattr(row, field))
+    )
 
 
 def _erase(table, row_id, field, digest):
     sql("SELECT register_erase_history_value(%s, %s, %s, %s)", [table, row_id, field, digest])
 
 
-@pytest.mark.history_tampered
 def test_the_application_s_role_erases_a_value_and_its_salt_and_keeps_its_digest_C4(council):
     """Erasure under a retention rule: the value is blanked and its salt removed, and the link keeps the
-    field's digest, through the one SECURITY DEFINER function the application's role may call (C4)."""
+    field's digest, through the one SECURITY DEFINER function the application's role may call; the row's
+    leaf, and so the chain, the tree and every proof, verify as before (C4)."""
     row, link = _salted_link(council)
+    digest = _digest_of(row, link, "history_change_reason")
+    leaf = link.row_hash
     other_salts = {name: salt for name, salt in link.salts.items() if name != "history_change_reason"}
 
     with as_app():
-        _erase(ORGANIZATION_HISTORY, str(row.history_id), "history_change_reason", DIGEST)
+        _erase(ORGANIZATION_HISTORY, str(row.history_id), "history_change_reason", digest)
 
     row.refresh_from_db()
     link.refresh_from_db()
     assert row.history_change_reason is None
     assert row.name == "Violet Group"
-    assert "history_change_reason" not in link.salts
     assert link.salts == other_salts
-    assert link.erased == {"history_change_reason": DIGEST}
+    assert link.erased == {"history_change_reason": digest}
+    assert link.row_hash == leaf
+    assert audit.verify_history().ok
 
 
-@pytest.mark.history_tampered
 def test_a_text_column_that_may_not_be_null_is_erased_to_empty_C4(council):
     row, link = _salted_link(council)
+    digest = _digest_of(row, link, "name")
     with as_app():
-        _erase(ORGANIZATION_HISTORY, str(row.history_id), "name", DIGEST)
+        _erase(ORGANIZATION_HISTORY, str(row.history_id), "name", digest)
     row.refresh_from_db()
     link.refresh_from_db()
     assert row.name == ""
-    assert link.erased == {"name": DIGEST} and "name" not in link.salts
+    assert link.erased == {"name": digest} and "name" not in link.salts
+    assert audit.verify_history().ok
+    with pytest.raises(ERASURE_REFUSED, match="has no salt for the field 'name'"), as_app():
+        _erase(ORGANIZATION_HISTORY, str(row.history_id), "name", digest)  # erased already
+
+
+@pytest.mark.history_tampered
+def test_an_erasure_with_the_wrong_digest_is_found_by_verify_history_C4(council):
+    """The function cannot check a digest against a value it is erasing (the canonical form is the
+    register's); a wrong one leaves a leaf that no longer matches, which verify_history names (C4)."""
+    row, link = _salted_link(council)
+    with as_app():
+        _erase(ORGANIZATION_HISTORY, str(row.history_id), "name", DIGEST)
+    result = audit.verify_history()
+    assert not result.ok
+    assert (result.first_problem.table, result.first_problem.row_id) == (ORGANIZATION_HISTORY, str(row.history_id))
 
 
 @pytest.mark.parametrize(
@@ -284,7 +309,7 @@ def test_a_text_column_that_may_not_be_null_is_erased_to_empty_C4(council):
         ("register_organization", None, "name", DIGEST, "is not a history table of the register"),
         (f'{ORGANIZATION_HISTORY}"; DROP TABLE x; --', None, "name", DIGEST, "is not a history table"),
         (ORGANIZATION_HISTORY, "999999999", "name", DIGEST, "no history link for row"),
-        (ORGANIZATION_HISTORY, None, "classification", DIGEST, "has no salt for the field"),
+        (ORGANIZATION_HISTORY, None, "no_such_field", DIGEST, "has no salt for the field"),
         (ORGANIZATION_HISTORY, None, "name = NULL; --", DIGEST, "has no salt for the field"),
     ],
 )
@@ -300,6 +325,7 @@ def test_an_erasure_that_is_not_of_a_salted_field_of_a_history_row_is_refused_C4
     assert link.erased is None
 
 
+@pytest.mark.history_tampered
 def test_a_salt_naming_no_column_or_the_key_is_refused_C4(council):
     row, link = _salted_link(council)
     with as_maintenance():
