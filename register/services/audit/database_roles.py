@@ -97,8 +97,8 @@ def apply_database_roles(using: str = "default", **kwargs) -> None:
         if missing:
             logger.warning(
                 "The database role(s) %s do not exist, so the database does not refuse rewrites of the history "
-                "(C4): the application's role may still UPDATE and DELETE history rows. Create the roles "
-                "(scripts/database-roles.sql; docs/database-roles.md) and run migrate again.",
+                "(C4): nothing but verify_history stands in the way of an UPDATE or DELETE of history. Create "
+                "the roles (scripts/database-roles.sql; docs/database-roles.md) and run migrate again.",
                 ", ".join(missing),
             )
             return
