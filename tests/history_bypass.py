@@ -48,6 +48,14 @@ ALLOWED = {
         "_execute",
     ): "after migrate, grants and revokes the roles' rights and installs the append-only triggers (DDL; no rows written)",
     (
+        "register/services/audit/tree.py",
+        "extend_tree",
+    ): "stores the Merkle tree's complete nodes (not a tracked model: computed from the history, written once)",
+    (
+        "register/services/audit/tree.py",
+        "_lock",
+    ): "the PostgreSQL advisory lock that gives one extension of a log's tree at a time; it reads no table",
+    (
         "register/health.py",
         "database_status",
     ): "/healthz runs SELECT 1 to see that the database answers; it reads no table and writes nothing",
