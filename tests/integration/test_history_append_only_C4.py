@@ -34,13 +34,17 @@ ERASURE_REFUSED = (ProgrammingError, DataError, InternalError)
 
 
 def _a_checkpoint() -> Checkpoint:
+    """A checkpoint of the history's first entry, truly signed (verify_history checks every one it keeps)."""
+    key = checkpoints.signing_key()
+    root = tree.root_hash(TransparencyLog.HISTORY, 1)
+    body = transparency.CheckpointBody(checkpoints.origin(TransparencyLog.HISTORY), 1, root)
     return Checkpoint.objects.create(
         log=TransparencyLog.HISTORY,
         tree_size=1,
-        root_hash="cd" * 32,
-        note="register.council.example/history\n1\nzQ==\n",
-        key_name="register.council.example",
-        verifier_key="register.council.example+00000000+AAAA",
+        root_hash=root.hex(),
+        note=key.sign(body.text()),
+        key_name=key.name,
+        verifier_key=key.verifier.text(),
         signed_at=datetime.datetime(2026, 3, 3, 12, tzinfo=datetime.UTC),
         reason="test",
     )

@@ -20,7 +20,7 @@ from register.services import audit
 from register.services.audit import checkpoints, hashing, tree
 from register.services.audit.published import CheckpointRefused, last_emailed_checkpoint, open_checkpoint
 from register.services.history import save_with_history
-from tests.integration.tampering import tamper
+from tests.tampering import tamper
 
 HISTORY = TransparencyLog.HISTORY
 ORGANIZATION_HISTORY = Organization.history.model._meta.db_table

@@ -16,7 +16,7 @@ from register.models import Absence, Declaration, Membership, Post
 from register.services import audit, people
 from register.services.audit import records
 from tests.integration.declaration_helpers import declare
-from tests.integration.tampering import tamper
+from tests.tampering import tamper
 
 DECLARATIONS = Declaration._meta.db_table
 

@@ -37,13 +37,18 @@ def compared_fields(model: type[models.Model], history_model: type[models.Model]
     return [field for field in history_model.tracked_fields if field.concrete and field.attname in kept]
 
 
-def check_records(result: Verification, *, using: str = "default") -> None:
+def check_records(
+    result: Verification, *, erased: dict[tuple[str, str], set[str]] | None = None, using: str = "default"
+) -> None:
     """Compare every tracked record with its history's latest row; add a "record" problem for each that differs,
-    each live record with no history at all, and each record whose history says it exists but that is gone."""
+    each live record with no history at all, and each record whose history says it exists but that is gone.
+
+    ``erased`` names the fields of history rows (history table, history id) whose values were erased under
+    a retention rule: the history no longer says what they were, so they are not compared."""
     pairs = tracked_models()
     for number in sorted(_with_rows(pairs, using)):
         model, history_model = pairs[number]
-        for problem in _model_problems(result, model, history_model, using):
+        for problem in _model_problems(result, model, history_model, erased or {}, using):
             result.add(problem)
 
 
@@ -61,7 +66,7 @@ def _with_rows(pairs, using: str) -> set[int]:
     return set(first.union(*rest, all=True))
 
 
-def _model_problems(result, model, history_model, using) -> Iterator[Problem]:
+def _model_problems(result, model, history_model, erased, using) -> Iterator[Problem]:
     """Three queries per batch of records: the records with the id of their latest history row (read in one
     statement, so in one snapshot: a change committed meanwhile cannot show as a difference), those
     history rows (never changed once written), and the history of records in the batch's range of ids
@@ -83,8 +88,11 @@ def _model_problems(result, model, history_model, using) -> Iterator[Problem]:
             .order_by()
             .values(*names, "history_id", "history_type")
         }
+        history_table = history_model._meta.db_table
         for values in records:
-            yield from _differences(model, fields, values, kept.get(values[LATEST]))
+            latest = kept.get(values[LATEST])
+            gone = erased.get((history_table, str(values[LATEST])), set()) if latest else set()
+            yield from _differences(model, [f for f in fields if f.attname not in gone], values, latest)
         yield from _vanished(model, history, live, pk, lower, upper)
         result.records += len(records)
         if upper is None:

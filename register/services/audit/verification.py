@@ -48,6 +48,7 @@ def verify_history(
     start, start_chain = tree_start(using)
     tree = RecomputedTree(start, start_chain)
     linked: dict[str, set[str]] = defaultdict(set)
+    erased_fields: dict[tuple[str, str], set[str]] = {}  # values erased under a retention rule, by history row
     links = (
         HistoryLink.objects.using(using)
         .order_by("position")
@@ -79,6 +80,8 @@ def verify_history(
                     )
                 )
             linked[table].add(row_id)
+            if erased:
+                erased_fields[(table, row_id)] = set(erased)
             values = rows.get((table, row_id))
             recomputed = None
             if values is not None:
@@ -125,7 +128,7 @@ def verify_history(
                 )
             )
     if records:
-        check_records(result, using=using)
+        check_records(result, erased=erased_fields, using=using)
     return result
 
 
