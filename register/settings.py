@@ -58,6 +58,15 @@ SITE_URL = os.environ.get("SITE_URL", "").strip() or (
 # The council this installation serves. The nation decides which bank holidays count (A12).
 COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Demoshire County Council")
 COUNCIL_NATION = os.environ.get("COUNCIL_NATION", "england-and-wales")
+
+# Signed checkpoints of the history and the access log (issue 20). The Ed25519 signing key comes from
+# the environment or a file (never the database): `manage.py generate_signing_key` makes one. The
+# origin names this register's logs in every checkpoint: a schema-less URL, by default the site's.
+HISTORY_SIGNING_KEY = os.environ.get("HISTORY_SIGNING_KEY", "")
+HISTORY_SIGNING_KEY_FILE = os.environ.get("HISTORY_SIGNING_KEY_FILE", "")
+TRANSPARENCY_ORIGIN = os.environ.get("TRANSPARENCY_ORIGIN", "").strip().rstrip("/") or (
+    SITE_URL.split("://", 1)[-1].rstrip("/") + "/register"
+)
 COUNCIL_NATIONS = {"england-and-wales", "scotland", "northern-ireland"}
 if COUNCIL_NATION not in COUNCIL_NATIONS:
     raise ImproperlyConfigured(f"COUNCIL_NATION must be one of {sorted(COUNCIL_NATIONS)}.")

@@ -1,12 +1,21 @@
 """Fixtures shared by every test: a small council, one person per role, and a real Celery worker."""
 
+import os
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import connection
 from hypothesis import settings as hypothesis_settings
 
+from register import transparency
 from tests.factories import Council
+
+# The run's history signing key (issue 20): made afresh for every run, never stored, and handed to the
+# Celery worker and servers the tests start through the environment they inherit.
+if not (django_settings.HISTORY_SIGNING_KEY or django_settings.HISTORY_SIGNING_KEY_FILE):
+    django_settings.HISTORY_SIGNING_KEY = transparency.SignerKey.generate("register.test/register").text()
+    os.environ["HISTORY_SIGNING_KEY"] = django_settings.HISTORY_SIGNING_KEY
 
 # Property-based tests (Hypothesis, Schemathesis) draw the same examples on every run, so that CI
 # and a developer see the same result; widen a search by raising max_examples, not by luck.

@@ -45,6 +45,14 @@ ALLOWED = {
     ): "takes the access log's own lock and appends one entry after its last position in one statement (issue 20): "
     "not a tracked model, and no ORM statement can give a gap-free position",
     (
+        "register/services/audit/tree.py",
+        "extend_tree",
+    ): "stores the Merkle tree's complete nodes (not a tracked model: computed from the history, written once)",
+    (
+        "register/services/audit/tree.py",
+        "_lock",
+    ): "the PostgreSQL advisory lock that gives one extension of a log's tree at a time; it reads no table",
+    (
         "register/health.py",
         "database_status",
     ): "/healthz runs SELECT 1 to see that the database answers; it reads no table and writes nothing",

@@ -92,7 +92,9 @@ class HistoryLink(Undeletable):
     # SHA-256 over (name, salt, value): a random salt per field per row, kept here beside the row,
     # so that a value erased under a retention rule (with its salt) leaves the leaf, every proof and
     # every checkpoint verifiable. Before the start: null (those rows hash their values directly).
-    salts = models.JSONField(null=True, blank=True, help_text="Field name -> random salt (hex), after the tree's start.")
+    salts = models.JSONField(
+        null=True, blank=True, help_text="Field name -> random salt (hex), after the tree's start."
+    )
     erased = models.JSONField(
         null=True,
         blank=True,

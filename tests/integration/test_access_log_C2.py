@@ -349,3 +349,22 @@ def test_the_log_pages_by_keyset_newest_first_C2(council):
     assert positions == list(range(120, 0, -1))
     back = client.get("/history/access-log/", {"newer": second.context["page"].newer})
     assert [e.position for e in back.context["page"].entries] == list(range(120, 70, -1))
+
+
+def test_the_access_logs_own_tree_is_built_from_the_entries_leaf_hashes_and_proves_each_C2(council, declaration):
+    """Issue 20: the access log's Merkle tree has one leaf per entry, in position order, and an
+    inclusion proof of any entry checks against its root with the stand-alone checker's functions."""
+    from register import transparency
+    from register.services.audit import tree
+
+    for person in (declaration.declarant, declaration.reviewer, council.monitoring_officer):
+        signed_in(person).get(f"/declarations/{declaration.pk}/")
+    api_as(council.auditor).get(f"/api/declarations/{declaration.pk}/")
+    logged = entries()
+    size = tree.extend_tree("access")
+    assert size == len(logged) == 4
+    leaves = [bytes.fromhex(entry.leaf_hash) for entry in logged]
+    root = tree.root_hash("access", size)
+    assert root == transparency.root_of(leaves)
+    for index, leaf in enumerate(leaves):
+        transparency.verify_inclusion(index, size, leaf, tree.inclusion_proof("access", index, size), root)

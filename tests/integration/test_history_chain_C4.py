@@ -93,7 +93,12 @@ def test_a_single_save_is_linked_in_one_statement_with_the_hash_and_date_python_
     assert link.chain_hash == hashing.chain_hash(link.position, head.chain_hash, link.row_hash)
     digest, names = hashing.field_set_of(type(row))
     values = {name: getattr(row, name) for name in names}
-    assert link.row_hash == hashing.row_hash(ORGANIZATION_HISTORY, hashing.hashed_fields(type(row), values, names))
+    # The row hash is the row's Merkle leaf (issue 20): every column, each with its own fresh salt.
+    assert sorted(link.salts) == sorted(names) and len(set(link.salts.values())) == len(names)
+    expected_leaf = hashing.leaf_of(
+        ORGANIZATION_HISTORY, link.row_id, hashing.hashed_fields(type(row), values, names), link.salts, None
+    )
+    assert link.row_hash == expected_leaf
     assert link.history_date == max(row.history_date, head.history_date)
     assert (link.field_set, link.history_user_id) == (digest, council.chief_executive.pk)
     assert audit.verify_history().ok
@@ -172,12 +177,14 @@ def _rewrite_the_chain_from(position: int, field_sets=None) -> None:
         model = models_by_table[link.table]
         digest, names = field_sets.get(link.position, hashing.field_set_of(model))
         values = model.objects.filter(pk=link.row_id).values().get()
-        new_row_hash = hashing.row_hash(link.table, hashing.hashed_fields(model, values, names))
+        # The row's leaf over the columns it is to have been hashed over, with the salts beside it.
+        salts = {name: salt for name, salt in link.salts.items() if name in names}
+        new_row_hash = hashing.row_leaf(model, link.row_id, values, salts, link.erased)
         previous = hashing.chain_hash(link.position, previous, new_row_hash)
         _sql(
-            f"UPDATE {HistoryLink._meta.db_table} SET field_set = %s, row_hash = %s, chain_hash = %s "
-            "WHERE position = %s",
-            [digest, new_row_hash, previous, link.position],
+            f"UPDATE {HistoryLink._meta.db_table} SET field_set = %s, row_hash = %s, chain_hash = %s, "
+            "salts = %s::jsonb WHERE position = %s",
+            [digest, new_row_hash, previous, hashing.canonical_json(salts), link.position],
         )
 
 

@@ -13,14 +13,31 @@ from django.db import transaction
 from simple_history.models import HistoricalChanges
 
 from register.errors import RuleViolation
-from register.models import HistoryFieldSet, HistoryLink, Membership, Organization, Undeletable
+from register.models import (
+    AccessLogEntry,
+    Checkpoint,
+    HistoryFieldSet,
+    HistoryLink,
+    HistoryTreeStart,
+    Membership,
+    MerkleNode,
+    Organization,
+    Undeletable,
+)
 from register.models.audit import history_models
 from register.services import people
 
 # Not register records but the evidence about them: the hash chain and the column lists it was
 # hashed over. Both are append-only (they refuse deletion like every record) and are checked by
 # verify_history, so a history of them would only repeat them.
-NOT_TRACKED = {HistoryLink: "the hash chain over the history itself", HistoryFieldSet: "the columns the chain hashed"}
+NOT_TRACKED = {
+    HistoryLink: "the hash chain over the history itself",
+    HistoryFieldSet: "the columns the chain hashed",
+    HistoryTreeStart: "where the Merkle tree over the history begins",
+    MerkleNode: "the Merkle tree's nodes, computed from the history",
+    Checkpoint: "signed statements of the trees, append-only and published",
+    AccessLogEntry: "the access log, a log of its own with its own tree",
+}
 
 
 def register_models():

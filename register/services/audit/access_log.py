@@ -11,8 +11,6 @@ Like the chain (``chain.py``), the log's own table is written with plain SQL: th
 read and used in one statement, which the ORM cannot say.
 """
 
-import hashlib
-import secrets
 import uuid
 from typing import Any
 
@@ -20,7 +18,7 @@ from django.db import connections, router
 
 from register.models import AccessLogEntry, Person
 from register.selectors import clock
-from register.services.audit.hashing import canonical_json, canonical_value
+from register.services.audit.hashing import canonical_value, leaf_of, new_salts
 
 # Names the access log among PostgreSQL advisory locks: not the chain's (chain.CHAIN_LOCK_KEY).
 ACCESS_LOG_LOCK_KEY = 0x52_45_47_52_45_41_44  # "REGREAD"
@@ -41,42 +39,15 @@ def record_kind_of(model: type) -> str | None:
     return name if name in RECORD_KINDS else None
 
 
-# --- The leaf, until register/transparency.py lands on main -------------------------------------
-# LOCAL STAND-INS for transparency.field_digest / history_leaf_input / leaf_hash (RFC 6962): to be
-# replaced by the lead's functions once they are on main.
-
-
-def _field_digest(name: str, salt: str, value: Any) -> str:
-    """hex SHA-256 of canonical JSON [name, salt, canonical value]."""
-    return hashlib.sha256(canonical_json([name, salt, value]).encode("utf-8")).hexdigest()
-
-
-def _leaf_input(table: str, row_id: str, digests: dict[str, str]) -> bytes:
-    return canonical_json({"fields": digests, "id": row_id, "table": table}).encode("utf-8")
-
-
-def _leaf_hash(leaf_input: bytes) -> str:
-    """RFC 6962 leaf hash: SHA-256(0x00 || leaf input), hex."""
-    return hashlib.sha256(b"\x00" + leaf_input).hexdigest()
-
-
-# --------------------------------------------------------------------------------------------------
-
-
 def canonical_values(entry: AccessLogEntry) -> dict[str, Any]:
     """The entry's hashed fields as their canonical JSON values (as a history row's are)."""
     by_attname = {field.attname: field for field in AccessLogEntry._meta.concrete_fields}
     return {name: canonical_value(by_attname[name], getattr(entry, name)) for name in HASHED_FIELDS}
 
 
-def field_digests(entry: AccessLogEntry) -> dict[str, str]:
-    values = canonical_values(entry)
-    return {name: _field_digest(name, entry.salts[name], values[name]) for name in HASHED_FIELDS}
-
-
 def entry_leaf_hash(entry: AccessLogEntry) -> str:
-    """The entry's RFC 6962 leaf hash, from its fields and their salts."""
-    return _leaf_hash(_leaf_input(TABLE, str(entry.id), field_digests(entry)))
+    """The entry's RFC 6962 leaf hash (hex), from its fields and their salts, as a history row's is."""
+    return leaf_of(TABLE, str(entry.id), canonical_values(entry), entry.salts, None)
 
 
 def record_read(*, reader: Person | None, record_kind: str, record_id: int | str, via: str) -> AccessLogEntry:
@@ -92,7 +63,7 @@ def record_read(*, reader: Person | None, record_kind: str, record_id: int | str
         record_kind=record_kind,
         record_id=str(record_id),
         via=via,
-        salts={name: secrets.token_hex(16) for name in HASHED_FIELDS},
+        salts=new_salts(HASHED_FIELDS),
     )
     entry.leaf_hash = entry_leaf_hash(entry)
     entry.position = _append(entry)

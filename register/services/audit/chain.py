@@ -22,7 +22,17 @@ from simple_history.manager import HistoryManager
 from simple_history.signals import post_create_historical_m2m_records, post_create_historical_record
 
 from register.models import HistoryLink
-from register.services.audit.hashing import BATCH, GENESIS, batched, chain_hash, field_set_of, hashed_fields, row_hash
+from register.services.audit.hashing import (
+    BATCH,
+    GENESIS,
+    batched,
+    canonical_json,
+    chain_hash,
+    field_set_of,
+    hashed_fields,
+    leaf_of,
+    new_salts,
+)
 
 # Names the chain among PostgreSQL advisory locks: any constant bigint no other code uses.
 CHAIN_LOCK_KEY = 0x52_45_47_48_49_53_54  # "REGHIST"
@@ -62,7 +72,10 @@ def _linking(bulk_history_create):
 
 
 def link_history_rows(rows: list[models.Model]) -> None:
-    """Append one link per history row (all of one history model) after the chain's current head."""
+    """Append one link per history row (all of one history model) after the chain's current head.
+
+    Each link's row hash is the row's Merkle leaf (issue 20): every field committed to through its own
+    fresh salt, kept on the link. The register's tree began before any row linked now."""
     if not rows:
         return
     history_model = type(rows[0])
@@ -73,12 +86,15 @@ def link_history_rows(rows: list[models.Model]) -> None:
         if row.pk is None:
             raise RuntimeError(f"A {table} row was written without a primary key, so it cannot be chained.")
         values = {name: getattr(row, name) for name in names}
+        salts = new_salts(names)
+        leaf = leaf_of(table, str(row.pk), hashed_fields(history_model, values, names), salts, None)
         hashed.append(
             (
                 str(row.pk),
-                row_hash(table, hashed_fields(history_model, values, names)),
+                leaf,
                 getattr(row, "history_date", None),
                 getattr(row, "history_user_id", None),
+                canonical_json(salts),
             )
         )
     using = router.db_for_write(HistoryLink)
@@ -90,20 +106,30 @@ def link_history_rows(rows: list[models.Model]) -> None:
     with transaction.atomic(using=using, savepoint=False):
         position, previous, latest = _lock_chain_and_read_head(using)
         links = []
-        for row_id, content_hash, history_date, history_user_id in hashed:
+        for row_id, content_hash, history_date, history_user_id, salts in hashed:
             position += 1
             previous = chain_hash(position, previous, content_hash)
             # The timeline's copy of the date never goes back along the chain (a writer that
             # stamped its row earlier may take the lock later): so a date range is a range of
             # positions, found by two index seeks (register/selectors/audit.py).
             latest = max(history_date, latest) if history_date and latest else (history_date or latest)
-            links.append((position, table, row_id, digest, content_hash, previous, latest, history_user_id))
+            links.append((position, table, row_id, digest, content_hash, previous, latest, history_user_id, salts))
         _append_links(links, using)
 
 
 # The chain's own table is written and its head read with plain SQL: on every history write the
 # ORM's query building cost more than the queries themselves (measured: 200 µs against 40 µs).
-LINK_COLUMNS = ("position", "table", "row_id", "field_set", "row_hash", "chain_hash", "history_date", "history_user_id")
+LINK_COLUMNS = (
+    "position",
+    "table",
+    "row_id",
+    "field_set",
+    "row_hash",
+    "chain_hash",
+    "history_date",
+    "history_user_id",
+    "salts",
+)
 
 
 def _lock_chain_and_read_head(using: str) -> tuple[int, str, datetime.datetime | None]:
@@ -139,6 +165,7 @@ def _link_one_row_in_one_statement(
     content_hash: str,
     history_date: datetime.datetime | None,
     history_user_id: int | None,
+    salts: str,
     *,
     using: str,
 ) -> None:
@@ -157,7 +184,7 @@ def _link_one_row_in_one_statement(
         f"INSERT INTO {link_table} ({columns}) "
         f"SELECT head.next, %s, %s, %s, %s, "
         f"encode(sha256(convert_to(head.next::text || ':' || head.previous || ':' || %s, 'UTF8')), 'hex'), "
-        f"GREATEST(head.latest, %s::timestamptz), %s "
+        f"GREATEST(head.latest, %s::timestamptz), %s, %s::jsonb "
         f"FROM (SELECT COALESCE(last.{position}, 0) + 1 AS next, COALESCE(last.{chain}, %s) AS previous, "
         f"last.{date} AS latest "
         f"FROM (SELECT 1) AS always LEFT JOIN LATERAL (SELECT {position}, {chain}, {date} FROM {link_table} "
@@ -171,6 +198,7 @@ def _link_one_row_in_one_statement(
         content_hash,
         connection.ops.adapt_datetimefield_value(history_date),
         history_user_id,
+        salts,
         GENESIS,
     ]
     with connection.cursor() as cursor:
@@ -202,5 +230,5 @@ def _append_links(links: list[tuple], using: str) -> None:
 
 def _adapted(link: tuple, connection) -> tuple:
     """The link's values as the database takes them: plain SQL gets no help from the ORM with dates."""
-    *rest, history_date, history_user_id = link
-    return (*rest, connection.ops.adapt_datetimefield_value(history_date), history_user_id)
+    *rest, history_date, history_user_id, salts = link
+    return (*rest, connection.ops.adapt_datetimefield_value(history_date), history_user_id, salts)

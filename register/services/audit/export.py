@@ -23,12 +23,16 @@ from register.services.audit.hashing import (
     chain_hash,
     fields_by_attname,
     known_field_sets,
+    leaf_of,
     row_hash,
     sha256,
 )
 from register.services.audit.verification import Problem, Verification, rows_by_id
 
 EXPORT_ROW_KEYS = {"chain_hash", "fields", "position", "prev_hash", "row_hash", "table"}
+# A row after the tree's start (issue 20) also carries each field's salt, and the digests kept for
+# values erased under a retention rule: its row hash is then its Merkle leaf.
+LEAF_ROW_KEYS = EXPORT_ROW_KEYS | {"salts", "erased"}
 
 
 @dataclass(frozen=True)
@@ -72,34 +76,33 @@ def export_history(out: TextIO, *, selection: ExportFilter = ExportFilter(), usi
     links = (
         HistoryLink.objects.using(using)
         .order_by("position")
-        .values_list("position", "table", "row_id", "field_set", "row_hash", "chain_hash")
+        .values_list("position", "table", "row_id", "field_set", "row_hash", "chain_hash", "salts", "erased")
         .iterator(chunk_size=BATCH)
     )
     previous, head, exported, first, last = GENESIS, (0, GENESIS), 0, None, None
     for chunk in batched(links, BATCH):
         rows = rows_by_id(_selected(chunk, selection), models_by_table, using)
         rows = {key: values for key, values in rows.items() if _in_dates(models_by_table[key[0]], values, selection)}
-        for position, table, row_id, digest, stored_row_hash, stored_chain_hash in chunk:
+        for position, table, row_id, digest, stored_row_hash, stored_chain_hash, salts, erased in chunk:
             values = rows.get((table, row_id))
             if values is not None:
-                names = field_sets.get(digest, ())
+                names = salts.keys() if salts is not None else field_sets.get(digest, ())
                 fields = {
                     name: canonical_value(fields_by_attname(models_by_table[table])[name], values.get(name))
                     for name in names
+                    if name not in (erased or {})
                 }
-                out.write(
-                    canonical_json(
-                        {
-                            "position": position,
-                            "table": table,
-                            "fields": fields,
-                            "row_hash": stored_row_hash,
-                            "prev_hash": previous,
-                            "chain_hash": stored_chain_hash,
-                        }
-                    )
-                    + "\n"
-                )
+                line = {
+                    "position": position,
+                    "table": table,
+                    "fields": fields,
+                    "row_hash": stored_row_hash,
+                    "prev_hash": previous,
+                    "chain_hash": stored_chain_hash,
+                }
+                if salts is not None:
+                    line["salts"], line["erased"] = salts, erased or {}
+                out.write(canonical_json(line) + "\n")
                 exported += 1
                 first, last = first or position, position
             previous, head = stored_chain_hash, (position, stored_chain_hash)
@@ -153,7 +156,7 @@ def verify_export(lines: Iterable[bytes], *, heads: Iterable[str] = ()) -> Verif
             continue
         position, table, fields = entry["position"], entry["table"], entry["fields"]
         where = f"line {number}, position {position} ({table} row {_row_id(fields)})"
-        if row_hash(table, fields) != entry["row_hash"]:
+        if _content_hash(entry) != entry["row_hash"]:
             result.add(
                 Problem(
                     "edited",
@@ -206,9 +209,21 @@ def _parse_export_line(number: int, raw: bytes, result: Verification) -> dict | 
     return entry
 
 
+def _content_hash(entry: dict) -> str | None:
+    """What an exported row hashes to: its Merkle leaf after the tree's start, else its content hash."""
+    if "salts" not in entry:
+        return row_hash(entry["table"], entry["fields"])
+    salts, erased, fields = entry["salts"], entry["erased"], entry["fields"]
+    if set(salts) != set(fields) or not all(isinstance(salt, str) for salt in salts.values()):
+        return None
+    return leaf_of(entry["table"], _row_id(fields), fields, salts, erased)
+
+
 def _is_export_row(entry: dict) -> bool:
     return (
-        set(entry) == EXPORT_ROW_KEYS
+        set(entry) in (EXPORT_ROW_KEYS, LEAF_ROW_KEYS)
+        and isinstance(entry.get("salts", {}), dict)
+        and isinstance(entry.get("erased", {}), dict)
         and isinstance(entry["position"], int)
         and isinstance(entry["fields"], dict)
         and all(isinstance(entry[key], str) for key in ("table", "row_hash", "prev_hash", "chain_hash"))

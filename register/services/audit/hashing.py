@@ -7,6 +7,7 @@ import functools
 import hashlib
 import itertools
 import json
+import os
 import uuid
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -15,7 +16,8 @@ from django.db import connections, models
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
-from register.models import HistoryFieldSet
+from register import transparency
+from register.models import HistoryFieldSet, HistoryTreeStart
 from register.models.audit import history_models
 
 GENESIS = "0" * 64  # the "previous hash" of the first link
@@ -26,9 +28,9 @@ def sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def canonical_json(data: Any) -> str:
-    """The one serialisation that is hashed: sorted keys, no spaces, ASCII only."""
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+# The one serialisation that is hashed (sorted keys, no spaces, ASCII only): the stand-alone checker's.
+canonical_json = transparency.canonical_json
+SALT_BYTES = 16
 
 
 def canonical_value(model_field: models.Field, value: Any) -> Any:
@@ -69,6 +71,43 @@ def row_hash(table: str, fields: dict[str, Any]) -> str:
 
 def chain_hash(position: int, previous: str, row_digest: str) -> str:
     return sha256(f"{position}:{previous}:{row_digest}")
+
+
+def new_salts(names: Iterable[str]) -> dict[str, str]:
+    """A fresh random salt for each field of one row (issue 20): never reused, never derived."""
+    names = list(names)
+    pool = os.urandom(SALT_BYTES * len(names)).hex()
+    width = 2 * SALT_BYTES
+    return {name: pool[i * width : (i + 1) * width] for i, name in enumerate(names)}
+
+
+def leaf_of(table: str, row_id: str, fields: dict[str, Any], salts: dict[str, str], erased: dict | None) -> str:
+    """The Merkle leaf hash (hex) of one row: each field's salted digest, and for a value erased under a
+    retention rule the digest kept in its place. ``fields`` are canonical values."""
+    digests = {name: transparency.field_digest(name, salt, fields[name]) for name, salt in salts.items()}
+    digests.update(erased or {})
+    return transparency.leaf_hash(transparency.record_leaf_input(table, str(row_id), digests)).hex()
+
+
+def row_leaf(history_model, row_id: str, values: dict[str, Any], salts: dict, erased: dict | None) -> str | None:
+    """The leaf a stored row hashes to now, or None when a salted column no longer exists."""
+    by_attname = fields_by_attname(history_model)
+    try:
+        fields = {name: canonical_value(by_attname[name], values[name]) for name in salts}
+    except KeyError:
+        return None
+    return leaf_of(history_model._meta.db_table, row_id, fields, salts, erased)
+
+
+def boundary_leaf(position: int, chain_head: str) -> str:
+    return transparency.leaf_hash(transparency.boundary_leaf_input(position, chain_head)).hex()
+
+
+def tree_start(using: str = "default") -> tuple[int, str]:
+    """(position, chain hash) where the history's Merkle tree begins: links after it carry leaves.
+    A register whose start row is missing (a new database flushed by the tests) starts at 0."""
+    start = HistoryTreeStart.objects.using(using).order_by("position").first()
+    return (start.position, start.chain_hash) if start else (0, GENESIS)
 
 
 @functools.cache

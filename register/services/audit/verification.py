@@ -16,6 +16,8 @@ from register.services.audit.hashing import (
     hashed_fields,
     known_field_sets,
     row_hash,
+    row_leaf,
+    tree_start,
 )
 
 PROBLEMS_KEPT = 100
@@ -63,17 +65,18 @@ def verify_history(*, heads: Iterable[str] = (), using: str = "default") -> Veri
     result = Verification()
     models_by_table = {model._meta.db_table: model for model in history_models()}
     field_sets = known_field_sets(using)
+    start, _ = tree_start(using)
     linked: dict[str, set[str]] = defaultdict(set)
     links = (
         HistoryLink.objects.using(using)
         .order_by("position")
-        .values_list("position", "table", "row_id", "field_set", "row_hash", "chain_hash")
+        .values_list("position", "table", "row_id", "field_set", "row_hash", "chain_hash", "salts", "erased")
         .iterator(chunk_size=BATCH)
     )
     previous, expected = GENESIS, 1
     for chunk in batched(links, BATCH):
         rows = rows_by_id(chunk, models_by_table, using)
-        for position, table, row_id, digest, stored_row_hash, stored_chain_hash in chunk:
+        for position, table, row_id, digest, stored_row_hash, stored_chain_hash, salts, erased in chunk:
             where = f"position {position} ({table} row {row_id})"
             if position != expected:
                 result.add(
@@ -106,7 +109,11 @@ def verify_history(*, heads: Iterable[str] = (), using: str = "default") -> Veri
                         row_id,
                     )
                 )
-            elif _content_hash(models_by_table[table], values, field_sets.get(digest)) != stored_row_hash:
+            elif (
+                row_leaf(models_by_table[table], row_id, values, salts or {}, erased)
+                if position > start
+                else _content_hash(models_by_table[table], values, field_sets.get(digest))
+            ) != stored_row_hash:
                 result.add(
                     Problem(
                         "edited",
