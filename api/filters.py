@@ -172,8 +172,10 @@ class AccessLogFilter(StrictFilterSet):
         method="filter_nothing",
         label="Kind of record",
         choices=[("declaration", "Declaration"), ("concern", "Concern"), ("complaint", "Complaint")],
+        # Not echoing what was sent: it may hold characters no answer should carry.
+        error_messages={"invalid_choice": "Choose declaration, concern or complaint."},
     )
-    record_id = IdFilter(method="filter_nothing", label="The record's id", min_value=1)
+    record_id = IdFilter(method="filter_nothing", label="The record's id; one that matches nothing gives an empty list")
     since = django_filters.DateFilter(method="filter_nothing", label="From this day (inclusive)")
     until = django_filters.DateFilter(method="filter_nothing", label="To this day (inclusive)")
 
