@@ -72,3 +72,24 @@ class RecordHistorySerializer(serializers.Serializer):
     record_type_label = serializers.CharField(source="record_type.label")
     record_id = serializers.IntegerField()
     versions = HistoryVersionSerializer(many=True, help_text="Newest first.")
+
+
+class AccessLogReaderSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class AccessLogEntrySerializer(serializers.Serializer):
+    """One read of a sensitive record (issue 20), in words and in values."""
+
+    id = serializers.UUIDField(help_text="The entry's id, which its leaf hash commits to.")
+    position = serializers.IntegerField(help_text="The entry's place in the access log: 1, 2, 3 ... with no gaps.")
+    read_at = serializers.DateTimeField()
+    read_at_text = serializers.CharField(help_text="When, in words: Europe/London, to the minute.")
+    reader = AccessLogReaderSerializer(allow_null=True, help_text="Who opened the record.")
+    record_kind = serializers.ChoiceField(choices=["declaration", "concern", "complaint"])
+    record_id = serializers.CharField(help_text="The record's id, as in /api/declarations/{id}/ and the like.")
+    record_text = serializers.CharField(help_text="The record in words: 'Declaration 12', 'Complaint 1325a'.")
+    via = serializers.CharField(help_text="The page or endpoint: 'page declarations:detail', 'api GET ...'.")
+    via_text = serializers.CharField(help_text="The page or endpoint, in words.")
+    leaf_hash = serializers.CharField(help_text="The entry's Merkle leaf hash (RFC 6962), hexadecimal.")

@@ -33,6 +33,7 @@ urlpatterns = [
         name="api-public-officer-attendance",
     ),
     path("history/", views_audit.TimelineView.as_view(), name="audit-timeline"),
+    path("access-log/", views_audit.AccessLogView.as_view(), name="api-access-log"),
     path(
         "history/<slug:record_type>/<int:record_id>/",
         views_audit.RecordHistoryView.as_view(),

@@ -11,9 +11,12 @@ from rest_framework.views import APIView
 
 from api import filters
 from api import serializers_audit as out
-from api.pagination import TimelineCursorPagination
-from register.models import HistoryLink
+from api.pagination import AccessLogCursorPagination, TimelineCursorPagination
+from register import selectors
+from register.models import AccessLogEntry, HistoryLink
+from register.selectors import access_log as access_log
 from register.selectors import audit as audit
+from register.services.audit.access_log import record_kind_of, record_read
 
 
 class TimelineView(generics.ListAPIView):
@@ -59,4 +62,39 @@ class RecordHistoryView(APIView):
     )
     def get(self, request, record_type: str, record_id: int):
         history = audit.record_history(request.user, record_type, record_id)
+        if logged := record_kind_of(history.record_type.model):  # a sensitive record's history is a read of it
+            record_read(
+                reader=request.user,
+                record_kind=logged,
+                record_id=record_id,
+                via="api GET /api/history/{record_type}/{id}/",
+            )
         return Response(out.RecordHistorySerializer(history).data)
+
+
+class AccessLogView(generics.ListAPIView):
+    """Who opened which declaration, concern or complaint, when and through which page or endpoint,
+    newest first (issue 20). For the Monitoring Officer and auditors (404 for anyone else). Follow
+    ``next`` to read back in time."""
+
+    serializer_class = out.AccessLogEntrySerializer
+    pagination_class = AccessLogCursorPagination
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = filters.AccessLogFilter
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return AccessLogEntry.objects.none()
+        access_log.check_reads_access_log(self.request.user, standing=selectors.standing_for_request(self.request))
+        return AccessLogEntry.objects.none()  # replaced by the filtered entries in filter_queryset
+
+    def filter_queryset(self, queryset):
+        filterset = filters.AccessLogFilter(self.request.query_params, queryset=queryset, request=self.request)
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        return access_log.access_log_entries(filterset.selection())
+
+    @extend_schema(summary="The access log (the Monitoring Officer and auditors)")
+    def get(self, request, *args, **kwargs):
+        entries = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(self.get_serializer(access_log.in_words(entries), many=True).data)

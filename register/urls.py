@@ -66,6 +66,8 @@ audit_pages = (
     [
         path("", audit.timeline, name="timeline"),
         path("export.csv", audit.export, name="export"),
+        # Who read which sensitive record (issue 20): before the record pattern, as the stories are.
+        path("access-log/", audit.access_log_page, name="access-log"),
         # Before the record pattern, which would take "requests" for a kind of record.
         path("requests/<int:record_id>/", audit.story, name="request-story"),
         path("requests/<int:record_id>/export.csv", audit.story_export, name="request-story-export"),

@@ -17,8 +17,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from register import policies
-from register.forms_audit import TimelineFilterForm
+from register.forms_audit import AccessLogFilterForm, TimelineFilterForm
+from register.selectors import access_log as access_log
 from register.selectors import audit as audit
+from register.services.audit.access_log import record_kind_of, record_read
 from register.views.context import standing
 from register.views.domain_errors import form_page
 
@@ -181,6 +183,8 @@ def record_history(request, record_type: str, record_id: int):
     """One record's history, newest first, each change with its field-by-field differences."""
     viewer = standing(request)
     history = audit.record_history(request.user, record_type, record_id, standing=viewer)
+    if logged := record_kind_of(history.record_type.model):  # a sensitive record's history is a read of it
+        record_read(reader=request.user, record_kind=logged, record_id=record_id, via="page audit:record")
     kind = history.record_type.model._meta.model_name
     return render(
         request,
@@ -203,12 +207,19 @@ def record_history(request, record_type: str, record_id: int):
 STORIES = {"request": audit.request_story, "declaration": audit.declaration_story}
 
 
+def _record_story_read(request, kind: str, record_id: int, via: str) -> None:
+    """A declaration's story tells its history, so opening it is a read of the declaration (issue 20)."""
+    if kind == "declaration":
+        record_read(reader=request.user, record_kind="declaration", record_id=record_id, via=via)
+
+
 @login_required
 @require_safe
 def story(request, record_id: int, kind: str = "request"):
     """A request's (or a declaration's) whole story in one page, oldest first; printable."""
     viewer = standing(request)
     found = STORIES[kind](request.user, record_id, standing=viewer)
+    _record_story_read(request, kind, record_id, "page audit:declaration-story")
     return render(
         request,
         "register/audit/story.html",
@@ -221,6 +232,7 @@ def story(request, record_id: int, kind: str = "request"):
 def story_export(request, record_id: int, kind: str = "request"):
     """A story as CSV: one row per field changed (or one for a change with none), oldest first."""
     found = STORIES[kind](request.user, record_id, standing=standing(request))
+    _record_story_read(request, kind, record_id, "page audit:declaration-story-export")
     response = StreamingHttpResponse(_story_lines(found), content_type="text/csv; charset=utf-8")
     name = f"{found.record_type.slug}-{found.record_id}-history-{timezone.localdate():%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -244,3 +256,31 @@ def _story_lines(found: audit.Story) -> Iterator[str]:
             yield writer.writerow([*start, "", "", ""])
         for change in version.changes:
             yield writer.writerow([*start, change.label, _cell(change.old_text), _cell(change.new_text)])
+
+
+@login_required
+@require_safe
+def access_log_page(request):
+    """Who opened which declaration, concern or complaint, when and through which page or endpoint,
+    newest first (issue 20): for the Monitoring Officer and auditors; "page not found" for anyone else."""
+    viewer = standing(request)
+    access_log.check_reads_access_log(request.user, standing=viewer)
+    given = any(key in request.GET for key in ("reader", "record_kind", "record_id", "since_0", "until_0"))
+    form = AccessLogFilterForm(request.GET if given else None)
+    selection = access_log.AccessLogFilter() if not given else (form.selection() if form.is_valid() else None)
+    page = None
+    if selection is not None:
+        page = access_log.access_log_page(
+            request.user,
+            selection,
+            older_than=_cursor(request, "older"),
+            newer_than=_cursor(request, "newer"),
+            standing=viewer,
+        )
+    # A filter in error is bad input: the page names it in the error summary, with status 400.
+    return form_page(
+        request,
+        "register/audit/access_log.html",
+        {"page": page, "query": _query_without_cursor(request)},
+        form=form,
+    )

@@ -749,6 +749,12 @@ def organization_history_kwargs(world, role, target):
 CELLS += [
     Cell("audit-timeline", "GET", by_role(404, auditor=200), notes="auditors read the whole timeline (C2)"),
     Cell(
+        "api-access-log",
+        "GET",
+        by_role(404, monitoring_officer=200, auditor=200),
+        notes="who opened which sensitive record: the Monitoring Officer and auditors (issue 20)",
+    ),
+    Cell(
         "audit-record-history",
         "GET",
         everyone_signed_in(),
