@@ -14,6 +14,7 @@ from api import serializers_audit as out
 from api.pagination import TimelineCursorPagination
 from register.models import HistoryLink
 from register.selectors import audit as audit
+from register.services.audit import proofs
 
 
 class TimelineView(generics.ListAPIView):
@@ -60,3 +61,24 @@ class RecordHistoryView(APIView):
     def get(self, request, record_type: str, record_id: int):
         history = audit.record_history(request.user, record_type, record_id)
         return Response(out.RecordHistorySerializer(history).data)
+
+
+class RecordProofView(APIView):
+    """The inclusion proof of one change of a record (issue 20): the JSON file the stand-alone checker
+    (register/transparency.py, on the public register) checks with only the council's public key."""
+
+    @extend_schema(
+        summary="An inclusion proof of one change of a record",
+        description="For whoever may read the record's history (as GET on the history); 404 for anyone else, "
+        "for a change not of this record, and for a change recorded before the register began signing its "
+        "history (the detail says so). A POST: when no published checkpoint covers the change yet, one is "
+        "signed for it.",
+        parameters=[
+            OpenApiParameter("record_type", str, OpenApiParameter.PATH, enum=[t.slug for t in audit.record_types()])
+        ],
+        request=None,
+        responses=out.InclusionProofSerializer,
+    )
+    def post(self, request, record_type: str, record_id: int, history_id: int):
+        row, link = audit.history_row_for(request.user, record_type, record_id, history_id)
+        return Response(proofs.inclusion_proof(link=link, row=row, person=request.user))
