@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import BigIntegerField, Case, CharField, F, Func, Q, QuerySet, Value, When
-from django.db.models.functions import Cast, Concat
+from django.db.models import BigIntegerField, Case, CharField, F, Func, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
@@ -33,6 +33,7 @@ from register.models import (
     DeclarationConfirmation,
     GroupMeeting,
     HistoryLink,
+    HistoryTreeStart,
     InformationCopy,
     InformationProvided,
     Membership,
@@ -522,8 +523,11 @@ def record_history(viewer: Person, slug: str, record_id: int, *, standing: Stand
 
 def provable_rows(kind: RecordType, history_ids: list[int]) -> set[int]:
     """Which of a record's history rows an inclusion proof can be given for (issue 20): those linked
-    after the history's Merkle tree began, whose links carry salts. One query."""
-    links = HistoryLink.objects.filter(table=kind.table, row_id__in=[str(i) for i in history_ids], salts__isnull=False)
+    after the history's Merkle tree began (leaves of it, their links carrying salts). One query."""
+    start = Coalesce(Subquery(HistoryTreeStart.objects.order_by("position").values("position")[:1]), Value(0))
+    links = HistoryLink.objects.filter(
+        table=kind.table, row_id__in=[str(i) for i in history_ids], salts__isnull=False, position__gt=start
+    )
     return {int(row_id) for row_id in links.values_list("row_id", flat=True)}
 
 

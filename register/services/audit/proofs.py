@@ -45,9 +45,15 @@ def inclusion_proof(*, link: HistoryLink, row: models.Model, person: Person) -> 
     """The inclusion proof of one history row (``row``, linked by ``link``) in the history's tree, against
     the latest checkpoint that covers it or, when none does yet, one signed now on ``person``'s demand.
     NotFound for a row linked before the tree began: the hash chain covers it, no proof can."""
-    if link.salts is None:
-        raise NotFound("This change was recorded before the register began its signed history, so it has no proof.")
-    leaf_index = tree.history_leaf_index(link.position)
+    try:
+        leaf_index = tree.history_leaf_index(link.position)
+    except ValueError:
+        leaf_index = None
+    if leaf_index is None or link.salts is None:
+        raise NotFound(
+            "This change was recorded before the register began signing its history, so there is no proof "
+            "of it to download: the history's hash chain covers it (verify_history)."
+        )
     checkpoint = checkpoint_covering(leaf_index, reason=f"on demand by {person} for a proof")
     path = tree.inclusion_proof(HISTORY, leaf_index, checkpoint.tree_size)
     return {
