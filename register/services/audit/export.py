@@ -115,7 +115,7 @@ def export_history(out: TextIO, *, selection: ExportFilter = ExportFilter(), usi
                     "chain_hash": stored_chain_hash,
                 }
                 if salts is not None:
-                    line.update(salts=salts, erased=erased or {})
+                    line["salts"], line["erased"] = salts, erased or {}
                 if position in paths:
                     line.update(leaf_index=position - start, tree_size=checkpoint.tree_size, path=paths[position])
                 out.write(canonical_json(line) + "\n")
