@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from register import transparency
-from register.models import Declaration, TransparencyLog
+from register.models import Organization, TransparencyLog
 from register.services.audit import checkpoints
 from tests.e2e.conftest import assert_reads_well
 from tests.e2e.test_declarations_journey import Journey
@@ -35,16 +35,16 @@ def test_the_public_checkpoint_page_reads_well_and_an_auditor_downloads_a_proof_
     assert checkpoints.origin(HISTORY) in page.locator("#check-command").inner_text()
     assert_reads_well(page)
 
-    # An auditor downloads the proof of a declaration's latest change from its history page.
-    declaration = Declaration.objects.order_by("pk").first()
+    # An auditor downloads the proof of a political group's latest change from its history page.
+    group = Organization.objects.filter(classification=Organization.Classification.PARTY).order_by("pk").first()
     journey = Journey(page, live_server.url)
     journey.sign_in("auditor")
-    page.goto(f"{live_server.url}/history/declaration/{declaration.pk}/")
+    page.goto(f"{live_server.url}/history/organization/{group.pk}/")
     assert_reads_well(page)
     with page.expect_download() as download:
         page.get_by_role("button", name=re.compile("^Download proof")).first.click()
-    latest = declaration.history.order_by("-history_id").first()
-    assert download.value.suggested_filename == f"declaration-{declaration.pk}-change-{latest.history_id}-proof.json"
+    latest = group.history.order_by("-history_id").first()
+    assert download.value.suggested_filename == f"organization-{group.pk}-change-{latest.history_id}-proof.json"
     proof = tmp_path / "proof.json"
     download.value.save_as(proof)
     said = transparency.check_file(proof, [checkpoints.signing_key().verifier], checkpoints.origin(HISTORY))
