@@ -117,7 +117,8 @@ def export_history(out: TextIO, *, selection: ExportFilter = ExportFilter(), usi
                 if salts is not None:
                     line["salts"], line["erased"] = salts, erased or {}
                 if position in paths:
-                    line.update(leaf_index=position - start, tree_size=checkpoint.tree_size, path=paths[position])
+                    line["leaf_index"], line["tree_size"] = position - start, checkpoint.tree_size
+                    line["path"] = paths[position]
                 out.write(canonical_json(line) + "\n")
                 exported += 1
                 first, last = first or position, position
