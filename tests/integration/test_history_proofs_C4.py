@@ -222,6 +222,12 @@ def test_an_export_whose_checkpoint_or_proofs_do_not_check_is_refused_C4(council
     broken = audit.verify_export([lines[0], (transparency.canonical_json(row) + "\n").encode(), *lines[2:]])
     assert not broken.ok and "lead to another root than the checkpoint's" in str(broken.first_problem)
 
+    for key in ("leaf_index", "tree_size", "path"):
+        row.pop(key)
+    stripped = audit.verify_export([lines[0], (transparency.canonical_json(row) + "\n").encode(), *lines[2:]])
+    assert not stripped.ok
+    assert f"position {row['position']} carries no inclusion proof" in str(stripped.first_problem)
+
 
 def test_an_export_made_before_proofs_still_verifies_and_says_it_carries_none_C4(council):
     rename(council.groups[0].organization, council.chief_executive, 2)

@@ -188,6 +188,8 @@ class ExportVerification(Verification):
     checkpoint_size: int | None = None
     checkpoint_signed_by: str = ""  # the key whose signature was checked; empty when none was
     roots: set = field(default_factory=set)  # (tree size, root) each row's proof leads to
+    starts: set = field(default_factory=set)  # position - leaf index of each proved row: the tree's start
+    first_unproved: int | None = None  # the first leaf-format row's position that carries no proof
 
     @property
     def checkpoint_note(self) -> str:
@@ -256,6 +258,8 @@ def verify_export(
         previous_position, previous_chain = position, entry["chain_hash"]
         if "leaf_index" in entry:
             _follow_proof(result, entry, where)
+        elif "salts" in entry and result.first_unproved is None:
+            result.first_unproved = position
         chain_hashes.add(entry["chain_hash"])
         result.rows += 1
         result.head_position, result.head_hash = position, entry["chain_hash"]
@@ -311,6 +315,7 @@ def _follow_proof(result: ExportVerification, entry: dict, where: str) -> None:
         result.add(Problem("proof", f"The inclusion proof at {where} is broken: {error}", entry["position"]))
         return
     result.roots.add((entry["tree_size"], root))
+    result.starts.add(entry["position"] - entry["leaf_index"])
     result.proofs += 1
 
 
@@ -334,6 +339,18 @@ def _check_export_checkpoint(result: ExportVerification, summary, keys, origin) 
         result.add(Problem("checkpoint", f"The export's checkpoint does not check: {error}"))
         return
     result.checkpoint_size = body.size
+    if len(result.starts) > 1:
+        result.add(Problem("proof", "The rows' leaf indexes do not follow their positions in the chain."))
+    start = min(result.starts, default=None)
+    if start is not None and result.first_unproved is not None and result.first_unproved - start < body.size:
+        result.add(
+            Problem(
+                "proof",
+                f"The row at position {result.first_unproved} carries no inclusion proof, though the export's "
+                "checkpoint covers it: its proof was removed.",
+                result.first_unproved,
+            )
+        )
     wrong = result.roots - {(body.size, body.root)}
     if wrong:
         result.add(
