@@ -14,7 +14,10 @@ class RegisterConfig(AppConfig):
         from django.contrib.auth.models import update_last_login
         from django.core.signals import request_started
 
-        from register import sign_in_history
+        from register import (
+            checks,  # noqa: F401 - importing it registers the register's system checks
+            sign_in_history,
+        )
         from register.services import audit, system
         from register.services.sign_in import sessions
 
@@ -31,6 +34,9 @@ class RegisterConfig(AppConfig):
         # Every history row, in every history table, is linked into the hash chain (C4).
         audit.connect()
         post_migrate.connect(audit.record_field_sets, sender=self, dispatch_uid="register.history-field-sets")
+        # The database refuses rewrites of the history (C4): the application's role may only append to
+        # it, and a trigger refuses UPDATE and DELETE of it to all but the maintenance role.
+        post_migrate.connect(audit.apply_database_roles, sender=self, dispatch_uid="register.database-roles")
 
         # The system user is kept per process for a request's or task's length only (tasks/celery.py
         # forgets it before each task), so a database that lost it meanwhile is never written to with it.
