@@ -39,6 +39,11 @@ urlpatterns = [
         views_audit.RecordHistoryView.as_view(),
         name="audit-record-history",
     ),
+    path(
+        "history/<slug:record_type>/<int:record_id>/changes/<int:history_id>/proof/",
+        views_audit.RecordProofView.as_view(),
+        name="audit-record-proof",
+    ),
     # Concerns (D1-D3, D6), Code of Conduct complaints (D4) and the Standards Committee report's figures (D5).
     path("", include("api.urls_concerns")),
     path("", include("api.urls_complaints")),

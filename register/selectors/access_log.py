@@ -30,6 +30,7 @@ VIA_TEXT = {
     "page concerns:detail": "The concern's page",
     "page complaints:detail": "The complaint's page",
     "page audit:record": "The record's history page",
+    "page audit:record-proof": "A proof of one change, downloaded from the record's history page",
     "page audit:declaration-story": "The declaration's whole story",
     "page audit:declaration-story-export": "The declaration's whole story, downloaded as CSV",
 }

@@ -7,19 +7,21 @@ see the record (the selector decides). Everyone else gets "page not found".
 """
 
 import csv
+import json
 from collections.abc import Callable, Iterator
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from register import policies
 from register.forms_audit import AccessLogFilterForm, TimelineFilterForm
 from register.selectors import access_log as access_log
 from register.selectors import audit as audit
+from register.services.audit import proofs
 from register.services.audit.access_log import record_kind_of, record_read
 from register.views.context import standing
 from register.views.domain_errors import form_page
@@ -186,6 +188,9 @@ def record_history(request, record_type: str, record_id: int):
     if logged := record_kind_of(history.record_type.model):  # a sensitive record's history is a read of it
         record_read(reader=request.user, record_kind=logged, record_id=record_id, via="page audit:record")
     kind = history.record_type.model._meta.model_name
+    provable = audit.provable_rows(history.record_type, [version.history_id for version in history.versions])
+    for version in history.versions:
+        version.provable = version.history_id in provable
     return render(
         request,
         "register/audit/record.html",
@@ -202,6 +207,24 @@ def record_history(request, record_type: str, record_id: int):
             else None,
         },
     )
+
+
+@login_required
+@require_POST
+def record_proof(request, record_type: str, record_id: int, history_id: int):
+    """The inclusion proof of one change of a record (issue 20), as a JSON file the stand-alone checker
+    reads. A POST: when no checkpoint covers the change yet, one is signed for it."""
+    row, link = audit.history_row_for(request.user, record_type, record_id, history_id, standing=standing(request))
+    document = proofs.inclusion_proof(link=link, row=row, person=request.user)
+    if logged := record_kind_of(audit.record_type(record_type).model):  # the proof shows the row's values
+        record_read(reader=request.user, record_kind=logged, record_id=record_id, via="page audit:record-proof")
+    return json_download(document, f"{record_type}-{record_id}-change-{history_id}-proof.json")
+
+
+def json_download(document: dict, filename: str) -> HttpResponse:
+    response = HttpResponse(json.dumps(document, indent=2) + "\n", content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 STORIES = {"request": audit.request_story, "declaration": audit.declaration_story}

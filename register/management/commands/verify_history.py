@@ -3,6 +3,7 @@
     python manage.py verify_history                       # the database
     python manage.py verify_history --head HASH           # ... and a head published earlier is still in it
     python manage.py verify_history --file history.jsonl  # an export, on its own: no database needed
+    python manage.py verify_history --file history.jsonl --key keys.txt  # ... and its checkpoint's signature
 
 Exits with status 1 when anything does not verify.
 """
@@ -11,6 +12,7 @@ import re
 
 from django.core.management.base import BaseCommand, CommandError
 
+from register import transparency
 from register.services import audit
 
 HASH = re.compile(r"^[0-9a-f]{64}$")
@@ -31,15 +33,27 @@ class Command(BaseCommand):
         parser.add_argument(
             "--file", metavar="EXPORT", help="Verify this JSON Lines export (export_history) instead of the database."
         )
+        parser.add_argument(
+            "--key",
+            metavar="KEY",
+            help="With --file: the register's public key (name+id+key, as published), or a file of them "
+            "(keys.txt from the public register), to check the signature of the export's checkpoint.",
+        )
 
-    def handle(self, *args, head, file, **options):
+    def handle(self, *args, head, file, key=None, **options):
         heads = [value.strip().lower() for value in head]
         for value in heads:
             if not HASH.match(value):
                 raise CommandError(f"{value!r} is not a head hash: 64 hexadecimal characters.")
+        if key and not file:
+            raise CommandError("--key checks an export's checkpoint: give the export with --file.")
         if file:
+            try:
+                keys = transparency._read_key(key) if key else None
+            except (transparency.ProofError, OSError) as error:
+                raise CommandError(f"The key: {error}") from error
             with open(file, "rb") as lines:
-                result = audit.verify_export(lines, heads=heads)
+                result = audit.verify_export(lines, heads=heads, keys=keys)
             what = f"The export {file}"
         else:
             result = audit.verify_history(heads=heads)
@@ -52,6 +66,8 @@ class Command(BaseCommand):
             )
             for value in heads:
                 self.stdout.write(f"The head {value} published earlier is in the chain.")
+            if file:
+                self.stdout.write(result.checkpoint_note)
             return
         for problem in result.problems:
             self.stderr.write(f"- {problem}")
