@@ -79,8 +79,8 @@ def _extension_from_nothing(size: int) -> Result:
     return Result(
         name,
         target,
-        ours=f"{ours:.1f} s ({nodes:,} nodes stored)",
-        baseline=f"{bare:.1f} s reading every leaf and computing the root in memory, storing nothing",
+        ours=f"{_duration(ours)} ({nodes:,} nodes stored)",
+        baseline=f"{_duration(bare)} reading every leaf and computing the root in memory, storing nothing",
         ratio=ours / bare,
         figures={"ours_seconds": ours, "baseline_seconds": bare, "leaves": size, "nodes": nodes},
     )
@@ -110,7 +110,7 @@ def _signing(bench) -> tuple[Result, Checkpoint]:
         name,
         "under 5 s",
         ours=f"{ms(ours['p50'])} (max {ms(max(samples))})",
-        baseline=f"{bare:.1f} s recomputing the root from every leaf read from the database",
+        baseline=f"{_duration(bare)} recomputing the root from every leaf read from the database",
         ratio=ours["p50"] / bare,
         met=ours["p50"] < 5.0,
         figures={"ours": ours, "baseline_seconds": bare, "tree_sizes": sizes},
@@ -209,6 +209,10 @@ def _proof(bench, key: transparency.SignerKey, checkpoint: Checkpoint, folder: P
             figures={"ours": built},
         ),
     ]
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds:.1f} s" if seconds >= 1 else ms(seconds)
 
 
 def _run(command: list[str], folder: Path, *, checks: bool) -> None:
