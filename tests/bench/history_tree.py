@@ -146,7 +146,7 @@ def _proof(bench, key: transparency.SignerKey, checkpoint: Checkpoint, folder: P
     def build():
         return inclusion_document(link, checkpoints.latest_checkpoint(HISTORY))
 
-    built = harness.summary(harness.interleaved({"ours": build}, repeat=bench.repeat(200))["ours"])
+    built = harness.summary(harness.interleaved({"ours": build}, repeat=bench.repeat(50))["ours"])
     document = build()
     proof_file, checkpoint_file = folder / "inclusion-proof.json", folder / "checkpoint.txt"
     proof_file.write_text(json.dumps(document, indent=2))
