@@ -36,9 +36,12 @@ frontend: var/frontend/register.css
 
 ## Serve the register at http://127.0.0.1:$(PORT) (8000 unless PORT=8001 make run) on SQLite, tasks in-process,
 ## with the demo council and a year of its activity. Loading the year once takes a few seconds; its e-mails are
-## written to var/mail/ rather than printed, and its routine log lines are left out.
+## written to var/mail/ rather than printed, and its routine log lines are left out. Checkpoints are signed
+## with a development key made once in var/history-signing.key.
 run: $(VENV)/.installed frontend
 	mkdir -p var
+	@# A development key for signing checkpoints (issue 20), made once; the settings use it when no key is set.
+	$(RUN_ENV) $(BIN)/python manage.py generate_signing_key --out var/history-signing.key --if-missing -v 0
 	$(RUN_ENV) $(BIN)/python manage.py migrate --no-input -v 0
 	$(RUN_ENV) LOG_LEVEL=ERROR EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend \
 	  $(BIN)/python manage.py seed_demo --with-activity

@@ -14,7 +14,10 @@ class RegisterConfig(AppConfig):
         from django.contrib.auth.models import update_last_login
         from django.core.signals import request_started
 
-        from register import sign_in_history
+        from register import (
+            checks,  # noqa: F401 - importing it registers the register's system checks
+            sign_in_history,
+        )
         from register.services import audit, system
         from register.services.sign_in import sessions
 

@@ -62,8 +62,23 @@ COUNCIL_NATION = os.environ.get("COUNCIL_NATION", "england-and-wales")
 # Signed checkpoints of the history and the access log (issue 20). The Ed25519 signing key comes from
 # the environment or a file (never the database): `manage.py generate_signing_key` makes one. The
 # origin names this register's logs in every checkpoint: a schema-less URL, by default the site's.
+# In production the key must be set (a system check stops the release step without it, and nothing is
+# signed with a made-up key); in development `make run` makes DEVELOPMENT_SIGNING_KEY_FILE, used when
+# neither setting is given. Keeping and rotating the key: docs/signing-key.md.
 HISTORY_SIGNING_KEY = os.environ.get("HISTORY_SIGNING_KEY", "")
 HISTORY_SIGNING_KEY_FILE = os.environ.get("HISTORY_SIGNING_KEY_FILE", "")
+DEVELOPMENT_SIGNING_KEY_FILE = Path(
+    os.environ.get("DEVELOPMENT_SIGNING_KEY_FILE", "") or BASE_DIR / "var" / "history-signing.key"
+)
+if not (PRODUCTION or HISTORY_SIGNING_KEY or HISTORY_SIGNING_KEY_FILE) and DEVELOPMENT_SIGNING_KEY_FILE.exists():
+    HISTORY_SIGNING_KEY_FILE = str(DEVELOPMENT_SIGNING_KEY_FILE)
+# How often Celery beat signs checkpoints of the history and the access log (each only if it grew).
+try:
+    CHECKPOINT_EVERY_MINUTES = int(os.environ.get("CHECKPOINT_EVERY_MINUTES", "60"))
+except ValueError:
+    CHECKPOINT_EVERY_MINUTES = 0
+if CHECKPOINT_EVERY_MINUTES < 1:
+    raise ImproperlyConfigured("CHECKPOINT_EVERY_MINUTES must be a whole number of minutes, at least 1.")
 TRANSPARENCY_ORIGIN = os.environ.get("TRANSPARENCY_ORIGIN", "").strip().rstrip("/") or (
     SITE_URL.split("://", 1)[-1].rstrip("/") + "/register"
 )
@@ -395,8 +410,11 @@ CELERY_BEAT_SCHEDULE = {
     "concern-reminders": {"task": "concerns.send_reminders", "schedule": crontab(minute=20)},
     # A12, C3: a request still awaiting a decision lapses when its meeting begins (idempotent).
     "attendance-lapses": {"task": "attendance.lapse_requests", "schedule": crontab(minute="*/5")},
-    # C4: verify the hash chain and send its head to the Monitoring Officer and the auditors.
+    # C4: verify the hash chain, sign a checkpoint of the history, and send both to the Monitoring
+    # Officer and the auditors.
     "history-daily-check": {"task": "history.daily_check", "schedule": crontab(hour=6, minute=0)},
+    # Issue 20: sign checkpoints of the history and the access log (a log that has not grown is skipped).
+    "sign-checkpoints": {"task": "checkpoints.sign", "schedule": datetime.timedelta(minutes=CHECKPOINT_EVERY_MINUTES)},
 }
 # Where `celery beat` keeps its schedule between restarts (a file, so beat needs no database).
 CELERY_BEAT_SCHEDULE_FILENAME = os.environ.get(

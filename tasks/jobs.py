@@ -80,6 +80,30 @@ def check_history_daily() -> str:
     return f"verified, head {result.head_hash}" if result.ok else f"FAILED: {result.first_problem}"
 
 
+@shared_task(name="checkpoints.sign")
+def sign_checkpoints() -> dict:
+    """Every CHECKPOINT_EVERY_MINUTES (settings.CELERY_BEAT_SCHEDULE): sign checkpoints of the history and
+    the access log, each only if it grew since its last (issue 20). Without a usable signing key the task
+    fails, with an error in the worker's log saying what is wrong: nothing is signed with a made-up key."""
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    from register.models import TransparencyLog
+    from register.services.audit import checkpoints
+
+    every = settings.CHECKPOINT_EVERY_MINUTES
+    reason = "hourly" if every == 60 else f"every {every} minutes"
+    signed = {}
+    for log in TransparencyLog.values:
+        try:
+            checkpoint = checkpoints.sign_checkpoint(log=log, reason=reason)
+        except ImproperlyConfigured as error:
+            logger.error("No checkpoint of the %s log was signed: %s", log, error)
+            raise
+        signed[log] = checkpoint.tree_size if checkpoint else 0
+    return signed
+
+
 @shared_task(name="attendance.send_reminders")
 def send_attendance_reminders() -> dict:
     """Run by Celery beat (settings.CELERY_BEAT_SCHEDULE): deadlines of A12."""

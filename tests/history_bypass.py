@@ -40,6 +40,14 @@ ALLOWED = {
         "_append_links",
     ): "appends the hash chain's own links (not a tracked model: the evidence about the history), in plain SQL for speed",
     (
+        "register/services/audit/tree.py",
+        "extend_tree",
+    ): "stores the Merkle tree's complete nodes (not a tracked model: computed from the history, written once)",
+    (
+        "register/services/audit/tree.py",
+        "_lock",
+    ): "the PostgreSQL advisory lock that gives one extension of a log's tree at a time; it reads no table",
+    (
         "register/health.py",
         "database_status",
     ): "/healthz runs SELECT 1 to see that the database answers; it reads no table and writes nothing",

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from register import transparency
+
 ROOT = Path(__file__).resolve().parents[2]
 # Only what any process on a server has: nothing of the test run's own environment (its
 # DATABASE_URL, DEBUG, DJANGO_ALLOW_ASYNC_UNSAFE for Playwright ...) may reach the checked process.
@@ -23,6 +25,7 @@ def production_environment(**overrides: str) -> dict[str, str]:
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="register.council.example",
         SECURE_PROXY_SSL_HEADER="HTTP_X_FORWARDED_PROTO",
+        HISTORY_SIGNING_KEY=transparency.SignerKey.generate("register.council.example/register").text(),
     )
     environment.update(overrides)
     return environment
@@ -84,6 +87,21 @@ def test_check_deploy_notices_a_production_environment_that_turns_https_off():
     )
     assert result.returncode != 0
     assert "security.W008" in result.stdout + result.stderr
+
+
+def test_check_fails_in_production_without_a_signing_key_saying_so():
+    """Issue 20: the release step (migrate runs the checks) stops rather than run a register that cannot sign."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env=production_environment(HISTORY_SIGNING_KEY=""),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "register.E001" in result.stderr
+    assert "The history signing key is not set" in result.stderr and "generate_signing_key" in result.stderr
 
 
 @pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])

@@ -1,14 +1,19 @@
 """The Procfile is the one definition of the processes' commands: docker-compose.yml and make stack
 run the same ones, with the same Redis policy, configured only through the environment."""
 
+import os
 import re
 import shlex
+import stat
+import subprocess
 import tomllib
 from pathlib import Path
 
 import pytest
 import yaml
 from honcho.environ import parse_procfile
+
+from register import transparency
 
 ROOT = Path(__file__).resolve().parents[2]
 # The compose service that runs each Procfile process.
@@ -148,3 +153,42 @@ def test_make_test_lints_first_with_ruff_and_the_import_contracts():
     script = (ROOT / "scripts" / "lint").read_text()
     for command in ('"$BIN/ruff" check .', '"$BIN/ruff" format --check .', '"$BIN/lint-imports"'):
         assert command in script
+
+
+def test_every_app_service_reads_the_signing_key_from_a_compose_secret_kept_out_of_the_image_and_repository(compose):
+    """Issue 20: the key that signs checkpoints is a mounted secret, never in the image, .env or git."""
+    assert compose["secrets"]["history_signing_key"]["file"].startswith("${HISTORY_SIGNING_KEY_SECRET:-")
+    for name in APP_SERVICES:
+        service = compose["services"][name]
+        assert service["secrets"] == ["history_signing_key"], name
+        assert service["environment"]["HISTORY_SIGNING_KEY_FILE"].endswith("/run/secrets/history_signing_key}")
+    assert "/secrets/" in (ROOT / ".gitignore").read_text().split()
+    assert "secrets" in (ROOT / ".dockerignore").read_text().split()
+
+
+def test_make_stack_gives_its_processes_a_signing_key_of_their_own(tmp_path):
+    """scripts/stack makes the stack's key once, readable only by its owner, and points the processes at it."""
+    environment = {name: os.environ[name] for name in ("PATH", "HOME") if name in os.environ}
+    environment["STACK_DIR"] = str(tmp_path)
+
+    def key_file_exported() -> str:
+        printed = subprocess.run(
+            [str(ROOT / "scripts" / "stack"), "env"], env=environment, capture_output=True, text=True, timeout=120
+        )
+        assert printed.returncode == 0, printed.stderr
+        [line] = [line for line in printed.stdout.splitlines() if "HISTORY_SIGNING_KEY" in line]
+        return line
+
+    first = key_file_exported()
+    key_file = tmp_path / "history-signing.key"
+    assert first == f'export HISTORY_SIGNING_KEY_FILE="{key_file}"'
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    key = transparency.SignerKey.parse(key_file.read_text())
+    assert key_file_exported() == first and transparency.SignerKey.parse(key_file.read_text()) == key, "made once"
+
+
+def test_make_run_makes_a_development_signing_key_once():
+    makefile = (ROOT / "Makefile").read_text()
+    run = re.search(r"^run:.*\n((?:\t.*\n)+)", makefile, re.M)[1]
+    assert "manage.py generate_signing_key --out var/history-signing.key --if-missing" in run
+    assert run.index("generate_signing_key") < run.index("manage.py migrate")

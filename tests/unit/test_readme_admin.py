@@ -13,7 +13,6 @@ EMERGENCY = "The Django admin (`/admin/`) is the superusers' emergency tool"
 NOT_A_TASK = {
     "pages, admin, commands, API and tasks": "the layers of the code that import-linter keeps apart",
     "| `admin` | Superuser": "the demo superuser's row, which says the admin is for emergencies only",
-    "The admin saves through the same services": "what the history guarantees of changes made in the admin",
 }
 
 

@@ -10,13 +10,15 @@ The plain command loads no activity, so that tests start from an empty register.
 import datetime
 
 from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from register.management.demo_activity import DemoYear, activity_loaded
 from register.management.demo_clock import clock_moved
-from register.models import AttendanceRequest, Declaration, Notification, Organization, Person, Post
+from register.models import AttendanceRequest, Declaration, Notification, Organization, Person, Post, TransparencyLog
 from register.services import people
+from register.services.audit import checkpoints
 from register.services.history import save_with_history
 from register.services.system import system_user
 
@@ -169,6 +171,17 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(f"Loaded the demo council. Every demo user's password is {DEMO_PASSWORD!r}.")
             )
+        self._sign_the_history()
+
+    def _sign_the_history(self):
+        """Publish a checkpoint of what was loaded (issue 20), so the public checkpoint page has one."""
+        try:
+            checkpoint = checkpoints.sign_checkpoint(log=TransparencyLog.HISTORY, reason="demo council loaded")
+        except ImproperlyConfigured as error:
+            self.stdout.write(f"No checkpoint signed: {error}")
+            return
+        if checkpoint is not None:
+            self.stdout.write(f"Signed a checkpoint of the history at {checkpoint.tree_size} entries.")
 
 
 class DemoCouncil:

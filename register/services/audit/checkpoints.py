@@ -7,6 +7,7 @@ a key rotation stay checkable and their key stays published.
 """
 
 import functools
+import re
 from pathlib import Path
 
 from django.conf import settings
@@ -15,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from register import transparency
-from register.models import Checkpoint, TransparencyLog
+from register.models import Checkpoint, Notification, TransparencyLog
 from register.services.audit import tree
 
 KEY_HELP = (
@@ -62,6 +63,67 @@ def published_keys() -> list[transparency.VerifierKey]:
     except ImproperlyConfigured:
         pass
     return [transparency.VerifierKey.parse(text) for text in sorted(texts)]
+
+
+# The lines around a signed note in the daily notice (templates/notifications/history-head.*), so that a
+# reader copies exactly the note and ``last_emailed_checkpoint`` finds it again.
+NOTE_BEGIN = "-----BEGIN {} CHECKPOINT-----"
+NOTE_END = "-----END {} CHECKPOINT-----"
+LOG_LABELS = {TransparencyLog.HISTORY: "HISTORY", TransparencyLog.ACCESS: "ACCESS LOG"}
+
+
+def note_markers(log: str) -> tuple[str, str]:
+    """The lines the daily notice puts before and after the log's signed note."""
+    return NOTE_BEGIN.format(LOG_LABELS[log]), NOTE_END.format(LOG_LABELS[log])
+
+
+def note_in(text: str, log: str) -> str | None:
+    """The signed note of ``log`` between its marker lines in a notice's text, exactly; None if it has none."""
+    begin, end = note_markers(log)
+    found = re.search(rf"^{re.escape(begin)}\n(.*?\n){re.escape(end)}$", text, re.M | re.S)
+    return found[1] if found else None
+
+
+def last_emailed_checkpoint(log: str = TransparencyLog.HISTORY) -> Checkpoint | None:
+    """The checkpoint of ``log`` carried by the newest daily notice (``history-head``) e-mailed to the
+    Monitoring Officer or an auditor; None if no e-mail sent has carried one.
+
+    The note is read from the e-mail's text as sent, and the stored checkpoint with that exact note is
+    returned. If none is stored any more (its row was removed behind the register), an unsaved
+    Checkpoint made from the e-mailed note is returned instead (``pk`` None, no verifier key): the note
+    itself is still what the recipients hold, and a history that no longer extends it must be caught.
+    """
+    begin, _ = note_markers(log)
+    notice = (
+        Notification.objects.filter(
+            kind="history-head",
+            channel=Notification.Channel.EMAIL,
+            status=Notification.Status.SENT,
+            body_text__contains=begin,
+        )
+        .order_by("-sent_at", "-pk")
+        .only("body_text", "sent_at")
+        .first()
+    )
+    note = notice and note_in(notice.body_text, log)
+    if not note:
+        return None
+    stored = Checkpoint.objects.filter(log=log, note=note).order_by("signed_at").first()
+    if stored is not None:
+        return stored
+    split = note.rfind("\n\n")
+    body = transparency.parse_checkpoint(note[: split + 1])
+    signer = note[split + 2 :].removeprefix(transparency.SIGNATURE_DASH).split(" ", 1)[0]
+    return Checkpoint(
+        log=log,
+        tree_size=body.size,
+        root_hash=body.root.hex(),
+        note=note,
+        key_name=signer,
+        verifier_key="",
+        signed_at=notice.sent_at,
+        reason="e-mailed in the daily notice; not among the stored checkpoints",
+    )
 
 
 def latest_checkpoint(log: str) -> Checkpoint | None:

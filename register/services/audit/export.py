@@ -101,7 +101,7 @@ def export_history(out: TextIO, *, selection: ExportFilter = ExportFilter(), usi
                     "chain_hash": stored_chain_hash,
                 }
                 if salts is not None:
-                    line.update(salts=salts, erased=erased or {})
+                    line["salts"], line["erased"] = salts, erased or {}
                 out.write(canonical_json(line) + "\n")
                 exported += 1
                 first, last = first or position, position

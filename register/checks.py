@@ -1,0 +1,36 @@
+"""The register's own system checks (Django's checks framework), run by `manage.py check`, `migrate`,
+`runserver` and the processes' health checks.
+
+The signing key: without it no checkpoint of the history can be signed (issue 20). In production that
+is an error, so the release step (`migrate`) stops and says what is wrong; on a developer's machine a
+warning. The register never signs with a key it makes up.
+"""
+
+from django.conf import settings
+from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
+
+
+@checks.register()
+def signing_key_is_set(app_configs, **kwargs) -> list[checks.CheckMessage]:
+    from register.services.audit.checkpoints import signing_key
+
+    try:
+        signing_key()
+    except ImproperlyConfigured as error:
+        if settings.PRODUCTION:
+            return [
+                checks.Error(
+                    str(error),
+                    hint="Checkpoints of the history cannot be signed until the key is set (docs/signing-key.md).",
+                    id="register.E001",
+                )
+            ]
+        return [
+            checks.Warning(
+                str(error),
+                hint="`make run` makes a development key in var/history-signing.key (docs/signing-key.md).",
+                id="register.W001",
+            )
+        ]
+    return []
