@@ -67,11 +67,16 @@ def _root_from_every_leaf(size: int) -> bytes:
 def _extension_from_nothing(size: int) -> Result:
     name = f"Extend the history tree over {size:,} rows from nothing (once, at upgrade)"
     target = "for the record (runs once)"
+    # Loading the demo council signs a checkpoint of its few hundred rows, before the generated history:
+    # that much may be covered already, and no more.
     done = tree.completed_leaves(HISTORY)
-    if done:
+    signed = list(Checkpoint.objects.filter(log=HISTORY).values_list("tree_size", flat=True))
+    if done and (len(signed) > 1 or done > max(signed, default=0)):
         return not_measured(name, target, f"the tree already covered {done:,} leaves when the scenario began")
+    before = MerkleNode.objects.filter(log=HISTORY).count()
     ours = harness.time_once(lambda: tree.extend_tree(HISTORY))
-    nodes = MerkleNode.objects.filter(log=HISTORY).count()
+    nodes = MerkleNode.objects.filter(log=HISTORY).count() - before
+    covered = f"; {done:,} leaves were covered already, by the demo council's checkpoint" if done else ""
     root = {}
     bare = harness.time_once(lambda: root.update(value=_root_from_every_leaf(size)))
     if tree.root_hash(HISTORY, size) != root["value"]:
@@ -79,10 +84,17 @@ def _extension_from_nothing(size: int) -> Result:
     return Result(
         name,
         target,
-        ours=f"{_duration(ours)} ({nodes:,} nodes stored)",
+        ours=f"{_duration(ours)} ({nodes:,} nodes stored{covered})",
         baseline=f"{_duration(bare)} reading every leaf and computing the root in memory, storing nothing",
         ratio=ours / bare,
-        figures={"ours_seconds": ours, "baseline_seconds": bare, "leaves": size, "nodes": nodes},
+        figures={
+            "ours_seconds": ours,
+            "baseline_seconds": bare,
+            "leaves": size,
+            "nodes": nodes,
+            "nodes_before": before,
+            "covered_before": done,
+        },
     )
 
 
