@@ -34,6 +34,9 @@ class RegisterConfig(AppConfig):
         # Every history row, in every history table, is linked into the hash chain (C4).
         audit.connect()
         post_migrate.connect(audit.record_field_sets, sender=self, dispatch_uid="register.history-field-sets")
+        # The database refuses rewrites of the history (C4): the application's role may only append to
+        # it, and a trigger refuses UPDATE and DELETE of it to all but the maintenance role.
+        post_migrate.connect(audit.apply_database_roles, sender=self, dispatch_uid="register.database-roles")
 
         # The system user is kept per process for a request's or task's length only (tasks/celery.py
         # forgets it before each task), so a database that lost it meanwhile is never written to with it.

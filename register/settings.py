@@ -188,6 +188,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))
     )
 
+# The database roles (docs/database-roles.md): the application's role, which the web, worker and beat
+# processes connect as (it may INSERT history but not UPDATE, DELETE or TRUNCATE it), and the maintenance
+# role (NOLOGIN) that a DBA takes with SET ROLE, the only one the append-only triggers let through. The
+# owner role, which owns the tables, is whoever runs `migrate`; after each migrate the grants and
+# triggers are applied again (register/services/audit/database_roles.py).
+DATABASE_APP_ROLE = os.environ.get("DATABASE_APP_ROLE", "register_app")
+DATABASE_MAINTENANCE_ROLE = os.environ.get("DATABASE_MAINTENANCE_ROLE", "register_maintenance")
+
 AUTH_USER_MODEL = "register.Person"
 # History reasons are people's words (a refusal's reason, an absence's): keep them whole.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

@@ -134,7 +134,8 @@ def _tasks_in_process_unless_a_worker_is_asked_for(request):
 @pytest.fixture(scope="session")
 def worker(django_db_setup, tmp_path_factory):
     """One real Celery worker process for the session (started once: it costs a few seconds),
-    consuming from the Redis of `make test` and writing to the database pytest-django created.
+    consuming from the Redis of `make test` and writing to the database pytest-django created, as the
+    application's role.
     Its e-mail goes to the recording mail server in tests/mail.py. Stopped at the end."""
     from django.conf import settings
 
@@ -146,7 +147,8 @@ def worker(django_db_setup, tmp_path_factory):
     process = CeleryWorker(
         workdir=workdir,
         environment={
-            "DATABASE_URL": database_url(),
+            # As the application's role, as web, worker and beat connect in production (docs/database-roles.md).
+            "DATABASE_URL": database_url(user=settings.DATABASE_APP_ROLE),
             "CELERY_TASK_ALWAYS_EAGER": "false",
             "EMAIL_BACKEND": "tests.mail.RecordingBackend",
             "REGISTER_TEST_MAIL_LOG": str(workdir / "mail.jsonl"),

@@ -40,6 +40,14 @@ ALLOWED = {
         "_append_links",
     ): "appends the hash chain's own links (not a tracked model: the evidence about the history), in plain SQL for speed",
     (
+        "register/services/audit/database_roles.py",
+        "_read_state",
+    ): "after migrate, reads the roles, grants and triggers of the database from PostgreSQL's catalog; writes nothing",
+    (
+        "register/services/audit/database_roles.py",
+        "_execute",
+    ): "after migrate, grants and revokes the roles' rights and installs the append-only triggers (DDL; no rows written)",
+    (
         "register/services/audit/tree.py",
         "extend_tree",
     ): "stores the Merkle tree's complete nodes (not a tracked model: computed from the history, written once)",

@@ -26,10 +26,14 @@ def wait_until(condition, *, timeout: float = 60, what: str, explain=lambda: "")
         time.sleep(0.1)
 
 
-def database_url() -> str:
-    """The database pytest-django created for this session, as the worker's DATABASE_URL."""
+def database_url(user: str | None = None) -> str:
+    """The database pytest-django created for this session, as the worker's DATABASE_URL: as the test
+    run's own user, or as ``user`` (the application's role: `make test` trusts loopback, no password)."""
     db = settings.DATABASES["default"]
-    credentials = quote(db["USER"]) + (f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else "")
+    if user is not None:
+        credentials = quote(user)
+    else:
+        credentials = quote(db["USER"]) + (f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else "")
     return f"postgres://{credentials}@{db['HOST']}:{db['PORT']}/{quote(db['NAME'])}"
 
 

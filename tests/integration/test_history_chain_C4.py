@@ -16,15 +16,15 @@ from register.models import HistoryFieldSet, HistoryLink, Notification, Organiza
 from register.models.audit import history_models
 from register.services import audit, people
 from register.services.audit import hashing
+from tests.tampering import tamper
 
 DAY = datetime.date(2026, 3, 3)
 ORGANIZATION_HISTORY = Organization.history.model._meta.db_table
 
 
 def _sql(statement: str, params=()):
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-        return cursor.fetchone() if cursor.description else None
+    """Tampering, as the maintenance role: the only one the append-only triggers let through (C4)."""
+    return tamper(statement, params)
 
 
 def _verify_command(*options) -> str:

@@ -5,12 +5,12 @@ import datetime
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.db import connection
 
 from register.models import Notification, Organization
 from register.services import audit
 from tasks.celery import app
 from tasks.jobs import check_history_daily
+from tests.tampering import tamper
 
 DAY = datetime.date(2026, 3, 3)
 
@@ -51,8 +51,7 @@ def test_the_daily_check_is_sent_once_a_day_however_often_it_runs(council):
 @pytest.mark.history_tampered
 def test_a_failed_check_tells_them_at_once_and_names_the_first_problem_C4(council, django_capture_on_commit_callbacks):
     row = Organization.history.get(name="Blue Group", history_type="+")
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {row._meta.db_table} SET name = 'Green Group' WHERE history_id = %s", [row.history_id])
+    tamper(f"UPDATE {row._meta.db_table} SET name = 'Green Group' WHERE history_id = %s", [row.history_id])
 
     with django_capture_on_commit_callbacks(execute=True):
         result = audit.history_daily_check(on=DAY)

@@ -192,3 +192,23 @@ def test_make_run_makes_a_development_signing_key_once():
     run = re.search(r"^run:.*\n((?:\t.*\n)+)", makefile, re.M)[1]
     assert "manage.py generate_signing_key --out var/history-signing.key --if-missing" in run
     assert run.index("generate_signing_key") < run.index("manage.py migrate")
+
+
+def test_migrate_runs_as_the_owner_and_the_processes_as_the_application_s_role_C4(compose):
+    """docs/database-roles.md: the release step owns the tables; web, worker and beat may only append history."""
+    services = compose["services"]
+    assert "${DATABASE_OWNER_ROLE:-register_owner}:" in services["migrate"]["environment"]["DATABASE_URL"]
+    for name in ("web", "worker", "beat"):
+        assert "${DATABASE_APP_ROLE:-register_app}:" in services[name]["environment"]["DATABASE_URL"], name
+    db = services["db"]
+    assert "./scripts/docker-initdb.sh:/docker-entrypoint-initdb.d/10-register-roles.sh:ro" in db["volumes"]
+    assert "./scripts/database-roles.sql:/register/database-roles.sql:ro" in db["volumes"]
+    assert "-f /register/database-roles.sql" in (ROOT / "scripts" / "docker-initdb.sh").read_text()
+
+
+def test_make_stack_and_make_test_create_the_roles_and_stack_migrates_as_the_owner_C4():
+    stack = (ROOT / "scripts" / "stack").read_text()
+    assert 'DATABASE_URL="$DATABASE_OWNER_URL" sh -c "$(procfile_command release)"' in stack
+    assert 'export DATABASE_URL="postgres://$APP_ROLE@' in stack
+    for script in ("stack", "with-services"):
+        assert "database-roles.sql" in (ROOT / "scripts" / script).read_text(), script

@@ -4,6 +4,7 @@ export, and the daily check that sends the chain's head to those who keep it."""
 
 from register.services.audit.chain import connect
 from register.services.audit.daily_check import history_daily_check
+from register.services.audit.database_roles import apply_database_roles
 from register.services.audit.export import ExportFilter, export_history, history_model_for, verify_export
 from register.services.audit.hashing import record_field_sets
 from register.services.audit.verification import Problem, Verification, verify_history
@@ -12,6 +13,7 @@ __all__ = [
     "ExportFilter",
     "Problem",
     "Verification",
+    "apply_database_roles",
     "connect",
     "export_history",
     "history_daily_check",
