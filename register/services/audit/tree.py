@@ -70,9 +70,14 @@ def leaf_hashes(log: str, first: int, end: int, using: str = "default") -> Itera
 
 
 def completed_leaves(log: str, using: str = "default") -> int:
-    """How many leaves the stored nodes cover: the end of the furthest complete node stored."""
-    ends = MerkleNode.objects.using(using).filter(log=log).values("level").annotate(last=Max("index"))
-    return max(((row["last"] + 1) << row["level"] for row in ends), default=0)
+    """How many leaves the stored nodes cover: the end of the last pair of leaves stored (level 1).
+
+    Every extension stores each node its new leaves complete, so the nodes above the last pair that
+    end by it are stored too. One seek down the primary key, whatever the size of the tree.
+    """
+    last = MerkleNode.objects.using(using).filter(log=log, level=1).order_by("-index").values_list("index", flat=True)
+    index = last.first()
+    return 0 if index is None else (index + 1) * 2
 
 
 def extend_tree(log: str, using: str = "default") -> int:
