@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from register import workflow
 from register.models import (
+    AccessLogEntry,
     AttendanceRequest,
     Declaration,
     HistoryLink,
@@ -17,6 +18,7 @@ from register.models import (
     Person,
     Post,
 )
+from register.selectors.access_log import AccessLogFilter as SelectorAccessLogFilter
 from register.selectors.audit import TimelineFilter as SelectorTimelineFilter
 from register.selectors.audit import record_types
 
@@ -157,6 +159,39 @@ class TimelineFilter(StrictFilterSet):
             record_type=data.get("record_type") or None,
             record_id=data.get("record_id"),
             person=data.get("person"),
+            since=data.get("since"),
+            until=data.get("until"),
+        )
+
+
+class AccessLogFilter(StrictFilterSet):
+    """The access log's filters (issue 20): who read, kind of record, the record's id, and dates (inclusive)."""
+
+    reader = IdFilter(method="filter_nothing", label="Who opened the record (a person's id)")
+    record_kind = django_filters.ChoiceFilter(
+        method="filter_nothing",
+        label="Kind of record",
+        choices=[("declaration", "Declaration"), ("concern", "Concern"), ("complaint", "Complaint")],
+        # Not echoing what was sent: it may hold characters no answer should carry.
+        error_messages={"invalid_choice": "Choose declaration, concern or complaint."},
+    )
+    record_id = IdFilter(method="filter_nothing", label="The record's id; one that matches nothing gives an empty list")
+    since = django_filters.DateFilter(method="filter_nothing", label="From this day (inclusive)")
+    until = django_filters.DateFilter(method="filter_nothing", label="To this day (inclusive)")
+
+    class Meta:
+        model = AccessLogEntry
+        fields = ["reader", "record_kind", "record_id", "since", "until"]
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset  # the filters apply together, in the selector (selection() below)
+
+    def selection(self) -> SelectorAccessLogFilter:
+        data = self.form.cleaned_data
+        return SelectorAccessLogFilter(
+            reader=data.get("reader"),
+            record_kind=data.get("record_kind") or None,
+            record_id=str(data["record_id"]) if data.get("record_id") is not None else None,
             since=data.get("since"),
             until=data.get("until"),
         )

@@ -69,3 +69,7 @@ class TimelineCursorPagination(CursorPagination):
         ):
             raise NotFound(self.invalid_cursor_message)
         return cursor
+
+
+class AccessLogCursorPagination(TimelineCursorPagination):
+    """The access log, newest first by its position: a keyset on a unique, indexed column."""

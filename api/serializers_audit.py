@@ -72,3 +72,50 @@ class RecordHistorySerializer(serializers.Serializer):
     record_type_label = serializers.CharField(source="record_type.label")
     record_id = serializers.IntegerField()
     versions = HistoryVersionSerializer(many=True, help_text="Newest first.")
+
+
+class AccessLogReaderSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class AccessLogEntrySerializer(serializers.Serializer):
+    """One read of a sensitive record (issue 20), in words and in values."""
+
+    id = serializers.UUIDField(help_text="The entry's id, which its leaf hash commits to.")
+    position = serializers.IntegerField(help_text="The entry's place in the access log: 1, 2, 3 ... with no gaps.")
+    read_at = serializers.DateTimeField()
+    read_at_text = serializers.CharField(help_text="When, in words: Europe/London, to the minute.")
+    reader = AccessLogReaderSerializer(allow_null=True, help_text="Who opened the record.")
+    record_kind = serializers.ChoiceField(choices=["declaration", "concern", "complaint"])
+    record_id = serializers.CharField(help_text="The record's id, as in /api/declarations/{id}/ and the like.")
+    record_text = serializers.CharField(help_text="The record in words: 'Declaration 12', 'Complaint 1325a'.")
+    via = serializers.CharField(help_text="The page or endpoint: 'page declarations:detail', 'api GET ...'.")
+    via_text = serializers.CharField(help_text="The page or endpoint, in words.")
+    leaf_hash = serializers.CharField(help_text="The entry's Merkle leaf hash (RFC 6962), hexadecimal.")
+
+
+class ProofFieldSerializer(serializers.Serializer):
+    value = serializers.JSONField(required=False, help_text="The field's canonical value (absent when erased).")
+    salt = serializers.CharField(required=False, help_text="The field's random salt, hexadecimal.")
+    digest = serializers.CharField(
+        required=False, help_text="For a value erased under a retention rule: the digest kept in its place."
+    )
+
+
+class ProofEntrySerializer(serializers.Serializer):
+    table = serializers.CharField(help_text="The history table.")
+    id = serializers.CharField(help_text="The history row's id.")
+    fields = serializers.DictField(child=ProofFieldSerializer(), help_text="Every field the row's leaf commits to.")
+
+
+class InclusionProofSerializer(serializers.Serializer):
+    """register/transparency.py's inclusion proof file (register-inclusion-proof/1)."""
+
+    format = serializers.CharField(help_text="register-inclusion-proof/1")
+    checkpoint = serializers.CharField(help_text="The signed checkpoint (C2SP signed note) the proof leads to.")
+    leaf_index = serializers.IntegerField(help_text="The row's leaf in the history's Merkle tree.")
+    tree_size = serializers.IntegerField(help_text="The checkpoint's number of entries.")
+    path = serializers.ListField(child=serializers.CharField(), help_text="The audit path (RFC 6962), hexadecimal.")
+    position = serializers.IntegerField(help_text="The row's place in the history chain.")
+    entry = ProofEntrySerializer()

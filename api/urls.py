@@ -33,10 +33,16 @@ urlpatterns = [
         name="api-public-officer-attendance",
     ),
     path("history/", views_audit.TimelineView.as_view(), name="audit-timeline"),
+    path("access-log/", views_audit.AccessLogView.as_view(), name="api-access-log"),
     path(
         "history/<slug:record_type>/<int:record_id>/",
         views_audit.RecordHistoryView.as_view(),
         name="audit-record-history",
+    ),
+    path(
+        "history/<slug:record_type>/<int:record_id>/changes/<int:history_id>/proof/",
+        views_audit.RecordProofView.as_view(),
+        name="audit-record-proof",
     ),
     # Concerns (D1-D3, D6), Code of Conduct complaints (D4) and the Standards Committee report's figures (D5).
     path("", include("api.urls_concerns")),

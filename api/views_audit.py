@@ -11,9 +11,13 @@ from rest_framework.views import APIView
 
 from api import filters
 from api import serializers_audit as out
-from api.pagination import TimelineCursorPagination
-from register.models import HistoryLink
+from api.pagination import AccessLogCursorPagination, TimelineCursorPagination
+from register import selectors
+from register.models import AccessLogEntry, HistoryLink
+from register.selectors import access_log as access_log
 from register.selectors import audit as audit
+from register.services.audit import proofs
+from register.services.audit.access_log import record_kind_of, record_read
 
 
 class TimelineView(generics.ListAPIView):
@@ -59,4 +63,64 @@ class RecordHistoryView(APIView):
     )
     def get(self, request, record_type: str, record_id: int):
         history = audit.record_history(request.user, record_type, record_id)
+        if logged := record_kind_of(history.record_type.model):  # a sensitive record's history is a read of it
+            record_read(
+                reader=request.user,
+                record_kind=logged,
+                record_id=record_id,
+                via="api GET /api/history/{record_type}/{id}/",
+            )
         return Response(out.RecordHistorySerializer(history).data)
+
+
+class AccessLogView(generics.ListAPIView):
+    """Who opened which declaration, concern or complaint, when and through which page or endpoint,
+    newest first (issue 20). For the Monitoring Officer and auditors (404 for anyone else). Follow
+    ``next`` to read back in time."""
+
+    serializer_class = out.AccessLogEntrySerializer
+    pagination_class = AccessLogCursorPagination
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = filters.AccessLogFilter
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return AccessLogEntry.objects.none()
+        access_log.check_reads_access_log(self.request.user, standing=selectors.standing_for_request(self.request))
+        return AccessLogEntry.objects.none()  # replaced by the filtered entries in filter_queryset
+
+    def filter_queryset(self, queryset):
+        filterset = filters.AccessLogFilter(self.request.query_params, queryset=queryset, request=self.request)
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        return access_log.access_log_entries(filterset.selection())
+
+    @extend_schema(summary="The access log (the Monitoring Officer and auditors)")
+    def get(self, request, *args, **kwargs):
+        entries = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(self.get_serializer(access_log.in_words(entries), many=True).data)
+
+
+class RecordProofView(APIView):
+    """The inclusion proof of one change of a record (issue 20): the JSON file the stand-alone checker
+    (register/transparency.py, on the public register) checks with only the council's public key."""
+
+    @extend_schema(
+        summary="An inclusion proof of one change of a record",
+        description="For whoever may read the record's history (as GET on the history); 404 for anyone else, "
+        "for a change not of this record, and for a change recorded before the register began signing its "
+        "history (the detail says so). A POST: when no published checkpoint covers the change yet, one is "
+        "signed for it.",
+        parameters=[
+            OpenApiParameter("record_type", str, OpenApiParameter.PATH, enum=[t.slug for t in audit.record_types()])
+        ],
+        request=None,
+        responses=out.InclusionProofSerializer,
+    )
+    def post(self, request, record_type: str, record_id: int, history_id: int):
+        row, link = audit.history_row_for(request.user, record_type, record_id, history_id)
+        document = proofs.inclusion_proof(link=link, row=row, person=request.user)
+        if logged := record_kind_of(audit.record_type(record_type).model):  # the proof shows the row's values
+            via = f"api POST /api/history/{record_type}/{{id}}/changes/{{history_id}}/proof/"
+            record_read(reader=request.user, record_kind=logged, record_id=record_id, via=via)
+        return Response(document)

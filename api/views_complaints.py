@@ -16,6 +16,7 @@ from register.errors import RuleViolation
 from register.models import Organization, Person
 from register.models.conduct import Complaint
 from register.selectors import complaints as reads
+from register.services.audit.access_log import record_read
 from register.services.conduct import complaints as services
 
 ACTION_RESPONSES = {200: out.ComplaintSerializer}
@@ -73,7 +74,11 @@ class ComplaintViewSet(viewsets.GenericViewSet):
 
     @extend_schema(summary="One complaint, as the caller may see it")
     def retrieve(self, request, pk=None):
-        return Response(self._full(self._complaint(pk)))
+        complaint = self._complaint(pk)
+        record_read(
+            reader=request.user, record_kind="complaint", record_id=complaint.pk, via="api GET /api/complaints/{id}/"
+        )
+        return Response(self._full(complaint))
 
     @extend_schema(
         summary="Record a complaint (the Monitoring Officer or deputy; D4)",

@@ -15,6 +15,7 @@ from register import selectors
 from register.errors import RuleViolation
 from register.models import Concern, Person
 from register.selectors import concerns as reads
+from register.services.audit.access_log import record_read
 from register.services.conduct import concerns as services
 
 ACTION_RESPONSES = {200: out.ConcernSerializer}
@@ -65,7 +66,9 @@ class ConcernViewSet(viewsets.GenericViewSet):
 
     @extend_schema(summary="One concern, as the caller may see it")
     def retrieve(self, request, pk=None):
-        return Response(out.ConcernSerializer(self._concern(pk), context=self.get_serializer_context()).data)
+        concern = self._concern(pk)
+        record_read(reader=request.user, record_kind="concern", record_id=concern.pk, via="api GET /api/concerns/{id}/")
+        return Response(out.ConcernSerializer(concern, context=self.get_serializer_context()).data)
 
     @extend_schema(
         summary="Raise a concern (D1, D2, D3)",

@@ -18,6 +18,7 @@ from register.errors import NotFound, RuleViolation
 from register.models import Declaration, Person
 from register.selectors import declarations as reads
 from register.services import declarations as services
+from register.services.audit.access_log import record_read
 
 DETAIL = PolymorphicProxySerializer(
     component_name="DeclarationAsSeen",
@@ -76,6 +77,9 @@ class DeclarationViewSet(viewsets.GenericViewSet):
     )
     def retrieve(self, request, pk=None):
         seen = self._declaration(pk)
+        record_read(
+            reader=request.user, record_kind="declaration", record_id=seen.pk, via="api GET /api/declarations/{id}/"
+        )
         if isinstance(seen, reads.NamedDeclaration):
             return Response(out.NamedDeclarationSerializer(seen).data)
         return Response(self._full(seen))

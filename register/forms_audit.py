@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 
 from register.forms_declarations import DateField, RegisterForm
 from register.models import Person
+from register.selectors.access_log import AccessLogFilter
 from register.selectors.audit import TimelineFilter, record_types
 
 
@@ -71,6 +72,59 @@ class TimelineFilterForm(RegisterForm):
             record_type=data.get("record_type") or None,
             record_id=data.get("record_id"),
             person=person.pk if person else None,
+            since=data.get("since"),
+            until=data.get("until"),
+        )
+
+
+class AccessLogFilterForm(RegisterForm):
+    """The access log's filters (issue 20): who read, what kind of record, which record, and dates."""
+
+    submit_label = "Filter the access log"
+
+    reader = PersonChoiceField(label="Read by", required=False, queryset=Person.objects.none(), empty_label="Anyone")
+    record_kind = forms.ChoiceField(
+        label="Kind of record",
+        required=False,
+        choices=[("", "Any kind"), ("declaration", "Declaration"), ("concern", "Concern"), ("complaint", "Complaint")],
+    )
+    record_id = forms.IntegerField(
+        label="Record number",
+        required=False,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text="The declaration's, concern's or complaint's number in the register, like 12",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
+        error_messages={
+            "invalid": "Enter the record number in figures, like 12",
+            "min_value": "Enter a record number of 1 or more",
+            "max_value": "There is no record of that number",
+        },
+    )
+    since = OptionalDateField(what="to start from", label="From", required=False, help_text="For example, 1 4 2026")
+    until = OptionalDateField(
+        what="to end on", label="To", required=False, help_text="Inclusive: the whole of that day"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.form_method = "get"
+        self.fields["reader"].queryset = Person.objects.order_by("last_name", "first_name", "pk")
+
+    def clean(self):
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since and until and until < since:
+            raise ValidationError({"until": "The date to end on must be the same as or after the date to start from"})
+        return data
+
+    def selection(self) -> AccessLogFilter:
+        data = self.cleaned_data
+        reader = data.get("reader")
+        return AccessLogFilter(
+            reader=reader.pk if reader else None,
+            record_kind=data.get("record_kind") or None,
+            record_id=str(data["record_id"]) if data.get("record_id") is not None else None,
             since=data.get("since"),
             until=data.get("until"),
         )

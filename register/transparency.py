@@ -180,6 +180,13 @@ def consistency_ranges(old: int, new: int) -> list[tuple[int, int]]:
 
 def verify_inclusion(index: int, size: int, leaf: bytes, path: list[bytes], root: bytes) -> None:
     """RFC 9162 section 2.1.3.2. Raises ProofError unless the path proves the leaf at ``index``."""
+    if root_from_inclusion(index, size, leaf, path) != root:
+        raise ProofError("The inclusion proof does not lead to the checkpoint's root hash.")
+
+
+def root_from_inclusion(index: int, size: int, leaf: bytes, path: list[bytes]) -> bytes:
+    """The root a tree of ``size`` leaves has if ``path`` is the audit path of ``leaf`` at ``index``
+    (RFC 9162 section 2.1.3.2); ProofError when the path cannot be one."""
     if not 0 <= index < size:
         raise ProofError(f"Leaf {index} is not in a tree of {size} leaves.")
     fn, sn, value = index, size - 1, leaf
@@ -196,8 +203,7 @@ def verify_inclusion(index: int, size: int, leaf: bytes, path: list[bytes], root
         fn, sn = fn >> 1, sn >> 1
     if sn != 0:
         raise ProofError("The inclusion proof is truncated: it ends before reaching the root.")
-    if value != root:
-        raise ProofError("The inclusion proof does not lead to the checkpoint's root hash.")
+    return value
 
 
 def verify_consistency(old_size: int, new_size: int, old_root: bytes, new_root: bytes, path: list[bytes]) -> None:

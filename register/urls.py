@@ -3,7 +3,17 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from register.views import account, account_security, attendance, audit, auth, declarations, front, notices
+from register.views import (
+    account,
+    account_security,
+    attendance,
+    audit,
+    auth,
+    checkpoints,
+    declarations,
+    front,
+    notices,
+)
 from register.views import sso as single_sign_on
 from register.views.people import absences as people_absences
 from register.views.people import accounts as people_accounts
@@ -66,6 +76,8 @@ audit_pages = (
     [
         path("", audit.timeline, name="timeline"),
         path("export.csv", audit.export, name="export"),
+        # Who read which sensitive record (issue 20): before the record pattern, as the stories are.
+        path("access-log/", audit.access_log_page, name="access-log"),
         # Before the record pattern, which would take "requests" for a kind of record.
         path("requests/<int:record_id>/", audit.story, name="request-story"),
         path("requests/<int:record_id>/export.csv", audit.story_export, name="request-story-export"),
@@ -77,8 +89,26 @@ audit_pages = (
             name="declaration-story-export",
         ),
         path("<slug:record_type>/<int:record_id>/", audit.record_history, name="record"),
+        path(
+            "<slug:record_type>/<int:record_id>/changes/<int:history_id>/proof.json",
+            audit.record_proof,
+            name="record-proof",
+        ),
     ],
     "audit",
+)
+
+# Public, no sign-in: what anyone needs to check the register's history from outside it (issue 20).
+checkpoint_pages = (
+    [
+        path("", checkpoints.index, name="index"),
+        path("history.txt", checkpoints.latest_note, {"log": "history"}, name="history-note"),
+        path("access.txt", checkpoints.latest_note, {"log": "access"}, name="access-note"),
+        path("keys.txt", checkpoints.keys, name="keys"),
+        path("verify_register_proof.py", checkpoints.checker, name="checker"),
+        path("consistency/", checkpoints.consistency, name="consistency"),
+    ],
+    "checkpoints",
 )
 
 # Your account (issue 18): how you signed in, your API tokens, your password and two-factor sign-in.
@@ -177,6 +207,8 @@ urlpatterns = [
     path("complaints/", include("register.views.conduct.complaints_urls")),
     path("standards-report/", include("register.views.conduct.standards_report_urls")),
     path("register-of-attendance/", attendance.published, name="published-attendance"),
+    # The history's signed checkpoints, the public keys, the checker and consistency proofs (issue 20).
+    path("register/checkpoints/", include(checkpoint_pages)),
     path("history/", include(audit_pages)),
     path("people/", include(people_pages)),
     path("api/", include("api.urls")),

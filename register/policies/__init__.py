@@ -33,7 +33,7 @@ from register.policies.attendance import (
     sees_attendance_request,
     takes_up_equivalent,
 )
-from register.policies.audit import reads_all_history, reads_history_of_any_record
+from register.policies.audit import reads_access_log, reads_all_history, reads_history_of_any_record
 from register.policies.conduct import (
     COMPLAINT_ROLES,
     CONCERN_OVERSIGHT_ROLES,
@@ -133,6 +133,7 @@ __all__ = [
     "nobody",
     "oversees_attendance",
     "oversees_declarations",
+    "reads_access_log",
     "reads_all_history",
     "reads_people_records",
     "reads_history_of_any_record",

@@ -19,3 +19,9 @@ def reads_history_of_any_record(standing: Standing, record=None, *, notices: boo
     the Monitoring Officer too -- except notices, which are their recipients' own, and may quote
     declarations the Monitoring Officer must not read."""
     return standing.is_auditor or (not notices and standing.holds(Role.MONITORING_OFFICER))
+
+
+def reads_access_log(standing: Standing, record=None) -> bool:
+    """Who opened which sensitive record (issue 20, C2): the Monitoring Officer and auditors read the
+    access log; to everyone else it does not exist."""
+    return standing.is_auditor or standing.holds(Role.MONITORING_OFFICER)

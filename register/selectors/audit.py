@@ -13,8 +13,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import BigIntegerField, Case, CharField, F, Func, Q, QuerySet, Value, When
-from django.db.models.functions import Cast, Concat
+from django.db import models
+from django.db.models import BigIntegerField, Case, CharField, F, Func, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
@@ -32,6 +33,7 @@ from register.models import (
     DeclarationConfirmation,
     GroupMeeting,
     HistoryLink,
+    HistoryTreeStart,
     InformationCopy,
     InformationProvided,
     Membership,
@@ -517,6 +519,33 @@ def record_history(viewer: Person, slug: str, record_id: int, *, standing: Stand
         request_id=_belongs_to(latest, kind.model, AttendanceRequest),
         declaration_id=_belongs_to(latest, kind.model, Declaration),
     )
+
+
+def provable_rows(kind: RecordType, history_ids: list[int]) -> set[int]:
+    """Which of a record's history rows an inclusion proof can be given for (issue 20): those linked
+    after the history's Merkle tree began (leaves of it, their links carrying salts). One query."""
+    start = Coalesce(Subquery(HistoryTreeStart.objects.order_by("position").values("position")[:1]), Value(0))
+    links = HistoryLink.objects.filter(
+        table=kind.table, row_id__in=[str(i) for i in history_ids], salts__isnull=False, position__gt=start
+    )
+    return {int(row_id) for row_id in links.values_list("row_id", flat=True)}
+
+
+def history_row_for(
+    viewer: Person, slug: str, record_id: int, history_id: int, *, standing: Standing | None = None
+) -> tuple[models.Model, HistoryLink]:
+    """One history row of a record and its link in the chain, for a proof of it: scoped as the record's
+    history is (NotFound if the viewer may not read it, or the row is not of that record)."""
+    kind = record_type(slug)
+    if not (0 < record_id < 2**63 and 0 < history_id < 2**63):
+        raise NotFound("There is no such record.")
+    if not _may_read_record_history(viewer, kind, record_id, standing or standing_of(viewer)):
+        raise NotFound("There is no such record.")
+    row = kind.history_model.objects.filter(pk=history_id, **{kind.model._meta.pk.attname: record_id}).first()
+    link = HistoryLink.objects.filter(table=kind.table, row_id=str(history_id)).first() if row else None
+    if row is None or link is None:
+        raise NotFound("There is no such change of this record.")
+    return row, link
 
 
 def _belongs_to(row, model: type, owner: type) -> int | None:

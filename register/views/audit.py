@@ -7,18 +7,22 @@ see the record (the selector decides). Everyone else gets "page not found".
 """
 
 import csv
+import json
 from collections.abc import Callable, Iterator
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from register import policies
-from register.forms_audit import TimelineFilterForm
+from register.forms_audit import AccessLogFilterForm, TimelineFilterForm
+from register.selectors import access_log as access_log
 from register.selectors import audit as audit
+from register.services.audit import proofs
+from register.services.audit.access_log import record_kind_of, record_read
 from register.views.context import standing
 from register.views.domain_errors import form_page
 
@@ -181,7 +185,12 @@ def record_history(request, record_type: str, record_id: int):
     """One record's history, newest first, each change with its field-by-field differences."""
     viewer = standing(request)
     history = audit.record_history(request.user, record_type, record_id, standing=viewer)
+    if logged := record_kind_of(history.record_type.model):  # a sensitive record's history is a read of it
+        record_read(reader=request.user, record_kind=logged, record_id=record_id, via="page audit:record")
     kind = history.record_type.model._meta.model_name
+    provable = audit.provable_rows(history.record_type, [version.history_id for version in history.versions])
+    for version in history.versions:
+        version.provable = version.history_id in provable
     return render(
         request,
         "register/audit/record.html",
@@ -200,7 +209,31 @@ def record_history(request, record_type: str, record_id: int):
     )
 
 
+@login_required
+@require_POST
+def record_proof(request, record_type: str, record_id: int, history_id: int):
+    """The inclusion proof of one change of a record (issue 20), as a JSON file the stand-alone checker
+    reads. A POST: when no checkpoint covers the change yet, one is signed for it."""
+    row, link = audit.history_row_for(request.user, record_type, record_id, history_id, standing=standing(request))
+    document = proofs.inclusion_proof(link=link, row=row, person=request.user)
+    if logged := record_kind_of(audit.record_type(record_type).model):  # the proof shows the row's values
+        record_read(reader=request.user, record_kind=logged, record_id=record_id, via="page audit:record-proof")
+    return json_download(document, f"{record_type}-{record_id}-change-{history_id}-proof.json")
+
+
+def json_download(document: dict, filename: str) -> HttpResponse:
+    response = HttpResponse(json.dumps(document, indent=2) + "\n", content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 STORIES = {"request": audit.request_story, "declaration": audit.declaration_story}
+
+
+def _record_story_read(request, kind: str, record_id: int, via: str) -> None:
+    """A declaration's story tells its history, so opening it is a read of the declaration (issue 20)."""
+    if kind == "declaration":
+        record_read(reader=request.user, record_kind="declaration", record_id=record_id, via=via)
 
 
 @login_required
@@ -209,6 +242,7 @@ def story(request, record_id: int, kind: str = "request"):
     """A request's (or a declaration's) whole story in one page, oldest first; printable."""
     viewer = standing(request)
     found = STORIES[kind](request.user, record_id, standing=viewer)
+    _record_story_read(request, kind, record_id, "page audit:declaration-story")
     return render(
         request,
         "register/audit/story.html",
@@ -221,6 +255,7 @@ def story(request, record_id: int, kind: str = "request"):
 def story_export(request, record_id: int, kind: str = "request"):
     """A story as CSV: one row per field changed (or one for a change with none), oldest first."""
     found = STORIES[kind](request.user, record_id, standing=standing(request))
+    _record_story_read(request, kind, record_id, "page audit:declaration-story-export")
     response = StreamingHttpResponse(_story_lines(found), content_type="text/csv; charset=utf-8")
     name = f"{found.record_type.slug}-{found.record_id}-history-{timezone.localdate():%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -244,3 +279,31 @@ def _story_lines(found: audit.Story) -> Iterator[str]:
             yield writer.writerow([*start, "", "", ""])
         for change in version.changes:
             yield writer.writerow([*start, change.label, _cell(change.old_text), _cell(change.new_text)])
+
+
+@login_required
+@require_safe
+def access_log_page(request):
+    """Who opened which declaration, concern or complaint, when and through which page or endpoint,
+    newest first (issue 20): for the Monitoring Officer and auditors; "page not found" for anyone else."""
+    viewer = standing(request)
+    access_log.check_reads_access_log(request.user, standing=viewer)
+    given = any(key in request.GET for key in ("reader", "record_kind", "record_id", "since_0", "until_0"))
+    form = AccessLogFilterForm(request.GET if given else None)
+    selection = access_log.AccessLogFilter() if not given else (form.selection() if form.is_valid() else None)
+    page = None
+    if selection is not None:
+        page = access_log.access_log_page(
+            request.user,
+            selection,
+            older_than=_cursor(request, "older"),
+            newer_than=_cursor(request, "newer"),
+            standing=viewer,
+        )
+    # A filter in error is bad input: the page names it in the error summary, with status 400.
+    return form_page(
+        request,
+        "register/audit/access_log.html",
+        {"page": page, "query": _query_without_cursor(request)},
+        form=form,
+    )

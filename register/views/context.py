@@ -46,6 +46,8 @@ def navigation_for(request) -> list[dict]:
         items.append(("People", reverse("people:index")))
     if policies.reads_all_history(viewer):
         items.append(("Audit timeline", reverse("audit:timeline")))
+    if policies.reads_access_log(viewer):
+        items.append(("Access log", reverse("audit:access-log")))
     items.append(("Your notices", reverse("notices")))
     if user.is_superuser:  # the Django admin: the superusers' emergency tool alone
         items.append(("Administration", reverse("admin:index")))

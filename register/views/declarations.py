@@ -19,6 +19,7 @@ from register.models import Declaration, Person
 from register.models.declarations import IF_IN_DOUBT, WHAT_COUNTS, WHAT_DOES_NOT_COUNT
 from register.selectors import declarations as reads
 from register.services import declarations as services
+from register.services.audit.access_log import record_read
 from register.views.context import standing
 from register.views.domain_errors import form_page, require_move
 
@@ -130,6 +131,8 @@ def detail(request, declaration_id: int):
     """One declaration: in full for its declarant, reviewer, the Monitoring Officer and auditors;
     for the other person, only who declared it, its kind and whether it stands."""
     seen = _seen(request, declaration_id)
+    # Found visible: the person it names opening the narrow view is a read too (issue 20).
+    record_read(reader=request.user, record_kind="declaration", record_id=seen.pk, via="page declarations:detail")
     if isinstance(seen, reads.NamedDeclaration):
         return render(request, "register/declarations/named.html", {"named": seen})
     counterpart = seen.counterpart

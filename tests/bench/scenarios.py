@@ -22,6 +22,7 @@ from django.utils import timezone
 from register.models import GroupMeeting, HistoryLink, Notification, Person
 from tests.bench import harness
 from tests.bench.harness import Result, ms, not_measured
+from tests.bench.history_tree import history_tree
 
 # Candidate paths of each page, first found wins (other branches are adding them as this is written).
 PATHS = {
@@ -552,4 +553,5 @@ ALL = [
     save_with_and_without_history,
     csv_export_memory,
     import_of_1000_people,
+    history_tree,  # issue 20: the Merkle tree, a checkpoint and an inclusion proof (tests/bench/history_tree.py)
 ]

@@ -167,6 +167,11 @@ def _declarations(count: int, cast: dict, say) -> int:
     return count
 
 
+def add_history_rows(count: int) -> int:
+    """Write ``count`` more history rows (the requests' generated changes), linked as every row is."""
+    return _history_up_to(HistoryLink.objects.count() + count, say=lambda line: None)
+
+
 def _history_up_to(target: int, say) -> int:
     """Add history rows (the requests' generated later changes) until the chain holds ``target``."""
     requests = list(AttendanceRequest.objects.filter(subject__startswith="Bench ").order_by("pk")[:BATCH])

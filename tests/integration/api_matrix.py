@@ -746,8 +746,30 @@ def organization_history_kwargs(world, role, target):
     return {"record_type": "organization", "record_id": world.council.groups[1].organization.pk}
 
 
+def _with_latest_change(kwargs: dict) -> dict:
+    from register.selectors.audit import record_type
+
+    kind = record_type(kwargs["record_type"])
+    row = kind.history_model.objects.filter(**{kind.model._meta.pk.attname: kwargs["record_id"]}).latest("history_id")
+    return {**kwargs, "history_id": row.history_id}
+
+
+def declaration_proof_kwargs(world, role, target):
+    return _with_latest_change(declaration_history_kwargs(world, role, target))
+
+
+def organization_proof_kwargs(world, role, target):
+    return _with_latest_change(organization_history_kwargs(world, role, target))
+
+
 CELLS += [
     Cell("audit-timeline", "GET", by_role(404, auditor=200), notes="auditors read the whole timeline (C2)"),
+    Cell(
+        "api-access-log",
+        "GET",
+        by_role(404, monitoring_officer=200, auditor=200),
+        notes="who opened which sensitive record: the Monitoring Officer and auditors (issue 20)",
+    ),
     Cell(
         "audit-record-history",
         "GET",
@@ -770,6 +792,30 @@ CELLS += [
         by_role(404, monitoring_officer=200, auditor=200),
         target="organization",
         kwargs=organization_history_kwargs,
+    ),
+    # An inclusion proof of one change (issue 20): for exactly those who read the record's history.
+    Cell(
+        "audit-record-proof",
+        "POST",
+        everyone_signed_in(),
+        kwargs=declaration_proof_kwargs,
+        notes="the declarant gets a proof of their own declaration's change",
+    ),
+    Cell("audit-record-proof", "POST", OVERSEERS_READ, target="other", kwargs=declaration_proof_kwargs),
+    Cell(
+        "audit-record-proof",
+        "POST",
+        everyone_signed_in(404),
+        target="named",
+        kwargs=declaration_proof_kwargs,
+        notes="the person a declaration names reads not its history, so gets no proof of it",
+    ),
+    Cell(
+        "audit-record-proof",
+        "POST",
+        by_role(404, monitoring_officer=200, auditor=200),
+        target="organization",
+        kwargs=organization_proof_kwargs,
     ),
 ]
 

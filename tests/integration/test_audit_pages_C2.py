@@ -290,7 +290,8 @@ def test_a_records_history_costs_the_same_queries_at_5_and_50_versions(
     organization = council.groups[0].organization
     rename(organization, council.groups[0].leader, how_many - 1)
     client = signed_in(auditor)
-    # The reader's roles (read once for the navigation and the check), then every version with its author.
-    with django_assert_num_queries(SIGNED_IN + 1):
+    # The reader's roles (read once for the navigation and the check), then every version with its author,
+    # then which versions have an inclusion proof to download (issue 20).
+    with django_assert_num_queries(SIGNED_IN + 2):
         response = client.get(f"/history/organization/{organization.pk}/")
     assert response.content.decode().count('<h2 class="govuk-heading-m">') == how_many

@@ -87,3 +87,26 @@ def without_actions(value):
 def test_the_import_scenario_imports_and_measures_against_plain_service_calls(seeded):
     result = scenarios.import_of_1000_people(scenarios.Bench(web="unused:0", quick=True))
     assert result.figures["people"] == 5 * 10 and result.ratio is not None
+
+
+def test_the_history_tree_scenario_extends_signs_and_checks_a_proof_with_the_stand_alone_checker_C4(seeded):
+    """Issue 20's rows: the tree extended from nothing over the seeded rows, a checkpoint signed after
+    more rows (its root equal to the root of every leaf, which the scenario itself checks), and a proof
+    for one row checked by register/transparency.py in this process and as a fresh process."""
+    from register.models import Checkpoint
+
+    results = scenarios.history_tree(scenarios.Bench(web="unused:0", quick=True))
+    extended, signed, hashes, in_process, command, built = results
+    assert all(not result.note for result in results), [result.note for result in results]
+    leaves = extended.figures["leaves"]
+    # Every complete node of the tree is stored once: those the demo council's checkpoint stored, and the rest now.
+    assert leaves >= 200 and extended.figures["nodes_before"] + extended.figures["nodes"] == sum(
+        leaves >> level for level in range(1, leaves.bit_length())
+    )
+    assert signed.figures["tree_sizes"] == [leaves + 1_000, leaves + 2_000] and signed.figures["ours"]["n"] == 2
+    assert Checkpoint.objects.get(tree_size=leaves + 2_000).log == "history"
+    assert 0 < hashes.figures["hashes"] <= (leaves + 2_000 - 1).bit_length() and hashes.met
+    assert (
+        in_process.figures["ours"]["n"] == 5 and command.figures["ours"]["n"] == 3 and built.figures["ours"]["n"] == 5
+    )
+    assert verify_history().ok

@@ -26,6 +26,7 @@ from register.services.history import save_with_history
 from tasks.celery import app
 from tasks.jobs import sign_checkpoints
 from tests.services import wait_until
+from tests.tampering import as_maintenance
 
 HISTORY, ACCESS = TransparencyLog.HISTORY, TransparencyLog.ACCESS
 DAY = datetime.date(2026, 3, 3)
@@ -395,7 +396,7 @@ def test_a_history_that_does_not_verify_is_not_signed_C4(council):
     from django.db import connection
 
     row = Organization.history.get(name="Blue Group", history_type="+")
-    with connection.cursor() as cursor:
+    with as_maintenance(), connection.cursor() as cursor:
         cursor.execute(f"UPDATE {row._meta.db_table} SET name = 'Green Group' WHERE history_id = %s", [row.history_id])
 
     assert not audit.history_daily_check(on=DAY).ok

@@ -309,8 +309,9 @@ def test_a_requests_history_costs_the_same_queries_whatever_its_names_C2(
 ):
     request = approved_request(council, officers=council.directorates[0].officers[:officers])
     client = signed_in(auditor)
-    # The request and its invitations (the reader's check), its versions with their authors, every name.
-    with django_assert_num_queries(SIGNED_IN + 4):
+    # The request and its invitations (the reader's check), its versions with their authors, every name,
+    # and which versions have an inclusion proof to download (issue 20).
+    with django_assert_num_queries(SIGNED_IN + 5):
         response = client.get(f"/history/attendance-request/{request.pk}/")
     assert "Chief Executive" in response.content.decode()
 

@@ -391,6 +391,20 @@ def test_reads_all_history(rule, who, record, expected):
 
 
 @cases(
+    ("C2", AUDITOR, None, True),
+    ("C2", MONITORING, None, True),
+    ("C2", DEPUTY_MONITORING, None, False),
+    ("C2", CHIEF, None, False),
+    ("C2", LEADER, None, False),
+    ("C2", OFFICER, None, False),
+    ("C2", DEMOCRATIC_SERVICES, None, False),
+)
+def test_reads_access_log(rule, who, record, expected):
+    """Who opened which sensitive record is read by the Monitoring Officer and auditors alone (C2, issue 20)."""
+    assert policies.reads_access_log(who, record) is expected
+
+
+@cases(
     ("C1", standing(notices=True), None, True),
     ("C2", standing(Role.AUDITOR, notices=True), None, False),
     ("C1", OFFICER, None, False),

@@ -5,6 +5,7 @@
     python manage.py verify_history --last-emailed        # ... and against the checkpoint last e-mailed
     python manage.py verify_history --head HASH           # ... and a head published earlier is still in it
     python manage.py verify_history --file history.jsonl  # an export, on its own: no database needed
+    python manage.py verify_history --file history.jsonl --key keys.txt  # ... and its checkpoint's signature
 
 Exits with status 1 when anything does not verify, or a checkpoint given is not one the register signed.
 """
@@ -13,6 +14,7 @@ import re
 
 from django.core.management.base import BaseCommand, CommandError
 
+from register import transparency
 from register.services import audit
 from register.services.audit.published import CheckpointRefused, last_emailed_checkpoint, read_checkpoint_file
 
@@ -48,17 +50,29 @@ class Command(BaseCommand):
         parser.add_argument(
             "--file", metavar="EXPORT", help="Verify this JSON Lines export (export_history) instead of the database."
         )
+        parser.add_argument(
+            "--key",
+            metavar="KEY",
+            help="With --file: the register's public key (name+id+key, as published), or a file of them "
+            "(keys.txt from the public register), to check the signature of the export's checkpoint.",
+        )
 
-    def handle(self, *args, head, checkpoint, last_emailed, file, **options):
+    def handle(self, *args, head, checkpoint, last_emailed, file, key=None, **options):
         heads = [value.strip().lower() for value in head]
         for value in heads:
             if not HASH.match(value):
                 raise CommandError(f"{value!r} is not a head hash: 64 hexadecimal characters.")
         if file and (checkpoint or last_emailed):
             raise CommandError("--checkpoint and --last-emailed check the database: not with --file.")
+        if key and not file:
+            raise CommandError("--key checks an export's checkpoint: give the export with --file.")
         if file:
+            try:
+                keys = transparency._read_key(key) if key else None
+            except (transparency.ProofError, OSError) as error:
+                raise CommandError(f"The key: {error}") from error
             with open(file, "rb") as lines:
-                result = audit.verify_export(lines, heads=heads)
+                result = audit.verify_export(lines, heads=heads, keys=keys)
             what = f"The export {file}"
         else:
             try:
@@ -81,6 +95,8 @@ class Command(BaseCommand):
                 self.stdout.write(note)
             if not file:
                 self.stdout.write(f"Every record ({result.records}) holds what its history's latest row says.")
+            if file:
+                self.stdout.write(result.checkpoint_note)
             return
         for problem in result.problems:
             self.stderr.write(f"- {problem}")

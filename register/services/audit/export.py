@@ -2,18 +2,22 @@
 
 import datetime
 import json
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalChanges
 
-from register.models import HistoryLink
+from register import transparency
+from register.models import Checkpoint, HistoryLink, TransparencyLog
 from register.models.audit import history_models
+from register.services.audit import checkpoints, tree
 from register.services.audit.hashing import (
     BATCH,
     GENESIS,
@@ -26,6 +30,7 @@ from register.services.audit.hashing import (
     leaf_of,
     row_hash,
     sha256,
+    tree_start,
 )
 from register.services.audit.verification import Problem, Verification, rows_by_id
 
@@ -33,6 +38,10 @@ EXPORT_ROW_KEYS = {"chain_hash", "fields", "position", "prev_hash", "row_hash", 
 # A row after the tree's start (issue 20) also carries each field's salt, and the digests kept for
 # values erased under a retention rule: its row hash is then its Merkle leaf.
 LEAF_ROW_KEYS = EXPORT_ROW_KEYS | {"salts", "erased"}
+# ... and, when a checkpoint covers it, its inclusion proof against the checkpoint in the closing line:
+# with that checkpoint, each such row is a proof the stand-alone checker could check on its own.
+PROOF_ROW_KEYS = LEAF_ROW_KEYS | {"leaf_index", "tree_size", "path"}
+HEX_HASH = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
@@ -73,9 +82,13 @@ def export_history(out: TextIO, *, selection: ExportFilter = ExportFilter(), usi
     """
     models_by_table = {model._meta.db_table: model for model in history_models()}
     field_sets = known_field_sets(using)
+    checkpoint, signed_now = _checkpoint_for_export(using)
+    start, _ = tree_start(using)
+    links = HistoryLink.objects.using(using)
+    if signed_now:  # the export is the history as the checkpoint just signed holds it
+        links = links.filter(position__lte=start + checkpoint.tree_size - 1)
     links = (
-        HistoryLink.objects.using(using)
-        .order_by("position")
+        links.order_by("position")
         .values_list("position", "table", "row_id", "field_set", "row_hash", "chain_hash", "salts", "erased")
         .iterator(chunk_size=BATCH)
     )
@@ -83,6 +96,7 @@ def export_history(out: TextIO, *, selection: ExportFilter = ExportFilter(), usi
     for chunk in batched(links, BATCH):
         rows = rows_by_id(_selected(chunk, selection), models_by_table, using)
         rows = {key: values for key, values in rows.items() if _in_dates(models_by_table[key[0]], values, selection)}
+        paths = _inclusion_paths(chunk, rows, start, checkpoint, using)
         for position, table, row_id, digest, stored_row_hash, stored_chain_hash, salts, erased in chunk:
             values = rows.get((table, row_id))
             if values is not None:
@@ -102,6 +116,9 @@ def export_history(out: TextIO, *, selection: ExportFilter = ExportFilter(), usi
                 }
                 if salts is not None:
                     line["salts"], line["erased"] = salts, erased or {}
+                if position in paths:
+                    line["leaf_index"], line["tree_size"] = position - start, checkpoint.tree_size
+                    line["path"] = paths[position]
                 out.write(canonical_json(line) + "\n")
                 exported += 1
                 first, last = first or position, position
@@ -115,9 +132,38 @@ def export_history(out: TextIO, *, selection: ExportFilter = ExportFilter(), usi
         "first_position": first,
         "last_position": last,
         "chain_head": {"position": head[0], "hash": head[1]},
+        # The signed checkpoint the rows' inclusion proofs lead to (issue 20); null when none could be had.
+        "checkpoint": checkpoint.note if checkpoint else None,
     }
     out.write(canonical_json({"export": summary, "export_hash": sha256(canonical_json(summary))}) + "\n")
     return summary
+
+
+def _checkpoint_for_export(using: str) -> tuple[Checkpoint | None, bool]:
+    """A checkpoint covering the history now, signed for the export (or the latest, when the log has not
+    grown), and whether it was; without a signing key, the latest checkpoint there is, if any."""
+    if using == "default":
+        try:
+            signed = checkpoints.sign_checkpoint(log=TransparencyLog.HISTORY, reason="for an export of the history")
+            return signed, signed is not None
+        except ImproperlyConfigured:
+            pass
+    latest = Checkpoint.objects.using(using).filter(log=TransparencyLog.HISTORY).order_by("-tree_size").first()
+    return latest, False
+
+
+def _inclusion_paths(chunk, rows, start: int, checkpoint: Checkpoint | None, using: str) -> dict[int, list[str]]:
+    """The inclusion paths (hex) of the batch's exported leaf rows the checkpoint covers, by position:
+    the same few queries for the whole batch."""
+    if checkpoint is None:
+        return {}
+    wanted = [
+        position
+        for position, table, row_id, _, _, _, salts, _ in chunk
+        if salts is not None and (table, row_id) in rows and 0 < position - start < checkpoint.tree_size
+    ]
+    found = tree.inclusion_proofs(TransparencyLog.HISTORY, [p - start for p in wanted], checkpoint.tree_size, using)
+    return {start + index: [value.hex() for value in path] for index, path in found.items()}
 
 
 def _selected(chunk, selection: ExportFilter):
@@ -134,10 +180,42 @@ def _in_dates(history_model, values, selection: ExportFilter) -> bool:
     return (selection.since is None or day >= selection.since) and (selection.until is None or day <= selection.until)
 
 
-def verify_export(lines: Iterable[bytes], *, heads: Iterable[str] = ()) -> Verification:
+@dataclass
+class ExportVerification(Verification):
+    """A verification of an export, and what it found of the inclusion proofs its rows carry (issue 20)."""
+
+    proofs: int = 0  # rows whose inclusion proof leads to the closing line's checkpoint
+    checkpoint_size: int | None = None
+    checkpoint_signed_by: str = ""  # the key whose signature was checked; empty when none was
+    roots: set = field(default_factory=set)  # (tree size, root) each row's proof leads to
+    starts: set = field(default_factory=set)  # position - leaf index of each proved row: the tree's start
+    first_unproved: int | None = None  # the first leaf-format row's position that carries no proof
+
+    @property
+    def checkpoint_note(self) -> str:
+        """What was and was not checked of the checkpoint, in words."""
+        if self.checkpoint_size is None:
+            return "The export carries no checkpoint, so no inclusion proof."
+        proved = f"{self.proofs} rows are proved to be entries of the checkpoint at {self.checkpoint_size} entries"
+        if self.checkpoint_signed_by:
+            return f"{proved}, whose signature by {self.checkpoint_signed_by} verifies."
+        return f"{proved}; its signature was not checked (give the register's public key to check it)."
+
+
+def verify_export(
+    lines: Iterable[bytes],
+    *,
+    heads: Iterable[str] = (),
+    keys: Iterable[transparency.VerifierKey] | None = None,
+    origin: str | None = None,
+) -> ExportVerification:
     """Verify an export on its own: every line exactly as the register wrote it, every row's content
-    matching its hash, every link following from the one before, and the closing line's count."""
-    result = Verification()
+    matching its hash, every link following from the one before, and the closing line's count.
+
+    Rows carrying an inclusion proof must lead to the closing line's checkpoint; that checkpoint's
+    signature is checked with ``keys`` (the register's public keys, and ``origin`` if given), or, with
+    none given, left unchecked and ``checkpoint_note`` says so."""
+    result = ExportVerification()
     previous_position, previous_chain, positions_contiguous, summary = None, None, True, None
     chain_hashes = set()
     for number, raw in enumerate(lines, start=1):
@@ -178,10 +256,15 @@ def verify_export(lines: Iterable[bytes], *, heads: Iterable[str] = ()) -> Verif
         else:
             positions_contiguous = False
         previous_position, previous_chain = position, entry["chain_hash"]
+        if "leaf_index" in entry:
+            _follow_proof(result, entry, where)
+        elif "salts" in entry and result.first_unproved is None:
+            result.first_unproved = position
         chain_hashes.add(entry["chain_hash"])
         result.rows += 1
         result.head_position, result.head_hash = position, entry["chain_hash"]
     _check_export_summary(result, summary, positions_contiguous)
+    _check_export_checkpoint(result, summary, keys, origin)
     for head in heads:
         if head.strip().lower() not in chain_hashes:
             result.add(
@@ -219,9 +302,75 @@ def _content_hash(entry: dict) -> str | None:
     return leaf_of(entry["table"], _row_id(fields), fields, salts, erased)
 
 
+def _follow_proof(result: ExportVerification, entry: dict, where: str) -> None:
+    """The root the row's inclusion proof leads to, kept to compare with the checkpoint at the end."""
+    try:
+        if not all(isinstance(value, str) and HEX_HASH.fullmatch(value) for value in entry["path"]):
+            raise ValueError("its path is not a list of SHA-256 hashes in hexadecimal")
+        path = [bytes.fromhex(value) for value in entry["path"]]
+        root = transparency.root_from_inclusion(
+            entry["leaf_index"], entry["tree_size"], bytes.fromhex(entry["row_hash"]), path
+        )
+    except (transparency.ProofError, ValueError) as error:
+        result.add(Problem("proof", f"The inclusion proof at {where} is broken: {error}", entry["position"]))
+        return
+    result.roots.add((entry["tree_size"], root))
+    result.starts.add(entry["position"] - entry["leaf_index"])
+    result.proofs += 1
+
+
+def _check_export_checkpoint(result: ExportVerification, summary, keys, origin) -> None:
+    """Every row's proof leads to the closing line's checkpoint, whose signature verifies if keys are given."""
+    note = summary.get("checkpoint") if isinstance(summary, dict) else None
+    if note is None:
+        if result.roots:
+            result.add(Problem("proof", "Rows carry inclusion proofs but the closing line has no checkpoint."))
+        return
+    try:
+        if keys is None:
+            body = transparency.parse_checkpoint(str(note).split("\n\n", 1)[0] + "\n")
+        else:
+            text, key = transparency.open_note(str(note), keys)
+            body = transparency.parse_checkpoint(text)
+            if origin is not None and body.origin != origin:
+                raise transparency.ProofError(f"The checkpoint is of another log ({body.origin!r}), not of {origin!r}.")
+            result.checkpoint_signed_by = key.name
+    except transparency.ProofError as error:
+        result.add(Problem("checkpoint", f"The export's checkpoint does not check: {error}"))
+        return
+    result.checkpoint_size = body.size
+    if len(result.starts) > 1:
+        result.add(Problem("proof", "The rows' leaf indexes do not follow their positions in the chain."))
+    start = min(result.starts, default=None)
+    if start is not None and result.first_unproved is not None and result.first_unproved - start < body.size:
+        result.add(
+            Problem(
+                "proof",
+                f"The row at position {result.first_unproved} carries no inclusion proof, though the export's "
+                "checkpoint covers it: its proof was removed.",
+                result.first_unproved,
+            )
+        )
+    wrong = result.roots - {(body.size, body.root)}
+    if wrong:
+        result.add(
+            Problem(
+                "proof",
+                f"{len(wrong)} inclusion proof(s) lead to another root than the checkpoint's at {body.size} "
+                "entries: the rows, or the checkpoint, were changed.",
+            )
+        )
+        result.proofs = 0
+
+
 def _is_export_row(entry: dict) -> bool:
+    if set(entry) == PROOF_ROW_KEYS and not (
+        all(isinstance(entry[key], int) and not isinstance(entry[key], bool) for key in ("leaf_index", "tree_size"))
+        and isinstance(entry["path"], list)
+    ):
+        return False
     return (
-        set(entry) in (EXPORT_ROW_KEYS, LEAF_ROW_KEYS)
+        set(entry) in (EXPORT_ROW_KEYS, LEAF_ROW_KEYS, PROOF_ROW_KEYS)
         and isinstance(entry.get("salts", {}), dict)
         and isinstance(entry.get("erased", {}), dict)
         and isinstance(entry["position"], int)

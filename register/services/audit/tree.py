@@ -70,9 +70,14 @@ def leaf_hashes(log: str, first: int, end: int, using: str = "default") -> Itera
 
 
 def completed_leaves(log: str, using: str = "default") -> int:
-    """How many leaves the stored nodes cover: the end of the furthest complete node stored."""
-    ends = MerkleNode.objects.using(using).filter(log=log).values("level").annotate(last=Max("index"))
-    return max(((row["last"] + 1) << row["level"] for row in ends), default=0)
+    """How many leaves the stored nodes cover: the end of the last pair of leaves stored (level 1).
+
+    Every extension stores each node its new leaves complete, so the nodes above the last pair that
+    end by it are stored too. One seek down the primary key, whatever the size of the tree.
+    """
+    last = MerkleNode.objects.using(using).filter(log=log, level=1).order_by("-index").values_list("index", flat=True)
+    index = last.first()
+    return 0 if index is None else (index + 1) * 2
 
 
 def extend_tree(log: str, using: str = "default") -> int:
@@ -123,11 +128,29 @@ def consistency_proof(log: str, old: int, new: int, using: str = "default") -> l
     return _hash_ranges(log, transparency.consistency_ranges(old, new), new, using)
 
 
-def _hash_ranges(log: str, ranges: list[tuple[int, int]], size: int, using: str) -> list[bytes]:
+def inclusion_proofs(log: str, indices: Iterable[int], size: int, using: str = "default") -> dict[int, list[bytes]]:
+    """The audit paths of many leaves in one tree of ``size`` leaves, by leaf index: the same few
+    queries however many leaves (an export's batch, a page of history)."""
+    ranges = {index: transparency.inclusion_ranges(index, size) for index in indices}
+    if not ranges:
+        return {}
+    _check_size(log, size, using)
+    stored = _node_hashes(log, transparency.range_hashes_needed(r for rs in ranges.values() for r in rs), using)
+    return {
+        index: [transparency.hash_of_range(start, end, lambda level, i: stored[(level, i)]) for start, end in rs]
+        for index, rs in ranges.items()
+    }
+
+
+def _check_size(log: str, size: int, using: str) -> None:
     if size > leaf_count(log, using):
         raise LookupError(f"The {log} log has fewer than {size} entries.")
     if completed_leaves(log, using) < size - 1:
         extend_tree(log, using)
+
+
+def _hash_ranges(log: str, ranges: list[tuple[int, int]], size: int, using: str) -> list[bytes]:
+    _check_size(log, size, using)
     stored = _node_hashes(log, transparency.range_hashes_needed(ranges), using)
     return [
         transparency.hash_of_range(start, end, lambda level, index: stored[(level, index)]) for start, end in ranges
@@ -138,9 +161,9 @@ def _node_hashes(log: str, nodes: Iterable[tuple[int, int]], using: str) -> dict
     """The hashes of complete subtrees (level, index): leaves from their rows, nodes above from MerkleNode."""
     nodes = set(nodes)
     found = {}
-    leaves = sorted(index for level, index in nodes if level == 0)
-    for index in leaves:  # at most one or two per proof: the ends of ranges
-        found[(0, index)] = next(leaf_hashes(log, index, index + 1, using))
+    found.update(
+        ((0, index), value) for index, value in _leaves_at(log, [i for level, i in nodes if level == 0], using)
+    )
     above = [(log, level, index) for level, index in nodes if level > 0]
     if above:
         for level, index, value in (
@@ -152,6 +175,23 @@ def _node_hashes(log: str, nodes: Iterable[tuple[int, int]], using: str) -> dict
         level, index = min(missing)
         raise LookupError(f"The {log} tree has no node {level}/{index}: extend it first.")
     return found
+
+
+def _leaves_at(log: str, indices: list[int], using: str) -> Iterator[tuple[int, bytes]]:
+    """(index, hash) of the leaves asked for, in one query; a leaf that is gone is simply not found."""
+    if not indices:
+        return
+    if log == TransparencyLog.HISTORY:
+        start, chain_head = tree_start(using)
+        if 0 in indices:
+            yield 0, bytes.fromhex(boundary_leaf(start, chain_head))
+        rows = HistoryLink.objects.using(using).filter(position__in=[start + i for i in indices if i > 0])
+        offset = start
+    else:
+        rows = AccessLogEntry.objects.using(using).filter(position__in=[i + 1 for i in indices])
+        offset = 1
+    for position, value in rows.values_list("position", "row_hash" if log == TransparencyLog.HISTORY else "leaf_hash"):
+        yield position - offset, bytes.fromhex(value)
 
 
 def _lock(log: str, using: str) -> None:
@@ -166,6 +206,7 @@ __all__ = [
     "extend_tree",
     "history_leaf_index",
     "inclusion_proof",
+    "inclusion_proofs",
     "leaf_count",
     "leaf_hashes",
     "root_hash",

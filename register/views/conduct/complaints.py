@@ -17,6 +17,7 @@ from register.errors import RuleViolation
 from register.forms_complaints import ActionsForm, ComplaintForm, ConsultForm, DecisionForm, ViewForm, WithdrawalForm
 from register.models.conduct import Complaint
 from register.selectors import complaints as reads
+from register.services.audit.access_log import record_read
 from register.services.conduct import complaints as services
 from register.views.context import standing
 from register.views.domain_errors import form_page, require_move
@@ -97,6 +98,7 @@ def detail(request, complaint_id: int):
     auditors (the complainant's contact for the Monitoring Officer alone); for the councillor told, the
     complaint and its decision, not its handling."""
     complaint = _seen(request, complaint_id)
+    record_read(reader=request.user, record_kind="complaint", record_id=complaint.pk, via="page complaints:detail")
     viewer = standing(request)
     moves = workflow.allowed_moves(COMPLAINT, complaint, viewer)
     return render(

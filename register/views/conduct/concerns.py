@@ -30,6 +30,7 @@ from register.forms_concerns import (
 from register.models import Concern, Person
 from register.selectors import concerns as reads
 from register.selectors import declarations as declaration_reads
+from register.services.audit.access_log import record_read
 from register.services.conduct import concerns as services
 from register.views.context import standing
 from register.views.domain_errors import form_page, require_move
@@ -275,7 +276,9 @@ def _detail(request, concern: Concern, *, bound: dict | None = None, status: int
 def detail(request, concern_id: int):
     """One concern, as the viewer may see it: the person concerned reads what happened and its outcome,
     never who raised it if the raiser asked for that, and not its handling."""
-    return _detail(request, reads.concern_for(standing(request), concern_id))
+    concern = reads.concern_for(standing(request), concern_id)
+    record_read(reader=request.user, record_kind="concern", record_id=concern.pk, via="page concerns:detail")
+    return _detail(request, concern)
 
 
 @login_required
