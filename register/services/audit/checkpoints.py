@@ -55,14 +55,22 @@ def _signing_key(text: str, path: str) -> transparency.SignerKey:
         raise ImproperlyConfigured(f"{where} does not hold a signing key: {error} {KEY_HELP}") from error
 
 
-def published_keys() -> list[transparency.VerifierKey]:
-    """Every public key that has signed a checkpoint here, and the current one: what a checker trusts."""
-    texts = set(Checkpoint.objects.values_list("verifier_key", flat=True).distinct())
+def published_keys(using: str = "default") -> list[transparency.VerifierKey]:
+    """Every public key that has signed a checkpoint here, and the current one: what a checker trusts.
+    A stored key that is not one is left out: the checkpoints naming it do not verify, and
+    ``verify_history`` reports them."""
+    texts = set(Checkpoint.objects.using(using).values_list("verifier_key", flat=True).distinct())
     try:
         texts.add(signing_key().verifier.text())
     except ImproperlyConfigured:
         pass
-    return [transparency.VerifierKey.parse(text) for text in sorted(texts)]
+    keys = []
+    for text in sorted(texts):
+        try:
+            keys.append(transparency.VerifierKey.parse(text))
+        except transparency.ProofError:
+            continue
+    return keys
 
 
 # The lines around a signed note in the daily notice (templates/notifications/history-head.*), so that a

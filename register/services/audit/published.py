@@ -10,7 +10,6 @@ at N. Only signed checkpoints count as evidence here: whoever changed the databa
 import datetime
 from dataclasses import dataclass
 
-from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Max
 from django.utils import timezone
 
@@ -42,23 +41,6 @@ class SignedCheckpoint:
 # --- Opening checkpoints --------------------------------------------------------------------------
 
 
-def published_keys(using: str = "default") -> list[transparency.VerifierKey]:
-    """The register's public keys: the configured key's and every key a stored checkpoint names. A stored
-    key that is not one is left out: the checkpoints naming it do not verify, and are reported."""
-    texts = set(Checkpoint.objects.using(using).values_list("verifier_key", flat=True).distinct())
-    try:
-        texts.add(checkpoints.signing_key().verifier.text())
-    except ImproperlyConfigured:
-        pass
-    keys = []
-    for text in sorted(texts):
-        try:
-            keys.append(transparency.VerifierKey.parse(text))
-        except transparency.ProofError:
-            continue
-    return keys
-
-
 def open_checkpoint(note: str, source: str) -> SignedCheckpoint:
     """A checkpoint of this register's history, signed with a key the register has published.
 
@@ -68,7 +50,7 @@ def open_checkpoint(note: str, source: str) -> SignedCheckpoint:
     # As saved from an e-mail or a web page: Windows line ends, or a blank line after the signature.
     note = note.replace("\r\n", "\n").rstrip("\n") + "\n"
     try:
-        body = transparency.open_checkpoint(note, published_keys(), checkpoints.origin(HISTORY))
+        body = transparency.open_checkpoint(note, checkpoints.published_keys(), checkpoints.origin(HISTORY))
     except transparency.ProofError as error:
         raise CheckpointRefused(f"{source[:1].upper()}{source[1:]} is refused: {error}") from error
     return SignedCheckpoint(body.size, body.root, source, given=True)
@@ -99,7 +81,7 @@ def last_emailed_checkpoint() -> SignedCheckpoint:
 def stored_checkpoints(result: Verification, *, using: str = "default") -> list[SignedCheckpoint]:
     """Every checkpoint of the history the register keeps whose signature verifies; one that does not is
     itself a problem (its note was altered, or forged without the key)."""
-    keys = published_keys(using)
+    keys = checkpoints.published_keys(using)
     found = []
     for note, size, signed_at, reason in (
         Checkpoint.objects.using(using).filter(log=HISTORY).values_list("note", "tree_size", "signed_at", "reason")
