@@ -116,6 +116,26 @@ def root_of(leaf_hashes: list[bytes]) -> bytes:
     return value
 
 
+def prefix_roots(leaf_hashes: list[bytes], sizes: Iterable[int]) -> dict[int, bytes]:
+    """MTH of the first n leaves for each n in ``sizes`` (n <= the number of leaves), in one pass."""
+    sizes = set(sizes)
+    roots = {0: root_of([])} if 0 in sizes else {}
+    stack: list[tuple[int, bytes]] = []
+    last = max((n for n in sizes if n <= len(leaf_hashes)), default=0)
+    for index in range(last):
+        width, value = 1, leaf_hashes[index]
+        while stack and stack[-1][0] == width:
+            _, left = stack.pop()
+            width, value = width * 2, node_hash(left, value)
+        stack.append((width, value))
+        if index + 1 in sizes:
+            value = stack[-1][1]
+            for _, left in reversed(stack[:-1]):
+                value = node_hash(left, value)
+            roots[index + 1] = value
+    return roots
+
+
 def perfect_subtrees(start: int, end: int) -> list[tuple[int, int]]:
     """The complete subtrees, as (level, index), whose hashes make MTH(D[start:end]) for a range that
     RFC 6962's splitting produces (start aligned), left to right."""

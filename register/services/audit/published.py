@@ -173,21 +173,7 @@ class RecomputedTree:
 
     def roots(self, sizes: set[int]) -> dict[int, bytes]:
         """MTH of the first n leaves for each n in ``sizes`` (n <= size), in one pass over the leaves."""
-        roots = {0: transparency.root_of([])} if 0 in sizes else {}
-        stack: list[tuple[int, bytes]] = []
-        last = max((n for n in sizes if n <= self.size), default=0)
-        for index in range(last):
-            width, value = 1, self.leaf(index)
-            while stack and stack[-1][0] == width:
-                _, left = stack.pop()
-                width, value = width * 2, transparency.node_hash(left, value)
-            stack.append((width, value))
-            if index + 1 in sizes:
-                value = stack[-1][1]
-                for _, left in reversed(stack[:-1]):
-                    value = transparency.node_hash(left, value)
-                roots[index + 1] = value
-        return roots
+        return transparency.prefix_roots([self.leaf(index) for index in range(self.size)], sizes)
 
     def position(self, index: int) -> int:
         return self.start + index

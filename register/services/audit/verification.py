@@ -4,8 +4,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from register.models import HistoryLink
+from django.utils import timezone
+
+from register import transparency
+from register.models import AccessLogEntry, Checkpoint, HistoryLink, TransparencyLog
 from register.models.audit import history_models
+from register.services.audit import access_log
+from register.services.audit.checkpoints import origin, published_keys
 from register.services.audit.hashing import (
     BATCH,
     GENESIS,
@@ -129,7 +134,79 @@ def verify_history(
             )
     if records:
         check_records(result, erased=erased_fields, using=using)
+    check_access_log(result, using=using)
     return result
+
+
+def check_access_log(result: Verification, *, using: str = "default") -> None:
+    """The access log (issue 20) by the same standard: no entry missing, every entry still hashing to its
+    leaf, and its tree, recomputed from the entries, extending every signed checkpoint of it."""
+    leaves: list[bytes] = []
+    expected = 1
+    for entry in AccessLogEntry.objects.using(using).order_by("position").iterator(chunk_size=BATCH):
+        if entry.position != expected:
+            result.add(
+                Problem(
+                    "removed",
+                    f"Access log entries at positions {expected} to {entry.position - 1} are missing: "
+                    "they were removed outside the register.",
+                    position=expected,
+                    table=AccessLogEntry._meta.db_table,
+                )
+            )
+            leaves.extend([bytes(32)] * (entry.position - expected))
+        leaf = access_log.entry_leaf_hash(entry)
+        if leaf != entry.leaf_hash:
+            result.add(
+                Problem(
+                    "edited",
+                    f"The access log entry at position {entry.position} was edited outside the register: "
+                    "it no longer matches its hash.",
+                    position=entry.position,
+                    table=AccessLogEntry._meta.db_table,
+                    row_id=str(entry.id),
+                )
+            )
+        leaves.append(bytes.fromhex(leaf))
+        expected = entry.position + 1
+    signed = _signed_access_checkpoints(result, using)
+    roots = transparency.prefix_roots(leaves, {size for size, _, _ in signed})
+    for size, root, when in signed:
+        if size > len(leaves):
+            result.add(
+                Problem(
+                    "removed",
+                    f"The access log ends at position {len(leaves)}, but its checkpoint signed on {when} covers "
+                    f"{size} entries: positions {len(leaves) + 1} to {size} were removed.",
+                    position=len(leaves) + 1,
+                    table=AccessLogEntry._meta.db_table,
+                )
+            )
+        elif roots[size] != root:
+            result.add(
+                Problem(
+                    "rewritten",
+                    f"The access log no longer extends its checkpoint signed on {when} ({size} entries): "
+                    "entries up to that position were rewritten.",
+                    table=AccessLogEntry._meta.db_table,
+                )
+            )
+
+
+def _signed_access_checkpoints(result: Verification, using: str) -> list[tuple[int, bytes, str]]:
+    keys = published_keys(using)
+    signed = []
+    for note, signed_at in (
+        Checkpoint.objects.using(using).filter(log=TransparencyLog.ACCESS).values_list("note", "signed_at")
+    ):
+        when = timezone.localtime(signed_at).strftime("%-d %B %Y at %H:%M")
+        try:
+            body = transparency.open_checkpoint(note, keys, origin(TransparencyLog.ACCESS))
+        except transparency.ProofError as error:
+            result.add(Problem("checkpoint", f"The stored access log checkpoint signed on {when} is refused: {error}"))
+            continue
+        signed.append((body.size, body.root, when))
+    return signed
 
 
 def _content_hash(history_model, values: dict[str, Any], names: tuple[str, ...] | None) -> str | None:
