@@ -432,6 +432,9 @@ def save_with_and_without_history(bench: Bench) -> Result:
             meeting.save(update_fields=["place"])
 
     samples = harness.interleaved({"ours": with_history, "bare": without_history}, repeat=bench.repeat(300))
+    # The baseline's saves wrote no history, which verify_history rightly names (a record that no longer
+    # holds what its history says): one more save with history leaves the record and its history agreeing.
+    with_history()
     return _compare(name, target, samples, limit=1.5, statistic="p50")
 
 
