@@ -12,7 +12,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db import connections, models
-from django.db.models import Exists, Max, OuterRef, Subquery, Value
+from django.db.models import Max, OuterRef, Subquery, Value
 
 from register.services.audit.hashing import BATCH, canonical_json, canonical_value
 from register.services.audit.problems import Problem, Verification
@@ -69,8 +69,8 @@ def _with_rows(pairs, using: str) -> set[int]:
 def _model_problems(result, model, history_model, erased, using) -> Iterator[Problem]:
     """Three queries per batch of records: the records with the id of their latest history row (read in one
     statement, so in one snapshot: a change committed meanwhile cannot show as a difference), those
-    history rows (never changed once written), and the history of records in the batch's range of ids
-    that no longer exist (again in one statement with the records)."""
+    history rows (never changed once written), and the latest history row of each id in the batch's range
+    (the ones not among the records read are looked for again before any is called gone)."""
     fields = compared_fields(model, history_model)
     names = [field.attname for field in fields]
     pk = model._meta.pk.attname
@@ -93,7 +93,7 @@ def _model_problems(result, model, history_model, erased, using) -> Iterator[Pro
             latest = kept.get(values[LATEST])
             gone = erased.get((history_table, str(values[LATEST])), set()) if latest else set()
             yield from _differences(model, [f for f in fields if f.attname not in gone], values, latest)
-        yield from _vanished(model, history, live, pk, lower, upper)
+        yield from _vanished(model, history, live, pk, {values[pk] for values in records}, lower, upper)
         result.records += len(records)
         if upper is None:
             return
@@ -154,17 +154,24 @@ def _shown(value: Any) -> str:
     return f"'{text}'"
 
 
-def _vanished(model, history, live, pk: str, lower, upper) -> Iterator[Problem]:
-    """Records in the id range (lower, upper] that the history says exist, but that are gone."""
+def _vanished(model, history, live, pk: str, seen: set, lower, upper) -> Iterator[Problem]:
+    """Records in the id range (lower, upper] that the history says exist, but that are gone.
+
+    The records of the range were just read (``seen``); the history names the others. A record written
+    since that read is in a later snapshot, so the ones not seen are looked for once more, by id,
+    before any is called gone (records are never deleted by the register: C3)."""
     in_range = history.all()
     if lower is not None:
         in_range = in_range.filter(**{f"{pk}__gt": lower})
     if upper is not None:
         in_range = in_range.filter(**{f"{pk}__lte": upper})
-    gone = (
-        in_range.filter(~Exists(live.filter(pk=OuterRef(pk)))).order_by().values(pk).annotate(latest=Max("history_id"))
-    )
-    rows = history.filter(history_id__in=Subquery(gone.values("latest"))).exclude(history_type="-").order_by(pk)
+    latest = dict(in_range.order_by().values(pk).annotate(latest=Max("history_id")).values_list(pk, "latest"))
+    unseen = {record_id: history_id for record_id, history_id in latest.items() if record_id not in seen}
+    if not unseen:
+        return
+    written_since = set(live.filter(pk__in=list(unseen)).values_list("pk", flat=True))
+    unseen = {record_id: history_id for record_id, history_id in unseen.items() if record_id not in written_since}
+    rows = history.filter(history_id__in=list(unseen.values())).exclude(history_type="-").order_by(pk)
     for record_id, history_id in rows.values_list(pk, "history_id"):
         yield Problem(
             "record",
