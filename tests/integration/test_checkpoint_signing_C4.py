@@ -4,9 +4,7 @@ demand and on Celery beat, and the day's checkpoint e-mailed with the daily head
 import datetime
 import logging
 import os
-import secrets
 import stat
-import uuid
 from io import StringIO
 
 import pytest
@@ -15,13 +13,11 @@ from django.core import checks, mail
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db.models import Max
-from django.utils import timezone
 
 from register import transparency
 from register.models import AccessLogEntry, Checkpoint, Notification, Organization, TransparencyLog
 from register.services import audit
-from register.services.audit import checkpoints, tree
+from register.services.audit import access_log, checkpoints, tree
 from register.services.history import save_with_history
 from tasks.celery import app
 from tasks.jobs import sign_checkpoints
@@ -45,23 +41,9 @@ def rename_a_group(council, name: str) -> None:
 
 
 def record_a_read(reader) -> AccessLogEntry:
-    """An entry of the access log as the register writes one: a salted leaf over its fields."""
-    position = (AccessLogEntry.objects.aggregate(head=Max("position"))["head"] or 0) + 1
-    entry_id = uuid.uuid4()
-    fields = {"reader": reader.pk, "record_kind": "declaration", "record_id": "1", "via": "page declaration-detail"}
-    salts = {name: secrets.token_hex(16) for name in fields}
-    digests = {name: transparency.field_digest(name, salts[name], value) for name, value in fields.items()}
-    leaf = transparency.leaf_hash(transparency.record_leaf_input(AccessLogEntry._meta.db_table, str(entry_id), digests))
-    return AccessLogEntry.objects.create(
-        id=entry_id,
-        position=position,
-        read_at=timezone.now(),
-        reader=reader,
-        record_kind="declaration",
-        record_id="1",
-        via="page declaration-detail",
-        salts=salts,
-        leaf_hash=leaf.hex(),
+    """An entry of the access log, written as the pages write one."""
+    return access_log.record_read(
+        reader=reader, record_kind="declaration", record_id="1", via="page declaration-detail"
     )
 
 
