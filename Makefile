@@ -58,7 +58,8 @@ lint: $(VENV)/.installed
 ## Lint, then run the whole suite against a real PostgreSQL and Redis (and, where tests need them, a Celery
 ## worker and Chromium).
 test: lint $(VENV)/.installed frontend system-packages
-	scripts/with-services $(BIN)/python -m pytest $(PYTEST_ARGS)
+	@# The slowest tests are listed at the end, so that the suite's time can be watched from the CI log.
+	scripts/with-services $(BIN)/python -m pytest --durations=40 $(PYTEST_ARGS)
 	@# What must not depend on the database (who sees a request on the day, the public register's
 	@# wording) runs again on the embedded default, SQLite, as `make run` serves it.
 	@if [ -z "$(PYTEST_ARGS)" ]; then env -u DATABASE_URL -u CELERY_BROKER_URL $(BIN)/python -m pytest -q -m sqlite_too; fi

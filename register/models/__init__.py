@@ -57,3 +57,7 @@ __all__ += [
 from .conduct import Complaint, Concern, Consultation  # noqa: E402
 
 __all__ += ["Complaint", "Concern", "Consultation"]
+
+from .retention import DisposalItem, DisposalRun, LegalHold, RetentionRule  # noqa: E402
+
+__all__ += ["DisposalItem", "DisposalRun", "LegalHold", "RetentionRule"]

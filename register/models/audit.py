@@ -215,6 +215,9 @@ class AccessLogEntry(Undeletable):
     record_id = models.CharField(max_length=64)
     via = models.CharField(max_length=200, help_text="The page or endpoint, e.g. 'page declaration-detail'.")
     salts = models.JSONField()
+    # For a value erased under the retention schedule (issue 21): field name -> its digest, kept in place
+    # of the value and its salt so that the leaf still hashes to what checkpoints signed.
+    erased = models.JSONField(null=True, blank=True)
     leaf_hash = models.CharField(max_length=64)
 
     class Meta:

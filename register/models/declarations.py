@@ -83,8 +83,10 @@ class Declaration(Undeletable):
     other_person = models.ForeignKey(
         Person,
         on_delete=models.PROTECT,
+        null=True,
         related_name="declarations_naming",
-        help_text="The person on the other side: an officer for a member's declaration, a member for an officer's.",
+        help_text="The person on the other side: an officer for a member's declaration, a member for an officer's. "
+        "Empty only once erased under the retention schedule (issue 21).",
     )
     kind = models.CharField(max_length=32, choices=Kind.choices)
     family_relation = models.CharField(

@@ -149,6 +149,7 @@ class Post(Undeletable):
         AUDITOR = "auditor", "Auditor"
         DEMOCRATIC_SERVICES = "democratic-services", "Democratic Services officer"
         INDEPENDENT_PERSON = "independent-person", "Independent Person"
+        DATA_PROTECTION_OFFICER = "data-protection-officer", "Data Protection Officer"
         OFFICER = "officer", "Officer post"
 
     MEMBER_ROLES = frozenset({Role.GROUP_LEADER, Role.DEPUTY_GROUP_LEADER})
