@@ -14,6 +14,7 @@ from register.views import (
     front,
     notices,
 )
+from register.views import privacy as privacy_pages
 from register.views import sso as single_sign_on
 from register.views.people import absences as people_absences
 from register.views.people import accounts as people_accounts
@@ -186,7 +187,12 @@ people_pages = (
 urlpatterns = [
     path("", front.front_door, name="home"),
     path("accessibility/", front.accessibility, name="accessibility"),
-    path("privacy/", front.privacy, name="privacy"),
+    # The privacy notice and the records of processing, generated from the retention schedule (issue 21).
+    path("privacy/", privacy_pages.notice, name="privacy"),
+    path("privacy/records-of-processing/", privacy_pages.records_of_processing, name="records-of-processing"),
+    path(
+        "privacy/records-of-processing.csv", privacy_pages.records_of_processing_csv, name="records-of-processing-csv"
+    ),
     path("sign-in/", auth.SignInView.as_view(), name="sign-in"),
     # The register's sign-out (auth.SignOutView), offering the provider's too after a single sign-on.
     path("sign-out/", single_sign_on.SignOutView.as_view(), name="sign-out"),

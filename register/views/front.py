@@ -1,5 +1,5 @@
 """The pages anyone may read without signing in: the front door at ``/`` (a landing page for the
-public, the home page for someone signed in), the accessibility statement and the privacy notice."""
+public, the home page for someone signed in), the accessibility statement (the privacy notice is register/views/privacy.py)."""
 
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -27,8 +27,3 @@ def accessibility(request):
         "register/accessibility.html",
         {"prepared_on": STATEMENT_PREPARED_ON, "tested_on": SERVICE_LAST_TESTED_ON},
     )
-
-
-@require_safe
-def privacy(request):
-    return render(request, "register/privacy.html")
