@@ -6,7 +6,7 @@ stays the same bare `gunicorn register.wsgi` everywhere.
 
 import os
 
-from register.logs import log_format
+from register.logs import log_format, syslog_handler
 
 # WEB_BIND wins (make stack binds to loopback); else PORT, as platforms and honcho set it;
 # else all interfaces on 8000, as inside the container.
@@ -26,21 +26,31 @@ if os.environ.get("TRUSTED_PROXIES", "").strip():
     forwarded_allow_ips = ",".join(p.strip() for p in os.environ["TRUSTED_PROXIES"].split(",") if p.strip())
 
 accesslog = "-"
+# The client's address (%(h)s) is written as "-" unless LOG_CLIENT_ADDRESSES=on, and the request line
+# without its query string, by register/logs.py's formatters (README, "Logs": no personal data beyond ids).
 access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(D)sus'
 
-if log_format() == "json":
-    logconfig_dict = {
-        "formatters": {"json": {"()": "register.logs.JsonFormatter"}},
-        "handlers": {
-            "console": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stdout"},
-            "error_console": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stdout"},
-        },
-        # Each record once: gunicorn's loggers do not also pass their records to the root's handler.
-        "loggers": {
-            "gunicorn.error": {"level": "INFO", "handlers": ["error_console"], "propagate": False},
-            "gunicorn.access": {"level": "INFO", "handlers": ["console"], "propagate": False},
-        },
-    }
+# Gunicorn's own lines through the register's formatters (JSON in production), redacted as every other
+# process's, and to syslog as well when LOG_SYSLOG_ADDRESS is set.
+_syslog = syslog_handler()
+_also = ["syslog"] if _syslog else []
+_stream = "ext://sys.stdout"
+logconfig_dict = {
+    "formatters": {
+        "json": {"()": "register.logs.JsonFormatter"},
+        "text": {"()": "register.logs.TextFormatter", "format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": log_format(), "stream": _stream},
+        "error_console": {"class": "logging.StreamHandler", "formatter": log_format(), "stream": _stream},
+        **({"syslog": _syslog} if _syslog else {}),
+    },
+    # Each record once: gunicorn's loggers do not also pass their records to the root's handler.
+    "loggers": {
+        "gunicorn.error": {"level": "INFO", "handlers": ["error_console", *_also], "propagate": False},
+        "gunicorn.access": {"level": "INFO", "handlers": ["console", *_also], "propagate": False},
+    },
+}
 
 # Gunicorn's run-time control socket is not used; left on, every gunicorn on a machine would
 # share one default path.

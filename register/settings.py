@@ -17,7 +17,7 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from register.logs import log_format
+from register.logs import log_format, logs_client_addresses, syslog_handler
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -498,16 +498,29 @@ SPECTACULAR_SETTINGS = {
 # Logs go to standard output, one JSON object per line in production (LOG_FORMAT=json), for
 # whatever collects the containers' or processes' output. Celery's worker and beat use the same
 # configuration (tasks/celery.py), and gunicorn's own logs the same formatter (gunicorn.conf.py).
+# No personal data beyond ids (register/logs.py redacts e-mail addresses and password links' tokens;
+# requests are logged without their query string, and without the client's address unless
+# LOG_CLIENT_ADDRESSES=on). LOG_SYSLOG_ADDRESS (host:port over UDP, or /dev/log) sends the same JSON
+# lines to syslog as well, with LOG_SYSLOG_FACILITY (local0). README, "Logs": what they hold, how long.
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+try:
+    LOG_SYSLOG_HANDLER = syslog_handler()
+    logs_client_addresses()
+except ValueError as error:
+    raise ImproperlyConfigured(str(error)) from None
+LOG_HANDLERS = ["console", "syslog"] if LOG_SYSLOG_HANDLER else ["console"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
         "json": {"()": "register.logs.JsonFormatter"},
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "text": {"()": "register.logs.TextFormatter", "format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": log_format()}},
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": log_format()},
+        **({"syslog": LOG_SYSLOG_HANDLER} if LOG_SYSLOG_HANDLER else {}),
+    },
+    "root": {"handlers": LOG_HANDLERS, "level": LOG_LEVEL},
     # Removes Django's own handlers (they print unformatted text when DEBUG is on): its records
     # reach the root handler like every other.
     "loggers": {
@@ -516,6 +529,8 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+# django-axes' log lines name the page, not the username or the address (the sign-in history keeps them).
+AXES_CLIENT_STR_CALLABLE = "register.logs.axes_client_description"
 if log_format() == "json":
     # Python's warnings (e.g. Celery's about running as root) become log records too, so that
     # nothing unstructured reaches the collected logs.

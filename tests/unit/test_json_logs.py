@@ -53,7 +53,8 @@ def test_extras_are_kept_and_what_json_cannot_hold_is_written_as_text():
     assert entry["cause"].startswith("<object object")
 
 
-def test_gunicorn_access_records_carry_the_request_as_fields():
+def test_gunicorn_access_records_carry_the_request_as_fields(monkeypatch):
+    monkeypatch.setenv("LOG_CLIENT_ADDRESSES", "on")  # off by default: tests/unit/test_logs_personal_data.py
     atoms = {"h": "10.0.0.1", "m": "GET", "U": "/healthz", "q": "", "s": "200", "B": 50, "D": 1500, "a": "probe"}
     record = logging.LogRecord(
         "gunicorn.access", logging.INFO, __file__, 1, '%(h)s "%(m)s %(U)s" %(s)s', (atoms,), None
