@@ -505,7 +505,7 @@ SPECTACULAR_SETTINGS = {
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 try:
     LOG_SYSLOG_HANDLER = syslog_handler()
-    logs_client_addresses()
+    LOG_CLIENT_ADDRESSES = logs_client_addresses()  # the formatters read the environment (gunicorn has no settings)
 except ValueError as error:
     raise ImproperlyConfigured(str(error)) from None
 LOG_HANDLERS = ["console", "syslog"] if LOG_SYSLOG_HANDLER else ["console"]
