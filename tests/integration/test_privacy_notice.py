@@ -9,6 +9,7 @@ import re
 import pytest
 from django.test import Client
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from register import retention
 from register.models import Post, RetentionRule
@@ -42,8 +43,10 @@ def test_the_privacy_notice_is_public_and_states_each_kind_of_record_from_the_sc
     for kind in retention.KINDS:
         assert kind.label in page, kind.key
         assert kind.purpose in page, kind.key
-        assert f"Kept for {retention.period_text(kind.default_months)} from {kind.ends}." in page, kind.key
-        assert kind.kept[0].upper() + kind.kept[1:] in page, kind.key
+        assert f"How long {retention.period_text(kind.default_months)} Counted from {capfirst(kind.ends)}" in page, (
+            kind.key
+        )
+        assert capfirst(kind.kept) in page, kind.key
     assert "Information Commissioner's Office" in page
     assert "we cannot usually erase an entry before its period is over" in page
 
@@ -53,14 +56,14 @@ def test_a_period_the_monitoring_officer_changes_changes_the_notice(council, dja
     generated from the schedule in force, not written once; and it costs the same queries."""
     declarations = retention.kind("declaration")
     before = text_of(Client().get("/privacy/"))
-    assert f"Kept for 6 years from {declarations.ends}." in before
+    assert f"How long 6 years Counted from {capfirst(declarations.ends)}" in before
     set_period(council, "declaration", 120)
     with django_assert_num_queries(2):
         after = text_of(Client().get("/privacy/"))
-    assert f"Kept for 10 years from {declarations.ends}." in after
-    assert f"Kept for 6 years from {declarations.ends}." not in after
+    assert f"How long 10 years Counted from {capfirst(declarations.ends)}" in after
+    assert f"How long 6 years Counted from {capfirst(declarations.ends)}" not in after
     concerns = retention.kind("concern")
-    assert f"Kept for 6 years from {concerns.ends}." in after
+    assert f"How long 6 years Counted from {capfirst(concerns.ends)}" in after
 
 
 def test_the_notice_names_the_data_protection_officer_when_the_post_is_held(council):
@@ -113,7 +116,7 @@ def test_the_monitoring_officer_the_dpo_and_auditors_read_the_records_of_process
     page = text_of(response)
     for kind in retention.KINDS:
         assert kind.label in page and kind.purpose in page and privacy.AUDIENCES[kind.key].subjects in page
-    assert f"18 months from at the sign-in (or attempt) (set by {council.monitoring_officer}" in page
+    assert f"18 months, counted from: at the sign-in (or attempt) (set by {council.monitoring_officer}" in page
     assert "Database roles: the application connects as register_app" in page
     assert "Two-factor sign-in" in page
     assert 'href="/privacy/records-of-processing/"' in client.get("/").content.decode()
