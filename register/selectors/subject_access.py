@@ -95,7 +95,7 @@ class Item:
 
     def erase(self, name: str) -> None:
         """A value a disposal run erased: reported as erased, not as empty."""
-        label = self.labels.get(name, name)
+        label = self.labels[name]
         self.erased.append(label)
         self.values.pop(label, None)
         self.texts = [(shown, f"Erased: {ERASED}" if shown == label else text) for shown, text in self.texts]
@@ -562,7 +562,8 @@ class _Builder:
             if (key, record_id) not in erased:
                 continue
             for name in fields:
-                if getattr(record, record._meta.get_field(name).attname) in (None, ""):
+                # Only the fields the export shows: the others (an e-mail's HTML twin) are not in it at all.
+                if name in item.labels and getattr(record, record._meta.get_field(name).attname) in (None, ""):
                     item.erase(name)
 
     def _read_history(self) -> None:

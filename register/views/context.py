@@ -48,6 +48,9 @@ def navigation_for(request) -> list[dict]:
         items.append(("Audit timeline", reverse("audit:timeline")))
     if policies.reads_access_log(viewer):
         items.append(("Access log", reverse("audit:access-log")))
+    # Subject access (issue 21, item 3).
+    if policies.answers_subject_access(viewer):
+        items.append(("Subject access", reverse("people:subject-access-choose")))
     items.append(("Your notices", reverse("notices")))
     if user.is_superuser:  # the Django admin: the superusers' emergency tool alone
         items.append(("Administration", reverse("admin:index")))
