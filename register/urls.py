@@ -13,6 +13,7 @@ from register.views import (
     declarations,
     front,
     notices,
+    subject_access,
 )
 from register.views import privacy as privacy_pages
 from register.views import sso as single_sign_on
@@ -180,6 +181,9 @@ people_pages = (
         path("absences/", people_absences.absences, name="absences"),
         path("absences/<int:absence_id>/end/", people_absences.end_absence, name="absence-end"),
         path("absences/<int:absence_id>/cancel/", people_absences.cancel_absence, name="absence-cancel"),
+        # Subject access (issue 21, item 3): the Monitoring Officer and the Data Protection Officer.
+        path("subject-access/", subject_access.choose, name="subject-access-choose"),
+        path("<int:pk>/subject-access/", subject_access.person, name="subject-access"),
     ],
     "people",
 )

@@ -61,3 +61,7 @@ __all__ += ["Complaint", "Concern", "Consultation"]
 from .retention import DisposalItem, DisposalRun, LegalHold, RetentionRule  # noqa: E402
 
 __all__ += ["DisposalItem", "DisposalRun", "LegalHold", "RetentionRule"]
+
+from .subject_access import SubjectAccessExport  # noqa: E402
+
+__all__ += ["SubjectAccessExport"]

@@ -74,6 +74,7 @@ from register.policies.declarations import (
 )
 from register.policies.notices import is_recipient, is_system, manages_notices
 from register.policies.people import keeps_people_records, reads_people_records, records_absence
+from register.policies.privacy import SUBJECT_ACCESS_ROLES, answers_subject_access, subject_access_capacity
 from register.policies.standing import Standing, nobody
 
 __all__ = [
@@ -134,6 +135,9 @@ __all__ = [
     "oversees_attendance",
     "oversees_declarations",
     "reads_access_log",
+    "SUBJECT_ACCESS_ROLES",
+    "answers_subject_access",
+    "subject_access_capacity",
     "reads_all_history",
     "reads_people_records",
     "reads_history_of_any_record",

@@ -49,6 +49,9 @@ def navigation_for(request) -> list[dict]:
         items.append(("Audit timeline", reverse("audit:timeline")))
     if policies.reads_access_log(viewer):
         items.append(("Access log", reverse("audit:access-log")))
+    # Subject access (issue 21, item 3).
+    if policies.answers_subject_access(viewer):
+        items.append(("Subject access", reverse("people:subject-access-choose")))
     # Issue 21: the records of processing (UK GDPR Article 30), for the MO, the DPO and auditors.
     if reads_records_of_processing(viewer):
         items.append(("Records of processing", reverse("records-of-processing")))

@@ -63,6 +63,7 @@ def needs_action(person) -> dict[str, int]:
                 "Standards report",
                 "People",
                 "Access log",
+                "Subject access",
                 "Your notices",
                 "Public register",
             ],
