@@ -1,13 +1,16 @@
-"""The whole topology, started by `scripts/stack up` (what `make stack` runs) once per test module.
+"""The whole topology, started by `scripts/stack up` (what `make stack` runs) once per test module
+(or once for the modules that run the same processes with the same settings).
 
 A module that uses the `stack` fixture gets PostgreSQL, Redis, and the Procfile's web, worker and
 beat processes (each supervised by supervisord, restarted on its own when it dies), on free loopback
-ports in a throwaway directory, with the production settings. When the module ends, the stack is
-stopped and nothing of it may be left: a process or a listening port left behind fails the module.
+ports in a throwaway directory, with the production settings. When a stack is stopped, nothing of it
+may be left: a process or a listening port left behind fails the test it was stopped after.
 A module may set:
   STACK_PROCESSES    the Procfile processes supervised (default "web worker beat"); a module that
                      kills workers and counts them runs them itself with `stack.start_process("worker")`.
-  STACK_ENVIRONMENT  settings for the processes, e.g. {"SECURE_SSL_REDIRECT": "true"}."""
+  STACK_ENVIRONMENT  settings for the processes, e.g. {"SECURE_SSL_REDIRECT": "true"}.
+Modules with the same STACK_PROCESSES and STACK_ENVIRONMENT share one stack (starting one is most of
+these tests' time), unless a test of the first failed; a test that takes a service away restores it."""
 
 import contextlib
 import email
@@ -33,6 +36,15 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_PASSWORD = "demo-register-2026"
 STARTUP_DEADLINE = 240
+# The settings of the modules that run web, worker and beat together (they share one stack): as production
+# behind its proxy, plain HTTP is redirected to HTTPS; a short sweep, so that notices left pending while
+# Redis was down, or whose message died with a killed worker, go out within the test.
+FULL_STACK_ENVIRONMENT = {
+    "SECURE_SSL_REDIRECT": "true",
+    "WEB_CONCURRENCY": "2",
+    "NOTICE_SWEEP_INTERVAL_SECONDS": "2",
+    "NOTICE_SWEEP_AFTER_SECONDS": "4",
+}
 # Variables of the environment a stack's processes may inherit; the rest (the test run's own
 # DATABASE_URL, CELERY_BROKER_URL, DEBUG ...) must not leak into the stack.
 INHERITED = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "PG_BIN")
@@ -222,6 +234,18 @@ class Stack:
                 start_new_session=True,
             )
         wait_until(self._healthy_or_failed, within=STARTUP_DEADLINE, what="the stack answering /healthz", every=0.5)
+
+    def healthy(self) -> bool:
+        """Whether it still runs, answers /healthz, and each of its processes is RUNNING."""
+        if self._up is None or self._up.poll() is not None:
+            return False
+        try:
+            if self.client().get("/healthz", via_https=False).status != 200:
+                return False
+        except OSError:
+            return False
+        states = [line.split()[1] for line in self.ctl("status").splitlines() if line.strip()]
+        return len(states) == len(self.processes.split()) and set(states) == {"RUNNING"}
 
     def _healthy_or_failed(self) -> bool:
         if self._up.poll() is not None:
@@ -427,17 +451,69 @@ class Stack:
         ]
 
 
-@pytest.fixture(scope="module")
-def stack(request) -> Iterator[Stack]:
-    directory = Path(tempfile.mkdtemp(prefix="register-stack."))
-    running = Stack(
-        directory,
-        processes=getattr(request.module, "STACK_PROCESSES", "web worker beat"),
-        environment=getattr(request.module, "STACK_ENVIRONMENT", {}),
-    )
+class Stacks:
+    """The stack in use: a module whose processes and settings are those of the stack already running
+    (and healthy, after a module that had no failure) uses it rather than starting another; otherwise it
+    is stopped and a new one started. It is stopped after the last module that uses it."""
+
+    def __init__(self):
+        self.running: Stack | None = None
+        self.configuration: tuple | None = None
+
+    def get(self, processes: str, environment: dict[str, str]) -> Stack:
+        configuration = (processes, tuple(sorted(environment.items())))
+        if self.running is not None and (configuration != self.configuration or not self.running.healthy()):
+            self.stop()
+        if self.running is None:
+            directory = Path(tempfile.mkdtemp(prefix="register-stack."))
+            self.running, self.configuration = Stack(directory, processes, environment), configuration
+            self.running.start()
+        return self.running
+
+    def stop(self) -> None:
+        running, self.running, self.configuration = self.running, None, None
+        if running is not None:
+            try:
+                running.stop()
+            finally:
+                shutil.rmtree(running.directory, ignore_errors=True)
+
+
+def configuration_of(module) -> tuple[str, dict[str, str]]:
+    return getattr(module, "STACK_PROCESSES", "web worker beat"), getattr(module, "STACK_ENVIRONMENT", {})
+
+
+STACKS = Stacks()
+
+
+@pytest.fixture(scope="session")
+def stacks() -> Iterator[Stacks]:
     try:
-        running.start()
-        yield running
+        yield STACKS
     finally:
-        running.stop()
-        shutil.rmtree(directory, ignore_errors=True)
+        STACKS.stop()
+
+
+@pytest.fixture(scope="module")
+def stack(request, stacks) -> Iterator[Stack]:
+    failed_before = request.session.testsfailed
+    try:
+        yield stacks.get(*configuration_of(request.module))
+    finally:
+        # A module that failed may have left the stack broken: the next module starts its own.
+        if request.session.testsfailed != failed_before:
+            stacks.stop()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a module's last test, its stack is stopped unless the next module shares it: no stack is left
+    running under the rest of the suite."""
+    if STACKS.running is None or (nextitem is not None and nextitem.module is item.module):
+        return
+    if nextitem is None or "stack" not in nextitem.fixturenames:
+        STACKS.stop()
+        return
+    processes, environment = configuration_of(nextitem.module)
+    if STACKS.configuration != (processes, tuple(sorted(environment.items()))):
+        STACKS.stop()

@@ -7,20 +7,19 @@ import socket
 
 import pytest
 
-from tests.stack.conftest import DEMO_PASSWORD, assert_delivered_exactly_once, group_processes
+from tests.stack.conftest import (
+    DEMO_PASSWORD,
+    FULL_STACK_ENVIRONMENT,
+    assert_delivered_exactly_once,
+    group_processes,
+)
 from tests.stack.flows import AbsenceRecorded
 
 pytestmark = pytest.mark.stack
 
 STACK_PROCESSES = "web worker beat"
-# As production behind its proxy: plain HTTP is redirected to HTTPS.
-# A short sweep, so that notices left pending while Redis was down go out within the test.
-STACK_ENVIRONMENT = {
-    "SECURE_SSL_REDIRECT": "true",
-    "WEB_CONCURRENCY": "2",
-    "NOTICE_SWEEP_INTERVAL_SECONDS": "2",
-    "NOTICE_SWEEP_AFTER_SECONDS": "4",
-}
+# As production behind its proxy (plain HTTP is redirected to HTTPS), with a short sweep.
+STACK_ENVIRONMENT = FULL_STACK_ENVIRONMENT
 
 flow = AbsenceRecorded()
 
