@@ -65,7 +65,7 @@ test: lint $(VENV)/.installed frontend system-packages
 	@if [ -z "$(PYTEST_ARGS)" ]; then env -u DATABASE_URL -u CELERY_BROKER_URL $(BIN)/python -m pytest -q -m sqlite_too; fi
 
 ## Run the production topology on this machine without Docker: PostgreSQL, Redis, then the Procfile's
-## web (gunicorn), worker and beat under honcho, with REGISTER_ENV=production (see the README).
+## web (gunicorn), worker and beat, each supervised by supervisord, with REGISTER_ENV=production (see the README).
 stack: $(VENV)/.installed frontend
 	scripts/stack up
 

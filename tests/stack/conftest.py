@@ -1,13 +1,16 @@
-"""The whole topology, started by `scripts/stack up` (what `make stack` runs) once per test module.
+"""The whole topology, started by `scripts/stack up` (what `make stack` runs) once per test module
+(or once for the modules that run the same processes with the same settings).
 
 A module that uses the `stack` fixture gets PostgreSQL, Redis, and the Procfile's web, worker and
-beat processes, on free loopback ports in a throwaway directory, with the production settings.
+beat processes (each supervised by supervisord, restarted on its own when it dies), on free loopback
+ports in a throwaway directory, with the production settings. When a stack is stopped, nothing of it
+may be left: a process or a listening port left behind fails the test it was stopped after.
 A module may set:
-  STACK_PROCESSES    the Procfile processes honcho runs (default "web worker beat"); a module that
-                     kills workers runs them itself with `stack.start_process("worker")`, because
-                     honcho stops every process when one of them dies.
+  STACK_PROCESSES    the Procfile processes supervised (default "web worker beat"); a module that
+                     kills workers and counts them runs them itself with `stack.start_process("worker")`.
   STACK_ENVIRONMENT  settings for the processes, e.g. {"SECURE_SSL_REDIRECT": "true"}.
-"""
+Modules with the same STACK_PROCESSES and STACK_ENVIRONMENT share one stack (starting one is most of
+these tests' time), unless a test of the first failed; a test that takes a service away restores it."""
 
 import contextlib
 import email
@@ -33,6 +36,15 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_PASSWORD = "demo-register-2026"
 STARTUP_DEADLINE = 240
+# The settings of the modules that run web, worker and beat together (they share one stack): as production
+# behind its proxy, plain HTTP is redirected to HTTPS; a short sweep, so that notices left pending while
+# Redis was down, or whose message died with a killed worker, go out within the test.
+FULL_STACK_ENVIRONMENT = {
+    "SECURE_SSL_REDIRECT": "true",
+    "WEB_CONCURRENCY": "2",
+    "NOTICE_SWEEP_INTERVAL_SECONDS": "2",
+    "NOTICE_SWEEP_AFTER_SECONDS": "4",
+}
 # Variables of the environment a stack's processes may inherit; the rest (the test run's own
 # DATABASE_URL, CELERY_BROKER_URL, DEBUG ...) must not leak into the stack.
 INHERITED = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "PG_BIN")
@@ -42,6 +54,38 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def listens(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.settimeout(1)
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def process_stat(pid: int | str) -> list[str]:
+    """/proc/PID/stat's fields after the command's name: state, ppid, process group, session ..."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def group_processes(group: int) -> set[int]:
+    """The pids of the processes in the process group ``group``."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            if int(process_stat(stat.parent.name)[2]) == group:
+                found.add(int(stat.parent.name))
+    return found
+
+
+def session_processes(session: int) -> dict[int, str]:
+    """The processes of the session ``session``, with their command lines."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            if int(process_stat(stat.parent.name)[3]) == session and process_stat(stat.parent.name)[0] != "Z":
+                command = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+                found[int(stat.parent.name)] = command.strip()
+    return found
 
 
 def wait_until(condition: Callable[[], object], *, within: float, what: str, every: float = 0.2):
@@ -191,6 +235,18 @@ class Stack:
             )
         wait_until(self._healthy_or_failed, within=STARTUP_DEADLINE, what="the stack answering /healthz", every=0.5)
 
+    def healthy(self) -> bool:
+        """Whether it still runs, answers /healthz, and each of its processes is RUNNING."""
+        if self._up is None or self._up.poll() is not None:
+            return False
+        try:
+            if self.client().get("/healthz", via_https=False).status != 200:
+                return False
+        except OSError:
+            return False
+        states = [line.split()[1] for line in self.ctl("status").splitlines() if line.strip()]
+        return len(states) == len(self.processes.split()) and set(states) == {"RUNNING"}
+
     def _healthy_or_failed(self) -> bool:
         if self._up.poll() is not None:
             raise AssertionError(f"scripts/stack up exited with {self._up.returncode}:\n{self.log_tail()}")
@@ -200,17 +256,35 @@ class Stack:
             return False
 
     def stop(self) -> None:
-        for process in self._started:
-            self.kill(process, signal.SIGTERM)
-        if self._up is not None and self._up.poll() is None:
-            os.killpg(self._up.pid, signal.SIGTERM)
-            try:
-                self._up.wait(timeout=90)
-            except subprocess.TimeoutExpired:
-                os.killpg(self._up.pid, signal.SIGKILL)
-                self._up.wait()
-        # Whatever the script could not stop (it was killed, or failed half-way).
-        self.script("down")
+        """Stop the stack as Ctrl-C stops make stack, then make sure nothing of it is left: whatever is
+        found still running is killed, and reported as a failure."""
+        try:
+            for process in self._started:
+                self.kill(process, signal.SIGTERM)
+            if self._up is not None and self._up.poll() is None:
+                os.killpg(self._up.pid, signal.SIGTERM)
+                try:
+                    self._up.wait(timeout=120)
+                except subprocess.TimeoutExpired:
+                    os.killpg(self._up.pid, signal.SIGKILL)
+                    self._up.wait()
+        finally:
+            # Whatever the script could not stop (it was killed, or failed half-way).
+            self.script("down")
+        left = self.leftovers()
+        for pid in left:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        assert not left, f"left running after the stack stopped: {left}\n{self.log_tail()}"
+        listening = [port for port in (self.web_port, self.pg_port, self.redis_port) if listens(port)]
+        assert not listening, f"ports still listening after the stack stopped: {listening}"
+
+    def leftovers(self) -> dict[int, str]:
+        """The processes still running in the session `scripts/stack up` was started in (supervisord and
+        the processes it starts stay in it; PostgreSQL and Redis, which detach, are checked by their ports)."""
+        if self._up is None:
+            return {}
+        return {pid: command for pid, command in session_processes(self._up.pid).items() if pid != os.getpid()}
 
     def script(self, *arguments: str) -> None:
         subprocess.run(
@@ -234,19 +308,28 @@ class Stack:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
     def process_log_lines(self) -> dict[str, list[str]]:
-        """What each honcho process printed, by name (web.1, worker.1 ...), without honcho's prefix."""
-        found: dict[str, list[str]] = {}
-        for line in self.log_path.read_text(errors="replace").splitlines():
-            match = re.match(r"^\d\d:\d\d:\d\d (\S+)\s*\| (.*)$", line)
-            if match and match.group(1) != "system":
-                found.setdefault(match.group(1), []).append(match.group(2))
-        return found
+        """What each supervised process printed, by name (web, worker, beat): its log file."""
+        return {
+            path.stem: path.read_text(errors="replace").splitlines()
+            for path in (self.directory / "logs").glob("*.log")
+            if path.stem != "supervisord"
+        }
 
-    def honcho_pid(self, name: str) -> int:
-        """The pid (and process group) honcho started the process ``name`` (e.g. web.1) with."""
-        pids = re.findall(rf"\| {re.escape(name)} started \(pid=(\d+)\)", self.log_path.read_text())
-        assert pids, f"honcho started no {name}:\n{self.log_tail()}"
-        return int(pids[-1])
+    def ctl(self, *arguments: str) -> str:
+        """supervisorctl on the running stack (`scripts/stack ctl`)."""
+        return subprocess.run(
+            [str(ROOT / "scripts" / "stack"), "ctl", *arguments],
+            cwd=ROOT,
+            env=self.script_environment(),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        ).stdout
+
+    def pid(self, name: str) -> int:
+        """The pid of the supervised process ``name`` (the leader of its process group); 0 while it is not running."""
+        printed = self.ctl("pid", name).strip()
+        return int(printed) if printed.isdigit() else 0
 
     # -- reaching it --------------------------------------------------------------------------------
 
@@ -368,17 +451,69 @@ class Stack:
         ]
 
 
-@pytest.fixture(scope="module")
-def stack(request) -> Iterator[Stack]:
-    directory = Path(tempfile.mkdtemp(prefix="register-stack."))
-    running = Stack(
-        directory,
-        processes=getattr(request.module, "STACK_PROCESSES", "web worker beat"),
-        environment=getattr(request.module, "STACK_ENVIRONMENT", {}),
-    )
+class Stacks:
+    """The stack in use: a module whose processes and settings are those of the stack already running
+    (and healthy, after a module that had no failure) uses it rather than starting another; otherwise it
+    is stopped and a new one started. It is stopped after the last module that uses it."""
+
+    def __init__(self):
+        self.running: Stack | None = None
+        self.configuration: tuple | None = None
+
+    def get(self, processes: str, environment: dict[str, str]) -> Stack:
+        configuration = (processes, tuple(sorted(environment.items())))
+        if self.running is not None and (configuration != self.configuration or not self.running.healthy()):
+            self.stop()
+        if self.running is None:
+            directory = Path(tempfile.mkdtemp(prefix="register-stack."))
+            self.running, self.configuration = Stack(directory, processes, environment), configuration
+            self.running.start()
+        return self.running
+
+    def stop(self) -> None:
+        running, self.running, self.configuration = self.running, None, None
+        if running is not None:
+            try:
+                running.stop()
+            finally:
+                shutil.rmtree(running.directory, ignore_errors=True)
+
+
+def configuration_of(module) -> tuple[str, dict[str, str]]:
+    return getattr(module, "STACK_PROCESSES", "web worker beat"), getattr(module, "STACK_ENVIRONMENT", {})
+
+
+STACKS = Stacks()
+
+
+@pytest.fixture(scope="session")
+def stacks() -> Iterator[Stacks]:
     try:
-        running.start()
-        yield running
+        yield STACKS
     finally:
-        running.stop()
-        shutil.rmtree(directory, ignore_errors=True)
+        STACKS.stop()
+
+
+@pytest.fixture(scope="module")
+def stack(request, stacks) -> Iterator[Stack]:
+    failed_before = request.session.testsfailed
+    try:
+        yield stacks.get(*configuration_of(request.module))
+    finally:
+        # A module that failed may have left the stack broken: the next module starts its own.
+        if request.session.testsfailed != failed_before:
+            stacks.stop()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a module's last test, its stack is stopped unless the next module shares it: no stack is left
+    running under the rest of the suite."""
+    if STACKS.running is None or (nextitem is not None and nextitem.module is item.module):
+        return
+    if nextitem is None or "stack" not in nextitem.fixturenames:
+        STACKS.stop()
+        return
+    processes, environment = configuration_of(nextitem.module)
+    if STACKS.configuration != (processes, tuple(sorted(environment.items()))):
+        STACKS.stop()

@@ -1,27 +1,25 @@
-"""Faults against the running topology (`make stack`): web, worker and beat under honcho, with the
+"""Faults against the running topology (`make stack`): web, worker and beat under supervisord, with the
 production settings. PostgreSQL and Redis restart under them; bad requests reach real gunicorn."""
 
 import json
 import re
 import socket
-from pathlib import Path
 
 import pytest
 
-from tests.stack.conftest import DEMO_PASSWORD, assert_delivered_exactly_once
+from tests.stack.conftest import (
+    DEMO_PASSWORD,
+    FULL_STACK_ENVIRONMENT,
+    assert_delivered_exactly_once,
+    group_processes,
+)
 from tests.stack.flows import AbsenceRecorded
 
 pytestmark = pytest.mark.stack
 
 STACK_PROCESSES = "web worker beat"
-# As production behind its proxy: plain HTTP is redirected to HTTPS.
-# A short sweep, so that notices left pending while Redis was down go out within the test.
-STACK_ENVIRONMENT = {
-    "SECURE_SSL_REDIRECT": "true",
-    "WEB_CONCURRENCY": "2",
-    "NOTICE_SWEEP_INTERVAL_SECONDS": "2",
-    "NOTICE_SWEEP_AFTER_SECONDS": "4",
-}
+# As production behind its proxy (plain HTTP is redirected to HTTPS), with a short sweep.
+STACK_ENVIRONMENT = FULL_STACK_ENVIRONMENT
 
 flow = AbsenceRecorded()
 
@@ -34,17 +32,8 @@ def chief_executive(stack):
 
 
 def web_processes(stack) -> set[int]:
-    """The pids of gunicorn's master and workers: the process group honcho started web.1 in."""
-    group = stack.honcho_pid("web.1")
-    found = set()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) == group:  # the process group id
-            found.add(int(stat.parent.name))
-    return found
+    """The pids of gunicorn's master and workers: the process group supervisord started web in."""
+    return group_processes(stack.pid("web"))
 
 
 def test_the_stack_serves_the_register_with_the_production_settings(stack, chief_executive):
@@ -193,14 +182,14 @@ def test_an_oversized_body_is_refused_with_413_before_it_is_read(stack, chief_ex
 
 def test_every_line_the_processes_log_is_one_json_object(stack):
     lines = stack.process_log_lines()
-    assert {"web.1", "worker.1", "beat.1"} <= set(lines)
+    assert {"web", "worker", "beat"} <= set(lines)
     for name, printed in lines.items():
         for line in printed:
             if not line.strip():
                 continue
             entry = json.loads(line)
             assert {"time", "level", "logger", "message"} <= set(entry), (name, line)
-    access = [json.loads(line) for line in lines["web.1"] if '"gunicorn.access"' in line]
+    access = [json.loads(line) for line in lines["web"] if '"gunicorn.access"' in line]
     assert any(entry.get("path") == "/healthz" and entry.get("status") == "200" for entry in access)
 
 

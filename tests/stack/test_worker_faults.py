@@ -1,8 +1,8 @@
 """Celery workers killed and Redis restarted under queued notices, against the running topology.
 
-Honcho runs web and beat only: it stops every process when one dies, so the tests run the
-Procfile's worker command themselves, kill it with SIGKILL (its pool processes too, as the kernel's
-out-of-memory killer or `docker kill` would) and start another.
+The stack supervises web and beat only: these tests run the Procfile's worker command themselves, to
+know how many workers there are and when, kill it with SIGKILL (its pool processes too, as the
+kernel's out-of-memory killer or `docker kill` would) and start another.
 """
 
 import datetime

@@ -98,10 +98,15 @@ def test_redis_persists_and_never_evicts_in_compose_and_in_make_stack(compose):
     assert shlex.split(stack_policy.group(1)) == compose_flags
 
 
-def test_make_stack_runs_the_procfile_with_honcho():
+def test_make_stack_runs_the_procfile_commands_each_supervised_in_a_process_group_of_its_own():
+    """supervisord runs each process through `scripts/stack process NAME`, which runs the Procfile's command;
+    each is restarted on its own and stopped, or killed, with its process group."""
     script = (ROOT / "scripts" / "stack").read_text()
-    assert 'honcho start -f "$ROOT/Procfile"' in script
     assert 'sh -c "$(procfile_command release)"' in script
+    assert "command=$root/scripts/stack process $name" in script
+    assert 'command=$(procfile_command "$name")' in script and 'exec sh -c "exec $command"' in script
+    for setting in ("autorestart=true", "stopasgroup=true", "killasgroup=true"):
+        assert f"\n{setting}\n" in script, setting
 
 
 def test_the_image_is_built_from_the_lock_files():
