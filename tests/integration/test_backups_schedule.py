@@ -89,3 +89,23 @@ def test_a_scheduled_run_backs_up_and_keeps_only_the_newest_n(council, tmp_path)
         ["age", "--decrypt", "--identity", str(identity), str(directory / kept[1])], capture_output=True, timeout=60
     )
     assert opened.returncode == 0 and opened.stdout.startswith(b"PGDMP")
+
+
+def test_compose_backs_up_daily_as_the_owner_to_a_public_key_only_keeping_14_and_is_unhealthy_when_stale():
+    """The compose `backup` service: the same schedule, as the owner of the tables (pg_dump reads everything),
+    with the public key only (no private key, no signing key, no SECRET_KEY), into its own volume."""
+    import yaml
+
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    service = compose["services"]["backup"]
+    assert service["command"] == "python -m register.backups schedule --now"
+    environment = service["environment"]
+    assert "${DATABASE_OWNER_ROLE:-register_owner}:" in environment["DATABASE_URL"]
+    assert environment["BACKUP_RECIPIENT"] == "${BACKUP_RECIPIENT:-}"
+    assert environment["BACKUP_KEEP"] == "${BACKUP_KEEP:-14}"
+    assert "BACKUP_IDENTITY_FILE" not in environment and "secrets" not in service and "env_file" not in service
+    assert service["volumes"] == ["backups:/app/var/backups"] and "backups" in compose["volumes"]
+    assert "-mmin -1560" in service["healthcheck"]["test"][1]
+    assert service["restart"] == "unless-stopped"
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "postgresql-client-15 age" in dockerfile and "mkdir -p var/backups" in dockerfile
