@@ -20,9 +20,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     REGISTER_ENV=production
 # WeasyPrint draws the Standards Committee report's PDF (D5) with Pango, in Liberation Sans / DejaVu.
+# The scheduled backup (the backup service, docs/backups.md) runs pg_dump (PostgreSQL 15's client, as the
+# db service) and age.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-       fonts-liberation fonts-dejavu-core \
+       fonts-liberation fonts-dejavu-core postgresql-client-15 age \
     && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --uid 10001 --user-group --home-dir /app register
 WORKDIR /app
@@ -37,6 +39,7 @@ COPY . .
 RUN SECRET_KEY=collectstatic-at-build-time-only-never-used-to-sign-anything-0123456789 \
     ALLOWED_HOSTS=localhost \
     python manage.py collectstatic --no-input -v 0 \
+ && mkdir -p var/backups \
  && chown -R register:register var
 USER register
 EXPOSE 8000

@@ -76,18 +76,22 @@ stack: $(VENV)/.installed frontend
 bench: $(VENV)/.installed frontend
 	$(BIN)/python -m tests.bench.run $(BENCH_ARGS)
 
-## Back up the database (DATABASE_URL, else make stack's) to var/backups/ in pg_dump's custom format.
+## Back up the database (DATABASE_URL, else make stack's) to var/backups/register-<UTC time>.dump.age: pg_dump piped
+## into age, encrypted to BACKUP_RECIPIENT=age1... (or BACKUP_RECIPIENTS_FILE), read back whole and checksummed.
+## BACKUP=file names it; BACKUP_KEEP=N keeps the newest N (docs/backups.md).
 backup:
 	scripts/backup $(BACKUP)
 
-## Restore BACKUP=file into a fresh database TARGET_DATABASE_URL=postgres://... (never over one that holds tables).
+## Restore BACKUP=file into a fresh database TARGET_DATABASE_URL=postgres://... (never over one that holds tables),
+## decrypted with BACKUP_IDENTITY_FILE (the age private key), then verify its history against the newest of
+## CHECKPOINTS="saved/ https://.../register/checkpoints/history.txt" no newer than the backup, and list the later ones.
 restore:
 	scripts/restore "$(BACKUP)" "$(TARGET_DATABASE_URL)"
 
 # Debian packages the tests need, installed when missing. Liberation Sans is Arial's metric twin, so that
 # the pages measure in the browser tests as they do on readers' machines (chromium only recommends it).
 # WeasyPrint draws the Standards Committee report's PDF with Pango (and HarfBuzz to subset its fonts), and
-# the tests read the PDF's text back with poppler-utils' pdftotext.
+# the tests read the PDF's text back with poppler-utils' pdftotext. age encrypts the backups (make backup).
 system-packages:
 	@missing=""; \
 	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
@@ -98,6 +102,7 @@ system-packages:
 	dpkg -s libpango-1.0-0 >/dev/null 2>&1 || missing="$$missing libpango-1.0-0"; \
 	dpkg -s libpangoft2-1.0-0 >/dev/null 2>&1 || missing="$$missing libpangoft2-1.0-0"; \
 	dpkg -s libharfbuzz-subset0 >/dev/null 2>&1 || missing="$$missing libharfbuzz-subset0"; \
+	command -v age >/dev/null || missing="$$missing age"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing$$missing"; \
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \

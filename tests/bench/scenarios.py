@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from register.models import GroupMeeting, HistoryLink, Notification, Person
 from tests.bench import harness
+from tests.bench.backups import backup_and_restore
 from tests.bench.harness import Result, ms, not_measured
 from tests.bench.history_tree import history_tree
 
@@ -557,4 +558,5 @@ ALL = [
     csv_export_memory,
     import_of_1000_people,
     history_tree,  # issue 20: the Merkle tree, a checkpoint and an inclusion proof (tests/bench/history_tree.py)
+    backup_and_restore,  # issue 21: the recovery procedure, backup to verified restore (tests/bench/backups.py)
 ]
