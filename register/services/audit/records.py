@@ -76,7 +76,10 @@ def _model_problems(result, model, history_model, erased, using) -> Iterator[Pro
     pk = model._meta.pk.attname
     history = history_model._default_manager.using(using)
     live = model._base_manager.using(using)
-    latest_row = history.filter(**{pk: OuterRef("pk")}).order_by("-history_id").values("history_id")[:1]
+    # max() rather than ORDER BY history_id DESC LIMIT 1: with the LIMIT, PostgreSQL may walk the history's
+    # primary key backwards looking for the record's id, reading most of a large table for each record.
+    latest_row = history.filter(**{pk: OuterRef("pk")}).order_by().values(pk).annotate(latest=Max("history_id"))
+    latest_row = latest_row.values("latest")
     lower = None
     while True:
         batch = live.order_by("pk") if lower is None else live.filter(pk__gt=lower).order_by("pk")
