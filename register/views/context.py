@@ -4,6 +4,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from register import policies, selectors
+from register.policies.retention import reads_retention
 
 # The published register of briefings (A8, A9), open to everyone: its short name in the navigation.
 PUBLIC_REGISTER = "Public register"
@@ -48,6 +49,9 @@ def navigation_for(request) -> list[dict]:
         items.append(("Audit timeline", reverse("audit:timeline")))
     if policies.reads_access_log(viewer):
         items.append(("Access log", reverse("audit:access-log")))
+    # Issue 21: the retention schedule, legal holds and disposal runs.
+    if reads_retention(viewer):
+        items.append(("Retention", reverse("retention:schedule")))
     items.append(("Your notices", reverse("notices")))
     if user.is_superuser:  # the Django admin: the superusers' emergency tool alone
         items.append(("Administration", reverse("admin:index")))
