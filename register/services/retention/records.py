@@ -71,9 +71,9 @@ def ended_records(key: str) -> dict[str, datetime.date]:
     if key == "declaration":
         ended = {}
         withdrawn_ids = []
-        for pk, state, ended_on in Declaration.objects.filter(
+        for pk, ended_on in Declaration.objects.filter(
             state__in=(Declaration.State.ENDED, Declaration.State.WITHDRAWN)
-        ).values_list("pk", "state", "ended_on"):
+        ).values_list("pk", "ended_on"):
             if ended_on is not None:
                 ended[str(pk)] = ended_on
             else:
@@ -100,9 +100,9 @@ def ended_records(key: str) -> dict[str, datetime.date]:
         return {str(pk): on for pk, on in _first_history_in(Complaint, "state", OPEN_COMPLAINT_EXCLUDED, ids).items()}
     if key == "notice":
         ended, failed = {}, []
-        for pk, status, sent_at in Notification.objects.filter(
+        for pk, sent_at in Notification.objects.filter(
             status__in=(Notification.Status.SENT, Notification.Status.FAILED)
-        ).values_list("pk", "status", "sent_at"):
+        ).values_list("pk", "sent_at"):
             if sent_at is not None:
                 ended[str(pk)] = _local_date(sent_at)
             else:
