@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 
+from register import retention
 from register.errors import InvalidTransition, NotPermitted, RuleViolation
 from register.models import AccessLogEntry, Declaration, DisposalItem, DisposalRun, HistoryLink, RetentionRule
 from register.selectors.retention_schedule import period_in_force
@@ -89,12 +90,13 @@ def test_an_approved_run_erases_the_personal_fields_and_the_history_still_verifi
     item = item_of(run, ended_declaration)
     assert item.outcome == DisposalItem.Outcome.ERASED and item.erased_at is not None
     declaration = Declaration.objects.get(pk=ended_declaration.pk)
-    assert declaration.description == "" and declaration.other_person_id is None
+    assert declaration.description == retention.ERASED and declaration.other_person_id is None
     assert declaration.kind == Declaration.Kind.FRIENDSHIP and declaration.ended_on == ENDED
     rows = list(Declaration.history.filter(id=declaration.pk).order_by("history_id"))
     assert "Erased under the retention schedule" in rows[-1].history_change_reason
     assert f"Disposal run {run.pk}" in rows[-1].history_change_reason
-    assert all(row.description == "" and row.other_person_id is None for row in rows)
+    assert rows[-1].description == retention.ERASED
+    assert all(row.description == "" and row.other_person_id is None for row in rows[:-1])
     links = HistoryLink.objects.filter(
         table=Declaration.history.model._meta.db_table, row_id__in=[str(r.pk) for r in rows[:-1]]
     )

@@ -11,7 +11,7 @@ or functions: the same steps are taken here, in Python.
 
 from django.db import connection, models
 
-from register import transparency
+from register import retention, transparency
 from register.models import AccessLogEntry, HistoryLink
 from register.services.audit import database_roles
 from register.services.audit.hashing import canonical_value, fields_by_attname
@@ -24,6 +24,16 @@ class ErasureRefused(Exception):
 def blank_of(field: models.Field):
     """What an erased value becomes: empty for a nullable column, else the empty text."""
     return None if field.null else ""
+
+
+def erased_live_value(field: models.Field):
+    """What an erased field of a live record becomes: empty for a nullable column; else the words
+    ``retention.ERASED`` where they fit (pages then say so, and a required field stays filled in), or the
+    empty text. The history rows' earlier values are blanked by the erasure function."""
+    if field.null:
+        return None
+    limit = getattr(field, "max_length", None)
+    return retention.ERASED if limit is None or len(retention.ERASED) <= limit else ""
 
 
 def is_blank(value) -> bool:

@@ -26,7 +26,7 @@ from register.services.system import system_user
 
 logger = logging.getLogger(__name__)
 
-ERASED_TEXT = "Erased under the retention schedule"
+ERASED_TEXT = retention.ERASED
 
 
 def disposal_run_propose(*, as_of: datetime.date | None = None, actor: Person | None = None) -> DisposalRun:
@@ -195,7 +195,8 @@ def _erase_item(run: DisposalRun, item: DisposalItem) -> None:
 
 def _erase_record(kind: retention.RecordKind, record_id: str, *, actor: Person, reason: str) -> None:
     """Blank the erasable fields of the record and its related rows (the erasure's own history entry), then
-    erase each value from every earlier history row of those rows."""
+    erase each value from every earlier history row of those rows; and the change reason of any earlier row
+    that quotes one of them (services record a decision's reason as the change's reason too)."""
     rows = records.rows_of(kind, [record_id])[record_id]
     main = records.model_of(kind.model)
     for erasable in kind.erasable:
@@ -205,17 +206,33 @@ def _erase_record(kind: retention.RecordKind, record_id: str, *, actor: Person, 
         for instance in model._default_manager.select_for_update().filter(pk__in=ids).order_by("pk"):
             history_model = model.history.model
             earlier = list(history_model.objects.filter(id=instance.pk).order_by("history_id"))
+            quoted = _texts(instance, earlier, fields)
             changed = False
             for field in fields:
-                if not erasure.is_blank(getattr(instance, field.attname)):
-                    setattr(instance, field.attname, erasure.blank_of(field))
+                value = getattr(instance, field.attname)
+                if not erasure.is_blank(value) and value != retention.ERASED:
+                    setattr(instance, field.attname, erasure.erased_live_value(field))
                     changed = True
             if changed or (model is main and erasable.via == ""):
                 save_with_history(instance, actor=actor, reason=reason)
-            _erase_history(earlier, [field.attname for field in fields])
+            _erase_history(earlier, [field.attname for field in fields], quoted)
 
 
-def _erase_history(history_rows: list, attnames: list[str]) -> None:
+QUOTED_LENGTH = 4  # a shorter value ("Yes") in a change reason is not taken for a quotation of it
+
+
+def _texts(instance, history_rows, fields) -> set[str]:
+    """The text values of the fields about to be erased, live and in every history row of the record."""
+    texts = set()
+    for row in [instance, *history_rows]:
+        for field in fields:
+            value = getattr(row, field.attname)
+            if isinstance(value, str) and len(value.strip()) >= QUOTED_LENGTH and value != retention.ERASED:
+                texts.add(value.strip())
+    return texts
+
+
+def _erase_history(history_rows: list, attnames: list[str], quoted: set[str]) -> None:
     if not history_rows:
         return
     table = history_rows[0]._meta.db_table
@@ -228,9 +245,12 @@ def _erase_history(history_rows: list, attnames: list[str]) -> None:
         if link is None:
             raise erasure.ErasureRefused(f"The history row {table} {row.pk} has no link in the chain.")
         for attname in attnames:
-            if erasure.is_blank(getattr(row, attname)):
+            if erasure.is_blank(getattr(row, attname)) or getattr(row, attname) == retention.ERASED:
                 continue
             erasure.erase_history_value(row, link, attname)
+        change_reason = row.history_change_reason or ""
+        if change_reason and any(text in change_reason for text in quoted):
+            erasure.erase_history_value(row, link, "history_change_reason")
 
 
 def _erase_access_log_entry(kind: retention.RecordKind, record_id: str) -> None:
