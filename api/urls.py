@@ -48,6 +48,8 @@ urlpatterns = [
     path("", include("api.urls_concerns")),
     path("", include("api.urls_complaints")),
     path("", include("api.urls_standards_report")),
+    # Retention and disposal (issue 21).
+    path("", include("api.urls_retention")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include(router.urls)),
