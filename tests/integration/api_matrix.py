@@ -823,3 +823,8 @@ CELLS += [
 from tests.integration import api_matrix_complaints, api_matrix_concerns, api_matrix_standards_report  # noqa: E402
 
 CELLS += api_matrix_concerns.CELLS + api_matrix_complaints.CELLS + api_matrix_standards_report.CELLS
+
+# Issue 21: retention and disposal.
+from tests.integration import api_matrix_retention  # noqa: E402
+
+CELLS += api_matrix_retention.CELLS

@@ -61,6 +61,7 @@ def test_only_the_monitoring_officer_changes_the_schedule(council, clock):
             services.retention_period_set(actor=person, record_kind="notice", months=36, reason="Longer")
 
 
+@pytest.mark.sqlite_too
 def test_nothing_is_erased_without_approval(council, clock, ended_declaration):
     """A proposed run lists the declaration as due but erases nothing; running it before approval is refused;
     a rejected run erases nothing either."""
@@ -80,6 +81,7 @@ def test_nothing_is_erased_without_approval(council, clock, ended_declaration):
     assert item_of(run, ended_declaration).erased_at is None
 
 
+@pytest.mark.sqlite_too
 def test_an_approved_run_erases_the_personal_fields_and_the_history_still_verifies(council, clock, ended_declaration):
     """Approved, the run blanks the declaration's personal fields with a history entry naming the rule and
     the run, erases them from every earlier history row (their digests kept), and verify_history passes."""
@@ -147,6 +149,7 @@ def test_a_hold_placed_after_the_run_was_proposed_still_holds_the_record(council
     assert item_of(run, ended_declaration).outcome == DisposalItem.Outcome.HELD
 
 
+@pytest.mark.sqlite_too
 def test_an_access_log_reader_is_erased_keeping_the_log_verifiable(council, clock, ended_declaration):
     """The access log's reader is erased through its own function: salt dropped, digest kept, the log's
     leaves and checkpoints still verify."""
