@@ -171,3 +171,27 @@ def test_a_second_run_is_refused_while_one_awaits_approval(council, clock, ended
     proposed(council, clock)
     with pytest.raises(Conflict):
         services.disposal_run_propose(actor=council.monitoring_officer)
+
+
+def test_beat_proposes_a_run_monthly_and_tells_the_monitoring_officer(council, clock, ended_declaration, settings):
+    """Celery beat runs the proposal on the 1st of each month (DISPOSAL_RUN_SCHEDULE); the task lists what is
+    due and sends the Monitoring Officer a notice; it erases nothing."""
+    from register.models import Notification
+    from tasks.jobs import propose_disposal_run, run_disposal
+
+    entry = settings.CELERY_BEAT_SCHEDULE["retention-disposal-run"]
+    assert entry["task"] == propose_disposal_run.name
+    assert entry["schedule"].day_of_month == {1}
+    clock.advance(days=7 * 366)
+    propose_disposal_run()
+    run = DisposalRun.objects.get()
+    assert run.proposed_by is None and item_of(run, ended_declaration).outcome == DisposalItem.Outcome.DUE
+    notices = Notification.objects.filter(kind="disposal-run-proposed")
+    assert {notice.recipient for notice in notices} == {council.monitoring_officer}
+    assert "await your approval" in notices.first().subject
+    ended_declaration.refresh_from_db()
+    assert ended_declaration.description == DESCRIPTION
+    services.disposal_run_approve(actor=council.monitoring_officer, run=run, reason="Checked")
+    run_disposal(run.pk)
+    ended_declaration.refresh_from_db()
+    assert ended_declaration.description == retention.ERASED
