@@ -151,7 +151,9 @@ def test_an_erased_declaration_concern_and_complaint_open_saying_they_were_erase
         response = signed_in(person).get(address)
         assert response.status_code == 200, address
     for person, address in pages[:3]:
-        assert retention.ERASED in signed_in(person).get(address).content.decode(), address
+        shown = signed_in(person).get(address).content.decode()
+        assert retention.ERASED in shown, address
+        assert "with None" not in shown and "None (" not in shown and "Nobody in particular" not in shown, address
 
 
 def test_the_api_shows_the_schedule_and_refuses_a_period_below_the_minimum_naming_months(council):
