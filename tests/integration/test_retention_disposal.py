@@ -5,6 +5,7 @@ while the history still verifies (C4)."""
 import datetime
 
 import pytest
+from django.db import connection
 
 from register import retention
 from register.errors import InvalidTransition, NotPermitted, RuleViolation
@@ -195,3 +196,28 @@ def test_beat_proposes_a_run_monthly_and_tells_the_monitoring_officer(council, c
     run_disposal(run.pk)
     ended_declaration.refresh_from_db()
     assert ended_declaration.description == retention.ERASED
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="moves the tree's start as the maintenance role")
+@pytest.mark.history_tampered  # the tree's start is moved past rows hashed as leaves: verify_history would refuse it
+def test_a_record_with_history_from_before_the_tree_began_is_held_saying_why(council, clock, ended_declaration):
+    """Rows linked before the history's Merkle tree began have no salts, and the erasure function refuses
+    them: such a record is held, and the run says why (docs/audit.md, "Where the tree starts")."""
+    from django.utils import timezone
+
+    from register.models import HistoryTreeStart
+
+    head = HistoryLink.objects.order_by("-position").first()
+    if HistoryTreeStart.objects.exists():
+        from tests.tampering import tamper
+
+        tamper(
+            f'UPDATE "{HistoryTreeStart._meta.db_table}" SET position = %s, chain_hash = %s',
+            [head.position, head.chain_hash],
+        )
+    else:
+        HistoryTreeStart.objects.create(position=head.position, chain_hash=head.chain_hash, started_at=timezone.now())
+    run = proposed(council, clock)
+    item = item_of(run, ended_declaration)
+    assert item.outcome == DisposalItem.Outcome.HELD
+    assert "before the history's Merkle tree began" in item.held_because
