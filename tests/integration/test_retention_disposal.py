@@ -221,3 +221,16 @@ def test_a_record_with_history_from_before_the_tree_began_is_held_saying_why(cou
     item = item_of(run, ended_declaration)
     assert item.outcome == DisposalItem.Outcome.HELD
     assert "before the history's Merkle tree began" in item.held_because
+
+
+def test_approval_queues_the_run_which_erases_after_commit(
+    council, clock, ended_declaration, django_capture_on_commit_callbacks
+):
+    """Approving a run hands it to Celery once the approval commits (in-process here): the run is done."""
+    run = proposed(council, clock)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.disposal_run_approve(actor=council.monitoring_officer, run=run, reason="Checked")
+    run.refresh_from_db()
+    assert run.state == DisposalRun.State.DONE
+    ended_declaration.refresh_from_db()
+    assert ended_declaration.description == retention.ERASED

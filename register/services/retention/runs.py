@@ -17,6 +17,7 @@ from register import retention, selectors
 from register.errors import Conflict, InvalidTransition, NotFound, RuleViolation
 from register.models import AccessLogEntry, DisposalItem, DisposalRun, HistoryLink, Person, Post
 from register.notice_links import NoticeLink
+from register.queue import queue_task
 from register.selectors import clock
 from register.selectors.retention_schedule import periods_in_force
 from register.services.history import save_with_history
@@ -141,11 +142,12 @@ def _decide(*, actor, run, reason, state, verb) -> DisposalRun:
     return run
 
 
-def _queue_run(run_id: int) -> None:
-    from tasks.jobs import run_disposal
+RUN_TASK = "retention.run_disposal"  # tasks/jobs.py run_disposal
 
+
+def _queue_run(run_id: int) -> None:
     try:
-        run_disposal.delay(run_id)
+        queue_task(RUN_TASK, run_id)
     except Exception:  # noqa: BLE001 - the broker is down: the run stays approved, and the next beat runs it
         logger.warning("Could not queue disposal run %s; it stays approved until run", run_id, exc_info=True)
 
