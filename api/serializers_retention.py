@@ -14,7 +14,7 @@ class ErasableSerializer(serializers.Serializer):
     fields = serializers.ListField(child=serializers.CharField())
 
 
-class PeriodSerializer(serializers.Serializer):
+class RetentionPeriodSerializer(serializers.Serializer):
     """One kind of record's period in force, its minimum, what is erased and what stays."""
 
     record_kind = serializers.CharField(source="kind.key")
@@ -38,7 +38,7 @@ class PeriodSerializer(serializers.Serializer):
         return period.rule.set_at.isoformat() if period.rule else None
 
 
-class PeriodChangeSerializer(serializers.Serializer):
+class RetentionPeriodChangeSerializer(serializers.Serializer):
     months = serializers.IntegerField(min_value=0, max_value=1200)
     reason = serializers.CharField(max_length=1000)
 
@@ -46,6 +46,8 @@ class PeriodChangeSerializer(serializers.Serializer):
 class LegalHoldSerializer(serializers.ModelSerializer):
     placed_by = serializers.StringRelatedField()
     released_by = serializers.StringRelatedField()
+    reason = serializers.CharField(read_only=True)
+    release_reason = serializers.CharField(read_only=True)
 
     class Meta:
         model = LegalHold
@@ -69,16 +71,17 @@ class LegalHoldCreateSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=1000)
 
 
-class ReasonSerializer(serializers.Serializer):
+class RetentionReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=1000)
 
 
 class DisposalRunSerializer(serializers.ModelSerializer):
     proposed_by = serializers.StringRelatedField()
     decided_by = serializers.StringRelatedField()
-    due = serializers.IntegerField(source="due_count", read_only=True, default=None)
-    held = serializers.IntegerField(source="held_count", read_only=True, default=None)
-    erased = serializers.IntegerField(source="erased_count", read_only=True, default=None)
+    decision_reason = serializers.CharField(read_only=True)
+    due = serializers.IntegerField(source="due_count", read_only=True)
+    held = serializers.IntegerField(source="held_count", read_only=True)
+    erased = serializers.IntegerField(source="erased_count", read_only=True)
 
     class Meta:
         model = DisposalRun
@@ -99,6 +102,8 @@ class DisposalRunSerializer(serializers.ModelSerializer):
 
 
 class DisposalItemSerializer(serializers.ModelSerializer):
+    held_because = serializers.CharField(read_only=True)
+
     class Meta:
         model = DisposalItem
         fields = ["record_kind", "record_id", "ended_on", "due_on", "months", "outcome", "held_because", "erased_at"]

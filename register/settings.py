@@ -498,6 +498,10 @@ SPECTACULAR_SETTINGS = {
         # Two choice sets share the field name "decision": an attendance request's keeps its name.
         "DecisionEnum": "register.models.attendance.AttendanceRequest.Decision",
         "ComplaintDecisionEnum": "register.models.conduct.Complaint.Decision",
+        # Issue 21: the retention API's states and outcomes.
+        "DisposalRunStateEnum": "register.models.retention.DisposalRun.State",
+        "LegalHoldStateEnum": "register.models.retention.LegalHold.State",
+        "DisposalItemOutcomeEnum": "register.models.retention.DisposalItem.Outcome",
         "BriefingViewEnum": ["briefing"],
         "FullViewEnum": ["full"],
         # The moves listed in each record's "actions" (api/actions.py), one enumeration per workflow.
