@@ -1,7 +1,9 @@
 """Serializers for the retention schedule, legal holds and disposal runs (issue 21)."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.serializers_declarations import Text
 from register import retention
 from register.models import DisposalItem, DisposalRun, LegalHold
 
@@ -31,21 +33,23 @@ class RetentionPeriodSerializer(serializers.Serializer):
     set_by = serializers.SerializerMethodField()
     set_at = serializers.SerializerMethodField()
 
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_set_by(self, period) -> str | None:
         return str(period.rule.set_by) if period.rule else None
 
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
     def get_set_at(self, period) -> str | None:
         return period.rule.set_at.isoformat() if period.rule else None
 
 
 class RetentionPeriodChangeSerializer(serializers.Serializer):
     months = serializers.IntegerField(min_value=0, max_value=1200)
-    reason = serializers.CharField(max_length=1000)
+    reason = Text(max_length=1000)
 
 
 class LegalHoldSerializer(serializers.ModelSerializer):
-    placed_by = serializers.StringRelatedField()
-    released_by = serializers.StringRelatedField()
+    placed_by = serializers.CharField(read_only=True)
+    released_by = serializers.CharField(read_only=True, allow_null=True)
     reason = serializers.CharField(read_only=True)
     release_reason = serializers.CharField(read_only=True)
 
@@ -67,17 +71,17 @@ class LegalHoldSerializer(serializers.ModelSerializer):
 
 class LegalHoldCreateSerializer(serializers.Serializer):
     record_kind = serializers.ChoiceField(choices=KIND_KEYS)
-    record_id = serializers.CharField(max_length=64)
-    reason = serializers.CharField(max_length=1000)
+    record_id = Text(max_length=64)
+    reason = Text(max_length=1000)
 
 
 class RetentionReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=1000)
+    reason = Text(max_length=1000)
 
 
 class DisposalRunSerializer(serializers.ModelSerializer):
-    proposed_by = serializers.StringRelatedField()
-    decided_by = serializers.StringRelatedField()
+    proposed_by = serializers.CharField(read_only=True, allow_null=True)
+    decided_by = serializers.CharField(read_only=True, allow_null=True)
     decision_reason = serializers.CharField(read_only=True)
     due = serializers.IntegerField(source="due_count", read_only=True)
     held = serializers.IntegerField(source="held_count", read_only=True)

@@ -2,7 +2,7 @@
 selectors, policies and services as the pages. To anyone who may not read them they are 404; a change by
 anyone but the Monitoring Officer is 403; a period below the minimum is 400 naming ``months``."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView, ListAPIView
 from rest_framework.parsers import JSONParser
@@ -30,7 +30,10 @@ class ScheduleView(GenericAPIView):
     pagination_class = None
     filter_backends = []
 
-    @extend_schema(summary="The retention schedule in force (the Monitoring Officer, deputy, DPO and auditors)")
+    @extend_schema(
+        summary="The retention schedule in force (the Monitoring Officer, deputy, DPO and auditors)",
+        responses=io.RetentionPeriodSerializer(many=True),
+    )
     def get(self, request):
         _viewer(request)
         return Response(io.RetentionPeriodSerializer(periods_in_force(), many=True).data)
@@ -46,9 +49,10 @@ class PeriodView(GenericAPIView):
         summary="Set a kind's retention period (the Monitoring Officer)",
         request=io.RetentionPeriodChangeSerializer,
         responses={200: io.RetentionPeriodSerializer},
+        parameters=[OpenApiParameter("record_kind", str, OpenApiParameter.PATH, enum=io.KIND_KEYS)],
         description="Refused (400, naming months) below the schedule's minimum for the kind.",
     )
-    def put(self, request, record_kind: str):
+    def post(self, request, record_kind: str):
         _viewer(request)
         given = io.RetentionPeriodChangeSerializer(data=request.data)
         given.is_valid(raise_exception=True)

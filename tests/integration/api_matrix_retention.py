@@ -55,7 +55,7 @@ def period(world, role, target):
 
 CELLS: list[Cell] = [
     Cell("api-retention-schedule", "GET", READERS, notes="the deputy and the DPO read it too: test_retention_pages"),
-    Cell("api-retention-period", "PUT", changes(200), kwargs=lambda w, r, t: {"record_kind": "notice"}, body=period),
+    Cell("api-retention-period", "POST", changes(200), kwargs=lambda w, r, t: {"record_kind": "notice"}, body=period),
     Cell("api-retention-holds", "GET", READERS),
     Cell("api-retention-holds", "POST", changes(201), body=hold_body),
     Cell("api-retention-hold-release", "POST", changes(200), kwargs=hold_kwargs, body=reason),

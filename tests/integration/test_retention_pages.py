@@ -160,16 +160,16 @@ def test_the_api_shows_the_schedule_and_refuses_a_period_below_the_minimum_namin
     api = api_as(council.monitoring_officer)
     schedule = api.get("/api/retention/schedule/").json()
     assert [row["record_kind"] for row in schedule] == [kind.key for kind in retention.KINDS]
-    refused = api.put("/api/retention/schedule/declaration/", {"months": 12, "reason": "Shorter"}, format="json")
+    refused = api.post("/api/retention/schedule/declaration/", {"months": 12, "reason": "Shorter"}, format="json")
     assert refused.status_code == 400 and "months" in refused.content.decode()
     assert refused["Content-Type"].startswith("application/problem+json")
     assert (
-        api.put("/api/retention/schedule/notice/", {"months": 36, "reason": "Longer"}, format="json").json()["months"]
+        api.post("/api/retention/schedule/notice/", {"months": 36, "reason": "Longer"}, format="json").json()["months"]
         == 36
     )
     deputy = api_as(council.deputy_monitoring_officer)
     assert (
-        deputy.put("/api/retention/schedule/notice/", {"months": 48, "reason": "x"}, format="json").status_code == 403
+        deputy.post("/api/retention/schedule/notice/", {"months": 48, "reason": "x"}, format="json").status_code == 403
     )
     assert api_as(council.groups[0].leader).get("/api/retention/schedule/").status_code == 404
 
