@@ -50,6 +50,8 @@ urlpatterns = [
     path("", include("api.urls_standards_report")),
     # Subject access (issue 21, item 3): before the router, whose people/<pk>/ would not match it anyway.
     path("", include("api.urls_subject_access")),
+    # Retention and disposal (issue 21).
+    path("", include("api.urls_retention")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include(router.urls)),

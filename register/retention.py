@@ -40,6 +40,10 @@ class RecordKind:
     lawful_basis: str
 
 
+# What an erased text field of a live record says (a field that must not be empty, or that a page shows);
+# its history rows' values are blanked. A required field holding it marks the record as erased.
+ERASED = "Erased under the retention schedule"
+
 SIX_YEARS = 72
 LIMITATION_ACT = (
     "Limitation Act 1980, sections 2 and 5: a claim in tort or contract arising from the matter may be brought "

@@ -405,6 +405,20 @@ if NOTICE_RETRY_MAX_SECONDS >= CELERY_VISIBILITY_TIMEOUT:
         "CELERY_VISIBILITY_TIMEOUT must be longer than NOTICE_RETRY_MAX_SECONDS, or Redis gives a "
         "notice that is waiting to be retried to a second worker."
     )
+# Issue 21: when Celery beat proposes a disposal run, as a crontab "minute hour day-of-month month day-of-week"
+# (default: 05:30 on the 1st of every month). The Monitoring Officer approves it before anything is erased.
+DISPOSAL_RUN_SCHEDULE_TEXT = os.environ.get("DISPOSAL_RUN_SCHEDULE", "30 5 1 * *")
+try:
+    _minute, _hour, _day, _month, _weekday = DISPOSAL_RUN_SCHEDULE_TEXT.split()
+    DISPOSAL_RUN_SCHEDULE = crontab(
+        minute=_minute, hour=_hour, day_of_month=_day, month_of_year=_month, day_of_week=_weekday
+    )
+except (TypeError, ValueError) as error:
+    raise ImproperlyConfigured(
+        f"DISPOSAL_RUN_SCHEDULE must be five crontab fields (minute hour day month weekday), not "
+        f"{DISPOSAL_RUN_SCHEDULE_TEXT!r}: {error}"
+    ) from None
+
 # Periodic work, run by the one Celery beat process. Each job is safe to run late or twice.
 CELERY_BEAT_SCHEDULE = {
     "sweep-the-outbox": {"task": "notifications.sweep", "schedule": float(NOTICE_SWEEP_INTERVAL_SECONDS)},
@@ -423,6 +437,8 @@ CELERY_BEAT_SCHEDULE = {
     "history-daily-check": {"task": "history.daily_check", "schedule": crontab(hour=6, minute=0)},
     # Issue 20: sign checkpoints of the history and the access log (a log that has not grown is skipped).
     "sign-checkpoints": {"task": "checkpoints.sign", "schedule": datetime.timedelta(minutes=CHECKPOINT_EVERY_MINUTES)},
+    # Issue 21: propose the month's disposal run (the Monitoring Officer approves it before anything is erased).
+    "retention-disposal-run": {"task": "retention.propose_disposal_run", "schedule": DISPOSAL_RUN_SCHEDULE},
 }
 # Where `celery beat` keeps its schedule between restarts (a file, so beat needs no database).
 CELERY_BEAT_SCHEDULE_FILENAME = os.environ.get(
@@ -482,6 +498,10 @@ SPECTACULAR_SETTINGS = {
         # Two choice sets share the field name "decision": an attendance request's keeps its name.
         "DecisionEnum": "register.models.attendance.AttendanceRequest.Decision",
         "ComplaintDecisionEnum": "register.models.conduct.Complaint.Decision",
+        # Issue 21: the retention API's states and outcomes.
+        "DisposalRunStateEnum": "register.models.retention.DisposalRun.State",
+        "LegalHoldStateEnum": "register.models.retention.LegalHold.State",
+        "DisposalItemOutcomeEnum": "register.models.retention.DisposalItem.Outcome",
         "BriefingViewEnum": ["briefing"],
         "FullViewEnum": ["full"],
         # The moves listed in each record's "actions" (api/actions.py), one enumeration per workflow.

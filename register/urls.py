@@ -216,6 +216,8 @@ urlpatterns = [
     path("concerns/", include("register.views.conduct.concerns_urls")),
     path("complaints/", include("register.views.conduct.complaints_urls")),
     path("standards-report/", include("register.views.conduct.standards_report_urls")),
+    # Retention and disposal (issue 21).
+    path("retention/", include("register.views.retention_urls")),
     path("register-of-attendance/", attendance.published, name="published-attendance"),
     # The history's signed checkpoints, the public keys, the checker and consistency proofs (issue 20).
     path("register/checkpoints/", include(checkpoint_pages)),

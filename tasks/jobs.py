@@ -128,3 +128,32 @@ def lapse_attendance_requests() -> int:
     from register.services.attendance import attendance_requests_lapse
 
     return len(attendance_requests_lapse())
+
+
+# --- Retention and disposal (issue 21) -----------------------------------------------------------------
+
+
+@shared_task(name="retention.propose_disposal_run")
+def propose_disposal_run() -> str:
+    """Monthly (settings.DISPOSAL_RUN_SCHEDULE): list what the retention schedule says is due and send the
+    Monitoring Officer a notice to approve it; also run any approved run left unfinished. Nothing is erased
+    here without an approval."""
+    from register.errors import Conflict
+    from register.services import retention
+
+    finished = retention.approved_runs_execute()
+    try:
+        run = retention.disposal_run_propose()
+    except Conflict as error:
+        return f"no run proposed: {error}"
+    return f"disposal run {run.pk} proposed ({finished} approved run(s) finished first)"
+
+
+@shared_task(name="retention.run_disposal")
+def run_disposal(run_id: int) -> str:
+    """Erase what an approved disposal run lists as due (queued when the Monitoring Officer approves it)."""
+    from register.models import DisposalRun
+    from register.services import retention
+
+    run = retention.disposal_run_execute(run=DisposalRun.objects.get(pk=run_id))
+    return f"disposal run {run.pk}: {run.state}"

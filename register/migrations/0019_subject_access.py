@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('register', '0017_retention'),
+        ('register', '0018_erased_records_keep_their_constraints'),
     ]
 
     operations = [

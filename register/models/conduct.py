@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from register import retention
+
 from .attendance import AttendanceRecord, AttendanceRequest
 from .audit import Undeletable
 from .declarations import Declaration
@@ -100,7 +102,8 @@ class Concern(Undeletable):
         constraints = [
             models.CheckConstraint(
                 name="concern_about_someone_unless_information",
-                condition=Q(kind="information") | Q(concerned_person__isnull=False),
+                # Issue 21: an erased concern no longer names the person it was about.
+                condition=Q(kind="information") | Q(concerned_person__isnull=False) | Q(what_happened=retention.ERASED),
             ),
         ]
 
@@ -209,7 +212,9 @@ class Complaint(Undeletable):
             models.CheckConstraint(
                 name="complaint_about_a_councillor",
                 condition=(Q(local_council__isnull=True) & Q(member__isnull=False))
-                | (Q(local_council__isnull=False) & Q(member__isnull=True) & ~Q(councillor_name="")),
+                | (Q(local_council__isnull=False) & Q(member__isnull=True) & ~Q(councillor_name=""))
+                # Issue 21: an erased complaint no longer names the councillor.
+                | Q(complainant_name=retention.ERASED),
             ),
         ]
 

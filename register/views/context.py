@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from register import policies, selectors
 from register.policies.records_of_processing import reads_records_of_processing
+from register.policies.retention import reads_retention
 
 # The published register of briefings (A8, A9), open to everyone: its short name in the navigation.
 PUBLIC_REGISTER = "Public register"
@@ -52,6 +53,9 @@ def navigation_for(request) -> list[dict]:
     # Subject access (issue 21, item 3).
     if policies.answers_subject_access(viewer):
         items.append(("Subject access", reverse("people:subject-access-choose")))
+    # Issue 21: the retention schedule, legal holds and disposal runs.
+    if reads_retention(viewer):
+        items.append(("Retention", reverse("retention:schedule")))
     # Issue 21: the records of processing (UK GDPR Article 30), for the MO, the DPO and auditors.
     if reads_records_of_processing(viewer):
         items.append(("Records of processing", reverse("records-of-processing")))

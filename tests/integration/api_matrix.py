@@ -828,3 +828,7 @@ CELLS += api_matrix_concerns.CELLS + api_matrix_complaints.CELLS + api_matrix_st
 from tests.integration import api_matrix_subject_access  # noqa: E402
 
 CELLS += api_matrix_subject_access.CELLS
+# Issue 21: retention and disposal.
+from tests.integration import api_matrix_retention  # noqa: E402
+
+CELLS += api_matrix_retention.CELLS

@@ -46,8 +46,9 @@ def canonical_values(entry: AccessLogEntry) -> dict[str, Any]:
 
 
 def entry_leaf_hash(entry: AccessLogEntry) -> str:
-    """The entry's RFC 6962 leaf hash (hex), from its fields and their salts, as a history row's is."""
-    return leaf_of(TABLE, str(entry.id), canonical_values(entry), entry.salts, None)
+    """The entry's RFC 6962 leaf hash (hex), from its fields and their salts, as a history row's is; for a
+    field erased under the retention schedule (issue 21), the digest kept in its place."""
+    return leaf_of(TABLE, str(entry.id), canonical_values(entry), entry.salts, entry.erased)
 
 
 def record_read(*, reader: Person | None, record_kind: str, record_id: int | str, via: str) -> AccessLogEntry:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connections, transaction
 
-from register.models.audit import APPEND_ONLY_MODELS, HistoryLink, history_models
+from register.models.audit import APPEND_ONLY_MODELS, AccessLogEntry, HistoryLink, history_models
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +35,9 @@ TRIGGER = "register_append_only"
 TRIGGER_FUNCTION = "register_refuse_history_rewrite"
 ERASE_FUNCTION = "register_erase_history_value"
 ERASE_SIGNATURE = f"{ERASE_FUNCTION}(text, text, text, text)"
+# Issue 21: the access log's own erasure (its reader), the same steps on AccessLogEntry's salts and erased.
+ERASE_ACCESS_FUNCTION = "register_erase_access_log_value"
+ERASE_ACCESS_SIGNATURE = f"{ERASE_ACCESS_FUNCTION}(text, text, text)"
 
 TABLE_PRIVILEGES = ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER")
 SEQUENCE_PRIVILEGES = ("USAGE", "SELECT", "UPDATE")
@@ -136,6 +139,15 @@ def statements_for(state: DatabaseState, changes: list[str], *, app_role: str, m
             f"GRANT EXECUTE ON FUNCTION {erase} TO {app}",
             f"ALTER FUNCTION {erase} OWNER TO {maintenance}",
         ]
+        access_table = AccessLogEntry._meta.db_table
+        if access_table in state.relations:
+            erase_access = f"{schema}.{ERASE_ACCESS_SIGNATURE}"
+            statements += [
+                _erase_access_function_sql(state.schema, access_table),
+                f"REVOKE ALL ON FUNCTION {erase_access} FROM PUBLIC",
+                f"GRANT EXECUTE ON FUNCTION {erase_access} TO {app}",
+                f"ALTER FUNCTION {erase_access} OWNER TO {maintenance}",
+            ]
     return statements
 
 
@@ -341,5 +353,53 @@ BEGIN
            erased = CASE WHEN jsonb_typeof(erased) = 'object' THEN erased ELSE '{{}}'::jsonb END
                     || jsonb_build_object(field, digest)
      WHERE "position" = link_position;
+END
+$function$"""
+
+
+# Only the reader of an access log entry is erased (register/retention.py, "access-log").
+ACCESS_LOG_ERASABLE = ("reader_id",)
+
+
+def _erase_access_function_sql(schema_name: str, access_table: str) -> str:
+    """The SECURITY DEFINER function that erases one field of one access log entry under a retention rule
+    (issue 21): it blanks the column (NULL), removes the field's salt and keeps its digest in ``erased``,
+    so the entry's leaf and every access log checkpoint still verify. Only the fields of
+    ``ACCESS_LOG_ERASABLE`` may be erased; the entry's id is passed as a parameter."""
+    schema = quote_identifier(schema_name)
+    table = f"{schema}.{quote_identifier(access_table)}"
+    erasable = "ARRAY[" + ", ".join(quote_literal(name) for name in ACCESS_LOG_ERASABLE) + "]::text[]"
+    return f"""CREATE OR REPLACE FUNCTION {schema}.{ERASE_ACCESS_FUNCTION}(
+    entry_id text, field text, digest text
+) RETURNS void
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $function$
+DECLARE
+    erasable CONSTANT text[] := {erasable};
+    entry_salts jsonb;
+BEGIN
+    IF digest IS NULL OR digest !~ '^[0-9a-f]{{64}}$' THEN
+        RAISE EXCEPTION 'erasing an access log value: the digest must be 64 lower-case hexadecimal characters, '
+            'not %', coalesce(quote_literal(digest), 'NULL') USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF field IS NULL OR NOT (field = ANY (erasable)) THEN
+        RAISE EXCEPTION 'erasing an access log value: % may not be erased', coalesce(quote_literal(field), 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    SELECT entry.salts INTO entry_salts FROM {table} AS entry WHERE entry.id = entry_id::uuid FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'erasing an access log value: no entry %', quote_literal(entry_id)
+            USING ERRCODE = 'no_data_found';
+    END IF;
+    IF entry_salts IS NULL OR jsonb_typeof(entry_salts) <> 'object' OR NOT (entry_salts ? field) THEN
+        RAISE EXCEPTION 'erasing an access log value: entry % has no salt for the field % (erased already?)',
+            entry_id, quote_literal(field) USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    EXECUTE format('UPDATE {table} SET %I = NULL, salts = salts - $2, '
+                   'erased = CASE WHEN jsonb_typeof(erased) = ''object'' THEN erased ELSE ''{{}}''::jsonb END '
+                   '|| jsonb_build_object($2, $3) WHERE id = $1::uuid', field)
+      USING entry_id, field, digest;
 END
 $function$"""
