@@ -222,8 +222,9 @@ def security_measures() -> list[str]:
         "Officer and auditors."
     )
     measures.append(
-        "Backups: `make backup` dumps the database and checks the dump; the README's backup and recovery "
-        "procedure says how they are encrypted, kept and restored."
+        "Backups: encrypted (age) to the council's public key before they reach a disk, so the server that "
+        "makes them cannot read them; each is read back whole as it is written, a set number are kept, and a "
+        "restore is checked against the signed checkpoints before it is used."
     )
     measures.append(
         "Retention: personal fields are erased when the periods above are over, by a disposal run the "

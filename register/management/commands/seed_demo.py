@@ -274,6 +274,13 @@ class DemoCouncil:
         self.appoint(
             self.person("auditor", Person.Kind.OFFICER), council, Role.AUDITOR, "Internal Auditor", single_holder=False
         )
+        # Answers subject access requests with the Monitoring Officer and reads the records of processing (issue 21).
+        self.appoint(
+            self.person("data-protection-officer", Person.Kind.OFFICER),
+            council,
+            Role.DATA_PROTECTION_OFFICER,
+            "Data Protection Officer",
+        )
         officer_number = 0
         for number, name in enumerate(DIRECTORATES, start=1):
             directorate = people.organization_create(
