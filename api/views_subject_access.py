@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from register import selectors
 from register.models import SubjectAccessExport
 from register.selectors.subject_access import check_answers_subject_access
-from register.services.subject_access import file_name, pdf_document, subject_access_export, zip_document
+from register.services.subject_access import export_file, subject_access_export
 
 
 class SubjectAccessRequestSerializer(serializers.Serializer):
@@ -55,12 +55,8 @@ class SubjectAccessExportView(APIView):
             via="api POST /api/people/{id}/subject-access/",
             standing=viewer,
         )
-        base_url = request.build_absolute_uri("/")
-        if export.form == SubjectAccessExport.Form.PDF:
-            content, kind, extension = pdf_document(found, export=export, base_url=base_url), "application/pdf", "pdf"
-        else:
-            content, kind, extension = zip_document(found, export=export, base_url=base_url), "application/zip", "zip"
-        response = HttpResponse(content, content_type=kind)
-        response["Content-Disposition"] = f'attachment; filename="{file_name(found, export, extension)}"'
+        content, media_type, name = export_file(found, export=export, base_url=request.build_absolute_uri("/"))
+        response = HttpResponse(content, content_type=media_type)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
         response["Cache-Control"] = "no-store"
         return response

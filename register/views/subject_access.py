@@ -15,7 +15,7 @@ from register.errors import NotFound, RuleViolation
 from register.forms_subject_access import ChoosePersonForm, ExportForm
 from register.models import SubjectAccessExport
 from register.selectors.subject_access import check_answers_subject_access, subject_access
-from register.services.subject_access import file_name, pdf_document, subject_access_export, zip_document
+from register.services.subject_access import export_file, subject_access_export
 from register.views.context import standing
 from register.views.domain_errors import form_page
 
@@ -71,12 +71,8 @@ def person(request, pk: int):
 
 
 def _download(request, found, export):
-    base_url = request.build_absolute_uri("/")
-    if export.form == SubjectAccessExport.Form.PDF:
-        content, kind, extension = pdf_document(found, export=export, base_url=base_url), "application/pdf", "pdf"
-    else:
-        content, kind, extension = zip_document(found, export=export, base_url=base_url), "application/zip", "zip"
-    response = HttpResponse(content, content_type=kind)
-    response["Content-Disposition"] = f'attachment; filename="{file_name(found, export, extension)}"'
+    content, media_type, name = export_file(found, export=export, base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(content, content_type=media_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "no-store"
     return response

@@ -129,3 +129,21 @@ def zip_document(access: SubjectAccess, *, export: SubjectAccessExport, base_url
 
 def file_name(access: SubjectAccess, export: SubjectAccessExport, extension: str) -> str:
     return f"subject-access-{access.subject.pk}-{export.produced_at:%Y-%m-%d}.{extension}"
+
+
+def export_file(access: SubjectAccess, *, export: SubjectAccessExport, base_url: str) -> tuple[bytes, str, str]:
+    """The export as the file it was asked for: (content, media type, file name). The page and the API
+    both hand it over as it is."""
+    if export.form == SubjectAccessExport.Form.PDF:
+        content, media_type, extension = (
+            pdf_document(access, export=export, base_url=base_url),
+            "application/pdf",
+            "pdf",
+        )
+    else:
+        content, media_type, extension = (
+            zip_document(access, export=export, base_url=base_url),
+            "application/zip",
+            "zip",
+        )
+    return content, media_type, file_name(access, export, extension)
