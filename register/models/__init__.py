@@ -65,3 +65,7 @@ __all__ += ["DisposalItem", "DisposalRun", "LegalHold", "RetentionRule"]
 from .subject_access import SubjectAccessExport  # noqa: E402
 
 __all__ += ["SubjectAccessExport"]
+
+from .feeds import CalendarFeed, PublicEntryCorrection  # noqa: E402
+
+__all__ += ["CalendarFeed", "PublicEntryCorrection"]

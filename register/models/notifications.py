@@ -32,6 +32,20 @@ class Notification(Undeletable):
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
 
+    class Service(models.TextChoices):
+        """Which service an e-mail was handed to (settings.NOTICE_EMAIL_SERVICE)."""
+
+        SMTP = "smtp", "The council's mail server"
+        NOTIFY = "notify", "GOV.UK Notify"
+
+    class Receipt(models.TextChoices):
+        """GOV.UK Notify's delivery statuses for an e-mail, as its callback reports them."""
+
+        DELIVERED = "delivered", "Delivered to the inbox"
+        PERMANENT_FAILURE = "permanent-failure", "The address does not exist or cannot take e-mail"
+        TEMPORARY_FAILURE = "temporary-failure", "The inbox was full or out of reach; Notify gave up"
+        TECHNICAL_FAILURE = "technical-failure", "GOV.UK Notify could not send it"
+
     recipient = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="notifications")
     kind = models.CharField(max_length=64, help_text="Which notice this is; names its templates.")
     channel = models.CharField(max_length=16, choices=Channel.choices)
@@ -69,6 +83,18 @@ class Notification(Undeletable):
     sent_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
+    # Which service took an e-mail (NOTICE_EMAIL_SERVICE when it was sent), and what that service
+    # later said of it. GOV.UK Notify sends a delivery receipt to its callback; it keeps its own
+    # statuses for 7 days only, so the register keeps the receipt here for as long as the notice.
+    sent_via = models.CharField(max_length=16, choices=Service.choices, blank=True)
+    provider_id = models.CharField(
+        max_length=64, blank=True, help_text="The service's own id for the message (GOV.UK Notify's notification id)."
+    )
+    receipt = models.CharField(max_length=32, choices=Receipt.choices, blank=True)
+    receipt_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the service says the receipt's status was reached."
+    )
+
     history = HistoricalRecords()
 
     class Meta:
@@ -82,7 +108,13 @@ class Notification(Undeletable):
             models.Index(fields=["status", "created_at"], name="notification_status_created"),
             models.Index(fields=["status", "next_attempt_at"], name="notification_due"),
             models.Index(fields=["recipient", "channel", "read_at"], name="notification_inbox"),
+            models.Index(fields=["provider_id"], name="notification_provider_id"),
         ]
 
     def __str__(self):
         return f"{self.get_channel_display()} to {self.recipient}: {self.subject}"
+
+    @property
+    def reference(self) -> str:
+        """The notice's own reference, sent with it to GOV.UK Notify and given back in its receipts."""
+        return f"notice-{self.pk}"
