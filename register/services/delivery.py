@@ -2,7 +2,9 @@
 
 Delivering a notice is safe to repeat: a notice already sent or failed is left alone, so a task
 that runs twice (a re-queue by the sweep, a message Redis gave out again) sends once. An in-app
-notice is delivered by marking its row sent, in one transaction, so it can never be duplicated.
+notice is written delivered (register/services/notifications.py, issue 22); one written pending
+before that is delivered here by marking its row sent, in one transaction, so it can never be
+duplicated.
 An e-mail is delivered in two commits:
 
 1. the attempt is claimed: status ``sending``, ``attempts`` + 1. The claim is committed, so an
