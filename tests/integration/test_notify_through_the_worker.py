@@ -10,7 +10,7 @@ from register.services import people
 from register.services.history import save_with_history
 from register.services.system import system_user
 from tasks.jobs import sweep_notices
-from tests.notify_stand_in import template_id
+from tests.notify_stand_in import Sent, template_id
 from tests.services import wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -60,14 +60,18 @@ def give_address(person: Person, email: str) -> Person:
     return person
 
 
+def sent_through_notify(council, through_notify, worker) -> tuple[Notification, Sent]:
+    """An absence's e-mail to the deputy, sent through Notify: the notice and what Notify recorded."""
+    absence = record_absence(council)
+    email = wait_for_email(absence, "sent", worker)
+    [sent] = through_notify.sent_to(council.deputy_chief_executive.email)
+    return email, sent
+
+
 def test_an_email_goes_through_notify_with_its_template_and_reference_and_its_receipt_reaches_the_register(
     council, through_notify, notify_worker, live_server
 ):
-    deputy = council.deputy_chief_executive
-    absence = record_absence(council)
-
-    email = wait_for_email(absence, "sent", notify_worker)
-    [sent] = through_notify.sent_to(deputy.email)
+    email, sent = sent_through_notify(council, through_notify, notify_worker)
     assert sent.reference == email.reference == f"notice-{email.pk}"
     assert sent.template_id == template_id("absence-recorded")
     assert sent.personalisation["subject"] == email.subject
@@ -111,9 +115,7 @@ def test_a_permanent_failure_receipt_tells_democratic_services_the_address_looks
     council, through_notify, notify_worker, live_server
 ):
     deputy = council.deputy_chief_executive
-    absence = record_absence(council)
-    email = wait_for_email(absence, "sent", notify_worker)
-    [sent] = through_notify.sent_to(deputy.email)
+    email, sent = sent_through_notify(council, through_notify, notify_worker)
 
     status = through_notify.post_receipt(sent, status="permanent-failure", callback_url=callback_url(live_server))
 
