@@ -6,6 +6,7 @@ import datetime
 import pytest
 
 from register.models import Absence, Notification, Person
+from register.selectors.notices import inbox
 from register.services import people
 from register.services.history import save_with_history
 from register.services.system import system_user
@@ -52,6 +53,18 @@ def address_wrong_notices(council) -> list[Notification]:
             kind="email-address-wrong", recipient=council.democratic_services, channel=IN_APP
         ).order_by("pk")
     )
+
+
+def shown_to_democratic_services(council, worker) -> Notification:
+    """The one notice telling Democratic Services an address is wrong, once it is in their inbox."""
+    wait_until(
+        lambda: inbox(council.democratic_services).filter(kind="email-address-wrong").exists(),
+        timeout=60,
+        what="Democratic Services to be told",
+        explain=worker.tail,
+    )
+    [told] = address_wrong_notices(council)
+    return told
 
 
 def give_address(person: Person, email: str) -> Person:
@@ -122,7 +135,7 @@ def test_a_permanent_failure_receipt_tells_democratic_services_the_address_looks
     assert status == 200
     email.refresh_from_db()
     assert email.receipt == Notification.Receipt.PERMANENT_FAILURE
-    [told] = address_wrong_notices(council)
+    told = shown_to_democratic_services(council, notify_worker)
     assert str(deputy) in told.subject and deputy.email in told.body_text
     assert told.link_path == f"/people/{deputy.pk}/"
     assert through_notify.post_receipt(sent, status="permanent-failure", callback_url=callback_url(live_server)) == 200
@@ -139,8 +152,7 @@ def test_an_address_notify_rejects_fails_at_once_and_democratic_services_are_tol
     email = wait_for_email(absence, "failed", notify_worker)
     assert email.attempts == 1, "a 400 is not retried"
     assert "email_address Not a valid email address" in email.last_error
-    wait_until(lambda: address_wrong_notices(council), timeout=30, what="Democratic Services to be told")
-    [told] = address_wrong_notices(council)
+    told = shown_to_democratic_services(council, notify_worker)
     assert "email_address Not a valid email address" in told.body_text
 
 
