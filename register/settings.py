@@ -460,6 +460,22 @@ EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "register@council.example")
 
+# GOV.UK Notify as the e-mail service (issue 22; register/services/notify.py, README "GOV.UK Notify").
+# NOTICE_EMAIL_SERVICE: "smtp" hands e-mails to EMAIL_BACKEND above; "notify" sends them through
+# Notify with its official client, one template per kind of notice. With "notify", a missing or
+# malformed setting below stops the processes (system check register.E002) and names the setting.
+NOTICE_EMAIL_SERVICES = ("smtp", "notify")
+NOTICE_EMAIL_SERVICE = os.environ.get("NOTICE_EMAIL_SERVICE", "smtp").strip().lower()
+if NOTICE_EMAIL_SERVICE not in NOTICE_EMAIL_SERVICES:
+    raise ImproperlyConfigured(f"NOTICE_EMAIL_SERVICE must be one of {list(NOTICE_EMAIL_SERVICES)}.")
+# The API key Notify gives the service (a "live" or "team and guest list" key): a secret.
+NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
+NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+# The bearer token typed into Notify's "Callbacks for delivery receipts": Notify sends it with every receipt.
+NOTIFY_CALLBACK_BEARER_TOKEN = os.environ.get("NOTIFY_CALLBACK_BEARER_TOKEN", "")
+# One Notify template id per kind of notice: NOTIFY_TEMPLATE_<KIND> (the kind in capitals, "-" as "_").
+NOTIFY_TEMPLATES = {name: value.strip() for name, value in os.environ.items() if name.startswith("NOTIFY_TEMPLATE_")}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that an unauthenticated request is answered 401 with WWW-Authenticate.

@@ -17,6 +17,7 @@ from register.views import (
 )
 from register.views import privacy as privacy_pages
 from register.views import sso as single_sign_on
+from register.views.notify_receipts import receipt as notify_receipt
 from register.views.people import absences as people_absences
 from register.views.people import accounts as people_accounts
 from register.views.people import elections, local_councils, records
@@ -225,6 +226,8 @@ urlpatterns = [
     path("people/", include(people_pages)),
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
+    # GOV.UK Notify's delivery receipts (issue 22): Notify posts them here with its bearer token.
+    path("notify/receipts/", notify_receipt, name="notify-receipts"),
 ]
 
 handler404 = "api.handlers.page_not_found"

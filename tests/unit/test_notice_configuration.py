@@ -24,17 +24,27 @@ def test_the_redis_visibility_timeout_is_set_and_outlasts_the_longest_back_off()
     assert timeout > settings.NOTICE_RETRY_MAX_SECONDS
 
 
-def test_settings_refuse_a_visibility_timeout_shorter_than_the_longest_back_off():
-    environment = {**os.environ, "CELERY_VISIBILITY_TIMEOUT": "600", "NOTICE_RETRY_MAX_SECONDS": "900"}
+def settings_refusal(**environment: str) -> str:
+    """What loading the settings with ``environment`` added prints as it fails (the test fails if it loads)."""
     result = subprocess.run(
         [sys.executable, "-c", "import register.settings"],
-        env=environment,
+        env={**os.environ, **environment},
         capture_output=True,
         text=True,
         cwd=settings.BASE_DIR,
     )
     assert result.returncode != 0
-    assert "CELERY_VISIBILITY_TIMEOUT must be longer than NOTICE_RETRY_MAX_SECONDS" in result.stderr
+    return result.stderr
+
+
+def test_settings_refuse_a_visibility_timeout_shorter_than_the_longest_back_off():
+    refusal = settings_refusal(CELERY_VISIBILITY_TIMEOUT="600", NOTICE_RETRY_MAX_SECONDS="900")
+    assert "CELERY_VISIBILITY_TIMEOUT must be longer than NOTICE_RETRY_MAX_SECONDS" in refusal
+
+
+def test_settings_refuse_an_email_service_other_than_smtp_or_notify():
+    refusal = settings_refusal(NOTICE_EMAIL_SERVICE="pigeon")
+    assert "NOTICE_EMAIL_SERVICE must be one of ['smtp', 'notify']" in refusal
 
 
 def test_celery_beat_runs_the_sweep_every_interval():
