@@ -78,6 +78,22 @@ def test_a_pending_briefing_is_tentative_and_an_amendment_raises_its_sequence_A5
     assert "Libraries and museums" in str(after["SUMMARY"])
 
 
+def test_a_declined_or_refused_briefing_stays_in_the_feed_as_cancelled_with_its_uid_A2_A4(council, clock, officer_of):
+    declined = approved_request(council, officers=[officer_of])
+    refused = submit_request(council, officers=[officer_of])
+    token = calendar_feed_make(actor=officer_of, person=officer_of).token
+    before = events_of(read(token))
+    assert sorted(str(e["STATUS"]) for e in before.values()) == ["TENTATIVE", "TENTATIVE"]
+
+    attendance.attendance_invitation_respond(request=declined, actor=officer_of, accept=False)
+    attendance.attendance_request_refuse(request=refused, actor=council.chief_executive, reason="Not for officers")
+
+    after = events_of(read(token))
+    assert set(after) == set(before)
+    assert {str(e["STATUS"]) for e in after.values()} == {"CANCELLED"}
+    assert all(int(after[uid]["SEQUENCE"]) > int(before[uid]["SEQUENCE"]) for uid in after)
+
+
 def test_an_officer_sees_only_their_own_briefings(council, clock, officer_of):
     other = council.directorates[0].officers[1]
     mine = approved_request(council, officers=[officer_of])
