@@ -98,18 +98,32 @@ def _latest(*moments):
     return Greatest(*(Coalesce(moment, epoch, output_field=DateTimeField()) for moment in moments))
 
 
-def _sequence(request: AttendanceRequest, cancelled: bool) -> int:
-    """Rises when the brief is amended (each amendment is a new round) and again when the briefing is
+def _briefing_event(
+    request: AttendanceRequest,
+    *,
+    event_uid: str,
+    cancelled: bool,
+    confirmed: bool,
+    summary: str,
+    description: str,
+    last_changed: datetime.datetime | None,
+) -> CalendarEvent:
+    """A briefing at its group's meeting: the meeting's time and place, the brief's page. SEQUENCE
+    rises when the brief is amended (each amendment is a new round) and again when the briefing is
     called off, so that calendar clients take the newer copy (RFC 5545 3.8.7.4)."""
-    return 2 * (request.round - 1) + (1 if cancelled else 0)
-
-
-def _meeting_times(meeting: GroupMeeting) -> tuple[datetime.datetime, datetime.datetime]:
-    return meeting.starts_at, meeting.ends_at or meeting.starts_at + DEFAULT_LENGTH
-
-
-def _request_path(request: AttendanceRequest) -> str:
-    return reverse("attendance:detail", args=[request.pk])
+    meeting = request.meeting
+    return CalendarEvent(
+        uid=event_uid,
+        status=CANCELLED if cancelled else CONFIRMED if confirmed else TENTATIVE,
+        summary=summary,
+        description=description,
+        path=reverse("attendance:detail", args=[request.pk]),
+        sequence=2 * (request.round - 1) + (1 if cancelled else 0),
+        last_modified=last_changed,
+        starts_at=meeting.starts_at,
+        ends_at=meeting.ends_at or meeting.starts_at + DEFAULT_LENGTH,
+        location=meeting.where,
+    )
 
 
 def _since(standing: Standing) -> datetime.datetime:
@@ -140,32 +154,19 @@ def officer_briefings(standing: Standing) -> list[CalendarEvent]:
     events = []
     for invitation in invitations:
         request = invitation.request
-        cancelled = (
-            request.state in states.CALLED_OFF_REQUEST_STATES
-            or invitation.state in workflow.NOT_ATTENDING_INVITATION_STATES
-        )
-        if cancelled:
-            status = CANCELLED
-        elif request.state in workflow.AGREED_REQUEST_STATES and invitation.state == workflow.ACCEPTED:
-            status = CONFIRMED
-        else:
-            status = TENTATIVE
-        starts_at, ends_at = _meeting_times(request.meeting)
         events.append(
-            CalendarEvent(
-                uid=uid("briefing", request.pk, invitation.pk),
-                status=status,
+            _briefing_event(
+                request,
+                event_uid=uid("briefing", request.pk, invitation.pk),
+                cancelled=request.state in states.CALLED_OFF_REQUEST_STATES
+                or invitation.state in workflow.NOT_ATTENDING_INVITATION_STATES,
+                confirmed=request.state in workflow.AGREED_REQUEST_STATES and invitation.state == workflow.ACCEPTED,
                 summary=f"Briefing the {request.group.name}: {request.subject}",
                 description=(
                     f"{request.group.name} meeting. Subject: {request.subject}. "
                     f"The request: {request.state_label}. Your answer: {invitation.state_label}."
                 ),
-                path=_request_path(request),
-                sequence=_sequence(request, cancelled),
-                last_modified=invitation.last_changed,
-                starts_at=starts_at,
-                ends_at=ends_at,
-                location=request.meeting.where,
+                last_changed=invitation.last_changed,
             )
         )
     return events
@@ -188,27 +189,16 @@ def group_briefings(standing: Standing) -> list[CalendarEvent]:
     )
     events = []
     for request in requests:
-        cancelled = request.state in states.CALLED_OFF_REQUEST_STATES
-        if cancelled:
-            status = CANCELLED
-        elif request.state in workflow.AGREED_REQUEST_STATES:
-            status = CONFIRMED
-        else:
-            status = TENTATIVE
         officers = "; ".join(f"{i.officer} ({i.state_label.lower()})" for i in request.invitations.all())
-        starts_at, ends_at = _meeting_times(request.meeting)
         events.append(
-            CalendarEvent(
-                uid=uid("group-briefing", request.pk),
-                status=status,
+            _briefing_event(
+                request,
+                event_uid=uid("group-briefing", request.pk),
+                cancelled=request.state in states.CALLED_OFF_REQUEST_STATES,
+                confirmed=request.state in workflow.AGREED_REQUEST_STATES,
                 summary=f"Officer briefing for the {request.group.name}: {request.subject}",
                 description=f"{request.state_label}. Officers: {officers or 'none named'}.",
-                path=_request_path(request),
-                sequence=_sequence(request, cancelled),
-                last_modified=request.last_changed,
-                starts_at=starts_at,
-                ends_at=ends_at,
-                location=request.meeting.where,
+                last_changed=request.last_changed,
             )
         )
     return events

@@ -249,6 +249,8 @@ def test_done_when_an_officers_feed_shows_local_times_across_bst_and_a_withdrawn
 def test_the_account_page_makes_the_address_once_and_resets_it_with_a_reason(council, clock, officer_of):
     client = Client()
     client.force_login(officer_of)
+    assert b'href="/account/calendar-feeds/"' in client.get("/account/").content
+    assert b'href="/account/calendar-feeds/"' in client.get("/").content
     page = client.get("/account/calendar-feeds/")
     assert page.status_code == 200 and b"Your briefings of political groups" in page.content
 
@@ -274,5 +276,6 @@ def test_a_councillor_with_no_feed_is_told_none_applies(council, clock):
     client.force_login(member)
     page = client.get("/account/calendar-feeds/")
     assert b"None applies to you" in page.content
+    assert b'href="/account/calendar-feeds/"' not in client.get("/account/").content
     assert client.post("/account/calendar-feeds/", {"make": "1"}).status_code == 400
     assert not CalendarFeed.objects.filter(person=member).exists()
