@@ -18,23 +18,23 @@ FEED_KINDS = (BRIEFINGS, GROUP_BRIEFINGS, DECISIONS_DUE)
 
 
 def has_briefings_feed(standing: Standing) -> bool:
-    """An officer's own briefings: the group meetings they are named for (A4)."""
+    """An officer's own briefings: the group meetings they are named for."""
     return standing.is_active and standing.is_officer
 
 
 def has_group_briefings_feed(standing: Standing) -> bool:
-    """A group's briefings, for its leader and deputy while they hold that post (A1)."""
+    """A group's briefings, for its leader and deputy while they hold that post."""
     return standing.is_active and bool(standing.groups_led)
 
 
 def has_decisions_due_feed(standing: Standing) -> bool:
-    """Decisions due (A2, A12): the Chief Executive, and the Deputy, whose feed holds them only on the
-    days of a recorded absence of the Chief Executive (``reads_decisions_due``)."""
+    """Decisions due: the Chief Executive, and the Deputy, whose feed holds them only on the days of a
+    recorded absence of the Chief Executive (``reads_decisions_due``)."""
     return standing.is_active and standing.holds(Role.CHIEF_EXECUTIVE, Role.DEPUTY_CHIEF_EXECUTIVE)
 
 
 def reads_decisions_due(standing: Standing) -> bool:
-    """Whoever acts as Chief Executive on the day the feed is read (A2)."""
+    """Whoever acts as Chief Executive on the day the feed is read (``Standing.acting_chief_executive``)."""
     return standing.is_active and bool(standing.acting_chief_executive)
 
 
