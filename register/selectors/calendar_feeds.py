@@ -93,9 +93,16 @@ def _changed(model, outer: str):
     )
 
 
+# Greatest is NULL on SQLite if any argument is: a record without history counts as never changed.
+_NEVER = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
+
 def _latest(*moments):
-    epoch = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
-    return Greatest(*(Coalesce(moment, epoch, output_field=DateTimeField()) for moment in moments))
+    return Greatest(*(Coalesce(moment, _NEVER, output_field=DateTimeField()) for moment in moments))
+
+
+def _known(moment: datetime.datetime | None) -> datetime.datetime | None:
+    return None if moment is None or moment <= _NEVER else moment
 
 
 def _briefing_event(
@@ -119,7 +126,7 @@ def _briefing_event(
         description=description,
         path=reverse("attendance:detail", args=[request.pk]),
         sequence=2 * (request.round - 1) + (1 if cancelled else 0),
-        last_modified=last_changed,
+        last_modified=_known(last_changed),
         starts_at=meeting.starts_at,
         ends_at=meeting.ends_at or meeting.starts_at + DEFAULT_LENGTH,
         location=meeting.where,
@@ -227,7 +234,7 @@ def decisions_due(standing: Standing) -> list[CalendarEvent]:
                 description=f"The {request.group.name} asks for officers to brief its meeting.{urgent}",
                 path=reverse("attendance:decide", args=[request.pk]),
                 sequence=request.round - 1,
-                last_modified=request.last_changed,
+                last_modified=_known(request.last_changed),
                 day=request.due_on,
             )
         )

@@ -96,7 +96,7 @@ def calendar(kind: str, events: list[CalendarEvent], *, now: datetime.datetime) 
         vevent.add("status", event.status)
         vevent.add("sequence", event.sequence)
         vevent.add("transp", "TRANSPARENT" if event.day is not None else "OPAQUE")
-        if event.last_modified is not None and event.last_modified.year > 1970:
+        if event.last_modified is not None:
             vevent.add("last-modified", event.last_modified.astimezone(datetime.UTC))
         feed.add_component(vevent)
     return feed
