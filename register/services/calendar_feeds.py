@@ -67,10 +67,7 @@ def calendar_feed_reset(*, actor: Person, person: Person, reason: str) -> Issued
             live,
             actor=actor,
             reason=f"Calendar feed address reset: {reason}",
-            update_fields=[
-                "reset_at",
-                "reset_because",
-            ],
+            update_fields=["reset_at", "reset_because"],
         )
         return _make(actor=actor, person=person, reason=f"Calendar feed address made again: {reason}")
 

@@ -161,6 +161,10 @@ def test_a_reset_address_is_refused_in_plain_words_and_the_new_one_works(council
     old_row = CalendarFeed.objects.get(person=officer_of, reset_at__isnull=False)
     assert old_row.reset_because == "Shared it by mistake"
     assert old_row.history.latest().history_user == officer_of
+    assert old_row.history.latest().history_change_reason == "Calendar feed address reset: Shared it by mistake"
+    new_row = CalendarFeed.objects.get(person=officer_of, reset_at__isnull=True)
+    assert new_row.history.get().history_change_reason == "Calendar feed address made again: Shared it by mistake"
+    assert new_row.digest != old_row.digest and new not in str(new_row.history.values())  # only the digest, once
 
 
 def test_a_reset_needs_a_reason_and_changes_nothing_without_one(council, clock, officer_of):
