@@ -82,6 +82,11 @@ if CHECKPOINT_EVERY_MINUTES < 1:
 TRANSPARENCY_ORIGIN = os.environ.get("TRANSPARENCY_ORIGIN", "").strip().rstrip("/") or (
     SITE_URL.split("://", 1)[-1].rstrip("/") + "/register"
 )
+# Calendar feeds (issue 22): the domain in each event's UID (RFC 5545 asks for a globally unique,
+# stable one). Keep it when the site moves, or every subscriber's calendar sees new events.
+CALENDAR_UID_DOMAIN = os.environ.get("CALENDAR_UID_DOMAIN", "").strip() or (
+    SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "register.invalid"
+)
 COUNCIL_NATIONS = {"england-and-wales", "scotland", "northern-ireland"}
 if COUNCIL_NATION not in COUNCIL_NATIONS:
     raise ImproperlyConfigured(f"COUNCIL_NATION must be one of {sorted(COUNCIL_NATIONS)}.")
