@@ -389,6 +389,9 @@ class NotificationAdmin(ReadOnlyRegisterAdmin):
 
     list_display = ["created_at", "recipient", "kind", "channel", "status", "attempts", "last_error"]
     list_filter = ["status", "channel", "kind"]
+    # Which service took an e-mail and GOV.UK Notify's delivery receipt for it (issue 22).
+    list_display += ["sent_via", "receipt", "receipt_at"]
+    list_filter += ["sent_via", "receipt"]
     list_select_related = ["recipient"]
     search_fields = ["recipient__username", "recipient__first_name", "recipient__last_name", "cause"]
     actions = ["retry_failed_notices"]

@@ -34,3 +34,16 @@ def signing_key_is_set(app_configs, **kwargs) -> list[checks.CheckMessage]:
             )
         ]
     return []
+
+
+@checks.register()
+def notify_is_configured(app_configs, **kwargs) -> list[checks.CheckMessage]:
+    """With NOTICE_EMAIL_SERVICE=notify, every Notify setting is present and well formed (issue 22):
+    an error wherever the register runs, since no e-mail could be sent without them."""
+    from register.services.notify import check_configuration
+
+    try:
+        check_configuration()
+    except ImproperlyConfigured as error:
+        return [checks.Error(str(error), hint='See the README, "GOV.UK Notify".', id="register.E002")]
+    return []

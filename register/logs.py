@@ -46,10 +46,13 @@ def logs_client_addresses() -> bool:
 EMAIL_ADDRESS = re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)+")
 # The links in an invitation and a password reset (register/urls.py): /sign-in/.../<uidb64>/<token>/.
 PASSWORD_LINK = re.compile(r"(/sign-in/(?:set-password|forgotten-password)/[^/\s?\"']+/)[^/\s?\"']+")
+# A calendar feed's address (issue 22): /calendar/<token>/<kind>.ics, the token being the credential.
+CALENDAR_LINK = re.compile(r"(/calendar/)[^/\s?\"']+(?=/)")
 
 
 def redacted(text: str) -> str:
-    """``text`` without e-mail addresses or password links' tokens (a uidb64 is a person's id, kept)."""
+    """``text`` without e-mail addresses, password links' or calendar feeds' tokens (a uidb64 is a person's id, kept)."""
+    text = CALENDAR_LINK.sub(r"\1[token]", text)
     return PASSWORD_LINK.sub(r"\1[token]", EMAIL_ADDRESS.sub("[e-mail address]", text))
 
 

@@ -82,6 +82,11 @@ if CHECKPOINT_EVERY_MINUTES < 1:
 TRANSPARENCY_ORIGIN = os.environ.get("TRANSPARENCY_ORIGIN", "").strip().rstrip("/") or (
     SITE_URL.split("://", 1)[-1].rstrip("/") + "/register"
 )
+# Calendar feeds (issue 22): the domain in each event's UID (RFC 5545 asks for a globally unique,
+# stable one). Keep it when the site moves, or every subscriber's calendar sees new events.
+CALENDAR_UID_DOMAIN = os.environ.get("CALENDAR_UID_DOMAIN", "").strip() or (
+    SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "register.invalid"
+)
 COUNCIL_NATIONS = {"england-and-wales", "scotland", "northern-ireland"}
 if COUNCIL_NATION not in COUNCIL_NATIONS:
     raise ImproperlyConfigured(f"COUNCIL_NATION must be one of {sorted(COUNCIL_NATIONS)}.")
@@ -472,6 +477,22 @@ EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 # file per connection, so that tests and people without a mail server can read what was sent.
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "register@council.example")
+
+# GOV.UK Notify as the e-mail service (issue 22; register/services/notify.py, README "GOV.UK Notify").
+# NOTICE_EMAIL_SERVICE: "smtp" hands e-mails to EMAIL_BACKEND above; "notify" sends them through
+# Notify with its official client, one template per kind of notice. With "notify", a missing or
+# malformed setting below stops the processes (system check register.E002) and names the setting.
+NOTICE_EMAIL_SERVICES = ("smtp", "notify")
+NOTICE_EMAIL_SERVICE = os.environ.get("NOTICE_EMAIL_SERVICE", "smtp").strip().lower()
+if NOTICE_EMAIL_SERVICE not in NOTICE_EMAIL_SERVICES:
+    raise ImproperlyConfigured(f"NOTICE_EMAIL_SERVICE must be one of {list(NOTICE_EMAIL_SERVICES)}.")
+# The API key Notify gives the service (a "live" or "team and guest list" key): a secret.
+NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
+NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+# The bearer token typed into Notify's "Callbacks for delivery receipts": Notify sends it with every receipt.
+NOTIFY_CALLBACK_BEARER_TOKEN = os.environ.get("NOTIFY_CALLBACK_BEARER_TOKEN", "")
+# One Notify template id per kind of notice: NOTIFY_TEMPLATE_<KIND> (the kind in capitals, "-" as "_").
+NOTIFY_TEMPLATES = {name: value.strip() for name, value in os.environ.items() if name.startswith("NOTIFY_TEMPLATE_")}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -1,7 +1,7 @@
 """The register's URLs: pages, the API and the admin."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from register.views import (
     account,
@@ -9,6 +9,7 @@ from register.views import (
     attendance,
     audit,
     auth,
+    calendar_feeds,
     checkpoints,
     declarations,
     front,
@@ -17,6 +18,7 @@ from register.views import (
 )
 from register.views import privacy as privacy_pages
 from register.views import sso as single_sign_on
+from register.views.notify_receipts import receipt as notify_receipt
 from register.views.people import absences as people_absences
 from register.views.people import accounts as people_accounts
 from register.views.people import elections, local_councils, records
@@ -225,8 +227,21 @@ urlpatterns = [
     path("people/", include(people_pages)),
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
+    # GOV.UK Notify's delivery receipts (issue 22): Notify posts them here with its bearer token.
+    path("notify/receipts/", notify_receipt, name="notify-receipts"),
 ]
 
 handler404 = "api.handlers.page_not_found"
 # An unreachable database is answered 503, not with the crash page (register/views/errors.py).
 handler500 = "register.views.errors.server_error"
+
+# Calendar feeds (issue 22): the public feed addresses (the token is the credential; no session),
+# which a council exposes to the internet for calendar subscriptions, and the account page.
+urlpatterns += [
+    re_path(
+        r"^calendar/(?P<token>[A-Za-z0-9_-]{1,100})/(?P<kind>briefings|group-briefings|decisions-due)\.ics$",
+        calendar_feeds.feed,
+        name="calendar-feed",
+    ),
+    path("account/calendar-feeds/", calendar_feeds.account_page, name="calendar-feeds"),
+]

@@ -262,3 +262,49 @@ def three_groups(council):
 @pytest.fixture
 def independent_person(council):
     return council.independent_person
+
+
+# GOV.UK Notify's stand-in (issue 22; tests/notify_stand_in.py), served for the whole run.
+
+
+@pytest.fixture(scope="session")
+def notify_server():
+    from tests.notify_stand_in import NotifyServer
+
+    server = NotifyServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def notify_api(notify_server, settings):
+    """The Notify stand-in, emptied, with this process's settings sending e-mail through it."""
+    from tests.notify_stand_in import notify_settings
+
+    notify_server.state.reset()
+    configured = notify_settings(notify_server.state.url)
+    templates = {name: value for name, value in configured.items() if name.startswith("NOTIFY_TEMPLATE_")}
+    settings.NOTICE_EMAIL_SERVICE = configured["NOTICE_EMAIL_SERVICE"]
+    settings.NOTIFY_API_KEY = configured["NOTIFY_API_KEY"]
+    settings.NOTIFY_BASE_URL = configured["NOTIFY_BASE_URL"]
+    settings.NOTIFY_CALLBACK_BEARER_TOKEN = configured["NOTIFY_CALLBACK_BEARER_TOKEN"]
+    settings.NOTIFY_TEMPLATES = templates
+    yield notify_server.state
+    notify_server.state.reset()
+
+
+@pytest.fixture(scope="module")
+def notify_worker(worker, notify_server):
+    """The session's Celery worker restarted to send its e-mail through the Notify stand-in, for one
+    module's tests; restarted as it was afterwards."""
+    from tests.notify_stand_in import notify_settings
+
+    before = dict(worker.environment)
+    worker.stop()
+    worker.environment.update(notify_settings(notify_server.state.url))
+    worker.start()
+    yield worker
+    worker.stop()
+    worker.environment.clear()
+    worker.environment.update(before)
+    worker.start()

@@ -42,6 +42,7 @@ from register import selectors, workflow
 from register.errors import NotFound
 from register.models import Notification, Person
 from register.queue import queue_task
+from register.services import notify
 from register.services.history import save_with_history
 
 logger = logging.getLogger(__name__)
@@ -58,6 +59,8 @@ class Outcome:
 
     status: str
     retry_in: float | None = None
+    # GOV.UK Notify rejected the recipient's address: the task tells Democratic Services (notify_receipts).
+    address_rejected: bool = False
 
 
 # What a notice's last_error begins with when handing it to the broker failed (``not_queued``): the
@@ -154,19 +157,50 @@ def _send_claimed_email(notification_id: int, *, attempt: int) -> Outcome:
             # Between our two commits another attempt took over; it owns the notice now.
             return Outcome(notice.status)
         try:
-            send_email(notice)
+            service, provider_id = send_email(notice)
+        except notify.NotifyRefused as refusal:
+            logger.warning("E-mail notice %s, attempt %s, refused: %s", notice.pk, attempt, refusal)
+            return _refused(notice, refusal)
         except Exception as error:  # noqa: BLE001 - any failure of the mail server is retried
             logger.warning("E-mail notice %s, attempt %s, failed: %r", notice.pk, attempt, error)
             return _after_failed_attempt(notice, f"{type(error).__name__}: {error}")
-        return _mark_sent(notice)
+        return _mark_emailed(notice, service=service, provider_id=provider_id)
 
 
-def send_email(notice: Notification) -> None:
-    """Hand one e-mail, plain text with an HTML alternative, to Django's e-mail backend."""
+def send_email(notice: Notification) -> tuple[str, str]:
+    """Hand one e-mail to the service NOTICE_EMAIL_SERVICE chooses; which service took it, and that
+    service's id for it (none from SMTP).
+
+    SMTP: plain text with an HTML alternative, through Django's e-mail backend. GOV.UK Notify: the
+    notice's template and fields, with the notice's reference. A notice an earlier attempt may have
+    handed over already (any attempt after the first: it died, or its answer was lost) is looked up
+    by its reference first, and not sent again if Notify has it.
+    """
+    if settings.NOTICE_EMAIL_SERVICE == Notification.Service.NOTIFY:
+        provider_id = notify.already_sent(notice) if notice.attempts > 1 else None
+        return Notification.Service.NOTIFY, provider_id or notify.send(notice)
     message = EmailMultiAlternatives(notice.subject, notice.body_text, to=[notice.recipient.email])
     if notice.body_html:
         message.attach_alternative(notice.body_html, "text/html")
     message.send()
+    return Notification.Service.SMTP, ""
+
+
+def _mark_emailed(notice: Notification, *, service: str, provider_id: str) -> Outcome:
+    notice.sent_via = service
+    notice.provider_id = provider_id
+    _move(notice, workflow.DELIVER)
+    notice.sent_at = timezone.now()
+    _save(notice, "Notice delivered", ["status", "attempts", "sent_at", "sent_via", "provider_id"])
+    return Outcome(Status.SENT)
+
+
+def _refused(notice: Notification, refusal: notify.NotifyRefused) -> Outcome:
+    """Notify will not send it (400, 403): failed at once, saying what Notify said; an address it
+    rejects is Democratic Services' to correct (the task tells them: notifications import this module)."""
+    notice.sent_via = Notification.Service.NOTIFY
+    _fail(notice, str(refusal), also=["sent_via"])
+    return Outcome(Status.FAILED, address_rejected=refusal.address_rejected)
 
 
 def retry_delay(attempt: int) -> float:
@@ -197,10 +231,10 @@ def _mark_sent(notice: Notification) -> Outcome:
     return Outcome(Status.SENT)
 
 
-def _fail(notice: Notification, error: str) -> Outcome:
+def _fail(notice: Notification, error: str, also: tuple[str, ...] | list[str] = ()) -> Outcome:
     _move(notice, workflow.GIVE_UP)
     notice.last_error = error
-    _save(notice, f"Notice failed after {notice.attempts} attempt(s)", ["status", "attempts", "last_error"])
+    _save(notice, f"Notice failed after {notice.attempts} attempt(s)", ["status", "attempts", "last_error", *also])
     return Outcome(Status.FAILED)
 
 

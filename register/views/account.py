@@ -16,6 +16,7 @@ from register.addresses import client_address
 from register.errors import NotFound, RuleViolation
 from register.forms_declarations import RegisterForm
 from register.models import ApiToken, Person
+from register.policies.calendar_feeds import calendar_feed_kinds
 from register.selectors import clock
 from register.selectors.accounts import api_tokens_of
 from register.services.sign_in import sessions, tokens, two_factor
@@ -55,6 +56,7 @@ def index(request):
             "has_password": request.user.has_usable_password(),
             "has_two_factor": two_factor.has_two_factor(request.user),
             "recovery_codes_left": two_factor.recovery_codes_left(request.user),
+            "calendar_feeds": bool(calendar_feed_kinds(standing(request))),
         },
     )
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from register import policies, selectors
+from register.policies.calendar_feeds import calendar_feed_kinds
 from register.selectors import attendance as attendance_reads
 from register.selectors import concerns as concern_reads
 from register.selectors import declarations as declaration_reads
@@ -70,6 +71,8 @@ def home(request):
             "offers": offers or [],
             "raises_concern": policies.raises_concern(viewer),
             "whistleblowing_policy_url": settings.WHISTLEBLOWING_POLICY_URL,
+            # Calendar feeds (issue 22): officers, group leaders and the Chief Executive have one.
+            "calendar_feeds": bool(calendar_feed_kinds(viewer)),
         },
     )
 

@@ -105,3 +105,10 @@ def test_a_syslog_address_that_is_neither_is_refused(monkeypatch, given):
     monkeypatch.setenv("LOG_SYSLOG_ADDRESS", given)
     with pytest.raises(ValueError, match="LOG_SYSLOG_ADDRESS must be host:port"):
         syslog_address()
+
+
+def test_the_token_of_a_calendar_feed_address_is_redacted():
+    """A calendar feed's address carries its token, the only credential the feed asks for (issue 22)."""
+    access = json_line(access_record(U="/calendar/Abc_d-123xyz/briefings.ics", q=""))
+    assert access["path"] == "/calendar/[token]/briefings.ics"
+    assert "Abc_d-123xyz" not in access["message"]

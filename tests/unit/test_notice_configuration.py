@@ -24,17 +24,27 @@ def test_the_redis_visibility_timeout_is_set_and_outlasts_the_longest_back_off()
     assert timeout > settings.NOTICE_RETRY_MAX_SECONDS
 
 
-def settings_loaded(environment: dict[str, str], code: str = "import register.settings") -> subprocess.CompletedProcess:
-    """``code`` run in a fresh interpreter that loads the settings from ``environment``."""
-    return subprocess.run(
-        [sys.executable, "-c", code], env=environment, capture_output=True, text=True, cwd=settings.BASE_DIR
+def settings_refusal(**environment: str) -> str:
+    """What loading the settings with ``environment`` added prints as it fails (the test fails if it loads)."""
+    result = subprocess.run(
+        [sys.executable, "-c", "import register.settings"],
+        env={**os.environ, **environment},
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
     )
+    assert result.returncode != 0
+    return result.stderr
 
 
 def test_settings_refuse_a_visibility_timeout_shorter_than_the_longest_back_off():
-    result = settings_loaded({**os.environ, "CELERY_VISIBILITY_TIMEOUT": "600", "NOTICE_RETRY_MAX_SECONDS": "900"})
-    assert result.returncode != 0
-    assert "CELERY_VISIBILITY_TIMEOUT must be longer than NOTICE_RETRY_MAX_SECONDS" in result.stderr
+    refusal = settings_refusal(CELERY_VISIBILITY_TIMEOUT="600", NOTICE_RETRY_MAX_SECONDS="900")
+    assert "CELERY_VISIBILITY_TIMEOUT must be longer than NOTICE_RETRY_MAX_SECONDS" in refusal
+
+
+def test_settings_refuse_an_email_service_other_than_smtp_or_notify():
+    refusal = settings_refusal(NOTICE_EMAIL_SERVICE="pigeon")
+    assert "NOTICE_EMAIL_SERVICE must be one of ['smtp', 'notify']" in refusal
 
 
 def test_celery_beat_runs_the_sweep_every_interval():
@@ -48,22 +58,22 @@ def test_by_default_an_email_the_broker_could_not_take_goes_out_within_a_minute_
     """Issue 22: the next sweep re-queues it, and beat sends one every interval once Redis is back; the
     worker reconnects within Celery's 30 s. The measurement is tests/integration/test_notices_through_the_worker.py."""
     environment = {name: value for name, value in os.environ.items() if not name.startswith("NOTICE_SWEEP_")}
-    result = settings_loaded(environment, "import register.settings as s; print(s.NOTICE_SWEEP_INTERVAL_SECONDS)")
-    assert result.returncode == 0, result.stderr
+    result = subprocess.run(
+        [sys.executable, "-c", "import register.settings as s; print(s.NOTICE_SWEEP_INTERVAL_SECONDS)"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        check=True,
+    )
     worker_reconnects_within = 30
     assert int(result.stdout.split()[-1]) + worker_reconnects_within < 60
 
 
 @pytest.mark.parametrize("interval", ["0", "301"])
 def test_settings_refuse_a_sweep_interval_of_nothing_or_longer_than_a_notice_waits(interval):
-    result = settings_loaded(
-        {**os.environ, "NOTICE_SWEEP_INTERVAL_SECONDS": interval, "NOTICE_SWEEP_AFTER_SECONDS": "300"}
-    )
-    assert result.returncode != 0
-    assert (
-        "NOTICE_SWEEP_INTERVAL_SECONDS must be at least 1 and no longer than NOTICE_SWEEP_AFTER_SECONDS"
-        in result.stderr
-    )
+    refusal = settings_refusal(NOTICE_SWEEP_INTERVAL_SECONDS=interval, NOTICE_SWEEP_AFTER_SECONDS="300")
+    assert "NOTICE_SWEEP_INTERVAL_SECONDS must be at least 1 and no longer than NOTICE_SWEEP_AFTER_SECONDS" in refusal
 
 
 @pytest.mark.parametrize("attempt, low, high", [(1, 15, 30), (2, 30, 60), (3, 60, 120), (6, 450, 900), (12, 450, 900)])
