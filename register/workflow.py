@@ -669,6 +669,7 @@ DECLARATION = Workflow(
 Status = Notification.Status
 
 WRITE_NOTICE = "write"
+WRITE_IN_REGISTER = "write in the register"
 CLAIM = "claim an attempt"
 DELIVER = "deliver"
 RETRY_LATER = "retry later"
@@ -689,7 +690,18 @@ NOTICE = Workflow(
             policies.is_system,
             ("C1",),
             actor=SYSTEM,
-            cause="a move that others must hear of, in its own transaction (the outbox)",
+            cause="a move that others must hear of by e-mail, in its own transaction (the outbox)",
+        ),
+        # An in-app notice needs no broker and no worker: it is written delivered, in the same
+        # transaction, and is in its reader's inbox as soon as that commits (issue 22).
+        Move(
+            WRITE_IN_REGISTER,
+            frozenset({NEW}),
+            Status.SENT,
+            policies.is_system,
+            ("C1",),
+            actor=SYSTEM,
+            cause="a move that others must hear of in the register, in its own transaction",
         ),
         # An e-mail attempt is claimed; sending -> sending is another attempt taking over from one that died.
         Move(
@@ -701,7 +713,8 @@ NOTICE = Workflow(
             actor=SYSTEM,
             cause="the delivery task, or the sweep, takes up an e-mail (again, if an attempt died part-way)",
         ),
-        # An in-app notice is delivered as soon as its task runs; an e-mail once the server took it.
+        # An e-mail is delivered once the server took it; an in-app notice written pending (before
+        # issue 22 wrote them delivered) as soon as its task runs.
         Move(
             DELIVER,
             frozenset({Status.PENDING, Status.SENDING}),
@@ -709,7 +722,7 @@ NOTICE = Workflow(
             policies.is_system,
             ("C1",),
             actor=SYSTEM,
-            cause="the delivery task ran (in-app) or the mail server took the e-mail",
+            cause="the mail server took the e-mail, or the delivery task ran (an in-app notice written pending)",
         ),
         Move(
             RETRY_LATER,

@@ -48,11 +48,14 @@ def deliver_notifications(self, notification_ids: list[int]) -> dict:
     _tell_of_rejected_addresses(outcomes)
     if not self.request.is_eager:
         again = {pk: outcome.retry_in for pk, outcome in outcomes.items() if outcome.retry_in is not None}
+        left = list(again)
         try:
             for notification_id, countdown in again.items():
                 deliver_notification.apply_async((notification_id,), countdown=countdown)
-        except Exception:  # noqa: BLE001 - the broker is down: they are still pending, and the sweep re-queues them
-            logger.warning("Could not queue %s notice(s) to try again; the sweep will", len(again), exc_info=True)
+                left.remove(notification_id)
+        except Exception as error:  # noqa: BLE001 - the broker is down: they are still pending, and the sweep re-queues them
+            logger.warning("Could not queue %s notice(s) to try again; the sweep will", len(left), exc_info=True)
+            delivery.not_queued(left, error)
     return dict(Counter(outcome.status for outcome in outcomes.values()))
 
 

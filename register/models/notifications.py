@@ -16,8 +16,9 @@ class Notification(Undeletable):
     Its idempotency key is (cause, recipient, kind, channel), held unique by the database, so that
     the same cause can never notify the same person of the same thing twice.
 
-    Status moves as ``register.workflow.NOTIFICATION_TRANSITIONS`` allows: an in-app notice goes
-    straight from pending to sent (delivering it is marking it sent); an e-mail is ``sending``
+    Status moves as ``register.workflow.NOTICE`` allows: an in-app notice is written sent, in the
+    transaction of the change that caused it (one written pending before issue 22 goes straight
+    from pending to sent when its task runs); an e-mail is ``sending``
     between the commit that claims an attempt and the commit that records the mail server's answer,
     so an attempt that died part-way is visible, counted, and taken over.
     """

@@ -2,7 +2,9 @@
 
 Delivering a notice is safe to repeat: a notice already sent or failed is left alone, so a task
 that runs twice (a re-queue by the sweep, a message Redis gave out again) sends once. An in-app
-notice is delivered by marking its row sent, in one transaction, so it can never be duplicated.
+notice is written delivered (register/services/notifications.py, issue 22); one written pending
+before that is delivered here by marking its row sent, in one transaction, so it can never be
+duplicated.
 An e-mail is delivered in two commits:
 
 1. the attempt is claimed: status ``sending``, ``attempts`` + 1. The claim is committed, so an
@@ -32,6 +34,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
@@ -59,6 +62,10 @@ class Outcome:
     # GOV.UK Notify rejected the recipient's address: the task tells Democratic Services (notify_receipts).
     address_rejected: bool = False
 
+
+# What a notice's last_error begins with when handing it to the broker failed (``not_queued``): the
+# sweep re-queues such a notice at its next run once it is due, not NOTICE_SWEEP_AFTER_SECONDS later.
+NOT_QUEUED = "Not handed to the broker"
 
 # Notices a delivery task takes at once: one transaction, one turn of the history chain's lock.
 DELIVERY_BATCH = 100
@@ -232,37 +239,45 @@ def _fail(notice: Notification, error: str, also: tuple[str, ...] | list[str] = 
 
 
 def sweep_outbox(*, stale_after: datetime.timedelta | None = None, limit: int = 500) -> list[int]:
-    """Re-queue notices that have been due for longer than ``stale_after`` and are still pending
-    (the broker was down at commit, or lost the message) or still sending (the attempt died).
+    """Re-queue notices that are due and were never handed to the broker (``not_queued``: it was
+    down at commit), and notices that have been due for longer than ``stale_after`` and are still
+    pending (the broker lost the message) or still sending (the attempt died).
 
-    Run by Celery beat every NOTICE_SWEEP_INTERVAL_SECONDS. A notice whose attempt is alive is
-    locked and skipped. Each re-queued notice is marked due now, so that the next sweep leaves it
-    alone for another ``stale_after``. Costs a fixed number of queries per sweep.
+    Run by Celery beat every NOTICE_SWEEP_INTERVAL_SECONDS, so a notice the broker could not take
+    goes out within about that long of its return; one the broker took is never re-queued before
+    ``stale_after``, however long a healthy queue is. A notice whose attempt is alive is locked and
+    skipped. Each re-queued notice is marked due now and no longer "not handed to the broker", so
+    that the next sweep leaves it alone for another ``stale_after``. Costs a fixed number of
+    queries per sweep.
     """
     if stale_after is None:
         stale_after = datetime.timedelta(seconds=settings.NOTICE_SWEEP_AFTER_SECONDS)
     now = timezone.now()
+    never_queued = Q(status=Status.PENDING, last_error__startswith=NOT_QUEUED, next_attempt_at__lte=now)
+    stale = Q(status__in=[Status.PENDING, Status.SENDING], next_attempt_at__lte=now - stale_after)
     with transaction.atomic():
-        stale = list(
+        due = list(
             Notification.objects.select_for_update(skip_locked=True, no_key=True, of=("self",))
-            .filter(status__in=[Status.PENDING, Status.SENDING], next_attempt_at__lte=now - stale_after)
+            .filter(never_queued | stale)
             .select_related("actor")
             .order_by("next_attempt_at")[:limit]
         )
-        if not stale:
+        if not due:
             return []
         system = _system_user()
-        for notice in stale:
+        for notice in due:
             notice.next_attempt_at = now
+            if notice.last_error.startswith(NOT_QUEUED):
+                notice.last_error = notice.last_error.partition("\n")[2]
             notice._history_user = notice.actor or system
         bulk_update_with_history(
-            stale,
+            due,
             Notification,
-            ["next_attempt_at"],
+            ["next_attempt_at", "last_error"],
             default_user=system,
             default_change_reason="Re-queued by the sweep",
         )
-        ids = [notice.pk for notice in stale]
+        ids = [notice.pk for notice in due]
         transaction.on_commit(lambda: queue_delivery(ids))
     logger.info("The sweep re-queued %s notice(s)", len(ids))
     return ids
@@ -283,12 +298,12 @@ def notice_retry(*, notice: Notification, actor: Person, reason: str) -> Notific
 
 def queue_delivery(notification_ids: list[int]) -> None:
     """Hand the notices to Celery, DELIVERY_BATCH to a task queued by its name. Called after commit;
-    a broker outage leaves them pending for the sweep."""
+    a broker outage leaves them pending, marked ``not_queued`` for the sweep."""
     for start in range(0, len(notification_ids), DELIVERY_BATCH):
         batch = list(notification_ids[start : start + DELIVERY_BATCH])
         try:
             queue_task(DELIVER_BATCH_TASK, batch)
-        except Exception:  # noqa: BLE001 - the broker is down: the sweep will re-queue them
+        except Exception as error:  # noqa: BLE001 - the broker is down: the sweep will re-queue them
             # Each try waits for the publish retry policy; once the broker has failed, leave the rest too.
             logger.warning(
                 "Could not queue %s notice(s) from %s on; the sweep will re-queue them",
@@ -296,7 +311,46 @@ def queue_delivery(notification_ids: list[int]) -> None:
                 batch[0],
                 exc_info=True,
             )
+            not_queued(notification_ids[start:], error)
             return
+
+
+def not_queued(notification_ids: list[int], error: Exception) -> None:
+    """Record on each of the notices still pending that handing it to the broker failed, so that
+    the sweep re-queues it as soon as it runs again (beat's sweep runs only once the broker is
+    back), rather than NOTICE_SWEEP_AFTER_SECONDS after it was due. One history row each (C1).
+
+    Best effort: if this fails too, the notices are still pending and the sweep re-queues them later.
+    """
+    try:
+        with transaction.atomic():
+            notices = list(
+                Notification.objects.select_for_update(skip_locked=True, no_key=True, of=("self",))
+                .filter(pk__in=notification_ids, status=Status.PENDING)
+                .select_related("actor")
+            )
+            if not notices:
+                return
+            system = _system_user()
+            why = " ".join(f"{NOT_QUEUED}: {type(error).__name__}: {error}".split())
+            for notice in notices:
+                # The error of an earlier attempt stays after it, for the sweep to put back.
+                earlier = (
+                    notice.last_error.partition("\n")[2]
+                    if notice.last_error.startswith(NOT_QUEUED)
+                    else notice.last_error
+                )
+                notice.last_error = "\n".join(filter(None, [why, earlier]))
+                notice._history_user = notice.actor or system
+            bulk_update_with_history(
+                notices,
+                Notification,
+                ["last_error"],
+                default_user=system,
+                default_change_reason="Not handed to the broker; the sweep re-queues it",
+            )
+    except Exception:  # noqa: BLE001 - the database may be down too: the sweep's slower path remains
+        logger.warning("Could not record that %s notice(s) were not queued", len(notification_ids), exc_info=True)
 
 
 def _lock(notification_id: int) -> Notification:

@@ -1,12 +1,14 @@
 """Writing notices into the outbox (a transactional outbox: STYLE.md, "Side effects after commit").
 
 A service that tells someone something calls ``notify`` inside its own transaction. The rows
-commit or roll back with the change that caused them; after commit, each is handed to Celery
-for delivery by id (register/services/delivery.py). A periodic sweep re-queues whatever is still
-pending, so nothing is lost if the broker was down at commit time. The recipient of an in-app
-notice marks it read here.
+commit or roll back with the change that caused them. An in-app notice is written delivered:
+it is in its reader's inbox as soon as that transaction commits, with no broker or worker. After
+commit each e-mail is handed to Celery for delivery by id (register/services/delivery.py). A
+periodic sweep re-queues whatever is still pending, so nothing is lost if the broker was down
+at commit time. The recipient of an in-app notice marks it read here.
 """
 
+import datetime
 from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
@@ -16,6 +18,7 @@ from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from register import workflow
 from register.errors import NotFound
 from register.models import Notification, Person
 from register.notice_links import NoticeLink, link_for
@@ -56,6 +59,7 @@ def notify(
         )
     )
     about_type = ContentType.objects.get_for_model(about) if about is not None else None
+    now = timezone.now()
     notices = []
     for recipient in recipients:
         if all((recipient.pk, channel) in existing for channel in channels):
@@ -67,10 +71,11 @@ def notify(
                 continue
             by_email = channel == Notification.Channel.EMAIL
             notices.append(
-                Notification(
+                _written(
+                    channel,
+                    now,
                     recipient=recipient,
                     kind=kind,
-                    channel=channel,
                     cause=cause,
                     subject=subject,
                     body_text=with_link_text(body_text, leads_to) if by_email else body_text,
@@ -87,9 +92,29 @@ def notify(
     created = bulk_create_with_history(
         notices, Notification, default_user=actor or _system_user(), default_change_reason=f"Notice queued: {kind}"
     )
-    ids = [notice.pk for notice in created]
-    transaction.on_commit(lambda: queue_delivery(ids))
+    # Only e-mails need the broker and a worker; an in-app notice was written delivered.
+    ids = [notice.pk for notice in created if notice.status == Notification.Status.PENDING]
+    if ids:
+        transaction.on_commit(lambda: queue_delivery(ids))
     return created
+
+
+def _written(channel: str, now: datetime.datetime, **fields) -> Notification:
+    """A new notice as ``workflow.NOTICE`` writes it: an e-mail pending for the outbox; an in-app
+    notice already delivered (sent, at the time of the change), so it is in its reader's inbox as
+    soon as the transaction that wrote it commits, whatever the broker and the worker do."""
+    if channel == Notification.Channel.IN_APP:
+        notice = Notification(
+            channel=channel,
+            status=workflow.next_state(workflow.NOTICE, workflow.NEW, workflow.WRITE_IN_REGISTER),
+            sent_at=now,
+            next_attempt_at=now,
+            **fields,
+        )
+        notice._change_reason = f"Notice written to the register: {fields['kind']}"
+        return notice
+    status = workflow.next_state(workflow.NOTICE, workflow.NEW, workflow.WRITE_NOTICE)
+    return Notification(channel=channel, status=status, next_attempt_at=now, **fields)
 
 
 def render_notice(kind: str, context: dict) -> tuple[str, str, str]:

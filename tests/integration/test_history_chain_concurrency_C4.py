@@ -74,9 +74,9 @@ def test_services_writing_history_from_several_threads_leave_one_chain_that_veri
     assert result.ok, result.problems
     history_rows = sum(model.objects.count() for model in history_models())
     assert result.rows == result.head_position == HistoryLink.objects.count() == history_rows
-    # Each change wrote an organization, an absence, two notices in bulk, and their deliveries (the
-    # in-app notice marked sent; the e-mail claimed, then marked sent): all of them linked.
-    assert history_rows - links_before == WRITERS * CHANGES_EACH * (1 + 1 + 2 + 1 + 2)
+    # Each change wrote an organization, an absence, two notices in bulk (the in-app one written
+    # delivered), and the e-mail's delivery (claimed, then marked sent): all of them linked.
+    assert history_rows - links_before == WRITERS * CHANGES_EACH * (1 + 1 + 2 + 2)
 
 
 def test_a_second_writer_waits_for_the_first_to_commit_and_extends_its_head_C4():

@@ -177,7 +177,7 @@ def test_a_councillor_is_asked_to_acknowledge_advice_and_answer_a_declaration_na
     actions = needs_action(member)
     assert actions["Advice to acknowledge"] == 1
     assert actions["Declarations naming you"] == 1
-    assert actions["Unread notices"] == 0  # in a test, notices wait for delivery after commit
+    assert actions["Unread notices"] == 2  # the two changes' in-app notices, in the inbox at the commit
     assert "Declarations to review" not in actions and "Not re-confirmed" not in actions
 
 

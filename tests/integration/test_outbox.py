@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from register.errors import InvalidTransition, NotFound
 from register.models import Absence, Notification, Person
@@ -48,6 +49,27 @@ def tell(people_, absence, *, cause, channels=(IN_APP, EMAIL)) -> list[Notificat
         actor=absence.recorded_by,
         context={"absence": absence},
         channels=channels,
+    )
+
+
+def written_pending_in_app(people_, absence, *, cause) -> list[Notification]:
+    """In-app notices as the register wrote them before issue 22: pending, for the delivery task to
+    mark sent. Rows like these may still be in the outbox; the delivery path still delivers them."""
+    notices = [
+        Notification(
+            recipient=person,
+            kind="absence-recorded",
+            channel=IN_APP,
+            cause=cause,
+            subject="Absence recorded",
+            body_text="Absence recorded",
+            about=absence,
+            actor=absence.recorded_by,
+        )
+        for person in people_
+    ]
+    return bulk_create_with_history(
+        notices, Notification, default_user=absence.recorded_by, default_change_reason="Notice queued: absence-recorded"
     )
 
 
@@ -113,13 +135,12 @@ def test_every_change_a_delivery_makes_carries_the_actor_and_a_reason_C1(council
         ("email", "E-mail attempt 1"),
         ("email", "Notice delivered"),
         ("email", "Notice queued: absence-recorded"),
-        ("in-app", "Notice delivered"),
-        ("in-app", "Notice queued: absence-recorded"),
+        ("in-app", "Notice written to the register: absence-recorded"),
     ]
     assert {row.history_user for row in rows} == {council.chief_executive}
 
 
-def test_a_notice_the_register_itself_caused_is_delivered_as_the_system_user_C1(
+def test_a_notice_the_register_itself_caused_is_written_as_the_system_user_C1(
     council, absence, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
@@ -134,8 +155,7 @@ def test_a_notice_the_register_itself_caused_is_delivered_as_the_system_user_C1(
         )
     rows = notice.history.order_by("history_id")
     assert [(row.history_user, row.history_change_reason) for row in rows] == [
-        (council.system, "Notice queued: absence-recorded"),
-        (council.system, "Notice delivered"),
+        (council.system, "Notice written to the register: absence-recorded"),
     ]
 
 
@@ -143,13 +163,16 @@ def test_sweep_notices_the_command_delivers_what_was_left_pending(
     council, absence, monkeypatch, django_capture_on_commit_callbacks
 ):
     monkeypatch.setattr("register.services.notifications.queue_delivery", lambda ids: None)  # the broker "lost" them
+    give_address(council.monitoring_officer, "mo@council.example")
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        [notice] = tell([council.monitoring_officer], absence, cause="left", channels=[IN_APP])
+        [notice] = tell([council.monitoring_officer], absence, cause="left", channels=[EMAIL])
+        [written_before] = written_pending_in_app([council.monitoring_officer], absence, cause="left-before")
     assert Notification.objects.get(pk=notice.pk).status == "pending"
 
     with django_capture_on_commit_callbacks(execute=True):
         call_command("sweep_notices", "--stale-after", "0", stdout=open(os.devnull, "w"))
     assert Notification.objects.get(pk=notice.pk).status == "sent"
+    assert Notification.objects.get(pk=written_before.pk).status == "sent", "in-app, written pending before issue 22"
 
 
 def test_an_email_that_keeps_failing_is_failed_after_the_last_attempt_with_its_error(
@@ -327,10 +350,12 @@ def transactions_in(queries) -> int:
 
 
 @pytest.mark.parametrize("how_many", [2, 12])
-def test_a_batch_of_in_app_notices_is_delivered_in_one_transaction_whatever_its_size(council, absence, how_many):
+def test_a_batch_of_in_app_notices_written_pending_is_delivered_in_one_transaction_whatever_its_size(
+    council, absence, how_many
+):
     recipients = list(Person.objects.exclude(kind=Person.Kind.SYSTEM).order_by("pk")[:how_many])
     with transaction.atomic():
-        notices = tell(recipients, absence, cause="batch", channels=[IN_APP])
+        notices = written_pending_in_app(recipients, absence, cause="batch")
     with CaptureQueriesContext(connection) as queries:
         outcomes = delivery.deliver_batch([notice.pk for notice in notices])
     assert {outcome.status for outcome in outcomes.values()} == {"sent"} and len(outcomes) == how_many
@@ -366,7 +391,7 @@ def test_a_batch_leaves_alone_what_is_sent_held_by_another_attempt_or_missing(co
     recipients = list(Person.objects.exclude(kind=Person.Kind.SYSTEM).order_by("pk")[:3])
     with transaction.atomic():
         absence = people.absence_record(actor=council.chief_executive, reason="Leave", start_date=DAY, end_date=DAY)
-        sent, held, waiting = tell(recipients, absence, cause="batch-mixed", channels=[IN_APP])
+        sent, held, waiting = written_pending_in_app(recipients, absence, cause="batch-mixed")
     delivery.deliver(sent.pk)
     holding = threading.Event()
     release = threading.Event()
@@ -420,8 +445,8 @@ def test_in_process_a_task_queued_by_its_name_runs_at_once(council, absence):
     queue looks the task up by its name and runs it here."""
     from register.queue import queue_task
 
-    [notice] = tell([council.monitoring_officer], absence, cause="queued-by-name", channels=[IN_APP])
-    assert notice.status == Notification.Status.PENDING, "its own on-commit queueing has not run in this test"
+    [notice] = written_pending_in_app([council.monitoring_officer], absence, cause="queued-by-name")
+    assert notice.status == Notification.Status.PENDING
     queue_task(delivery.DELIVER_BATCH_TASK, [notice.pk])
     notice.refresh_from_db()
     assert notice.status == Notification.Status.SENT

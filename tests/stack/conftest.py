@@ -425,10 +425,11 @@ class Stack:
         return [dict(zip(("id", "channel", "status", "subject", "email"), row)) for row in rows]
 
     def deliveries(self, notice_id: int) -> int:
-        """How many times the notice was delivered, by its history."""
+        """How many times the notice was delivered, by its history (an in-app notice is written delivered)."""
         return self.query(
-            "SELECT count(*) FROM register_historicalnotification WHERE id = %s AND history_change_reason = %s",
-            (notice_id, "Notice delivered"),
+            "SELECT count(*) FROM register_historicalnotification WHERE id = %s "
+            "AND (history_change_reason = %s OR history_change_reason LIKE %s)",
+            (notice_id, "Notice delivered", "Notice written to the register:%"),
         )[0][0]
 
     def emails(self) -> list[email.message.Message]:

@@ -129,6 +129,9 @@ def test_while_redis_is_down_changes_are_answered_done_and_stored_with_their_not
         notices = stack.notices(flow.cause_of(answer))
         assert {notice["channel"] for notice in notices} == {"in-app", "email"}
         assert {notice["status"] for notice in notices} <= {"pending", "sent"}
+        assert {notice["status"] for notice in notices if notice["channel"] == "in-app"} == {"sent"}, (
+            "an in-app notice needs no broker: in the inbox at the commit (issue 22)"
+        )
 
 
 def test_notices_of_changes_answered_while_redis_was_down_are_delivered_once_after_it_returns(stack, chief_executive):
