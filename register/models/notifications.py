@@ -81,6 +81,12 @@ class Notification(Undeletable):
         default=timezone.now,
         help_text="When it is due to be tried (again). The sweep re-queues it if still pending or sending a few minutes later.",
     )
+    not_queued_since = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When handing it to the broker failed (it was down at commit); the sweep re-queues it at its "
+        "next run once the broker is back, and clears this.",
+    )
     sent_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
 

@@ -63,10 +63,6 @@ class Outcome:
     address_rejected: bool = False
 
 
-# What a notice's last_error begins with when handing it to the broker failed (``not_queued``): the
-# sweep re-queues such a notice at its next run once it is due, not NOTICE_SWEEP_AFTER_SECONDS later.
-NOT_QUEUED = "Not handed to the broker"
-
 # Notices a delivery task takes at once: one transaction, one turn of the history chain's lock.
 DELIVERY_BATCH = 100
 # The task that delivers a batch (tasks/jobs.py, deliver_notifications), queued by its name.
@@ -253,7 +249,7 @@ def sweep_outbox(*, stale_after: datetime.timedelta | None = None, limit: int = 
     if stale_after is None:
         stale_after = datetime.timedelta(seconds=settings.NOTICE_SWEEP_AFTER_SECONDS)
     now = timezone.now()
-    never_queued = Q(status=Status.PENDING, last_error__startswith=NOT_QUEUED, next_attempt_at__lte=now)
+    never_queued = Q(status=Status.PENDING, not_queued_since__isnull=False, next_attempt_at__lte=now)
     stale = Q(status__in=[Status.PENDING, Status.SENDING], next_attempt_at__lte=now - stale_after)
     with transaction.atomic():
         due = list(
@@ -267,13 +263,12 @@ def sweep_outbox(*, stale_after: datetime.timedelta | None = None, limit: int = 
         system = _system_user()
         for notice in due:
             notice.next_attempt_at = now
-            if notice.last_error.startswith(NOT_QUEUED):
-                notice.last_error = notice.last_error.partition("\n")[2]
+            notice.not_queued_since = None
             notice._history_user = notice.actor or system
         bulk_update_with_history(
             due,
             Notification,
-            ["next_attempt_at", "last_error"],
+            ["next_attempt_at", "not_queued_since"],
             default_user=system,
             default_change_reason="Re-queued by the sweep",
         )
@@ -316,9 +311,10 @@ def queue_delivery(notification_ids: list[int]) -> None:
 
 
 def not_queued(notification_ids: list[int], error: Exception) -> None:
-    """Record on each of the notices still pending that handing it to the broker failed, so that
-    the sweep re-queues it as soon as it runs again (beat's sweep runs only once the broker is
-    back), rather than NOTICE_SWEEP_AFTER_SECONDS after it was due. One history row each (C1).
+    """Record on each of the notices still pending that handing it to the broker failed
+    (``not_queued_since``), so that the sweep re-queues it as soon as it runs again (beat's sweep runs
+    only once the broker is back), rather than NOTICE_SWEEP_AFTER_SECONDS after it was due. One
+    history row each (C1); a notice already marked keeps the time of the first failure.
 
     Best effort: if this fails too, the notices are still pending and the sweep re-queues them later.
     """
@@ -326,28 +322,24 @@ def not_queued(notification_ids: list[int], error: Exception) -> None:
         with transaction.atomic():
             notices = list(
                 Notification.objects.select_for_update(skip_locked=True, no_key=True, of=("self",))
-                .filter(pk__in=notification_ids, status=Status.PENDING)
+                .filter(pk__in=notification_ids, status=Status.PENDING, not_queued_since__isnull=True)
                 .select_related("actor")
             )
             if not notices:
                 return
             system = _system_user()
-            why = " ".join(f"{NOT_QUEUED}: {type(error).__name__}: {error}".split())
+            now = timezone.now()
             for notice in notices:
-                # The error of an earlier attempt stays after it, for the sweep to put back.
-                earlier = (
-                    notice.last_error.partition("\n")[2]
-                    if notice.last_error.startswith(NOT_QUEUED)
-                    else notice.last_error
-                )
-                notice.last_error = "\n".join(filter(None, [why, earlier]))
+                notice.not_queued_since = now
                 notice._history_user = notice.actor or system
             bulk_update_with_history(
                 notices,
                 Notification,
-                ["last_error"],
+                ["not_queued_since"],
                 default_user=system,
-                default_change_reason="Not handed to the broker; the sweep re-queues it",
+                default_change_reason=" ".join(
+                    f"Not handed to the broker ({type(error).__name__}); the sweep re-queues it".split()
+                ),
             )
     except Exception:  # noqa: BLE001 - the database may be down too: the sweep's slower path remains
         logger.warning("Could not record that %s notice(s) were not queued", len(notification_ids), exc_info=True)
