@@ -6,7 +6,7 @@ import json
 import pytest
 import schemathesis
 from django.core import signals
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, settings
@@ -15,6 +15,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from api.errors import PROBLEM_TYPE
 from register.services.sign_in.tokens import issue_token
 from register.wsgi import application
+from tests.factories import Council
 
 ROLES = ["anonymous", "member", "group_leader", "officer", "chief_executive", "monitoring_officer", "auditor"]
 
@@ -36,6 +37,26 @@ def keep_the_test_connection_open(db):
     yield
     signals.request_started.connect(close_old_connections)
     signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture(scope="module")
+def council_for_the_module(django_db_setup, django_db_blocker):
+    """The council, built once for the module (every operation is a test of its own) in a transaction
+    rolled back at the end; each test runs in a savepoint of it, so what one test's calls change is
+    rolled back before the next, as with a council of its own."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield Council()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def council(council_for_the_module, db):
+    return council_for_the_module
 
 
 @pytest.fixture

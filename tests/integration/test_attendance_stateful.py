@@ -356,13 +356,14 @@ class AttendanceWorkflow(RuleBasedStateMachine):
         requests = list(AttendanceRequest.objects.filter(pk__in=self.request_ids).select_related("group"))
         for group in self.council.groups:
             leader = group.leader
+            standing = selectors.standing_of(leader)  # read once for both lists, as a page reads it once
             others = [r for r in requests if r.group_id != group.organization.pk]
-            facts = selectors.briefing_facts_for_other_groups(viewer=leader)
+            facts = selectors.briefing_facts_for_other_groups(viewer=standing)
             assert all({f.name for f in dataclasses.fields(fact)} == fields for fact in facts)
             assert all(fact.group != group.organization.name for fact in facts)
             agreed = [r for r in others if r.decision == "approved" and r.state in workflow.AGREED_REQUEST_STATES]
             assert sorted(f.subject for f in facts) == sorted(r.subject for r in agreed)
-            visible = selectors.attendance_requests_visible_to(leader).filter(pk__in=[r.pk for r in others])
+            visible = selectors.attendance_requests_visible_to(standing).filter(pk__in=[r.pk for r in others])
             assert all(r.requested_by_id == leader.pk for r in visible), "another group's request was visible"
             told = " ".join(
                 " ".join(texts)
