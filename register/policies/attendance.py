@@ -126,6 +126,6 @@ def marks_information_likely_cited(standing: Standing, information) -> bool:
 
 def corrects_published_entry(standing: Standing, record=None) -> bool:
     """The Chief Executive's office corrects an entry of the published register (A8): whoever acts
-    as Chief Executive today, the Chief Executive or the Deputy during a recorded absence (A2), as
-    for deciding attendance. Auditors change nothing (C2)."""
+    as Chief Executive today, the Chief Executive or the Deputy during a recorded absence, exactly
+    as ``decides_attendance`` says; auditors change nothing."""
     return decides_attendance(standing)

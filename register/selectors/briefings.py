@@ -161,7 +161,8 @@ def published_briefings(
             corrected_at=Subquery(latest.values("corrected_at")[:1]),
             corrected_subject=Subquery(latest.values("subject")[:1]),
             correction_reason=Subquery(latest.values("reason")[:1]),
-            shown_date=Coalesce(Subquery(latest.values("date")[:1]), meeting_day, output_field=DateField()),
+            meeting_day=meeting_day,
+            shown_date=Coalesce(Subquery(latest.values("date")[:1]), "meeting_day", output_field=DateField()),
         )
         .select_related("group", "meeting")
         .prefetch_related(
@@ -182,7 +183,7 @@ def published_briefings(
 
 def _placed_in(directorate: Organization) -> QuerySet[Membership]:
     """An attending officer's holding in ``directorate`` on the meeting's day (for ``Exists``)."""
-    day = TruncDate(OuterRef("meeting__starts_at"), tzinfo=timezone.get_current_timezone())
+    day = OuterRef("meeting_day")
     return Membership.objects.filter(
         organization=directorate,
         person__attendance_invitations__request=OuterRef("pk"),
