@@ -466,6 +466,8 @@ class PublicAttendanceRegisterView(GenericAPIView):
             page = self.paginate_queryset(selectors.published_briefings(**form.filters))
         except DRFNotFound:
             raise ValidationError({"page": ["There is no such page: the pages run from 1 to the last."]}) from None
-        return self.get_paginated_response(
-            io.PublicBriefingSerializer(selectors.published_entries(page), many=True).data
-        )
+        entries = io.PublicBriefingSerializer(selectors.published_entries(page), many=True).data
+        response = self.get_paginated_response(entries)
+        # As the page, the CSV and the Atom feed: public data, fresh enough for five minutes (docs/open-data.md).
+        response["Cache-Control"] = "public, max-age=300"
+        return response

@@ -158,6 +158,16 @@ def test_each_entry_says_when_it_was_published_A8(council, clock):
     assert datetime.datetime.fromisoformat(entry.findtext(f"{A}updated")) == first
 
 
+def test_the_public_outputs_may_be_cached_for_five_minutes_but_not_a_signed_in_page(council, clock):
+    held(council, clock, subject="Flood defences")
+    for client, address in ((Client(), PAGE), (Client(), CSV), (APIClient(), JSON), (Client(), ATOM)):
+        response = client.get(address)
+        assert response["Cache-Control"] == "public, max-age=300", address
+        assert "csrfmiddlewaretoken" not in response.content.decode(), address
+    chief = signed_in(council.chief_executive).get(PAGE)
+    assert "private" in chief["Cache-Control"] and "public" not in chief["Cache-Control"]
+
+
 # --- Nonsense filters: a clear 400 everywhere, never a 500 ---------------------------------------------
 
 NONSENSE = [

@@ -18,6 +18,7 @@ from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.cache import cache_control
 
@@ -54,7 +55,6 @@ def _refused(form: PublishedRegisterFilter, *, content_type: str) -> HttpRespons
     return HttpResponse("\n".join(lines) + "\n", status=400, content_type=content_type)
 
 
-@cache_control(public=True, max_age=FRESH_FOR)
 def published(request):
     """Group, officer's post, date and subject, the day each entry was published and any correction (A8)."""
     form = _filter(request)
@@ -80,7 +80,7 @@ def published(request):
     for name in PublishedRegisterFilter.base_fields:
         if name != "page" and request.GET.get(name):
             query[name] = request.GET[name]
-    return render(
+    response = render(
         request,
         "register/attendance/published.html",
         {
@@ -93,6 +93,13 @@ def published(request):
         },
         status=400 if form.errors else 200,
     )
+    # A shared cache may keep the page the public sees; the Chief Executive's (with its "Correct this
+    # entry" links) is theirs alone.
+    if request.user.is_authenticated:
+        patch_cache_control(response, private=True, no_cache=True)
+    else:
+        patch_cache_control(response, public=True, max_age=FRESH_FOR)
+    return response
 
 
 def _pages(page, query: str) -> list[dict]:
