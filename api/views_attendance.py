@@ -459,13 +459,17 @@ class PublicAttendanceRegisterView(GenericAPIView):
         }
         if empty:
             raise ValidationError(empty)
+        # The shape first (whole numbers, ISO dates: "invalid"), then what the schema cannot say (a group or
+        # directorate that exists, an end after the start, a page that exists): refused naming the filter.
+        io.PublicRegisterFilterSerializer(data=request.query_params).is_valid(raise_exception=True)
         form = PublishedRegisterFilter({name: request.query_params.get(name) for name in FILTERS})
         if not form.is_valid():
-            raise ValidationError({field: [message] for field, message in form.error_list()})
+            field, message = form.error_list()[0]
+            raise RuleViolation(message, field=field)
         try:
             page = self.paginate_queryset(selectors.published_briefings(**form.filters))
         except DRFNotFound:
-            raise ValidationError({"page": ["There is no such page: the pages run from 1 to the last."]}) from None
+            raise RuleViolation("There is no such page: the pages run from 1 to the last.", field="page") from None
         entries = io.PublicBriefingSerializer(selectors.published_entries(page), many=True).data
         response = self.get_paginated_response(entries)
         # As the page, the CSV and the Atom feed: public data, fresh enough for five minutes (docs/open-data.md).
