@@ -7,7 +7,6 @@ import csv
 import datetime
 import io
 import xml.etree.ElementTree as ET
-from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -21,6 +20,7 @@ from register.errors import NotFound, NotPermitted, RuleViolation
 from register.models import AttendanceRequest, PublicEntryCorrection
 from register.services import attendance
 from tests.factories import approved_request
+from tests.integration.table_cells import TableCells
 
 LONDON = ZoneInfo("Europe/London")
 START = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=LONDON)
@@ -53,38 +53,10 @@ def held(council, clock, *, days=7, group=0, officers=None, **brief):
     return request
 
 
-class _Entries(HTMLParser):
-    """The text of each cell of each row of the page's table of briefings."""
-
-    def __init__(self):
-        super().__init__()
-        self.rows: list[list[str]] = []
-        self._in_body = self._in_cell = False
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "tbody":
-            self._in_body = True
-        elif self._in_body and tag == "tr":
-            self.rows.append([])
-        elif self._in_body and tag == "td":
-            self._in_cell = True
-            self.rows[-1].append("")
-
-    def handle_endtag(self, tag):
-        if tag == "tbody":
-            self._in_body = False
-        elif tag == "td":
-            self._in_cell = False
-
-    def handle_data(self, data):
-        if self._in_cell:
-            self.rows[-1][-1] += data
-
-
 def page_entries(query=None, client=None) -> list[list[str]]:
     response = (client or Client()).get(PAGE, query or {})
     assert response.status_code == 200, response.content.decode()
-    parsed = _Entries()
+    parsed = TableCells()
     parsed.feed(response.content.decode())
     return [[" ".join(cell.split()) for cell in row] for row in parsed.rows if len(row) > 1]
 

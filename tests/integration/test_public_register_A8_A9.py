@@ -4,7 +4,6 @@ notice to the other groups' leaders names the same officers. Run on PostgreSQL a
 unset): the two databases sort a missing post differently, and the register must not depend on it."""
 
 import datetime
-from html.parser import HTMLParser
 
 import pytest
 from django.test import Client
@@ -14,42 +13,15 @@ from register import selectors
 from register.models import Notification, Post
 from register.services import attendance
 from tests.factories import approved_request
+from tests.integration.table_cells import TableCells
 
 pytestmark = pytest.mark.sqlite_too
-
-
-class _Cells(HTMLParser):
-    """The text of each cell of each row of a page's table body."""
-
-    def __init__(self):
-        super().__init__()
-        self.rows: list[list[str]] = []
-        self._in_body = self._in_cell = False
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "tbody":
-            self._in_body = True
-        elif self._in_body and tag == "tr":
-            self.rows.append([])
-        elif self._in_body and tag == "td":
-            self._in_cell = True
-            self.rows[-1].append("")
-
-    def handle_endtag(self, tag):
-        if tag == "tbody":
-            self._in_body = False
-        elif tag == "td":
-            self._in_cell = False
-
-    def handle_data(self, data):
-        if self._in_cell:
-            self.rows[-1][-1] += data
 
 
 def page_rows() -> list[list[str]]:
     response = Client().get("/register-of-attendance/")
     assert response.status_code == 200
-    cells = _Cells()
+    cells = TableCells()
     cells.feed(response.content.decode())
     return [[" ".join(cell.split()) for cell in row] for row in cells.rows]
 
