@@ -263,6 +263,8 @@ def signed_in(person) -> Client:
 def test_the_chief_executive_corrects_an_entry_and_the_page_csv_json_and_atom_show_the_correction_A8(council, clock):
     request = held(council, clock, subject="Flood defences")
     [before] = atom_entries()
+    feed = ET.fromstring(Client().get(ATOM).content)
+    assert feed.findtext(f"{A}author/{A}name") and "Open Government Licence v3.0" in feed.findtext(f"{A}rights")
     clock.set(datetime.datetime(2026, 3, 12, 14, 30, tzinfo=LONDON))
     chief = signed_in(council.chief_executive)
     address = f"/attendance/{request.pk}/correct-published-entry/"

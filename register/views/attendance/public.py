@@ -170,6 +170,10 @@ class PublishedFeed(Feed):
     def link(self):
         return reverse("published-attendance")
 
+    def author_name(self):
+        # RFC 4287 wants an author for every entry: the council, for the whole feed.
+        return settings.COUNCIL_NAME
+
     def feed_copyright(self):
         return f"{settings.OPEN_DATA_LICENCE_NAME}: {settings.OPEN_DATA_LICENCE_URL}"
 
