@@ -10,6 +10,7 @@ from register.selectors import clock
 from register.selectors.briefings import (
     BriefingFact,
     OfficerInPost,
+    PublishedEntry,
     briefing_facts,
     entry_key,
     published_briefings,
@@ -36,6 +37,7 @@ def now() -> datetime.datetime:
 __all__ = [
     "BriefingFact",
     "OfficerInPost",
+    "PublishedEntry",
     "briefing_facts",
     "clock",
     "entry_key",

@@ -4,6 +4,10 @@ their post on the day, the date and the subject, and nothing of the brief or the
 ``briefing_facts`` is the one place these facts are built: the published register (page and API),
 the other groups' pages and API, and the notices to the other groups all render what it returns,
 so that they say the same. It imports no other selector, so that every selector can use it.
+
+The published register's entries (``published_entries``: the page, the CSV, the JSON and the Atom
+feed, issue 22) are those facts as the Chief Executive's office last corrected them, with the day each
+was published and its correction, and nothing else (docs/open-data.md).
 """
 
 import datetime
@@ -45,27 +49,6 @@ class BriefingFact:
     officers: tuple[OfficerInPost, ...]
     date: datetime.date
     subject: str
-    # On the published register only (``published_entries``): the day the entry first appeared,
-    # and, once the Chief Executive's office has corrected it, when and why (the correction's date
-    # and subject are then the entry's ``date`` and ``subject``).
-    published_at: datetime.datetime | None = None
-    corrected_at: datetime.datetime | None = None
-    correction: str = ""
-    # An opaque, stable name for the entry (the Atom feed's entry id and the correction page's
-    # address); not the request's id, which would say how many requests were never published.
-    key: str = ""
-
-    @property
-    def corrected(self) -> bool:
-        return self.corrected_at is not None
-
-    @property
-    def published_on(self) -> datetime.date | None:
-        return timezone.localdate(self.published_at) if self.published_at else None
-
-    @property
-    def corrected_on(self) -> datetime.date | None:
-        return timezone.localdate(self.corrected_at) if self.corrected_at else None
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -78,17 +61,48 @@ class BriefingFact:
         return tuple(officer.post for officer in self.officers)
 
 
-def briefing_facts(requests, *, attended_only: bool = False, as_published: bool = False) -> list[BriefingFact]:
+@dataclass(frozen=True)
+class PublishedEntry:
+    """An entry of the published register (A8): the briefing's facts, with the latest correction's
+    date and subject if the Chief Executive's office corrected it, the time it was first published
+    (its first attendance recorded) and the correction's time and published reason. What the page,
+    the CSV, the JSON and the Atom feed give is ``group``, ``posts``, ``date``, ``subject`` and these;
+    ``key`` names the entry (the Atom feed's id) without being the request's id, which would say
+    how many requests were never published."""
+
+    fact: BriefingFact
+    published_at: datetime.datetime
+    corrected_at: datetime.datetime | None
+    correction: str
+    key: str
+
+    group = property(lambda self: self.fact.group)
+    officers = property(lambda self: self.fact.officers)
+    posts = property(lambda self: self.fact.posts)
+    date = property(lambda self: self.fact.date)
+    subject = property(lambda self: self.fact.subject)
+
+    @property
+    def corrected(self) -> bool:
+        return self.corrected_at is not None
+
+    @property
+    def published_on(self) -> datetime.date:
+        return timezone.localdate(self.published_at)
+
+    @property
+    def corrected_on(self) -> datetime.date | None:
+        return timezone.localdate(self.corrected_at) if self.corrected_at else None
+
+
+def briefing_facts(requests, *, attended_only: bool = False) -> list[BriefingFact]:
     """The facts of each briefing in ``requests``, in their order (A8, A9).
 
     The officers are those who attended once anyone has recorded attendance, and until then those
     named who have not declined; ``attended_only`` (the published register) keeps only those who
     attended. Each officer's post is the one they held on the day of the meeting. One query for
     all the officers' posts, whatever the number of briefings, when the requests come with their
-    group, meeting and invitations (officer and attendance) loaded.
-
-    ``as_published``: the requests come from ``published_briefings``, and each fact is the entry the
-    public sees: the latest correction's date and subject, the day it was published, the correction."""
+    group, meeting and invitations (officer and attendance) loaded."""
     requests = list(requests)
     attending = {request.pk: _officers_at(request, attended_only=attended_only) for request in requests}
     holdings = _holdings_of({officer.pk for officers in attending.values() for officer in officers})
@@ -96,26 +110,26 @@ def briefing_facts(requests, *, attended_only: bool = False, as_published: bool 
     for request in requests:
         day = timezone.localtime(request.meeting.starts_at).date()
         officers = sorted(attending[request.pk], key=lambda officer: (str(officer), officer.pk))
-        fact = BriefingFact(
-            group=request.group.name,
-            officers=tuple(
-                OfficerInPost(name=str(officer), post=_post_on(holdings.get(officer.pk, []), day))
-                for officer in officers
-            ),
-            date=day,
-            subject=request.subject,
+        facts.append(
+            BriefingFact(
+                group=request.group.name,
+                officers=tuple(
+                    OfficerInPost(name=str(officer), post=_post_on(holdings.get(officer.pk, []), day))
+                    for officer in officers
+                ),
+                date=day,
+                subject=request.subject,
+            )
         )
-        facts.append(_as_published(fact, request) if as_published else fact)
     return facts
 
 
-def _as_published(fact: BriefingFact, request: AttendanceRequest) -> BriefingFact:
-    """The entry of the published register: the posts stay those held on the meeting's day (they
-    are corrected in the people records, not here); the date and subject are the correction's."""
-    return replace(
-        fact,
-        date=request.shown_date,
-        subject=request.corrected_subject or fact.subject,
+def _as_published(fact: BriefingFact, request: AttendanceRequest) -> PublishedEntry:
+    """The entry of the published register for a request of ``published_briefings``: the posts stay
+    those held on the meeting's day (they are corrected in the people records, not here); the date
+    and subject are the latest correction's."""
+    return PublishedEntry(
+        fact=replace(fact, date=request.shown_date, subject=request.corrected_subject or fact.subject),
         published_at=request.published_at,
         corrected_at=request.corrected_at,
         correction=request.correction_reason or "",
@@ -192,18 +206,21 @@ def _placed_in(directorate: Organization) -> QuerySet[Membership]:
     ).filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
 
 
-def published_entries(briefings) -> list[BriefingFact]:
-    """The entries of the published register for ``briefings`` (a page of ``published_briefings``)."""
-    return briefing_facts(briefings, attended_only=True, as_published=True)
+def published_entries(briefings) -> list[PublishedEntry]:
+    """The entries of the published register for ``briefings`` (a page of ``published_briefings``):
+    ``briefing_facts`` of them, as corrected, with their publication and correction."""
+    briefings = list(briefings)
+    facts = briefing_facts(briefings, attended_only=True)
+    return [_as_published(fact, request) for fact, request in zip(facts, briefings, strict=True)]
 
 
-def updated_entries(briefings: QuerySet[AttendanceRequest], *, limit: int) -> list[BriefingFact]:
+def updated_entries(briefings: QuerySet[AttendanceRequest], *, limit: int) -> list[PublishedEntry]:
     """The ``limit`` entries published or corrected last, the latest first: the Atom feed's."""
     changed = Greatest("published_at", Coalesce("corrected_at", "published_at"))
     return published_entries(briefings.annotate(updated_at=changed).order_by("-updated_at", "-id")[:limit])
 
 
-def published_register(*, start: datetime.date | None = None, end: datetime.date | None = None) -> list[BriefingFact]:
+def published_register(*, start: datetime.date | None = None, end: datetime.date | None = None) -> list[PublishedEntry]:
     """Every entry of the published register from ``start`` to ``end`` (inclusive) when given."""
     return published_entries(published_briefings(start=start, end=end))
 
