@@ -406,3 +406,26 @@ def test_each_output_costs_the_same_queries_at_5_and_at_30_entries(council, cloc
     with django_assert_num_queries(at_5):
         client = APIClient() if address == JSON else Client()
         assert client.get(address, {"group": council.groups[0].organization.pk}).status_code == 200
+
+
+def test_the_csv_json_and_atom_are_documented_beside_the_openapi_schema(council):
+    """docs/open-data.md documents exactly the fields the CSV and the JSON give; the schema's entry for
+    the JSON names the CSV and the Atom feed and the licence, and points to the document."""
+    import pathlib
+    import re
+
+    from api.serializers_attendance import PublicBriefingSerializer
+    from register.views.attendance.public import CSV_FIELDS
+
+    document = (pathlib.Path(__file__).parents[2] / "docs" / "open-data.md").read_text()
+    fields_table = document.split("## What an entry says", 1)[1].split("## Where", 1)[0]
+    documented = re.findall(r"^\| `(\w+)` \|", fields_table, flags=re.MULTILINE)
+    assert documented == FIELDS == list(CSV_FIELDS) == list(PublicBriefingSerializer().fields)
+    schema = APIClient().get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    described = schema["paths"]["/api/public/officer-attendance/"]["get"]["description"]
+    for named in (CSV, ATOM, "docs/open-data.md", "Open Government Licence v3.0"):
+        assert named in described
+    parameters = {
+        parameter["name"] for parameter in schema["paths"]["/api/public/officer-attendance/"]["get"]["parameters"]
+    }
+    assert {"group", "directorate", "start", "end", "page"} <= parameters
