@@ -220,13 +220,22 @@ class OfficerInPostSerializer(serializers.Serializer):
 
 
 class PublicBriefingSerializer(serializers.Serializer):
-    """One line of the published register of officer attendance, the latest briefing first: the
-    facts ``register.selectors.briefings`` gives the published page too (A8, A9)."""
+    """One entry of the published register of officer attendance, the latest briefing first: the
+    entries ``register.selectors.published_entries`` gives the page, the CSV and the Atom feed too
+    (A8, A9). Nothing else: not the officers' names, not the brief (docs/open-data.md)."""
 
-    group = serializers.CharField()
-    officers = OfficerInPostSerializer(many=True, help_text="The officers who attended, with their posts on the day.")
-    date = serializers.DateField()
-    subject = serializers.CharField()
+    group = serializers.CharField(help_text="The political group briefed.")
+    posts = serializers.ListField(
+        child=serializers.CharField(), help_text="The posts of the officers who attended, as they were on the day."
+    )
+    date = serializers.DateField(help_text="The date of the briefing (as corrected, if it was).")
+    subject = serializers.CharField(help_text="The subject matter (as corrected, if it was).")
+    published_on = serializers.DateField(help_text="The day the entry first appeared in the register.")
+    corrected = serializers.BooleanField(help_text="Whether the Chief Executive's office has corrected the entry.")
+    corrected_on = serializers.DateField(allow_null=True, help_text="The day of the latest correction; null if none.")
+    correction = serializers.CharField(
+        allow_blank=True, help_text="The published reason for the latest correction; empty if none."
+    )
 
 
 class InformationProvidedSerializer(serializers.Serializer):
@@ -455,13 +464,19 @@ class PeriodSerializer(serializers.Serializer):
     end = serializers.DateField(help_text="The last day of the period, inclusive.")
 
 
-class PublicPeriodSerializer(serializers.Serializer):
-    start = serializers.DateField(required=False, help_text="Briefings from this day.")
-    end = serializers.DateField(required=False, help_text="Briefings up to this day, inclusive.")
+class PublicRegisterFilterSerializer(serializers.Serializer):
+    """The published register's filters, for the schema: the page, the CSV and the Atom feed take the
+    same, and all check them with ``register.forms_published.PublishedRegisterFilter``."""
 
-    def to_internal_value(self, data):
-        # A query parameter given empty is refused, as the filters do, not taken as left out.
-        empty = {name: ["Enter a date, or leave this out."] for name in self.fields if data.get(name) == ""}
-        if empty:
-            raise serializers.ValidationError(empty)
-        return super().to_internal_value(data)
+    group = serializers.IntegerField(required=False, help_text="A political group's id: its briefings only.")
+    directorate = serializers.IntegerField(
+        required=False, help_text="A directorate's id: briefings attended by an officer of it on the day."
+    )
+    start = serializers.DateField(required=False, help_text="Entries dated from this day (YYYY-MM-DD).")
+    end = serializers.DateField(required=False, help_text="Entries dated up to this day, inclusive (YYYY-MM-DD).")
+
+
+class PublishedEntryCorrectionSerializer(serializers.Serializer):
+    date = serializers.DateField(help_text="The date the entry should show.")
+    subject = Text(max_length=300, help_text="The subject the entry should show.")
+    reason = _reason("Published with the entry and in the Atom feed: required.", required=True)

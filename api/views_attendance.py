@@ -9,6 +9,8 @@ a group leader only as its facts (A8, A9): group, officers, date and subject.
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound as DRFNotFound
+from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
@@ -19,6 +21,7 @@ from api import serializers_attendance as io
 from api.views import ReadOnlyViewSet
 from register import selectors
 from register.errors import NotFound, RuleViolation
+from register.forms_published import PublishedRegisterFilter
 from register.models import AttendanceRequest, GroupMeeting, InformationCopy, InformationProvided, Person
 from register.services import attendance as services
 from register.services.attendance import MeetingDetails
@@ -29,6 +32,8 @@ DETAIL = PolymorphicProxySerializer(
     resource_type_field_name="view",
 )
 REQUEST_RESPONSES = {200: io.AttendanceRequestSerializer}
+# The published register's filters, as query parameters (register/forms_published.py).
+FILTERS = ("group", "directorate", "start", "end")
 
 
 def _meeting(data: dict | None) -> MeetingDetails | None:
@@ -282,6 +287,20 @@ class AttendanceRequestViewSet(viewsets.GenericViewSet):
             services.attendance_request_close(request=self._request(pk), actor=request.user, reason=data["reason"])
         )
 
+    @extend_schema(
+        summary="Correct the published register's entry for this briefing (the acting Chief Executive; A2, A8)",
+        request=io.PublishedEntryCorrectionSerializer,
+        responses=io.PublicBriefingSerializer,
+        description="The date and subject the public entry shows from now on, with a reason that is published with "
+        "it (the page, the CSV, the JSON and the Atom feed). The briefing's own record is unchanged.",
+    )
+    @action(detail=True, methods=["post"], url_path="correct-published-entry", url_name="correct-published-entry")
+    def correct_published_entry(self, request, pk=None):
+        data = _valid(io.PublishedEntryCorrectionSerializer, request)
+        corrected = services.published_entry_correct(request=self._request(pk), actor=request.user, **data)
+        [entry] = selectors.published_entries(selectors.published_briefings().filter(pk=corrected.request_id))
+        return Response(io.PublicBriefingSerializer(entry).data)
+
     # --- The officers: respond (A4), attest or report (A6, A13), information (A7, A10) ----------------
 
     @extend_schema(
@@ -412,7 +431,8 @@ class ParityReportView(GenericAPIView):
 
 
 class PublicAttendanceRegisterView(GenericAPIView):
-    """The published register of officer attendance: no sign-in."""
+    """The published register of officer attendance: no sign-in. The same entries and filters as the
+    page, its CSV and its Atom feed (docs/open-data.md)."""
 
     serializer_class = io.PublicBriefingSerializer
     permission_classes = [AllowAny]
@@ -422,11 +442,36 @@ class PublicAttendanceRegisterView(GenericAPIView):
 
     @extend_schema(
         summary="The public register of officer attendance at group meetings",
-        parameters=[io.PublicPeriodSerializer],
+        parameters=[io.PublicRegisterFilterSerializer],
         responses=io.PublicBriefingSerializer(many=True),
+        description=(
+            "Open data under the Open Government Licence v3.0 unless the council names another "
+            "(OPEN_DATA_LICENCE_NAME/URL). The same entries, with the same filters, as CSV at "
+            "/register-of-attendance/officer-attendance.csv and as an Atom feed of new and corrected entries at "
+            "/register-of-attendance/feed.atom: their fields are documented in docs/open-data.md. Nonsense filters, "
+            "and a page past the last, are refused with 400 naming the filter."
+        ),
     )
     def get(self, request):
-        given = io.PublicPeriodSerializer(data=request.query_params)
-        given.is_valid(raise_exception=True)
-        page = self.paginate_queryset(selectors.published_register(**given.validated_data))
-        return self.get_paginated_response(io.PublicBriefingSerializer(page, many=True).data)
+        # A parameter given empty is refused, not taken as left out: a script that meant a date is told.
+        empty = {
+            name: ["Enter a value, or leave this out."] for name in FILTERS if request.query_params.get(name) == ""
+        }
+        if empty:
+            raise ValidationError(empty)
+        # The shape first (whole numbers, ISO dates: "invalid"), then what the schema cannot say (a group or
+        # directorate that exists, an end after the start, a page that exists): refused naming the filter.
+        io.PublicRegisterFilterSerializer(data=request.query_params).is_valid(raise_exception=True)
+        form = PublishedRegisterFilter({name: request.query_params.get(name) for name in FILTERS})
+        if not form.is_valid():
+            field, message = form.error_list()[0]
+            raise RuleViolation(message, field=field)
+        try:
+            page = self.paginate_queryset(selectors.published_briefings(**form.filters))
+        except DRFNotFound:
+            raise RuleViolation("There is no such page: the pages run from 1 to the last.", field="page") from None
+        entries = io.PublicBriefingSerializer(selectors.published_entries(page), many=True).data
+        response = self.get_paginated_response(entries)
+        # As the page, the CSV and the Atom feed: public data, fresh enough for five minutes (docs/open-data.md).
+        response["Cache-Control"] = "public, max-age=300"
+        return response

@@ -671,3 +671,11 @@ OIDC_CLOCK_SKEW_SECONDS = int(os.environ.get("OIDC_CLOCK_SKEW_SECONDS", "60"))
 OIDC_AUTHENTICATION_CALLBACK_URL = "sso:callback"
 OIDC_REDIRECT_REQUIRE_HTTPS = PRODUCTION
 AUTHENTICATION_BACKENDS += ["register.sso.SingleSignOnBackend"]
+
+# Open data (issue 22): the licence the published register's page names for its CSV, JSON and Atom
+# feed (docs/open-data.md); the Open Government Licence unless the council publishes under another.
+OPEN_DATA_LICENCE_NAME = os.environ.get("OPEN_DATA_LICENCE_NAME", "").strip() or "Open Government Licence v3.0"
+OPEN_DATA_LICENCE_URL = (
+    os.environ.get("OPEN_DATA_LICENCE_URL", "").strip()
+    or "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+)

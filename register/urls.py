@@ -70,6 +70,8 @@ attendance_pages = (
         path("<int:request_id>/amend/", attendance.amend, name="amend"),
         path("<int:request_id>/cancel/", attendance.cancel, name="cancel"),
         path("<int:request_id>/close/", attendance.close, name="close"),
+        # The Chief Executive's office corrects the published register's entry (issue 22).
+        path("<int:request_id>/correct-published-entry/", attendance.correct_entry, name="correct-entry"),
         path("refer/", attendance.refer, name="refer"),
     ],
     "attendance",
@@ -221,6 +223,9 @@ urlpatterns = [
     # Retention and disposal (issue 21).
     path("retention/", include("register.views.retention_urls")),
     path("register-of-attendance/", attendance.published, name="published-attendance"),
+    # The published register as open data (issue 22, docs/open-data.md): CSV and Atom beside the page.
+    path("register-of-attendance/officer-attendance.csv", attendance.published_csv, name="published-attendance-csv"),
+    path("register-of-attendance/feed.atom", attendance.published_atom, name="published-attendance-atom"),
     # The history's signed checkpoints, the public keys, the checker and consistency proofs (issue 20).
     path("register/checkpoints/", include(checkpoint_pages)),
     path("history/", include(audit_pages)),

@@ -122,3 +122,10 @@ def marks_information_likely_cited(standing: Standing, information) -> bool:
     if not changes_records(standing):
         return False
     return standing.is_person(information.provided_by_id) or marks_any_information_likely_cited(standing)
+
+
+def corrects_published_entry(standing: Standing, record=None) -> bool:
+    """The Chief Executive's office corrects an entry of the published register (A8): whoever acts
+    as Chief Executive today, the Chief Executive or the Deputy during a recorded absence, exactly
+    as ``decides_attendance`` says; auditors change nothing."""
+    return decides_attendance(standing)

@@ -7,7 +7,17 @@ Every role is derived from posts held on a date (DOMAIN.md, "People, groups and 
 import datetime
 
 from register.selectors import clock
-from register.selectors.briefings import BriefingFact, OfficerInPost, briefing_facts, published_register
+from register.selectors.briefings import (
+    BriefingFact,
+    OfficerInPost,
+    PublishedEntry,
+    briefing_facts,
+    entry_key,
+    published_briefings,
+    published_entries,
+    published_register,
+    updated_entries,
+)
 from register.selectors.notices import inbox, notice_in_inbox, unread_count
 from register.selectors.people import *  # noqa: F403 -- who holds which post, named here too
 from register.selectors.requests import *  # noqa: F403 -- the attendance reads, named here too
@@ -27,9 +37,14 @@ def now() -> datetime.datetime:
 __all__ = [
     "BriefingFact",
     "OfficerInPost",
+    "PublishedEntry",
     "briefing_facts",
     "clock",
+    "entry_key",
+    "published_briefings",
+    "published_entries",
     "published_register",
+    "updated_entries",
     "inbox",
     "notice_in_inbox",
     "now",

@@ -4,16 +4,30 @@ their post on the day, the date and the subject, and nothing of the brief or the
 ``briefing_facts`` is the one place these facts are built: the published register (page and API),
 the other groups' pages and API, and the notices to the other groups all render what it returns,
 so that they say the same. It imports no other selector, so that every selector can use it.
+
+The published register's entries (``published_entries``: the page, the CSV, the JSON and the Atom
+feed, issue 22) are those facts as the Chief Executive's office last corrected them, with the day each
+was published and its correction, and nothing else (docs/open-data.md).
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from django.db.models import Case, Exists, OuterRef, Prefetch, Q, Value, When
+from django.db.models import Case, DateField, Exists, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from register import workflow
-from register.models import AttendanceInvitation, AttendanceRecord, AttendanceRequest, Membership, Organization, Post
+from register.models import (
+    AttendanceInvitation,
+    AttendanceRecord,
+    AttendanceRequest,
+    Membership,
+    Organization,
+    Post,
+    PublicEntryCorrection,
+)
 
 NO_PLACEMENT = "Officer of the council"
 
@@ -47,6 +61,40 @@ class BriefingFact:
         return tuple(officer.post for officer in self.officers)
 
 
+@dataclass(frozen=True)
+class PublishedEntry:
+    """An entry of the published register (A8): the briefing's facts, with the latest correction's
+    date and subject if the Chief Executive's office corrected it, the time it was first published
+    (its first attendance recorded) and the correction's time and published reason. What the page,
+    the CSV, the JSON and the Atom feed give is ``group``, ``posts``, ``date``, ``subject`` and these;
+    ``key`` names the entry (the Atom feed's id) without being the request's id, which would say
+    how many requests were never published."""
+
+    fact: BriefingFact
+    published_at: datetime.datetime
+    corrected_at: datetime.datetime | None
+    correction: str
+    key: str
+
+    group = property(lambda self: self.fact.group)
+    officers = property(lambda self: self.fact.officers)
+    posts = property(lambda self: self.fact.posts)
+    date = property(lambda self: self.fact.date)
+    subject = property(lambda self: self.fact.subject)
+
+    @property
+    def corrected(self) -> bool:
+        return self.corrected_at is not None
+
+    @property
+    def published_on(self) -> datetime.date:
+        return timezone.localdate(self.published_at)
+
+    @property
+    def corrected_on(self) -> datetime.date | None:
+        return timezone.localdate(self.corrected_at) if self.corrected_at else None
+
+
 def briefing_facts(requests, *, attended_only: bool = False) -> list[BriefingFact]:
     """The facts of each briefing in ``requests``, in their order (A8, A9).
 
@@ -76,28 +124,105 @@ def briefing_facts(requests, *, attended_only: bool = False) -> list[BriefingFac
     return facts
 
 
-def published_register(*, start: datetime.date | None = None, end: datetime.date | None = None) -> list[BriefingFact]:
-    """The published register of officer attendance (DOMAIN.md, "Who sees what"): agreed briefings
-    that took place, the latest first, with the officers who attended; from ``start`` to ``end``
-    (inclusive) when given. Three queries: the briefings, their invitations, the officers' posts."""
+def _as_published(fact: BriefingFact, request: AttendanceRequest) -> PublishedEntry:
+    """The entry of the published register for a request of ``published_briefings``: the posts stay
+    those held on the meeting's day (they are corrected in the people records, not here); the date
+    and subject are the latest correction's."""
+    return PublishedEntry(
+        fact=replace(fact, date=request.shown_date, subject=request.corrected_subject or fact.subject),
+        published_at=request.published_at,
+        corrected_at=request.corrected_at,
+        correction=request.correction_reason or "",
+        key=entry_key(request.pk),
+    )
+
+
+def entry_key(request_id: int) -> str:
+    """The published entry's stable, opaque name: a keyed digest of the request's id."""
+    return salted_hmac("register.published-entry", str(request_id)).hexdigest()[:20]
+
+
+def published_briefings(
+    *,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+    group: Organization | None = None,
+    directorate: Organization | None = None,
+) -> QuerySet[AttendanceRequest]:
+    """The briefings on the published register of officer attendance (DOMAIN.md, "Who sees what"):
+    agreed briefings that took place, the latest first. Each carries the day it was published (when
+    its first attendance was recorded) and its latest correction, if any; the date the entry shows
+    (``shown_date``: the correction's, else the meeting's) is what ``start`` and ``end`` (inclusive)
+    filter on. ``group``: one political group's; ``directorate``: those attended by an officer placed
+    in, or holding a post of, that directorate on the day. One query for a page of them, and
+    ``published_entries`` two more for their facts."""
     attended = AttendanceRecord.objects.filter(invitation__request=OuterRef("pk"))
+    latest = PublicEntryCorrection.objects.filter(request=OuterRef("pk")).order_by("-corrected_at", "-id")
+    meeting_day = TruncDate("meeting__starts_at", tzinfo=timezone.get_current_timezone())
     held = (
         AttendanceRequest.objects.filter(
             Exists(attended),
             decision=AttendanceRequest.Decision.APPROVED,
             state__in=workflow.AGREED_REQUEST_STATES,
         )
+        .annotate(
+            published_at=Subquery(
+                AttendanceRecord.objects.filter(invitation__request=OuterRef("pk"))
+                .values("invitation__request")
+                .annotate(first=Min("recorded_at"))
+                .values("first")
+            ),
+            corrected_at=Subquery(latest.values("corrected_at")[:1]),
+            corrected_subject=Subquery(latest.values("subject")[:1]),
+            correction_reason=Subquery(latest.values("reason")[:1]),
+            meeting_day=meeting_day,
+            shown_date=Coalesce(Subquery(latest.values("date")[:1]), "meeting_day", output_field=DateField()),
+        )
         .select_related("group", "meeting")
         .prefetch_related(
             Prefetch("invitations", queryset=AttendanceInvitation.objects.select_related("officer", "attendance"))
         )
-        .order_by("-meeting__starts_at", "-id")
+        .order_by("-shown_date", "-meeting__starts_at", "-id")
     )
     if start:
-        held = held.filter(meeting__starts_at__date__gte=start)
+        held = held.filter(shown_date__gte=start)
     if end:
-        held = held.filter(meeting__starts_at__date__lte=end)
-    return briefing_facts(held, attended_only=True)
+        held = held.filter(shown_date__lte=end)
+    if group is not None:
+        held = held.filter(group=group)
+    if directorate is not None:
+        held = held.filter(Exists(_placed_in(directorate)))
+    return held
+
+
+def _placed_in(directorate: Organization) -> QuerySet[Membership]:
+    """An attending officer's holding in ``directorate`` on the meeting's day (for ``Exists``)."""
+    day = OuterRef("meeting_day")
+    return Membership.objects.filter(
+        organization=directorate,
+        person__attendance_invitations__request=OuterRef("pk"),
+        person__attendance_invitations__attendance__isnull=False,
+        start_date__lte=day,
+    ).filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+
+
+def published_entries(briefings) -> list[PublishedEntry]:
+    """The entries of the published register for ``briefings`` (a page of ``published_briefings``):
+    ``briefing_facts`` of them, as corrected, with their publication and correction."""
+    briefings = list(briefings)
+    facts = briefing_facts(briefings, attended_only=True)
+    return [_as_published(fact, request) for fact, request in zip(facts, briefings, strict=True)]
+
+
+def updated_entries(briefings: QuerySet[AttendanceRequest], *, limit: int) -> list[PublishedEntry]:
+    """The ``limit`` entries published or corrected last, the latest first: the Atom feed's."""
+    changed = Greatest("published_at", Coalesce("corrected_at", "published_at"))
+    return published_entries(briefings.annotate(updated_at=changed).order_by("-updated_at", "-id")[:limit])
+
+
+def published_register(*, start: datetime.date | None = None, end: datetime.date | None = None) -> list[PublishedEntry]:
+    """Every entry of the published register from ``start`` to ``end`` (inclusive) when given."""
+    return published_entries(published_briefings(start=start, end=end))
 
 
 def _officers_at(request: AttendanceRequest, *, attended_only: bool) -> list:

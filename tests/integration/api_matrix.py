@@ -832,3 +832,7 @@ CELLS += api_matrix_subject_access.CELLS
 from tests.integration import api_matrix_retention  # noqa: E402
 
 CELLS += api_matrix_retention.CELLS
+# Issue 22: correcting the published register (open data).
+from tests.integration import api_matrix_open_data  # noqa: E402
+
+CELLS += api_matrix_open_data.CELLS

@@ -149,18 +149,18 @@ def test_the_public_register_shows_briefings_that_took_place_with_each_officers_
         )
     rows = api().get("/api/public/officer-attendance/").json()["results"]
     director_post = director.memberships.exclude(post=None).get().post.label
+    by_name = {str(officer): f"Officer, {directorate.organization.name}", str(director): director_post}
     assert rows == [
         {
             "group": council.groups[0].organization.name,
-            "officers": sorted(
-                [
-                    {"name": str(officer), "post": f"Officer, {directorate.organization.name}"},
-                    {"name": str(director), "post": director_post},
-                ],
-                key=lambda o: o["name"],
-            ),
+            # The officers' posts, in the order of their names, and not the names (A8, docs/open-data.md).
+            "posts": [by_name[name] for name in sorted(by_name)],
             "date": request.meeting.starts_at.date().isoformat(),
             "subject": "Library closures",
+            "published_on": clock.today.isoformat(),
+            "corrected": False,
+            "corrected_on": None,
+            "correction": "",
         }
     ]
     assert "Confidential" not in api().get("/api/public/officer-attendance/").content.decode()

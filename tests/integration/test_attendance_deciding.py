@@ -360,12 +360,12 @@ def test_the_public_register_lists_briefings_that_took_place_with_the_officers_w
         left_at=request.meeting.starts_at + datetime.timedelta(minutes=40),
         attested=True,
     )
-    assert selectors.published_register() == [
-        selectors.BriefingFact(
-            group=council.groups[0].organization.name,
-            officers=(selectors.OfficerInPost(name=str(place.officers[0]), post="Officer, Place"),),
-            date=datetime.date(2026, 3, 9),
-            subject="Flood defences",
-        )
-    ]
+    [entry] = selectors.published_register()
+    assert (entry.group, entry.officers, entry.date, entry.subject, entry.corrected) == (
+        council.groups[0].organization.name,
+        (selectors.OfficerInPost(name=str(place.officers[0]), post="Officer, Place"),),
+        datetime.date(2026, 3, 9),
+        "Flood defences",
+        False,
+    )
     assert selectors.published_register(start=datetime.date(2026, 3, 10)) == []

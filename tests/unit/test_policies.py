@@ -158,6 +158,23 @@ def test_decides_attendance(rule, who, record, expected):
 
 @cases(
     ("A2", CHIEF, NOT_NAMED, True),
+    ("A2", DEPUTY_ACTING, NOT_NAMED, True),
+    ("A2", CHIEF_AWAY, NOT_NAMED, False),
+    ("A2", DEPUTY_NOT_ACTING, NOT_NAMED, False),
+    ("A8", MONITORING, NOT_NAMED, False),
+    ("A8", DEMOCRATIC_SERVICES, NOT_NAMED, False),
+    ("A8", LEADER, NOT_NAMED, False),
+    ("A8", OFFICER, NAMED, False),
+    ("C2", AUDITOR, NOT_NAMED, False),
+)
+def test_corrects_published_entry_A2_A8(rule, who, record, expected):
+    """The Chief Executive's office corrects the published register: whoever acts as Chief Executive
+    today (the Deputy only during a recorded absence), as for deciding attendance (A2, A8)."""
+    assert policies.corrects_published_entry(who, record) is expected
+
+
+@cases(
+    ("A2", CHIEF, NOT_NAMED, True),
     ("A1", LEADER, NOT_NAMED, True),
     ("A1", OTHER_LEADER, NOT_NAMED, False),
     ("A2", MONITORING, NOT_NAMED, False),

@@ -24,6 +24,7 @@ from register.services.attendance.information import (
 )
 from register.services.attendance.invitations import attendance_invitation_respond
 from register.services.attendance.lapses import attendance_requests_lapse
+from register.services.attendance.published import published_entry_correct, published_entry_to_correct
 from register.services.attendance.reminders import attendance_send_reminders
 from register.services.attendance.requests import (
     attendance_request_amend_brief,
@@ -34,6 +35,8 @@ from register.services.attendance.requests import (
 )
 
 __all__ = [
+    "published_entry_correct",
+    "published_entry_to_correct",
     "MeetingDetails",
     "attendance_information_mark_likely_to_be_cited",
     "attendance_information_record",

@@ -28,9 +28,10 @@ from register.views.attendance.officers import (
     refer,
     respond,
 )
-from register.views.attendance.public import published
+from register.views.attendance.public import correct_entry, published, published_atom, published_csv
 
 __all__ = [
+    "correct_entry",
     "absence",
     "amend",
     "cancel",
@@ -45,6 +46,8 @@ __all__ = [
     "other_groups",
     "parity",
     "published",
+    "published_atom",
+    "published_csv",
     "queue",
     "record_attendance",
     "record_information",
