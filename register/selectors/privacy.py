@@ -166,7 +166,13 @@ def data_protection_contact(on: datetime.date) -> Contact:
 def processors() -> list[str]:
     """Who processes the register's data on the council's behalf, from the settings."""
     backend = settings.EMAIL_BACKEND.rsplit(".", 2)[-2] if "." in settings.EMAIL_BACKEND else settings.EMAIL_BACKEND
-    if backend == "smtp":
+    if settings.NOTICE_EMAIL_SERVICE == "notify":
+        found = [
+            "E-mail delivery: GOV.UK Notify (the Government Digital Service, Cabinet Office) is given each "
+            "notice's recipient's address, its words and its reference, sends it, and reports whether it was "
+            "delivered. Notify keeps them for 7 days."
+        ]
+    elif backend == "smtp":
         secured = "over TLS" if settings.EMAIL_USE_TLS or getattr(settings, "EMAIL_USE_SSL", False) else "without TLS"
         found = [
             f"E-mail delivery: notices are handed {secured} to the mail server {settings.EMAIL_HOST} (port "

@@ -28,6 +28,7 @@ from register.models import (
     AttendanceInvitation,
     AttendanceRecord,
     AttendanceRequest,
+    CalendarFeed,
     Complaint,
     Concern,
     Declaration,
@@ -36,6 +37,7 @@ from register.models import (
     Membership,
     Notification,
     Person,
+    PublicEntryCorrection,
     SignInEvent,
 )
 from register.models.retention import DisposalItem
@@ -223,6 +225,8 @@ class _Builder:
             *self._concerns(),
             self._complaints(),
             self._notices(),
+            self._calendar_feeds(),
+            self._public_corrections(),
             self._sign_ins(),
             self._reads(),
         ]
@@ -510,8 +514,45 @@ class _Builder:
             item.add("Status", notice.status, notice.get_status_display())
             item.add("Written", notice.created_at)
             item.add("Sent", notice.sent_at)
+            if notice.sent_via:
+                item.add("Sent through", notice.sent_via, notice.get_sent_via_display())
+            if notice.receipt:
+                item.add("Delivery receipt", notice.receipt, notice.get_receipt_display())
+                item.add("Receipt's time", notice.receipt_at)
             item.add("Read", notice.read_at)
             self._erasable(item, "notice", notice.pk, Notification, notice)
+            section.items.append(item)
+        return section
+
+    def _calendar_feeds(self) -> Section:
+        section = Section(
+            "calendar-feeds",
+            "Calendar feed addresses",
+            "The secret addresses of their calendar feeds: only a digest of each is kept, never the address.",
+        )
+        for feed in CalendarFeed.objects.filter(person=self.subject):
+            item = Item("calendar-feed", feed.pk, f"Calendar address beginning {feed.prefix}")
+            item.add("Made", feed.created_at)
+            item.add("Last read by a calendar", feed.last_read_at)
+            item.add("Reset", feed.reset_at)
+            item.add("Why it was reset", feed.reset_because)
+            section.items.append(item)
+        return section
+
+    def _public_corrections(self) -> Section:
+        section = Section(
+            "public-corrections",
+            "Corrections they made to the published register",
+            "Entries of the public register of officer attendance they corrected, with the published reason (A8).",
+        )
+        for correction in PublicEntryCorrection.objects.filter(corrected_by=self.subject):
+            item = Item(
+                "public-correction", correction.pk, f"Correction of the entry for request {correction.request_id}"
+            )
+            item.add("When", correction.corrected_at)
+            item.add("Date shown", correction.date)
+            item.add("Subject shown", correction.subject)
+            item.add("Reason published", correction.reason)
             section.items.append(item)
         return section
 

@@ -87,6 +87,10 @@ def test_the_notice_names_the_mail_server_that_delivers_notices_as_a_processor(c
     assert "handed over TLS to the mail server smtp.mail.example (port 587)" in page
     settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     assert "This installation sends no e-mail out" in text_of(Client().get("/privacy/"))
+    settings.NOTICE_EMAIL_SERVICE = "notify"  # issue 22: GOV.UK Notify, whatever the mail settings say
+    page = text_of(Client().get("/privacy/"))
+    assert "E-mail delivery: GOV.UK Notify (the Government Digital Service, Cabinet Office)" in page
+    assert "smtp.mail.example" not in page
 
 
 def test_every_kind_in_the_schedule_says_whose_data_it_holds_and_who_sees_it():

@@ -183,3 +183,27 @@ def test_values_erased_under_the_retention_schedule_are_reported_as_erased(counc
         (f"notice {notice.pk}", "Text"),
     }
     assert "Erased: erased under the retention schedule" in files["subject-access.html"].decode()
+
+
+def test_their_calendar_feed_addresses_and_delivery_receipts_are_in_the_export_but_no_secret(council, made):
+    """Issue 22: a person's calendar feed addresses (when made, reset and why; never the token or its digest)
+    and what GOV.UK Notify said of the e-mails sent to them are part of what the register holds about them."""
+    from register.services.calendar_feeds import calendar_feed_make, calendar_feed_reset
+
+    calendar_feed_make(actor=made.member, person=made.member)
+    issued = calendar_feed_reset(actor=made.member, person=made.member, reason="My phone was lost")
+    email = Notification.objects.filter(recipient=made.member, channel=Notification.Channel.EMAIL).first()
+    email.sent_via, email.provider_id = Notification.Service.NOTIFY, "740e5834-3a29-46b4-9a6f-16142fde533a"
+    email.receipt, email.receipt_at = Notification.Receipt.DELIVERED, timezone.now()
+    save_with_history(email, actor=council.system, reason="GOV.UK Notify receipt, in a test")
+
+    files = read_zip(download(council, made.member).content)
+    feeds = section(files, "calendar-feeds")["records"]
+    assert len(feeds) == 2
+    assert "My phone was lost" in json.dumps(feeds)
+    everything = b"".join(files.values())
+    assert issued.token.encode() not in everything
+    for feed in made.member.calendar_feeds.all():
+        assert feed.digest.encode() not in everything
+    (record,) = [record for record in section(files, "notices")["records"] if record["id"] == email.pk]
+    assert (record["fields"]["Sent through"], record["fields"]["Delivery receipt"]) == ("notify", "delivered")
