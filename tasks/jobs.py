@@ -27,7 +27,6 @@ def deliver_notification(self, notification_id: int) -> str:
     from register.services import delivery
 
     outcome = delivery.deliver(notification_id)
-    _tell_of_rejected_addresses({notification_id: outcome})
     if outcome.retry_in is None or self.request.is_eager:
         return outcome.status
     if outcome.status == delivery.BUSY and self.request.retries >= MAX_RETRIES_WHILE_BUSY:
@@ -42,10 +41,9 @@ def deliver_notifications(self, notification_ids: list[int]) -> dict:
     A notice that asks to be tried again (a failed e-mail's back-off, or one another attempt holds)
     comes back on its own, as ``deliver_notification``, after the wait it asks for.
     """
-    from register.services import delivery
+    from register.services import delivery, outbox
 
     outcomes = delivery.deliver_batch(notification_ids)
-    _tell_of_rejected_addresses(outcomes)
     if not self.request.is_eager:
         again = {pk: outcome.retry_in for pk, outcome in outcomes.items() if outcome.retry_in is not None}
         left = list(again)
@@ -55,17 +53,8 @@ def deliver_notifications(self, notification_ids: list[int]) -> dict:
                 left.remove(notification_id)
         except Exception as error:  # noqa: BLE001 - the broker is down: they are still pending, and the sweep re-queues them
             logger.warning("Could not queue %s notice(s) to try again; the sweep will", len(left), exc_info=True)
-            delivery.not_queued(left, error)
+            outbox.not_queued(left, error)
     return dict(Counter(outcome.status for outcome in outcomes.values()))
-
-
-def _tell_of_rejected_addresses(outcomes: dict) -> None:
-    """GOV.UK Notify rejected these notices' addresses: Democratic Services are told (issue 22)."""
-    from register.services.notify_receipts import notice_address_rejected
-
-    for notification_id, outcome in outcomes.items():
-        if outcome.address_rejected:
-            notice_address_rejected(notification_id=notification_id)
 
 
 @shared_task(name="notifications.sweep")

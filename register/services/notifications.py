@@ -22,8 +22,8 @@ from register import workflow
 from register.errors import NotFound
 from register.models import Notification, Person
 from register.notice_links import NoticeLink, link_for
-from register.services.delivery import queue_delivery
 from register.services.history import save_with_history
+from register.services.outbox import queue_delivery
 
 DEFAULT_CHANNELS = (Notification.Channel.IN_APP, Notification.Channel.EMAIL)
 

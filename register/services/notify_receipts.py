@@ -133,11 +133,3 @@ def tell_democratic_services_address_wrong(notice: Notification, *, said: str) -
         },
         link=NoticeLink(f"See {person}'s record", reverse("people:detail", args=[person.pk])),
     )
-
-
-def notice_address_rejected(*, notification_id: int) -> list[Notification]:
-    """After GOV.UK Notify refused a notice's address (a 400 naming it: the notice is failed and its
-    last_error says what Notify said), tell Democratic Services. Once per notice, however often asked."""
-    with transaction.atomic():
-        notice = Notification.objects.select_related("recipient").get(pk=notification_id)
-        return tell_democratic_services_address_wrong(notice, said=f"GOV.UK Notify refused it: {notice.last_error}")

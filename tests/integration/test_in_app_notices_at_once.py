@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 
 from register import selectors
 from register.models import Absence, Notification
-from register.services import delivery, people
+from register.services import delivery, outbox, people
 from register.services.history import save_with_history
 from register.services.system import system_user
 from tasks.celery import app
@@ -100,7 +100,7 @@ def test_an_email_the_broker_could_not_take_is_re_queued_by_the_next_sweep_once_
 
 
 def test_the_sweep_leaves_an_email_the_broker_took_to_its_healthy_queue(council, monkeypatch):
-    monkeypatch.setattr(delivery, "queue_task", lambda name, ids: None)  # taken; no worker has run it yet
+    monkeypatch.setattr(outbox, "queue_task", lambda name, ids: None)  # taken; no worker has run it yet
     absence = record_absence(council)
     email = notices_about(absence)[EMAIL]
     assert (email.status, email.not_queued_since) == ("pending", None)
@@ -115,7 +115,7 @@ def test_a_notice_marked_twice_keeps_its_first_failure_and_its_earlier_error(cou
     first_failure = email.not_queued_since
     email.last_error = "SMTPServerDisconnected: hung up"
     save_with_history(email, actor=system_user(), reason="Test data: an attempt failed", update_fields=["last_error"])
-    delivery.queue_delivery([email.pk])  # Redis is still down: the retry could not be queued either
+    outbox.queue_delivery([email.pk])  # Redis is still down: the retry could not be queued either
     email.refresh_from_db()
     assert email.not_queued_since == first_failure, "marked once, however often it failed"
     assert email.last_error == "SMTPServerDisconnected: hung up", "the attempt's own error is untouched"

@@ -15,7 +15,7 @@ from simple_history.utils import bulk_create_with_history
 
 from register.errors import InvalidTransition, NotFound
 from register.models import Absence, Notification, Person
-from register.services import delivery, people
+from register.services import delivery, outbox, people
 from register.services.history import save_with_history
 from register.services.notifications import notify
 from register.services.system import forget_system_user, system_user
@@ -424,9 +424,9 @@ def test_a_batch_leaves_alone_what_is_sent_held_by_another_attempt_or_missing(co
 def test_notices_are_queued_for_the_worker_in_batches(council, monkeypatch):
     """Up to DELIVERY_BATCH notices a task, queued by the task's name (the services import nothing from tasks/)."""
     queued = []
-    monkeypatch.setattr(delivery, "queue_task", lambda name, ids: queued.append((name, ids)))
-    delivery.queue_delivery(list(range(1, 2 * delivery.DELIVERY_BATCH + 2)))
-    assert [len(batch) for _, batch in queued] == [delivery.DELIVERY_BATCH, delivery.DELIVERY_BATCH, 1]
+    monkeypatch.setattr(outbox, "queue_task", lambda name, ids: queued.append((name, ids)))
+    outbox.queue_delivery(list(range(1, 2 * outbox.DELIVERY_BATCH + 2)))
+    assert [len(batch) for _, batch in queued] == [outbox.DELIVERY_BATCH, outbox.DELIVERY_BATCH, 1]
     assert {name for name, _ in queued} == {"notifications.deliver_batch"}
 
 
@@ -447,7 +447,7 @@ def test_in_process_a_task_queued_by_its_name_runs_at_once(council, absence):
 
     [notice] = written_pending_in_app([council.monitoring_officer], absence, cause="queued-by-name")
     assert notice.status == Notification.Status.PENDING
-    queue_task(delivery.DELIVER_BATCH_TASK, [notice.pk])
+    queue_task(outbox.DELIVER_BATCH_TASK, [notice.pk])
     notice.refresh_from_db()
     assert notice.status == Notification.Status.SENT
 
