@@ -296,6 +296,11 @@ def test_the_chief_executive_corrects_an_entry_and_the_page_csv_json_and_atom_sh
     assert after.findtext(f"{A}published") == before.findtext(f"{A}published")
     assert "Corrected 12 March 2026: The date was entered wrongly." in after.findtext(f"{A}summary")
     assert "(corrected)" in after.findtext(f"{A}title")
+    # The entry's link opens the page on its (corrected) day, where the entry is, however old it is.
+    link = after.find(f"{A}link").get("href")
+    path, _, anchor = link.partition("#")
+    assert path.endswith("/register-of-attendance/?start=2026-03-10&end=2026-03-10")
+    assert f'id="{anchor}"' in Client().get(path[path.index("/register-of-attendance/") :]).content.decode()
     # The date range is on the date the entry shows.
     assert [r["date"] for r in json_rows({"start": "2026-03-10", "end": "2026-03-10"})] == ["2026-03-10"]
     assert json_rows({"end": "2026-03-09"}) == []

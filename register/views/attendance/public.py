@@ -197,7 +197,9 @@ class PublishedFeed(Feed):
         return "\n".join(lines)
 
     def item_link(self, entry):
-        return f"{reverse('published-attendance')}#entry-{entry.key}"
+        # The page filtered to the entry's day, so that the entry is on its first page however old it is.
+        day = entry.date.isoformat()
+        return f"{reverse('published-attendance')}?start={day}&end={day}#entry-{entry.key}"
 
     def item_guid(self, entry):
         return f"urn:council-register:officer-attendance:{entry.key}"
