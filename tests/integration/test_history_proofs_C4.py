@@ -134,6 +134,30 @@ def test_a_proof_uses_the_latest_checkpoint_covering_the_change_and_signs_one_on
     assert signed.reason == f"on demand by {auditor} for a proof"
 
 
+def test_without_a_signing_key_a_proof_no_checkpoint_covers_is_refused_saying_why_not_a_crash_C4(
+    council, auditor, settings
+):
+    """The page and the API answer 409 in words (the administrator must set the key), sign nothing, and
+    still hand out a proof that an existing checkpoint covers."""
+    organization = council.groups[0].organization
+    rename(organization, council.chief_executive, 1)
+    published = checkpoints.sign_checkpoint(log=HISTORY, reason="hourly")
+    covered = latest_row(organization)
+    rename(organization, council.chief_executive, 1)
+    uncovered = latest_row(organization)
+    settings.HISTORY_SIGNING_KEY, settings.HISTORY_SIGNING_KEY_FILE = "", ""
+
+    page = signed_in(auditor).post(proof_url("organization", organization.pk, uncovered.history_id))
+    assert page.status_code == 409 and "its signing key is missing or unusable" in page.content.decode()
+    api = APIClient()
+    api.force_authenticate(auditor)
+    answer = api.post(f"/api/history/organization/{organization.pk}/changes/{uncovered.history_id}/proof/")
+    assert answer.status_code == 409 and "signing key" in json.dumps(answer.json())
+    assert list(Checkpoint.objects.all()) == [published], "nothing signed"
+    document = signed_in(auditor).post(proof_url("organization", organization.pk, covered.history_id)).json()
+    assert document["checkpoint"] == published.note
+
+
 def test_only_those_who_may_read_a_record_s_history_get_its_proofs_C2_C4(council):
     """The declarant and the auditor get a proof of a declaration's change; the person it names, another
     member and someone signed out do not, nor of a change that is not of the record asked about."""

@@ -2,26 +2,38 @@
 (inclusion), and that a later checkpoint extends an earlier one unchanged (consistency). Each is a
 JSON file that ``register/transparency.py`` checks with only the register's public key."""
 
+import logging
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
 from register import transparency
-from register.errors import NotFound, RuleViolation
+from register.errors import Conflict, NotFound, RuleViolation
 from register.models import Checkpoint, HistoryLink, Person, TransparencyLog
 from register.services.audit import checkpoints, tree
 from register.services.audit.hashing import canonical_value, fields_by_attname
 
 HISTORY = TransparencyLog.HISTORY
+logger = logging.getLogger(__name__)
 
 
 def checkpoint_covering(leaf_index: int, *, log: str = HISTORY, reason: str) -> Checkpoint:
     """The latest checkpoint of ``log`` whose tree holds leaf ``leaf_index``; one signed now (for
-    ``reason``) when none does yet. ImproperlyConfigured when it must sign and has no key."""
+    ``reason``) when none does yet. Conflict, saying why, when it must sign and the register has no
+    usable key: the person asking can do nothing about it, the administrator can."""
     latest = checkpoints.latest_checkpoint(log)
     if latest is not None and latest.tree_size > leaf_index:
         return latest
-    signed = checkpoints.sign_checkpoint(log=log, reason=reason)
+    try:
+        signed = checkpoints.sign_checkpoint(log=log, reason=reason)
+    except ImproperlyConfigured as error:
+        logger.error("No checkpoint could be signed for a proof: %s", error)
+        raise Conflict(
+            "No signed checkpoint covers this change yet, and the register cannot sign one now: its signing key "
+            "is missing or unusable. Ask the register's administrator (docs/signing-key.md); the history's "
+            "hash chain still covers the change."
+        ) from error
     if signed is None or signed.tree_size <= leaf_index:
         raise NotFound(f"The {log} log has no entry {leaf_index} to prove.")
     return signed
