@@ -72,6 +72,25 @@ def calendar_feed_reset(*, actor: Person, person: Person, reason: str) -> Issued
         return _make(actor=actor, person=person, reason=f"Calendar feed address made again: {reason}")
 
 
+def calendar_feed_end(*, actor: Person, person: Person, reason: str) -> bool:
+    """End ``person``'s live feed token, if any, without making another; whether there was one. Called
+    by the services that decided it may happen (signing out everywhere: a lost laptop's calendar keeps
+    the address too), inside their transaction. The person makes a new address when they want one."""
+    with transaction.atomic():
+        live = CalendarFeed.objects.select_for_update().filter(person=person, reset_at__isnull=True).first()
+        if live is None:
+            return False
+        live.reset_at = clock.now()
+        live.reset_because = reason[: CalendarFeed._meta.get_field("reset_because").max_length]
+        save_with_history(
+            live,
+            actor=actor,
+            reason=f"Calendar feed address ended: {reason}",
+            update_fields=["reset_at", "reset_because"],
+        )
+        return True
+
+
 def calendar_feed_note_read(feed: CalendarFeed) -> None:
     """Note when a feed was last read, at most once an hour: the account page shows it, so a person
     can tell whether their calendar still subscribes. ``last_read_at`` is kept out of the history,

@@ -167,6 +167,25 @@ def test_a_reset_address_is_refused_in_plain_words_and_the_new_one_works(council
     assert new_row.digest != old_row.digest and new not in str(new_row.history.values())  # only the digest, once
 
 
+def test_signing_out_everywhere_ends_the_calendar_address_and_a_new_one_can_be_made(council, clock, officer_of):
+    """A lost laptop's calendar holds the address too: "sign out everywhere" ends it with the sessions."""
+    from register.services.sign_in.sessions import sign_out_everywhere
+
+    approved_request(council, officers=[officer_of])
+    old = calendar_feed_make(actor=officer_of, person=officer_of).token
+    sign_out_everywhere(actor=officer_of, person=officer_of, reason="Laptop stolen")
+    assert GONE in read(old, expect=404).content.decode()
+    ended = CalendarFeed.objects.get(person=officer_of)
+    assert ended.reset_because == "Signed out everywhere: Laptop stolen"
+    assert (
+        ended.history.latest().history_change_reason
+        == "Calendar feed address ended: Signed out everywhere: Laptop stolen"
+    )
+    officer_of.refresh_from_db()
+    new = calendar_feed_make(actor=officer_of, person=officer_of).token
+    assert len(events_of(read(new))) == 1
+
+
 def test_a_reset_needs_a_reason_and_changes_nothing_without_one(council, clock, officer_of):
     from register.errors import RuleViolation
 

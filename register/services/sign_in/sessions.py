@@ -16,6 +16,7 @@ from register.addresses import client_address
 from register.errors import NotFound, NotPermitted, RuleViolation
 from register.models import Person
 from register.selectors import clock
+from register.services.calendar_feeds import calendar_feed_end
 from register.services.history import save_with_history
 from register.services.sign_in.events import Kind, Method, record_sign_in_event
 from register.services.sign_in.tokens import revoke_all_tokens
@@ -87,8 +88,8 @@ def record_session_expired(*, request, person: Person, because: str) -> None:
 
 
 def sign_out_everywhere(*, actor: Person, person: Person, reason: str, address: str | None = None) -> int:
-    """End every session of ``person`` at its next request, and revoke all their API tokens; answers how
-    many tokens were revoked. A person does it for themselves; Democratic Services for anyone (a leaver,
+    """End every session of ``person`` at its next request, revoke all their API tokens and end their
+    calendar feed address; answers how many tokens were revoked. A person does it for themselves; Democratic Services for anyone (a leaver,
     a lost laptop). Others are refused: "not found" if they may not see people's records."""
     require_may_sign_out(selectors.standing_of(actor), person, own_allowed=True)
     reason = " ".join((reason or "").split())
@@ -104,6 +105,8 @@ def sign_out_everywhere(*, actor: Person, person: Person, reason: str, address: 
         revoked = revoke_all_tokens(
             actor=actor, person=locked, reason=f"Signed out everywhere: {reason}", address=address
         )
+        # A lost laptop's calendar holds the feed address too: it stops working with the sessions.
+        calendar_feed_end(actor=actor, person=locked, reason=f"Signed out everywhere: {reason}")
         record_sign_in_event(
             kind=Kind.SIGNED_OUT_EVERYWHERE,
             method=Method.REGISTER,
