@@ -185,6 +185,23 @@ def approved_request(council: "Council", **options):
     return attendance.attendance_request_approve(request=request, actor=council.chief_executive, reason="Agreed")
 
 
+def attended(request, officers, clock) -> None:
+    """``officers`` accept ``request``'s invitations and, two hours after its meeting began, record that
+    they attended for 40 minutes and attest it: what puts a briefing on the published register (A8)."""
+    for officer in officers:
+        attendance.attendance_invitation_respond(request=request, actor=officer, accept=True)
+    starts = request.meeting.starts_at
+    clock.set(starts + datetime.timedelta(hours=2))
+    for officer in officers:
+        attendance.attendance_record_attendance(
+            request=request,
+            actor=officer,
+            arrived_at=starts,
+            left_at=starts + datetime.timedelta(minutes=40),
+            attested=True,
+        )
+
+
 def row_counts() -> dict[str, int]:
     """How many rows each register table holds (records and their history), to show that a refused
     change saved nothing. One read, whatever the number of tables."""

@@ -19,7 +19,7 @@ from register import selectors
 from register.errors import NotFound, NotPermitted, RuleViolation
 from register.models import AttendanceRequest, PublicEntryCorrection
 from register.services import attendance
-from tests.factories import approved_request
+from tests.factories import approved_request, attended
 from tests.integration.table_cells import TableCells
 
 LONDON = ZoneInfo("Europe/London")
@@ -39,17 +39,7 @@ def held(council, clock, *, days=7, group=0, officers=None, **brief):
     starts = datetime.datetime.combine(START.date() + datetime.timedelta(days=days), datetime.time(18), tzinfo=LONDON)
     officers = officers or [council.directorates[0].officers[0]]
     request = approved_request(council, group=group, officers=officers, starts_at=starts, **brief)
-    for officer in officers:
-        attendance.attendance_invitation_respond(request=request, actor=officer, accept=True)
-    clock.set(starts + datetime.timedelta(hours=2))
-    for officer in officers:
-        attendance.attendance_record_attendance(
-            request=request,
-            actor=officer,
-            arrived_at=starts,
-            left_at=starts + datetime.timedelta(minutes=40),
-            attested=True,
-        )
+    attended(request, officers, clock)
     return request
 
 

@@ -11,8 +11,7 @@ from rest_framework.test import APIClient
 
 from register import selectors
 from register.models import Notification, Post
-from register.services import attendance
-from tests.factories import approved_request
+from tests.factories import approved_request, attended
 from tests.integration.table_cells import TableCells
 
 pytestmark = pytest.mark.sqlite_too
@@ -43,18 +42,7 @@ def spelt(day: str) -> datetime.date:
 def held(council, clock, officers, subject):
     """An approved briefing that ``officers`` accepted, attended and attested."""
     request = approved_request(council, officers=officers, subject=subject, scope="SECRET-SCOPE of the group")
-    for officer in officers:
-        attendance.attendance_invitation_respond(request=request, actor=officer, accept=True)
-    starts = request.meeting.starts_at
-    clock.set(starts + datetime.timedelta(hours=2))
-    for officer in officers:
-        attendance.attendance_record_attendance(
-            request=request,
-            actor=officer,
-            arrived_at=starts,
-            left_at=starts + datetime.timedelta(minutes=40),
-            attested=True,
-        )
+    attended(request, officers, clock)
     return request
 
 
