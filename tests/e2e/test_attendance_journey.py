@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from register import workflow
 from register.models import AttendanceRequest, InformationProvided, Person
@@ -35,6 +36,15 @@ def choose_officer(page, officer: Person) -> None:
     page.get_by_label("Which officers would you like to attend?").fill(officer.name)
     page.get_by_role("option", name=officer.name).first.click()
     page.locator(".app-officer-finder__chosen").get_by_text(officer.name).first.wait_for()
+    wait_for_a_fresh_search_box(page)
+
+
+def wait_for_a_fresh_search_box(page) -> None:
+    """After a choice the finder replaces its search box on the next tick; typing before then types into the
+    old box, which is thrown away. The new one is empty and has the focus."""
+    finder = page.get_by_label("Which officers would you like to attend?")
+    expect(finder).to_have_value("")
+    expect(finder).to_be_focused()
 
 
 def sent_and_opened(journey) -> None:

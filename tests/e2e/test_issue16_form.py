@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from register import workflow
 from register.models import AttendanceRequest, Person
 from tests.e2e.conftest import assert_reads_well
-from tests.e2e.test_attendance_journey import MEETING_DAY, choose_officer, fill_meeting
+from tests.e2e.test_attendance_journey import MEETING_DAY, choose_officer, fill_meeting, wait_for_a_fresh_search_box
 from tests.e2e.test_declarations_journey import PASSWORD, Journey
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -58,6 +58,7 @@ def test_point_2_the_officer_finder_searches_by_post_or_directorate_and_marks_re
     page.keyboard.press("Enter")
     chosen = page.locator(".app-officer-finder__chosen")
     assert "Head of Planning, Place and Economy (politically restricted)" in chosen.inner_text()
+    wait_for_a_fresh_search_box(page)
     # By directorate: every officer of it, each with their post.
     page.get_by_label(FINDER).fill("Adults and Health")
     page.get_by_role("option").first.wait_for()
