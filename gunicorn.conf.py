@@ -12,6 +12,10 @@ from register.logs import log_format, syslog_handler
 # else all interfaces on 8000, as inside the container.
 bind = [os.environ.get("WEB_BIND") or f"0.0.0.0:{os.environ.get('PORT', '8000')}"]
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+# Sync workers, one request at a time each, unless WEB_THREADS asks for more threads per worker
+# (gunicorn's gthread class). README, "Performance", says which was measured best on two cores.
+threads = int(os.environ.get("WEB_THREADS", "1"))
+worker_class = "gthread" if threads > 1 else "sync"
 timeout = int(os.environ.get("WEB_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("WEB_GRACEFUL_TIMEOUT", "30"))
 # Workers are replaced now and then, so that a slow leak cannot grow for ever.

@@ -23,7 +23,8 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-INHERITED = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "PG_BIN")
+# WEB_CONCURRENCY and WEB_THREADS choose gunicorn's workers (gunicorn.conf.py), to measure other choices.
+INHERITED = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "PG_BIN", "WEB_CONCURRENCY", "WEB_THREADS")
 STARTUP_DEADLINE = 600  # seconds: migrating and loading the demo council take minutes on a busy 2-core machine
 
 

@@ -39,12 +39,14 @@ def test_the_in_process_scenarios_measure_against_their_baseline(seeded):
     assert verify_history().ok
 
 
-def test_the_bare_baseline_view_returns_the_same_fields_as_the_attendance_api(seeded, client):
-    """Issue 10: the baseline returns "the same fields as JSON from one hand-written query"."""
+@pytest.mark.parametrize("baseline", [scenarios.SIGNED_IN_BARE, scenarios.BARE])
+def test_the_bare_baseline_views_return_the_same_fields_as_the_attendance_api(seeded, client, baseline):
+    """Issue 10: the baseline returns "the same fields as JSON from one hand-written query"; issue 23
+    adds the fair one, which signs in as the API does, and keeps the first beside it."""
     from register.models import Person
 
     client.force_login(Person.objects.get(username="chief-executive"))
-    bare = client.get(scenarios.BARE, secure=True)
+    bare = client.get(baseline, secure=True)
     ours = client.get(scenarios.find_path("api_requests"), secure=True)
     assert bare.status_code == 200 and ours.status_code == 200
     assert len(bare.json()["results"]) == len(ours.json()["results"]) >= 30
@@ -54,6 +56,21 @@ def test_the_bare_baseline_view_returns_the_same_fields_as_the_attendance_api(se
     assert bare.json()["results"] == without_actions(ours.json()["results"])
     shown = ours.json()["results"]
     assert any(row["invitations"] for row in shown), "the page compared should show officers' invitations"
+
+
+def test_the_fair_baseline_loads_the_session_and_the_person_as_the_api_does_and_refuses_anyone_else(
+    seeded, client, django_assert_num_queries
+):
+    from register.models import Person
+
+    assert client.get(scenarios.SIGNED_IN_BARE, secure=True).status_code == 403
+    # The first tables' baseline, asked with no session: the page and its count, nothing else.
+    with django_assert_num_queries(1):
+        assert client.get(scenarios.BARE, secure=True).status_code == 200
+    client.force_login(Person.objects.get(username="chief-executive"))
+    # The session, the person, and the page with its count: the API's first two statements and one of its own.
+    with django_assert_num_queries(3):
+        assert client.get(scenarios.SIGNED_IN_BARE, secure=True).status_code == 200
 
 
 def test_a_scenario_whose_page_is_missing_says_not_measured_and_why(monkeypatch, seeded):
