@@ -22,8 +22,8 @@ def kind_of(sql: str) -> str:
     text = sql.lstrip()
     if text.upper().startswith("SELECT PG_ADVISORY_XACT_LOCK"):
         return "chain link (lock + INSERT)"
-    if text.upper().startswith("WITH"):
-        return "WITH ... INSERT (history row + chain link)"
+    if text.startswith("SELECT register_"):
+        return text.split("(", 1)[0].removeprefix("SELECT ") + "() (chain link)"
     verb = text.split(None, 1)[0].upper()
     table = _TABLE.search(text)
     label = f"{verb} {table.group(1) if table else ''}".strip()
