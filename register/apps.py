@@ -34,6 +34,8 @@ class RegisterConfig(AppConfig):
         # Every history row, in every history table, is linked into the hash chain (C4).
         audit.connect()
         post_migrate.connect(audit.record_field_sets, sender=self, dispatch_uid="register.history-field-sets")
+        # On PostgreSQL a saved row's link is appended by a database function (register/services/audit/chain.py).
+        post_migrate.connect(audit.install_chain_functions, sender=self, dispatch_uid="register.chain-functions")
         # The database refuses rewrites of the history (C4): the application's role may only append to
         # it, and a trigger refuses UPDATE and DELETE of it to all but the maintenance role.
         post_migrate.connect(audit.apply_database_roles, sender=self, dispatch_uid="register.database-roles")

@@ -44,9 +44,14 @@ class ProofError(ValueError):
 # --- Hashing -----------------------------------------------------------------------------------
 
 
+# json.dumps with these options builds a new encoder on each call; every saved history row hashes a
+# dozen values, so the one encoder is built once (the same output: dumps calls this encoder's encode).
+_CANONICAL_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+
 def canonical_json(data: Any) -> str:
     """The one serialisation that is hashed: sorted keys, no spaces, ASCII only."""
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return _CANONICAL_ENCODER.encode(data)
 
 
 def leaf_hash(leaf_input: bytes) -> bytes:

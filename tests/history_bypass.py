@@ -49,6 +49,10 @@ ALLOWED = {
     ): "takes the chain's lock and appends one link after its head in one statement (PostgreSQL), in plain SQL for speed",
     (
         "register/services/audit/chain.py",
+        "install_chain_functions",
+    ): "after migrate, installs the chain's two database functions, its hash and its one-link append (DDL; no rows written)",
+    (
+        "register/services/audit/chain.py",
         "_append_links",
     ): "appends the hash chain's own links (not a tracked model: the evidence about the history), in plain SQL for speed",
     (

@@ -6,7 +6,8 @@ tracked by django-simple-history, so that they join the hash-chained audit timel
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
+
+from register.models.history import HistoricalRecords
 
 from .audit import Undeletable
 

@@ -13,9 +13,9 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.utils.functional import cached_property
-from simple_history.models import HistoricalRecords
 
 from register import states
+from register.models.history import HistoricalRecords
 
 from .audit import Undeletable
 from .notifications import Notification

@@ -8,9 +8,9 @@ decided, closed or withdrawn (C3). Who may see each is in ``register.policies.co
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
 
 from register import retention
+from register.models.history import HistoricalRecords
 
 from .attendance import AttendanceRecord, AttendanceRequest
 from .audit import Undeletable

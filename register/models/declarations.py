@@ -7,7 +7,8 @@ error is withdrawn (C3).
 
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
+
+from register.models.history import HistoricalRecords
 
 from .audit import Undeletable, UndeletableQuerySet
 from .people import Person

@@ -6,7 +6,8 @@ Neither is ever deleted (C3): a feed's token is reset, a correction is followed 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
+
+from register.models.history import HistoricalRecords
 
 from .attendance import AttendanceRequest
 from .audit import Undeletable

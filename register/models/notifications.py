@@ -4,7 +4,8 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
+
+from register.models.history import HistoricalRecords
 
 from .audit import Undeletable
 from .people import Person

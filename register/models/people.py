@@ -7,7 +7,8 @@ Roles are never flags on a person: they come from the posts a person holds on a 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
+
+from register.models.history import HistoricalRecords
 
 from .audit import Undeletable, UndeletableQuerySet
 

@@ -7,9 +7,9 @@ Nothing here is deleted: a hold is released, a run is approved, run, or rejected
 """
 
 from django.db import models
-from simple_history.models import HistoricalRecords
 
 from register import retention
+from register.models.history import HistoricalRecords
 
 from .audit import Undeletable
 from .people import Person

@@ -3,7 +3,8 @@ Officer produced everything the register holds about one person, kept with its h
 see who exported whose data, when, in what form and why. Nothing here is deleted."""
 
 from django.db import models
-from simple_history.models import HistoricalRecords
+
+from register.models.history import HistoricalRecords
 
 from .audit import Undeletable
 from .people import Person

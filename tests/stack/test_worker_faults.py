@@ -10,7 +10,7 @@ import signal
 
 import pytest
 
-from register.services.audit.chain import CHAIN_LOCK_KEY
+from register.services.audit.chain import APPEND_LINK_FUNCTION, CHAIN_LOCK_KEY
 from tests.stack.conftest import DELIVERY_DEADLINE, assert_delivered_exactly_once, wait_until
 from tests.stack.flows import AbsenceRecorded
 
@@ -80,11 +80,12 @@ def test_notices_queued_before_redis_restarts_are_delivered_once_after_it(stack,
 
 
 def worker_waiting_on_a_lock(stack) -> bool:
-    """Whether a worker's delivery is inside its transaction, waiting for the history chain's lock."""
+    """Whether a worker's delivery is inside its transaction, waiting for the history chain's lock: taken
+    by the bulk path's own statement, or inside the function that links a row saved on its own."""
     return bool(
         stack.query(
-            "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE %s",
-            ("SELECT pg_advisory_xact_lock%",),
+            "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND (query ILIKE %s OR query ILIKE %s)",
+            ("SELECT pg_advisory_xact_lock%", f"SELECT {APPEND_LINK_FUNCTION}(%"),
         )
     )
 
