@@ -68,7 +68,7 @@ class ModelSerializer(CompiledRepresentation, serializers.ModelSerializer):
 
 # --- The plan of a class, and its steps bound to one serializer -------------------------------------
 
-_plans: dict[type, tuple[tuple[str, type, Callable], ...]] = {}
+_plans: dict[type, tuple[tuple[tuple[str, type, str], Callable], ...]] = {}
 
 
 def bound_representation(serializer) -> Callable[[object], dict]:
@@ -77,10 +77,10 @@ def bound_representation(serializer) -> Callable[[object], dict]:
     plan = _plans.get(type(serializer))
     if plan is None:
         plan = _plans[type(serializer)] = _plan(readable)
-    if [(name, kind) for name, kind, _ in plan] != [(name, type(field)) for name, field in readable]:
+    if [shape for shape, _ in plan] != [_shape(name, field) for name, field in readable]:
         # Fields chosen per instance (not this project's serializers): plan this instance on its own.
         plan = _plan(readable)
-    steps = tuple((name, make(field, serializer)) for (name, _, make), (_, field) in zip(plan, readable, strict=True))
+    steps = tuple((name, make(field, serializer)) for (_, make), (name, field) in zip(plan, readable, strict=True))
 
     def represent(instance) -> dict:
         shown = {}
@@ -93,8 +93,13 @@ def bound_representation(serializer) -> Callable[[object], dict]:
     return represent
 
 
-def _plan(readable) -> tuple[tuple[str, type, Callable], ...]:
-    return tuple((name, type(field), step_maker(field)) for name, field in readable)
+def _plan(readable) -> tuple[tuple[tuple[str, type, str], Callable], ...]:
+    return tuple((_shape(name, field), step_maker(field)) for name, field in readable)
+
+
+def _shape(name: str, field) -> tuple[str, type, str]:
+    """What a field's step is chosen by: the same for every instance of a serializer class."""
+    return name, type(field), field.source
 
 
 def step_maker(field) -> Callable[[fields.Field, object], Step]:

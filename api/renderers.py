@@ -6,6 +6,8 @@ encoder does goes to DRF's own code: dates and times, decimals, lazy translation
 and generators through ``rest_framework.utils.encoders.JSONEncoder.default``; indented output (an
 ``indent=`` in the Accept header, the browsable API), ASCII-only output (``UNICODE_JSON = False``) and
 anything orjson refuses (keys that are not strings, integers beyond 64 bits) through DRF's renderer.
+One difference remains: a NaN or infinite float, which DRF refuses with an error (STRICT_JSON, the
+default), orjson writes as null. No figure of the register can be one.
 """
 
 import orjson

@@ -183,3 +183,20 @@ def test_the_compiled_plan_is_made_once_per_class():
     plan = compiled._plans[Everything]
     Everything(row()).data  # noqa: B018
     assert compiled._plans[Everything] is plan
+
+
+class FieldsByContext(compiled.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+    def get_fields(self):
+        chosen = super().get_fields()
+        if self.context.get("short"):
+            del chosen["name"]
+        return chosen
+
+
+def test_a_serializer_whose_fields_differ_between_instances_represents_each_with_its_own():
+    assert FieldsByContext(row()).data == {"id": 1, "name": "Ann"}
+    assert FieldsByContext(row(), context={"short": True}).data == {"id": 1}
+    assert FieldsByContext(row()).data == {"id": 1, "name": "Ann"}
