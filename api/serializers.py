@@ -2,13 +2,14 @@
 
 from rest_framework import serializers
 
+from api import compiled
 from api.actions import ActionsField
 from register import policies, selectors, workflow
 from register.models import Absence, Membership, Notification, Organization, Person, Post
 from register.notice_links import absolute_url
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(compiled.ModelSerializer):
     """A person, wherever the API shows one (the people list, memberships). The username is half of a
     credential: it is shown only to those who keep the people records (``policies.sees_usernames``),
     and left out altogether for everyone else, so that nobody else can list every username (issue 18)."""
@@ -38,13 +39,13 @@ class PersonSerializer(serializers.ModelSerializer):
         return policies.sees_usernames(selectors.standing_for_request(request))
 
 
-class OrganizationSerializer(serializers.ModelSerializer):
+class OrganizationSerializer(compiled.ModelSerializer):
     class Meta:
         model = Organization
         fields = ["id", "name", "classification", "is_administration"]
 
 
-class PostSerializer(serializers.ModelSerializer):
+class PostSerializer(compiled.ModelSerializer):
     organization = OrganizationSerializer(read_only=True)
 
     class Meta:
@@ -52,7 +53,7 @@ class PostSerializer(serializers.ModelSerializer):
         fields = ["id", "label", "role", "organization", "single_holder", "politically_restricted"]
 
 
-class MembershipSerializer(serializers.ModelSerializer):
+class MembershipSerializer(compiled.ModelSerializer):
     person = PersonSerializer(read_only=True)
     organization = OrganizationSerializer(read_only=True)
     post = serializers.SerializerMethodField()
@@ -67,7 +68,7 @@ class MembershipSerializer(serializers.ModelSerializer):
         return {"id": membership.post.id, "label": membership.post.label, "role": membership.post.role}
 
 
-class MeSerializer(serializers.Serializer):
+class MeSerializer(compiled.Serializer):
     id = serializers.IntegerField()
     username = serializers.CharField()
     name = serializers.CharField()
@@ -75,7 +76,7 @@ class MeSerializer(serializers.Serializer):
     roles = serializers.ListField(child=serializers.CharField())
 
 
-class TokenRequestSerializer(serializers.Serializer):
+class TokenRequestSerializer(compiled.Serializer):
     # Not trimmed: a username of spaces is simply a wrong username (401), like any other.
     username = serializers.CharField(trim_whitespace=False)
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
@@ -95,7 +96,7 @@ class TokenRequestSerializer(serializers.Serializer):
     )
 
 
-class TokenSerializer(serializers.Serializer):
+class TokenSerializer(compiled.Serializer):
     token = serializers.CharField(
         help_text="Shown once: the register keeps only its hash. Send it as 'Bearer <token>'."
     )
@@ -103,7 +104,7 @@ class TokenSerializer(serializers.Serializer):
     expires_at = serializers.DateTimeField()
 
 
-class ProblemSerializer(serializers.Serializer):
+class ProblemSerializer(compiled.Serializer):
     """RFC 9457 problem details, as every error is answered."""
 
     type = serializers.CharField()
@@ -114,26 +115,26 @@ class ProblemSerializer(serializers.Serializer):
     errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
 
 
-class AbsenceInSerializer(serializers.Serializer):
+class AbsenceInSerializer(compiled.Serializer):
     start_date = serializers.DateField()
     end_date = serializers.DateField(help_text="The last day of the absence, inclusive.")
     reason = serializers.CharField(max_length=500, help_text="Why; kept in the record and its history.")
 
 
-class AbsenceCancelSerializer(serializers.Serializer):
+class AbsenceCancelSerializer(compiled.Serializer):
     reason = serializers.CharField(
         max_length=500, required=False, default="", allow_blank=True, help_text="Optional: kept in the history."
     )
 
 
-class AbsenceEndSerializer(serializers.Serializer):
+class AbsenceEndSerializer(compiled.Serializer):
     end_date = serializers.DateField(
         help_text="The new last day of the absence: from its first day to the day before its last."
     )
     reason = serializers.CharField(max_length=500, help_text="Why it ends early; kept in the history.")
 
 
-class AbsenceSerializer(serializers.ModelSerializer):
+class AbsenceSerializer(compiled.ModelSerializer):
     person = PersonSerializer(read_only=True)
     actions = ActionsField(workflow.ABSENCE)
 
@@ -142,12 +143,12 @@ class AbsenceSerializer(serializers.ModelSerializer):
         fields = ["id", "person", "start_date", "end_date", "reason", "state", "actions"]
 
 
-class NoticeActorSerializer(serializers.Serializer):
+class NoticeActorSerializer(compiled.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
 
-class NoticeSerializer(serializers.ModelSerializer):
+class NoticeSerializer(compiled.ModelSerializer):
     """An in-app notice in the caller's inbox."""
 
     body = serializers.CharField(source="body_text")
@@ -168,5 +169,5 @@ class NoticeSerializer(serializers.ModelSerializer):
         return absolute_url(notice.link_path) if notice.link_path else None
 
 
-class UnreadCountSerializer(serializers.Serializer):
+class UnreadCountSerializer(compiled.Serializer):
     unread = serializers.IntegerField()

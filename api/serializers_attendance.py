@@ -9,6 +9,7 @@ serializers describe each move's request exactly and leave the protocol's rules 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api import compiled
 from api.actions import ActionsField, caller_standing
 from api.serializers_declarations import BIGINT_MAX, FullView, PersonRefField, Text
 from register import conflicts, workflow
@@ -25,7 +26,7 @@ class BriefingView(FullView):
         return "briefing"
 
 
-class GroupRefSerializer(serializers.Serializer):
+class GroupRefSerializer(compiled.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
@@ -41,7 +42,7 @@ class GroupRefField(serializers.Field):
 # --- Output ---------------------------------------------------------------------------------------
 
 
-class RequestMeetingSerializer(serializers.Serializer):
+class RequestMeetingSerializer(compiled.Serializer):
     """The meeting a request is for (its group is the request's)."""
 
     id = serializers.IntegerField()
@@ -62,7 +63,7 @@ class MeetingSerializer(RequestMeetingSerializer):
     group = GroupRefField()
 
 
-class AttendanceRecordSerializer(serializers.Serializer):
+class AttendanceRecordSerializer(compiled.Serializer):
     """An officer's record after the meeting: attestation (A6) or report (A13)."""
 
     id = serializers.IntegerField()
@@ -76,7 +77,7 @@ class AttendanceRecordSerializer(serializers.Serializer):
     recorded_at = serializers.DateTimeField()
 
 
-class InvitationSerializer(serializers.Serializer):
+class InvitationSerializer(compiled.Serializer):
     """One officer named in a request, and their own answer (A4)."""
 
     id = serializers.IntegerField()
@@ -102,7 +103,7 @@ class InvitationSerializer(serializers.Serializer):
         return hasattr(invitation, "attendance")
 
 
-class PrecedentSerializer(serializers.Serializer):
+class PrecedentSerializer(compiled.Serializer):
     """The approved briefing of another group that a request is the equivalent of (A3): its facts."""
 
     id = serializers.IntegerField()
@@ -113,7 +114,7 @@ class PrecedentSerializer(serializers.Serializer):
     )
 
 
-class ConflictWarningSerializer(serializers.Serializer):
+class ConflictWarningSerializer(compiled.Serializer):
     """A declared relationship between an officer the request names and a member of the requesting
     group (B7): who declared it, its kind and the action agreed, never the description."""
 
@@ -140,7 +141,7 @@ class AttendanceRequestListSerializer(serializers.ListSerializer):
         return super().to_representation(rows)
 
 
-class AttendanceRequestSerializer(serializers.Serializer):
+class AttendanceRequestSerializer(compiled.Serializer):
     """A request in full: for its group's leader and deputy, the named officers, the Chief
     Executive and Deputy, the Monitoring Officer and auditors."""
 
@@ -200,7 +201,7 @@ class AttendanceRequestSerializer(serializers.Serializer):
         return ConflictWarningSerializer(warnings, many=True).data if warnings else []
 
 
-class BriefingSerializer(serializers.Serializer):
+class BriefingSerializer(compiled.Serializer):
     """Another group's agreed briefing: the facts only, nothing of the brief or discussion (A8, A9)."""
 
     id = serializers.IntegerField(source="request_id")
@@ -214,12 +215,12 @@ class BriefingSerializer(serializers.Serializer):
     )
 
 
-class OfficerInPostSerializer(serializers.Serializer):
+class OfficerInPostSerializer(compiled.Serializer):
     name = serializers.CharField()
     post = serializers.CharField(help_text="The post the officer held on the day, as the published page shows it.")
 
 
-class PublicBriefingSerializer(serializers.Serializer):
+class PublicBriefingSerializer(compiled.Serializer):
     """One entry of the published register of officer attendance, the latest briefing first: the
     entries ``register.selectors.published_entries`` gives the page, the CSV and the Atom feed too
     (A8, A9). Nothing else: not the officers' names, not the brief (docs/open-data.md)."""
@@ -238,7 +239,7 @@ class PublicBriefingSerializer(serializers.Serializer):
     )
 
 
-class InformationProvidedSerializer(serializers.Serializer):
+class InformationProvidedSerializer(compiled.Serializer):
     """Information an officer gave a group (A7, A10)."""
 
     id = serializers.IntegerField()
@@ -258,7 +259,7 @@ class InformationProvidedSerializer(serializers.Serializer):
     actions = ActionsField(workflow.INFORMATION)
 
 
-class SharedInformationSerializer(serializers.Serializer):
+class SharedInformationSerializer(compiled.Serializer):
     """The information itself, as every group receives it (A10): not the group's discussion."""
 
     id = serializers.IntegerField()
@@ -270,7 +271,7 @@ class SharedInformationSerializer(serializers.Serializer):
     recorded_at = serializers.DateTimeField()
 
 
-class InformationCopySerializer(serializers.Serializer):
+class InformationCopySerializer(compiled.Serializer):
     """A copy of information sent to one group under A10, and whether its e-mail was delivered."""
 
     id = serializers.IntegerField()
@@ -281,7 +282,7 @@ class InformationCopySerializer(serializers.Serializer):
     delivery = serializers.CharField()
 
 
-class ParityRowSerializer(serializers.Serializer):
+class ParityRowSerializer(compiled.Serializer):
     """One group's requests in the period (A11)."""
 
     group = GroupRefField()
@@ -320,7 +321,7 @@ def _reason(help_text: str, *, required: bool = False) -> Text:
     return Text(max_length=5000, allow_blank=True, help_text=help_text, **options)
 
 
-class MeetingInSerializer(serializers.Serializer):
+class MeetingInSerializer(compiled.Serializer):
     starts_at = Moment(help_text="When the meeting starts; still to come.")
     ends_at = Moment(required=False, allow_null=True, default=None)
     place = Text(
@@ -339,7 +340,7 @@ class MeetingInSerializer(serializers.Serializer):
     others_present_description = Text(max_length=300, required=False, default="", allow_blank=True)
 
 
-class BriefInSerializer(serializers.Serializer):
+class BriefInSerializer(compiled.Serializer):
     meeting = MeetingInSerializer()
     officers = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=BIGINT_MAX),
@@ -364,7 +365,7 @@ class ReferSerializer(BriefInSerializer):
     )
 
 
-class TakeUpSerializer(serializers.Serializer):
+class TakeUpSerializer(compiled.Serializer):
     meeting = MeetingInSerializer(help_text="Your group's own meeting.")
     scope = Text(
         max_length=10000,
@@ -383,21 +384,21 @@ ROUND_HELP = (
 )
 
 
-class ApproveSerializer(serializers.Serializer):
+class ApproveSerializer(compiled.Serializer):
     reason = _reason("Optional for an approval: kept with the decision (A2).")
     round = serializers.IntegerField(required=False, min_value=1, max_value=32767, help_text=ROUND_HELP)
 
 
-class RefuseSerializer(serializers.Serializer):
+class RefuseSerializer(compiled.Serializer):
     reason = _reason("Required: the group sees it (A2, A3).", required=True)
     round = serializers.IntegerField(required=False, min_value=1, max_value=32767, help_text=ROUND_HELP)
 
 
-class ReasonSerializer(serializers.Serializer):
+class ReasonSerializer(compiled.Serializer):
     reason = _reason("Why: required, kept with the record and its history.", required=True)
 
 
-class AmendSerializer(serializers.Serializer):
+class AmendSerializer(compiled.Serializer):
     reason = _reason("Why the brief changes: required.", required=True)
     subject = Text(max_length=300, required=False, allow_blank=True)
     scope = Text(max_length=10000, required=False, allow_blank=True)
@@ -405,12 +406,12 @@ class AmendSerializer(serializers.Serializer):
     meeting = MeetingInSerializer(required=False, help_text="The meeting in full, if it changes.")
 
 
-class RespondSerializer(serializers.Serializer):
+class RespondSerializer(compiled.Serializer):
     accept = serializers.BooleanField(help_text="true to accept, false to decline: attendance is voluntary (A4).")
     note = _reason("Optional: no reason is needed to decline (A4).")
 
 
-class AttendInSerializer(serializers.Serializer):
+class AttendInSerializer(compiled.Serializer):
     arrived_at = Moment()
     left_at = Moment()
     attested = serializers.BooleanField(
@@ -431,7 +432,7 @@ class AttendInSerializer(serializers.Serializer):
     )
 
 
-class InformationInSerializer(serializers.Serializer):
+class InformationInSerializer(compiled.Serializer):
     title = Text(max_length=300, allow_blank=True)
     summary = Text(max_length=10000, allow_blank=True)
     reference = Text(max_length=500, required=False, default="", allow_blank=True)
@@ -454,17 +455,17 @@ class InformationInSerializer(serializers.Serializer):
     reason = _reason("Optional: kept in the history.")
 
 
-class MarkCitedSerializer(serializers.Serializer):
+class MarkCitedSerializer(compiled.Serializer):
     cited_at = serializers.ChoiceField(choices=InformationProvided.CitedAt.choices)
     reason = _reason("Optional: kept in the history.")
 
 
-class PeriodSerializer(serializers.Serializer):
+class PeriodSerializer(compiled.Serializer):
     start = serializers.DateField(help_text="The first day of the period.")
     end = serializers.DateField(help_text="The last day of the period, inclusive.")
 
 
-class PublicRegisterFilterSerializer(serializers.Serializer):
+class PublicRegisterFilterSerializer(compiled.Serializer):
     """The published register's filters, for the schema: the page, the CSV and the Atom feed take the
     same, and all check them with ``register.forms_published.PublishedRegisterFilter``."""
 
@@ -476,7 +477,7 @@ class PublicRegisterFilterSerializer(serializers.Serializer):
     end = serializers.DateField(required=False, help_text="Entries dated up to this day, inclusive (YYYY-MM-DD).")
 
 
-class PublishedEntryCorrectionSerializer(serializers.Serializer):
+class PublishedEntryCorrectionSerializer(compiled.Serializer):
     date = serializers.DateField(help_text="The date the entry should show.")
     subject = Text(max_length=300, help_text="The subject the entry should show.")
     reason = _reason("Published with the entry and in the Atom feed: required.", required=True)

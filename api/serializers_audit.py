@@ -4,10 +4,12 @@ They read only what ``register.selectors.audit`` loaded."""
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api import compiled
+
 CHANGES = {"+": "created", "~": "changed", "-": "deleted"}
 
 
-class HistoryUserSerializer(serializers.Serializer):
+class HistoryUserSerializer(compiled.Serializer):
     id = serializers.IntegerField()
     username = serializers.CharField()
     name = serializers.CharField()
@@ -21,7 +23,7 @@ class ChangeField(serializers.Field):
 ChangeField = extend_schema_field({"type": "string", "enum": sorted(set(CHANGES.values()))})(ChangeField)
 
 
-class TimelineEntrySerializer(serializers.Serializer):
+class TimelineEntrySerializer(compiled.Serializer):
     position = serializers.IntegerField(
         help_text="The change's place in the history chain: 1, 2, 3 ... in write order."
     )
@@ -46,7 +48,7 @@ class TimelineEntrySerializer(serializers.Serializer):
         return entry.record_type.slug if entry.record_type else None
 
 
-class FieldChangeSerializer(serializers.Serializer):
+class FieldChangeSerializer(compiled.Serializer):
     field = serializers.CharField()
     label = serializers.CharField()
     old = serializers.JSONField(allow_null=True, help_text="The value before (null when the record was created).")
@@ -58,7 +60,7 @@ class FieldChangeSerializer(serializers.Serializer):
     new_text = serializers.CharField(help_text="The value after, in words, as old_text.")
 
 
-class HistoryVersionSerializer(serializers.Serializer):
+class HistoryVersionSerializer(compiled.Serializer):
     history_id = serializers.IntegerField()
     when = serializers.DateTimeField()
     who = HistoryUserSerializer(allow_null=True)
@@ -67,19 +69,19 @@ class HistoryVersionSerializer(serializers.Serializer):
     changes = FieldChangeSerializer(many=True, help_text="Field by field: on creation, the values it was created with.")
 
 
-class RecordHistorySerializer(serializers.Serializer):
+class RecordHistorySerializer(compiled.Serializer):
     record_type = serializers.CharField(source="record_type.slug")
     record_type_label = serializers.CharField(source="record_type.label")
     record_id = serializers.IntegerField()
     versions = HistoryVersionSerializer(many=True, help_text="Newest first.")
 
 
-class AccessLogReaderSerializer(serializers.Serializer):
+class AccessLogReaderSerializer(compiled.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
 
-class AccessLogEntrySerializer(serializers.Serializer):
+class AccessLogEntrySerializer(compiled.Serializer):
     """One read of a sensitive record (issue 20), in words and in values."""
 
     id = serializers.UUIDField(help_text="The entry's id, which its leaf hash commits to.")
@@ -95,7 +97,7 @@ class AccessLogEntrySerializer(serializers.Serializer):
     leaf_hash = serializers.CharField(help_text="The entry's Merkle leaf hash (RFC 6962), hexadecimal.")
 
 
-class ProofFieldSerializer(serializers.Serializer):
+class ProofFieldSerializer(compiled.Serializer):
     value = serializers.JSONField(required=False, help_text="The field's canonical value (absent when erased).")
     salt = serializers.CharField(required=False, help_text="The field's random salt, hexadecimal.")
     digest = serializers.CharField(
@@ -103,13 +105,13 @@ class ProofFieldSerializer(serializers.Serializer):
     )
 
 
-class ProofEntrySerializer(serializers.Serializer):
+class ProofEntrySerializer(compiled.Serializer):
     table = serializers.CharField(help_text="The history table.")
     id = serializers.CharField(help_text="The history row's id.")
     fields = serializers.DictField(child=ProofFieldSerializer(), help_text="Every field the row's leaf commits to.")
 
 
-class InclusionProofSerializer(serializers.Serializer):
+class InclusionProofSerializer(compiled.Serializer):
     """register/transparency.py's inclusion proof file (register-inclusion-proof/1)."""
 
     format = serializers.CharField(help_text="register-inclusion-proof/1")

@@ -10,6 +10,7 @@ is the services'.
 from django.conf import settings
 from rest_framework import serializers
 
+from api import compiled
 from api.actions import ActionsField, caller_standing
 from api.serializers_declarations import BIGINT_MAX, PersonRefField, Text
 from register import policies, workflow
@@ -34,7 +35,7 @@ def _limit(what: str, limit: int) -> dict:
     return {"max_length": f"{what} must be {limit:,} characters or fewer."}
 
 
-class ConsultationSerializer(serializers.Serializer):
+class ConsultationSerializer(compiled.Serializer):
     """An Independent Person's consultation on a complaint, and their view once given (D4)."""
 
     id = serializers.IntegerField()
@@ -47,12 +48,12 @@ class ConsultationSerializer(serializers.Serializer):
     given_at = serializers.DateTimeField(allow_null=True)
 
 
-class LocalCouncilSerializer(serializers.Serializer):
+class LocalCouncilSerializer(compiled.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
 
-class ComplaintSerializer(serializers.Serializer):
+class ComplaintSerializer(compiled.Serializer):
     """A complaint as the caller may read it. Fields marked 'not always present' are left out for callers
     who may not read them."""
 
@@ -118,7 +119,7 @@ class ComplaintSerializer(serializers.Serializer):
         return data
 
 
-class ComplaintCreateSerializer(serializers.Serializer):
+class ComplaintCreateSerializer(compiled.Serializer):
     """Record a complaint (D4): about a borough councillor (``member``) or a parish or town councillor
     (``local_council`` and ``councillor_name``)."""
 
@@ -154,18 +155,18 @@ class ComplaintCreateSerializer(serializers.Serializer):
     )
 
 
-class ConsultSerializer(serializers.Serializer):
+class ConsultSerializer(compiled.Serializer):
     independent_person = serializers.IntegerField(
         min_value=1, max_value=BIGINT_MAX, help_text="Someone holding the council's Independent Person post today."
     )
     question = Text(max_length=LONGEST_ACCOUNT, required=False, allow_blank=True)
 
 
-class ViewSerializer(serializers.Serializer):
+class ViewSerializer(compiled.Serializer):
     view = Text(max_length=LONGEST_ACCOUNT, error_messages=_limit("Your view", LONGEST_ACCOUNT))
 
 
-class DecideSerializer(serializers.Serializer):
+class DecideSerializer(compiled.Serializer):
     decision = serializers.ChoiceField(choices=Complaint.Decision.choices)
     decision_reason = Text(
         max_length=LONGEST_ACCOUNT,
@@ -176,12 +177,12 @@ class DecideSerializer(serializers.Serializer):
     decided_on = serializers.DateField(help_text="Not in the future, not before the complaint was received.")
 
 
-class ActionsSerializer(serializers.Serializer):
+class ActionsSerializer(compiled.Serializer):
     training_needs = Text(max_length=LONGEST_ACCOUNT, required=False, allow_blank=True)
     actions_outstanding = Text(
         max_length=LONGEST_ACCOUNT, required=False, allow_blank=True, help_text="Empty when the actions are done."
     )
 
 
-class WithdrawSerializer(serializers.Serializer):
+class WithdrawSerializer(compiled.Serializer):
     reason = Text(max_length=300, help_text="How the complainant withdrew it; recorded in the history.")

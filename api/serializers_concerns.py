@@ -8,6 +8,7 @@ person concerned altogether. Input serializers describe the request; the service
 
 from rest_framework import serializers
 
+from api import compiled
 from api.actions import ActionsField, caller_standing
 from api.serializers_declarations import BIGINT_MAX, PersonRefField, Text
 from register import policies, workflow
@@ -15,7 +16,7 @@ from register.models import Concern
 from register.models.conduct import LONGEST_ACCOUNT
 
 
-class HandlingSerializer(serializers.Serializer):
+class HandlingSerializer(compiled.Serializer):
     """Who handles a concern and where its handling stands: not shown to the person it concerns."""
 
     handler = PersonRefField()
@@ -28,7 +29,7 @@ class HandlingSerializer(serializers.Serializer):
     referred_to = serializers.CharField(allow_blank=True)
 
 
-class ConcernSerializer(serializers.Serializer):
+class ConcernSerializer(compiled.Serializer):
     """A concern as the caller may see it."""
 
     id = serializers.IntegerField()
@@ -69,7 +70,7 @@ class ConcernSerializer(serializers.Serializer):
         return data
 
 
-class RaiseConcernSerializer(serializers.Serializer):
+class RaiseConcernSerializer(compiled.Serializer):
     information = serializers.BooleanField(
         required=False,
         default=False,
@@ -107,22 +108,22 @@ class RaiseConcernSerializer(serializers.Serializer):
     )
 
 
-class NoteSerializer(serializers.Serializer):
+class NoteSerializer(compiled.Serializer):
     reason = Text(max_length=LONGEST_ACCOUNT, required=False, help_text="Why, or how: a note kept in the history.")
 
     def validate(self, attrs):
         return {"reason": "", **attrs}
 
 
-class RaisedWithSerializer(serializers.Serializer):
+class RaisedWithSerializer(compiled.Serializer):
     raised_with = Text(max_length=1000, help_text="The member, their group leader, or both (D2).")
 
 
-class ReferOnSerializer(serializers.Serializer):
+class ReferOnSerializer(compiled.Serializer):
     referred_to = Text(max_length=1000, help_text="To whom the concern is referred.")
 
 
-class CloseConcernSerializer(serializers.Serializer):
+class CloseConcernSerializer(compiled.Serializer):
     outcome = serializers.ChoiceField(choices=Concern.Outcome.choices)
     outcome_detail = Text(max_length=LONGEST_ACCOUNT, required=False)
 

@@ -9,6 +9,7 @@ from django.core.validators import RegexValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api import compiled
 from api.actions import ActionsField
 from register import workflow
 from register.models import Declaration, Person
@@ -16,7 +17,7 @@ from register.models import Declaration, Person
 BIGINT_MAX = 2**63 - 1
 
 
-class PersonRefSerializer(serializers.Serializer):
+class PersonRefSerializer(compiled.Serializer):
     """A person, as a declaration names them."""
 
     id = serializers.IntegerField()
@@ -50,7 +51,7 @@ class NamedView(FullView):
         return "named"
 
 
-class DeclarationSerializer(serializers.Serializer):
+class DeclarationSerializer(compiled.Serializer):
     """A declaration in full: for its declarant, its reviewer, the Monitoring Officer and auditors."""
 
     id = serializers.IntegerField()
@@ -85,7 +86,7 @@ class DeclarationSerializer(serializers.Serializer):
     actions = ActionsField(workflow.DECLARATION)
 
 
-class NamedDeclarationSerializer(serializers.Serializer):
+class NamedDeclarationSerializer(compiled.Serializer):
     """What the other person sees of a declaration naming them: who, what kind, whether it stands."""
 
     id = serializers.IntegerField()
@@ -114,7 +115,7 @@ class Text(serializers.CharField):
         self.validators.append(RegexValidator(r"^[^\x00]*$", message="Text cannot contain NUL characters."))
 
 
-class DeclareSerializer(serializers.Serializer):
+class DeclareSerializer(compiled.Serializer):
     other_person = serializers.IntegerField(
         min_value=1,
         max_value=BIGINT_MAX,
@@ -144,7 +145,7 @@ class DeclareSerializer(serializers.Serializer):
         return {"family_relation": "", **attrs}
 
 
-class ReviewSerializer(serializers.Serializer):
+class ReviewSerializer(compiled.Serializer):
     advice = Text(max_length=10000, help_text="Your advice to the declarant.")
     action_agreed = serializers.ChoiceField(choices=Declaration.Action.choices)
     # Left out means none (validate), as DeclareSerializer's family_relation.
@@ -158,11 +159,11 @@ class ReviewSerializer(serializers.Serializer):
         return {"action_detail": "", **attrs}
 
 
-class EndSerializer(serializers.Serializer):
+class EndSerializer(compiled.Serializer):
     ended_on = serializers.DateField(help_text="When the relationship ended: not before it began, not in the future.")
 
 
-class ConfirmationStatusSerializer(serializers.Serializer):
+class ConfirmationStatusSerializer(compiled.Serializer):
     """Where the caller stands with their periodic re-confirmation (B6)."""
 
     last_confirmed_on = serializers.DateField(allow_null=True)
@@ -172,7 +173,7 @@ class ConfirmationStatusSerializer(serializers.Serializer):
     open_declarations = serializers.IntegerField()
 
 
-class ConfirmationSerializer(serializers.Serializer):
+class ConfirmationSerializer(compiled.Serializer):
     id = serializers.IntegerField()
     confirmed_on = serializers.DateField()
     nothing_to_declare = serializers.BooleanField()
@@ -180,7 +181,7 @@ class ConfirmationSerializer(serializers.Serializer):
     next_due_on = serializers.DateField()
 
 
-class OutstandingConfirmationSerializer(serializers.Serializer):
+class OutstandingConfirmationSerializer(compiled.Serializer):
     """Someone who has not re-confirmed by their due date."""
 
     id = serializers.IntegerField()

@@ -3,6 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api import compiled
 from api.serializers_declarations import Text
 from register import retention
 from register.models import DisposalItem, DisposalRun, LegalHold
@@ -10,13 +11,13 @@ from register.models import DisposalItem, DisposalRun, LegalHold
 KIND_KEYS = [kind.key for kind in retention.KINDS]
 
 
-class ErasableSerializer(serializers.Serializer):
+class ErasableSerializer(compiled.Serializer):
     model = serializers.CharField()
     via = serializers.CharField()
     fields = serializers.ListField(child=serializers.CharField())
 
 
-class RetentionPeriodSerializer(serializers.Serializer):
+class RetentionPeriodSerializer(compiled.Serializer):
     """One kind of record's period in force, its minimum, what is erased and what stays."""
 
     record_kind = serializers.CharField(source="kind.key")
@@ -42,12 +43,12 @@ class RetentionPeriodSerializer(serializers.Serializer):
         return period.rule.set_at.isoformat() if period.rule else None
 
 
-class RetentionPeriodChangeSerializer(serializers.Serializer):
+class RetentionPeriodChangeSerializer(compiled.Serializer):
     months = serializers.IntegerField(min_value=0, max_value=1200)
     reason = Text(max_length=1000)
 
 
-class LegalHoldSerializer(serializers.ModelSerializer):
+class LegalHoldSerializer(compiled.ModelSerializer):
     placed_by = serializers.CharField(read_only=True)
     released_by = serializers.CharField(read_only=True, allow_null=True)
     reason = serializers.CharField(read_only=True)
@@ -69,17 +70,17 @@ class LegalHoldSerializer(serializers.ModelSerializer):
         ]
 
 
-class LegalHoldCreateSerializer(serializers.Serializer):
+class LegalHoldCreateSerializer(compiled.Serializer):
     record_kind = serializers.ChoiceField(choices=KIND_KEYS)
     record_id = Text(max_length=64)
     reason = Text(max_length=1000)
 
 
-class RetentionReasonSerializer(serializers.Serializer):
+class RetentionReasonSerializer(compiled.Serializer):
     reason = Text(max_length=1000)
 
 
-class DisposalRunSerializer(serializers.ModelSerializer):
+class DisposalRunSerializer(compiled.ModelSerializer):
     proposed_by = serializers.CharField(read_only=True, allow_null=True)
     decided_by = serializers.CharField(read_only=True, allow_null=True)
     decision_reason = serializers.CharField(read_only=True)
@@ -105,7 +106,7 @@ class DisposalRunSerializer(serializers.ModelSerializer):
         ]
 
 
-class DisposalItemSerializer(serializers.ModelSerializer):
+class DisposalItemSerializer(compiled.ModelSerializer):
     held_because = serializers.CharField(read_only=True)
 
     class Meta:
@@ -123,5 +124,5 @@ class DisposalRunDetailSerializer(DisposalRunSerializer):
         return DisposalItemSerializer(self.context["items"], many=True).data
 
 
-class ProposeSerializer(serializers.Serializer):
+class ProposeSerializer(compiled.Serializer):
     as_of = serializers.DateField(required=False)

@@ -2,10 +2,11 @@
 
 from rest_framework import serializers
 
+from api import compiled
 from api.serializers_attendance import ParityRowSerializer
 
 
-class FigureSerializer(serializers.Serializer):
+class FigureSerializer(compiled.Serializer):
     key = serializers.CharField()
     label = serializers.CharField()
     value = serializers.IntegerField()
@@ -14,7 +15,7 @@ class FigureSerializer(serializers.Serializer):
     )
 
 
-class CaseRowSerializer(serializers.Serializer):
+class CaseRowSerializer(compiled.Serializer):
     """One row of Appendix A: a complaint, or linked complaints reported together."""
 
     case_ref = serializers.CharField(help_text="'1325a', or linked cases: '1452, 1453 & 1454'.")
@@ -33,12 +34,12 @@ class CaseRowSerializer(serializers.Serializer):
     received_in_period = serializers.BooleanField()
 
 
-class CaseNoteSerializer(serializers.Serializer):
+class CaseNoteSerializer(compiled.Serializer):
     case_ref = serializers.CharField()
     text = serializers.CharField()
 
 
-class DeclarationRowSerializer(serializers.Serializer):
+class DeclarationRowSerializer(compiled.Serializer):
     kind_of_post = serializers.CharField()
     made = serializers.IntegerField()
     reviewed = serializers.IntegerField()
@@ -46,7 +47,7 @@ class DeclarationRowSerializer(serializers.Serializer):
     reconfirmation_overdue = serializers.IntegerField()
 
 
-class StandardsReportSerializer(serializers.Serializer):
+class StandardsReportSerializer(compiled.Serializer):
     """The Monitoring Officer's report to the Standards Committee for a period (D5)."""
 
     start = serializers.DateField()
