@@ -7,6 +7,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
+from register import selectors
 from register.services.sign_in.tokens import TokenRefused, authenticate_token
 
 SCHEMES = (b"bearer", b"token")
@@ -46,7 +47,7 @@ class ExpiringTokenAuthentication(BaseAuthentication):
         except TokenRefused as refusal:
             request._token_refused = refusal.why
             raise TokenNotAccepted(refusal) from None
-        return record.person, record
+        return selectors.standing_loaded_with(record, record.person), record
 
     def authenticate_header(self, request):
         why = getattr(request, "_token_refused", None)

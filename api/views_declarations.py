@@ -185,7 +185,10 @@ class DeclarationViewSet(viewsets.GenericViewSet):
         on = selectors.today()
         if not policies.watches_confirmations(selectors.standing_for_request(request)):
             raise NotFound("You do not oversee anyone's confirmations.")
-        page = self.paginate_queryset(reads.confirmations_outstanding(request.user, on=on))
+        outstanding = reads.confirmations_outstanding(
+            request.user, on=on, standing=selectors.standing_for_request(request)
+        )
+        page = self.paginate_queryset(outstanding)
         rows = [
             {
                 "id": person.pk,

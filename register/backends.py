@@ -33,11 +33,12 @@ from django.utils import timezone
 
 from register import sign_in_history
 from register.addresses import client_address
-from register.models import SignInEvent
+from register.models import Person, SignInEvent
 from register.selectors import clock
 from register.selectors.history_text import LONDON, clock_text
 from register.selectors.people import is_signed_in_allowed
 from register.selectors.sign_in_attempts import failures_in_a_row
+from register.selectors.standing import people_with_standing
 
 Kind = SignInEvent.Kind
 # The advisory lock's first key: "sign-in" turns, never taken by anything else.
@@ -52,6 +53,15 @@ class CurrentPeopleBackend(ModelBackend):
 
     def user_can_authenticate(self, user) -> bool:
         return is_signed_in_allowed(user)
+
+    def get_user(self, user_id):
+        """The signed-in person of a session, read with the rows of their standing in the same
+        statement (``people_with_standing``): pages and the API need it on every request."""
+        try:
+            user = people_with_standing().get(pk=user_id)
+        except Person.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if request is None or username is None or password is None:

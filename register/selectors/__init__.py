@@ -21,7 +21,13 @@ from register.selectors.briefings import (
 from register.selectors.notices import inbox, notice_in_inbox, unread_count
 from register.selectors.people import *  # noqa: F403 -- who holds which post, named here too
 from register.selectors.requests import *  # noqa: F403 -- the attendance reads, named here too
-from register.selectors.standing import standing_for_request, standing_of
+from register.selectors.standing import (
+    people_with_standing,
+    standing_for_request,
+    standing_loaded_with,
+    standing_of,
+    tokens_with_standing,
+)
 
 
 def today() -> datetime.date:
@@ -49,7 +55,10 @@ __all__ = [
     "notice_in_inbox",
     "now",
     "standing_for_request",
+    "standing_loaded_with",
     "standing_of",
+    "people_with_standing",
+    "tokens_with_standing",
     "today",
     "unread_count",
 ]

@@ -304,7 +304,7 @@ def not_confirmed(request):
     on = selectors.today()
     if not policies.watches_confirmations(standing(request)):
         raise Http404("You do not watch anyone's confirmations.")
-    page = _page(request, reads.confirmations_outstanding(viewer, on=on))
+    page = _page(request, reads.confirmations_outstanding(viewer, on=on, standing=standing(request)))
     rows = [(person, reads.confirmation_due_on(person)) for person in page]
     return render(request, "register/declarations/not_confirmed.html", {"page": page, "rows": rows, "today": on})
 

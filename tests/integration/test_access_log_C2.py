@@ -21,7 +21,7 @@ from tests.integration.concern_helpers import raise_concern
 from tests.integration.declaration_helpers import declare, review
 
 SIZES = [5, 50]
-SIGNED_IN = 3  # the session, the person, the person's posts today (for the navigation)
+SIGNED_IN = 2  # the session; the person with their posts today (for the navigation), in one statement
 
 
 def signed_in(person) -> Client:

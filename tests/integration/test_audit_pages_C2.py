@@ -20,7 +20,7 @@ from tests.factories import make_person, submit_request
 from tests.integration.declaration_helpers import declare, review
 
 SIZES = [5, 50]
-SIGNED_IN = 3  # the session, the person, the person's posts today (for the navigation)
+SIGNED_IN = 2  # the session; the person with their posts today (for the navigation), in one statement
 
 
 def signed_in(person) -> Client:

@@ -15,8 +15,9 @@ from tests.factories import make_person
 from tests.integration.declaration_helpers import declare, review
 
 SIZES = [5, 50]
-# Every signed-in page: the session, the person, the person's posts today (for the navigation).
-SIGNED_IN = 3
+# Every signed-in page: the session; the person with their posts today (for the navigation), in one
+# statement.
+SIGNED_IN = 2
 
 
 def signed_in(person) -> Client:
@@ -95,8 +96,9 @@ def test_the_non_confirmation_page(council, how_many, django_assert_num_queries)
     for _ in range(how_many):
         joined_long_ago(make_person(Person.Kind.MEMBER))
     client = signed_in(council.monitoring_officer)
-    # The viewer's standing, their posts again for the list's scope, the Chief Executive, the count, the page.
-    with django_assert_num_queries(SIGNED_IN + 4):
+    # The count, the page: the list's scope is from the viewer's standing (the Chief Executive of the day
+    # within the list's statement).
+    with django_assert_num_queries(SIGNED_IN + 2):
         response = client.get("/declarations/not-confirmed/")
     assert rows_shown(response) == how_many
 
@@ -132,10 +134,10 @@ def test_the_home_page_with_things_needing_action(council, how_many, django_asse
         )
     client = signed_in(monitoring)
     # The acting Chief Executive (both posts' holders with any absence, one query), the declaration
-    # counts in one query, the non-confirmation count (the viewer's posts, the Chief Executive, the
-    # count), the unread count, the holdings; and, the Monitoring Officer being an officer, their
+    # counts in one query, the non-confirmation count (one statement, from the viewer's standing), the
+    # unread count, the holdings; and, the Monitoring Officer being an officer, their
     # briefing invitations to answer and attendance to record, in one query (A4, A6); the concerns routed to them, in one query (D1-D3).
-    with django_assert_num_queries(SIGNED_IN + 9):
+    with django_assert_num_queries(SIGNED_IN + 7):
         response = client.get("/")
     text = response.content.decode()
     assert f'govuk-tag--red">{how_many}</strong> <span class="govuk-body-s">awaiting your advice' in text

@@ -113,8 +113,8 @@ def test_the_monitoring_officer_the_dpo_and_auditors_read_the_records_of_process
     }[who] or council.officer_in_post(council.organization, Role.DATA_PROTECTION_OFFICER, "Data Protection Officer")
     set_period(council, "sign-in", 18)
     client = signed_in(reader)
-    # The session, the reader, their standing; the posts named as contacts, the periods in force.
-    with django_assert_num_queries(5):
+    # The session; the reader with their standing; the posts named as contacts, the periods in force.
+    with django_assert_num_queries(4):
         response = client.get("/privacy/records-of-processing/")
     assert response.status_code == 200
     page = text_of(response)

@@ -21,8 +21,8 @@ from tests.integration.concern_helpers import raise_concern
 from tests.integration.declaration_helpers import declare
 
 SIZES = [2, 12]
-PAGE_QUERIES = 5
-API_QUERIES = 3
+PAGE_QUERIES = 4  # the session, the person with their standing (one statement), then the page's own
+API_QUERIES = 2  # the caller's standing; the page with its count, in one statement
 
 
 def signed_in(person) -> Client:

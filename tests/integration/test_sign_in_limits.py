@@ -347,9 +347,9 @@ def test_a_timeline_page_of_sign_in_lines_costs_the_same_queries_at_5_and_50_row
         record_sign_in_event(kind=Kind.FAILED, method="password", username=f"u{number}", address="192.0.2.1")
     client = Client()
     client.force_login(auditor)
-    # As any timeline page with no person chosen: the session, the person, their posts; then the
+    # As any timeline page with no person chosen: the session, the person with their posts; then the
     # auditor's roles, the page of links with their people, and the rows' records in one UNION.
-    with django_assert_num_queries(3 + 3):
+    with django_assert_num_queries(2 + 3):
         response = client.get("/history/", {"record_type": "sign-in-event"})
     assert text_of(response).count("Sign-in failed for") == how_many
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from register import policies, selectors
 from register.models import Declaration, DeclarationConfirmation, Membership, Organization, Person, Post
+from register.policies import Standing
 
 Role = Post.Role
 
@@ -52,20 +53,21 @@ def _overdue(people: QuerySet, on: datetime.date) -> QuerySet:
     )
 
 
-def _confirmation_oversight(viewer: Person, on: datetime.date) -> Q | None:
+def _confirmation_oversight(viewer: Person, on: datetime.date, standing: Standing | None = None) -> Q | None:
     """Whose confirmations ``viewer`` watches, or None: the Monitoring Officer the members (and
     the Chief Executive, whose declarations they review); each Director their directorate's
     officers; the Chief Executive the Directors and the officers outside any directorate (whose
-    declarations come to them); auditors everyone."""
-    roles = selectors.roles_of(viewer, on)
+    declarations come to them); auditors everyone. The viewer's posts are their standing's, when
+    it is for ``on``."""
+    roles = standing.roles if standing is not None and standing.on == on else selectors.roles_of(viewer, on)
     if Role.AUDITOR in roles:
         return Q()
     watched = []
     if Role.MONITORING_OFFICER in roles:
         watched.append(Q(kind=Person.Kind.MEMBER))
-        chief = selectors.holder_of(Role.CHIEF_EXECUTIVE, on)
-        if chief is not None:
-            watched.append(Q(pk=chief.pk))
+        # The Chief Executive of the day (``holder_of``), within the list's own statement.
+        chief = selectors.holdings_on(Role.CHIEF_EXECUTIVE, on).order_by("start_date").values("person")[:1]
+        watched.append(Q(pk=Subquery(chief)))
     if Role.DIRECTOR in roles:
         directed = Membership.objects.on(on).filter(person=viewer, post__role=Role.DIRECTOR).values("organization")
         placed_there = Membership.objects.on(on).filter(organization__in=directed).values("person")
@@ -84,12 +86,14 @@ def _confirmation_oversight(viewer: Person, on: datetime.date) -> Q | None:
     return scope
 
 
-def confirmations_outstanding(viewer: Person, *, on: datetime.date | None = None) -> QuerySet:
+def confirmations_outstanding(
+    viewer: Person, *, on: datetime.date | None = None, standing: Standing | None = None
+) -> QuerySet:
     """The non-confirmation list: people the viewer watches who have not confirmed by their due
     date, longest overdue first, each with ``last_confirmed_on`` (see ``confirmation_due_on``).
-    Empty for anyone who watches nobody."""
+    Empty for anyone who watches nobody. ``standing``: the viewer's, when the caller has it."""
     on = on or selectors.today()
-    scope = _confirmation_oversight(viewer, on)
+    scope = _confirmation_oversight(viewer, on, standing)
     if scope is None:
         return Person.objects.none()
     people = people_in_confirmation_scope(on).filter(scope).exclude(pk=viewer.pk)

@@ -184,7 +184,7 @@ def declaration_tasks(
         to_acknowledge=row.to_acknowledge if declares else None,
         naming_unanswered=row.naming_unanswered if declares else None,
         confirmation=status_from(row, on) if declares else None,
-        not_confirmed=confirmations_outstanding(viewer, on=on).count() if watches else None,
+        not_confirmed=confirmations_outstanding(viewer, on=on, standing=standing).count() if watches else None,
         to_review_since=row.to_review_since if reviews else None,
         to_acknowledge_since=row.to_acknowledge_since if declares else None,
     )

@@ -97,7 +97,8 @@ def issue_token(
 def authenticate_token(token: str) -> ApiToken:
     """The live token ``token`` is, with its person; ``TokenRefused`` saying why otherwise. Notes when
     it was last used, at most once a minute (last_used_at is kept out of the history)."""
-    record = ApiToken.objects.select_related("person").filter(digest=digest_of(token or "")).first()
+    # With the rows of the person's standing (the API reads it on every request), in the same statement.
+    record = selectors.tokens_with_standing().filter(digest=digest_of(token or "")).first()
     if record is None:
         raise TokenRefused("unknown")
     now = clock.now()
