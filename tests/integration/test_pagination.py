@@ -4,6 +4,7 @@ statement, and every page, count, link and refusal is what Django's and DRF's ow
 import pytest
 from django.core.paginator import InvalidPage, Paginator
 from django.db import connection
+from django.db.models import Exists, OuterRef
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
@@ -48,6 +49,23 @@ def test_every_page_and_refusal_is_djangos(council, rows):
             assert page_as_django_gives_it(PageWithItsCount, rows(), per_page, number) == page_as_django_gives_it(
                 Paginator, rows(), per_page, number
             ), (per_page, number)
+
+
+def test_a_list_annotated_with_subqueries_is_counted_on_its_own_as_django_counts_it(council):
+    """Its count's subquery would compile every one of the list's own subqueries again, which costs
+    more than the round trip it saves: such a list is paged as Django pages it, page for page."""
+    annotated = Person.objects.annotate(has_posts=Exists(Membership.objects.filter(person=OuterRef("pk")))).order_by(
+        "pk"
+    )
+    paginator = PageWithItsCount(annotated, 5)
+    with CaptureQueriesContext(connection) as captured:
+        rows = list(paginator.page(2))
+        count = paginator.count
+    assert len(captured) == 2 and "COUNT(" in captured[0]["sql"].upper()
+    assert page_as_django_gives_it(PageWithItsCount, annotated, 5, 2) == page_as_django_gives_it(
+        Paginator, annotated, 5, 2
+    )
+    assert count == Person.objects.count() and len(rows) == 5
 
 
 def test_a_page_and_its_count_are_one_statement(council):
