@@ -17,6 +17,7 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from register.addresses import client_address
 from register.selectors.people import is_signed_in_allowed
+from register.selectors.standing import people_with_standing
 from register.services.sign_in.single_sign_on import (
     ProviderIdentity,
     SingleSignOnRefused,
@@ -259,7 +260,9 @@ class SingleSignOnBackend(OIDCAuthenticationBackend):
         )
 
     def get_user(self, user_id):
-        user = super().get_user(user_id)
+        """As the password sessions' (register/backends.py): the person read with the rows of their
+        standing in the same statement (``people_with_standing``)."""
+        user = people_with_standing().filter(pk=user_id).first()
         return user if user is not None and is_signed_in_allowed(user) else None
 
     def user_can_authenticate(self, user) -> bool:

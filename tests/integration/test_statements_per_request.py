@@ -15,6 +15,7 @@ from register.backends import CurrentPeopleBackend
 from register.models import Membership, Person, Post
 from register.services import people
 from register.services.sign_in.tokens import issue_token
+from register.sso import SingleSignOnBackend
 from tests.factories import submit_request
 
 pytestmark = pytest.mark.usefixtures("clock")
@@ -37,6 +38,15 @@ def request_of(user):
 def test_the_standing_loaded_with_the_person_is_the_standing_read_on_its_own(request, role, django_assert_num_queries):
     person = request.getfixturevalue(role)
     loaded = signed_in_for_a_request(person)
+    with django_assert_num_queries(0):
+        standing = selectors.standing_for_request(request_of(loaded))
+    assert standing == selectors.standing_of(person)
+
+
+@pytest.mark.parametrize("role", ["chief_executive", "group_leader"])
+def test_a_single_sign_on_session_loads_the_standing_with_the_person_too(request, role, django_assert_num_queries):
+    person = request.getfixturevalue(role)
+    loaded = SingleSignOnBackend().get_user(person.pk)
     with django_assert_num_queries(0):
         standing = selectors.standing_for_request(request_of(loaded))
     assert standing == selectors.standing_of(person)
