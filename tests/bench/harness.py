@@ -114,6 +114,26 @@ def table(results: list[Result]) -> str:
     return "\n".join(lines)
 
 
+def statement_tables(results: list[Result]) -> str:
+    """For each row that recorded its calls statement by statement: the p50 of each kind, in ms, for its
+    own call and its baseline's (Markdown, for the README)."""
+    blocks = []
+    for result in results:
+        recorded = result.figures.get("statements")
+        if not recorded:
+            continue
+        names = list(recorded)
+        kinds = sorted({kind for split in recorded.values() for kind in split} - {"total", "cpu"})
+        kinds.sort(key=lambda kind: kind.startswith("Python"))  # the Python last, the statements first
+        lines = [f"{result.scenario}, p50 per call in ms:", "", "| | " + " | ".join(names) + " |"]
+        lines.append("|---|" + "---|" * len(names))
+        for kind in [*kinds, "total", "cpu"]:
+            cells = [f"{recorded[name][kind] * 1000:.2f}" if kind in recorded[name] else "" for name in names]
+            lines.append(f"| {kind} | " + " | ".join(cells) + " |")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
 def write_json(results: list[Result], path: Path, *, seeded: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     document = {

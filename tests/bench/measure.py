@@ -50,6 +50,10 @@ def main(argv=None) -> int:
     print()
     print(f"Seeded: {seeded}; machine: {harness.machine()}")
     print(harness.table(results))
+    split = harness.statement_tables(results)
+    if split:
+        print()
+        print(split)
     harness.write_json(results, Path(options.json), seeded=seeded)
     print(f"\nbench: figures written to {options.json}")
     return 0

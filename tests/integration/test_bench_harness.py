@@ -36,6 +36,14 @@ def test_the_in_process_scenarios_measure_against_their_baseline(seeded):
     bench = scenarios.Bench(web="unused:0", quick=True)
     saved = scenarios.save_with_and_without_history(bench)
     assert saved.ratio is not None and saved.figures["ours"]["n"] == 5 and saved.figures["baseline"]["n"] == 5
+    # Split by statement for the README: the audited save writes its history row and its chain link,
+    # the bare save neither.
+    split = saved.figures["statements"]
+    assert any("chain link" in kind for kind in split["ours"]) and not any(
+        "chain link" in kind for kind in split["bare"]
+    )
+    assert any(kind.startswith("INSERT") for kind in split["ours"]) and "UPDATE register_groupmeeting" in split["bare"]
+    assert "| UPDATE register_groupmeeting |" in harness.statement_tables([saved])
     assert verify_history().ok
 
 
