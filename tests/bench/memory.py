@@ -30,13 +30,11 @@ def _measure(path: str) -> dict:
     import django
 
     django.setup()
-    from django.test import Client
-
-    from register.models import HistoryLink, Person
+    from register.models import HistoryLink
+    from tests.bench.people import signed_in_client
 
     expected = HistoryLink.objects.count()
-    client = Client(HTTP_X_FORWARDED_PROTO="https")
-    client.force_login(Person.objects.get(username="auditor"))
+    client = signed_in_client("auditor")
     before = rss_mb()
     answer = client.get(path, secure=True)
     if answer.status_code != 200:

@@ -19,7 +19,6 @@ from django.db import transaction
 from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
-from django_otp import DEVICE_ID_SESSION_KEY
 
 from register.models import GroupMeeting, HistoryLink, Notification, Person
 from register.services.sign_in import two_factor
@@ -27,7 +26,7 @@ from tests.bench import harness
 from tests.bench.backups import backup_and_restore
 from tests.bench.harness import Result, ms, not_measured
 from tests.bench.history_tree import history_tree
-from tests.bench.seed import authenticator_code
+from tests.bench.people import authenticator_code, signed_in_client
 from tests.bench.statements import Recorder
 
 # Candidate paths of each page, first found wins (other branches are adding them as this is written).
@@ -61,15 +60,7 @@ class Bench:
     def client(self, username: str) -> Client:
         """An in-process client signed in as ``username`` (the view runs in this process)."""
         if username not in self.clients:
-            client = Client(HTTP_X_FORWARDED_PROTO="https")
-            person = Person.objects.get(username=username)
-            client.force_login(person)
-            device = two_factor.authenticator_of(person)
-            if device is not None:  # the session signed in with a code, as the person's own would be
-                session = client.session
-                session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-                session.save()
-            self.clients[username] = client
+            self.clients[username] = signed_in_client(username)
         return self.clients[username]
 
 
