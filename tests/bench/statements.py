@@ -25,9 +25,23 @@ def kind_of(sql: str) -> str:
     if text.startswith("SELECT register_"):
         return text.split("(", 1)[0].removeprefix("SELECT ") + "() (chain link)"
     verb = text.split(None, 1)[0].upper()
-    table = _TABLE.search(text)
+    table = _TABLE.search(_outermost(text))
     label = f"{verb} {table.group(1) if table else ''}".strip()
     return label + (" FOR UPDATE" if "FOR UPDATE" in text.upper() else "")
+
+
+def _outermost(sql: str) -> str:
+    """The statement without what its parentheses hold: so that a SELECT is named by the table of its own
+    FROM, not by that of a subquery among its columns."""
+    kept, depth = [], 0
+    for character in sql:
+        if character == "(":
+            depth += 1
+        elif character == ")":
+            depth -= 1
+        elif depth == 0:
+            kept.append(character)
+    return "".join(kept)
 
 
 class Recorder:
