@@ -47,3 +47,19 @@ def notify_is_configured(app_configs, **kwargs) -> list[checks.CheckMessage]:
     except ImproperlyConfigured as error:
         return [checks.Error(str(error), hint='See the README, "GOV.UK Notify".', id="register.E002")]
     return []
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def open_data_entry_key_is_set(app_configs, **kwargs) -> list[checks.CheckMessage]:
+    """The published register names its entries with a key of their own, so that rotating
+    SECRET_KEY (after a leak, say) does not rename every entry of the Atom feed (issue 22)."""
+    if settings.OPEN_DATA_ENTRY_KEY:
+        return []
+    return [
+        checks.Warning(
+            "OPEN_DATA_ENTRY_KEY is not set: the published register's entries are named with SECRET_KEY, "
+            "so rotating SECRET_KEY would rename every entry and feed readers would show them all again.",
+            hint="Set OPEN_DATA_ENTRY_KEY to a random value once, and keep it (docs/open-data.md).",
+            id="register.W002",
+        )
+    ]

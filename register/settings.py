@@ -681,3 +681,8 @@ OPEN_DATA_LICENCE_URL = (
     os.environ.get("OPEN_DATA_LICENCE_URL", "").strip()
     or "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 )
+# The key that names each published entry (its Atom id and the page's anchor: a keyed digest of its
+# record, so the names say nothing of how many requests were never published). It must outlive
+# SECRET_KEY's rotations: a new key renames every entry, and feed readers then show them all again
+# as new. Unset, SECRET_KEY is used and `manage.py check` warns (register/checks.py).
+OPEN_DATA_ENTRY_KEY = os.environ.get("OPEN_DATA_ENTRY_KEY", "").strip()

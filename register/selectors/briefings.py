@@ -13,6 +13,7 @@ was published and its correction, and nothing else (docs/open-data.md).
 import datetime
 from dataclasses import dataclass, replace
 
+from django.conf import settings
 from django.db.models import Case, DateField, Exists, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.utils import timezone
@@ -138,8 +139,10 @@ def _as_published(fact: BriefingFact, request: AttendanceRequest) -> PublishedEn
 
 
 def entry_key(request_id: int) -> str:
-    """The published entry's stable, opaque name: a keyed digest of the request's id."""
-    return salted_hmac("register.published-entry", str(request_id)).hexdigest()[:20]
+    """The published entry's stable, opaque name: a digest of the request's id keyed by
+    OPEN_DATA_ENTRY_KEY, which outlives SECRET_KEY's rotations (SECRET_KEY when it is unset)."""
+    secret = settings.OPEN_DATA_ENTRY_KEY or settings.SECRET_KEY
+    return salted_hmac("register.published-entry", str(request_id), secret=secret).hexdigest()[:20]
 
 
 def published_briefings(

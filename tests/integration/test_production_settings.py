@@ -26,6 +26,7 @@ def production_environment(**overrides: str) -> dict[str, str]:
         ALLOWED_HOSTS="register.council.example",
         SECURE_PROXY_SSL_HEADER="HTTP_X_FORWARDED_PROTO",
         HISTORY_SIGNING_KEY=transparency.SignerKey.generate("register.council.example/register").text(),
+        OPEN_DATA_ENTRY_KEY=secrets.token_urlsafe(32),
     )
     environment.update(overrides)
     return environment
@@ -102,6 +103,22 @@ def test_check_fails_in_production_without_a_signing_key_saying_so():
     assert result.returncode != 0
     assert "register.E001" in result.stderr
     assert "The history signing key is not set" in result.stderr and "generate_signing_key" in result.stderr
+
+
+def test_check_deploy_warns_while_the_published_entries_are_named_with_the_secret_key():
+    """Issue 22: rotating SECRET_KEY must not rename the published register's entries; the deployment
+    check says so while OPEN_DATA_ENTRY_KEY is unset."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=production_environment(OPEN_DATA_ENTRY_KEY=""),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "register.W002" in result.stdout + result.stderr
+    assert "OPEN_DATA_ENTRY_KEY" in result.stdout + result.stderr
 
 
 @pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
