@@ -63,43 +63,34 @@ def production_settings(**overrides: str) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def test_check_deploy_reports_nothing_with_the_production_environment():
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "INFO"],
+def check_deploy(fail_level: str = "ERROR", **overrides: str) -> subprocess.CompletedProcess:
+    """`manage.py check --deploy` in a fresh process with the production environment and ``overrides``."""
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", fail_level],
         cwd=ROOT,
-        env=production_environment(),
+        env=production_environment(**overrides),
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def test_check_deploy_reports_nothing_with_the_production_environment():
+    result = check_deploy(fail_level="INFO")
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip() == "System check identified no issues (0 silenced)."
 
 
 def test_check_deploy_notices_a_production_environment_that_turns_https_off():
     """The clean result above means something: the same check fails when the redirect is off."""
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=production_environment(SECURE_SSL_REDIRECT="false"),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = check_deploy(SECURE_SSL_REDIRECT="false", fail_level="WARNING")
     assert result.returncode != 0
     assert "security.W008" in result.stdout + result.stderr
 
 
 def test_check_fails_in_production_without_a_signing_key_saying_so():
     """Issue 20: the release step (migrate runs the checks) stops rather than run a register that cannot sign."""
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy"],
-        cwd=ROOT,
-        env=production_environment(HISTORY_SIGNING_KEY=""),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = check_deploy(HISTORY_SIGNING_KEY="")
     assert result.returncode != 0
     assert "register.E001" in result.stderr
     assert "The history signing key is not set" in result.stderr and "generate_signing_key" in result.stderr
@@ -108,14 +99,7 @@ def test_check_fails_in_production_without_a_signing_key_saying_so():
 def test_check_deploy_warns_while_the_published_entries_are_named_with_the_secret_key():
     """Issue 22: rotating SECRET_KEY must not rename the published register's entries; the deployment
     check says so while OPEN_DATA_ENTRY_KEY is unset."""
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=production_environment(OPEN_DATA_ENTRY_KEY=""),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = check_deploy(OPEN_DATA_ENTRY_KEY="", fail_level="WARNING")
     assert result.returncode != 0
     assert "register.W002" in result.stdout + result.stderr
     assert "OPEN_DATA_ENTRY_KEY" in result.stdout + result.stderr
