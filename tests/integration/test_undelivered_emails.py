@@ -3,24 +3,16 @@ e-mail notice that failed, whose receipt says it failed, or that waited longer t
 anyone else the list does not exist. Sending one again needs a reason, is refused for a delivered e-mail,
 and starts a new send with its own reference, the earlier receipt kept in the history."""
 
-import datetime
-
 import pytest
-from django.db import transaction
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 from rest_framework.test import APIClient
 
-from register.models import Notification
 from register.services import delivery
-from register.services.history import save_with_history
-from register.services.notifications import notify
-from register.services.system import system_user
+from tests.integration.notice_helpers import failed, sent_with, waiting
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
-EMAIL = Notification.Channel.EMAIL
 PAGE = reverse("notices-undelivered")
 API = "/api/notices/undelivered/"
 SIZES = [5, 30]
@@ -40,48 +32,6 @@ def api_as(person) -> APIClient:
     client = APIClient()
     client.force_authenticate(person)
     return client
-
-
-def an_email(person, *, number: int = 0, **state) -> Notification:
-    """An e-mail notice to ``person``, left as ``state`` says (status, receipt, attempts ...): test data,
-    saved with history as the delivery service would."""
-    with transaction.atomic():
-        [email] = notify(
-            cause=f"test:{person.pk}:{number}",
-            kind="email-address-wrong",
-            recipients=[person],
-            about=person,
-            actor=None,
-            context={"person": person, "address": person.email, "said": "A test", "council_name": "Test"},
-            channels=[EMAIL],
-        )
-    for name, value in state.items():
-        setattr(email, name, value)
-    if state:
-        save_with_history(email, actor=system_user(), reason="Test data: how far it got", update_fields=list(state))
-    return email
-
-
-def failed(person, number=0):
-    return an_email(person, number=number, status="failed", attempts=5, last_error="SMTPServerDisconnected")
-
-
-def sent_with(person, receipt: str, number=0):
-    return an_email(
-        person,
-        number=number,
-        status="sent",
-        attempts=1,
-        sent_via="notify",
-        provider_id="0d3a6c2e-4b1f-4e8a-a1c9-7e5d3b2f1a91",
-        receipt=receipt,
-        receipt_at=timezone.now(),
-    )
-
-
-def waiting(person, status: str, *, minutes_ago: int, number=0):
-    due = timezone.now() - datetime.timedelta(minutes=minutes_ago)
-    return an_email(person, number=number, status=status, attempts=1, next_attempt_at=due)
 
 
 def listed(client) -> set[int]:
