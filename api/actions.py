@@ -52,6 +52,8 @@ ENDPOINTS: dict[str, dict[str, str]] = {
         workflow.CLOSE_COMPLAINT: "POST close/",
         workflow.WITHDRAW_COMPLAINT: "POST withdraw/",
     },
+    # E-mails that did not arrive, sent again by Democratic Services (GET /api/notices/undelivered/).
+    workflow.NOTICE.name: {workflow.SEND_AGAIN: "POST send-again/"},
 }
 
 # Each list of moves by name, for the schema's enumerations (SPECTACULAR_SETTINGS' ENUM_NAME_OVERRIDES).
@@ -62,6 +64,7 @@ DECLARATION_MOVES = tuple(ENDPOINTS[workflow.DECLARATION.name])
 ABSENCE_MOVES = tuple(ENDPOINTS[workflow.ABSENCE.name])
 CONCERN_MOVES = tuple(ENDPOINTS[workflow.CONCERN.name])
 COMPLAINT_MOVES = tuple(ENDPOINTS[workflow.COMPLAINT.name])
+NOTICE_MOVES = tuple(ENDPOINTS[workflow.NOTICE.name])
 
 
 def caller_standing(context: dict):

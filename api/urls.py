@@ -52,6 +52,8 @@ urlpatterns = [
     path("", include("api.urls_subject_access")),
     # Retention and disposal (issue 21).
     path("", include("api.urls_retention")),
+    # E-mails that did not arrive, and sending one again (Democratic Services; issue 22's follow-up).
+    path("", include("api.urls_deliveries")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include(router.urls)),

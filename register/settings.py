@@ -544,6 +544,8 @@ SPECTACULAR_SETTINGS = {
         "AttendanceRequestMoveEnum": "api.actions.REQUEST_MOVES",
         "InvitationMoveEnum": "api.actions.INVITATION_MOVES",
         "InformationMoveEnum": "api.actions.INFORMATION_MOVES",
+        # E-mails that did not arrive (issue 22's follow-up): sending one again, and where its send is.
+        "NoticeMoveEnum": "api.actions.NOTICE_MOVES",
         "DeclarationMoveEnum": "api.actions.DECLARATION_MOVES",
         "AbsenceMoveEnum": "api.actions.ABSENCE_MOVES",
         "ConcernMoveEnum": "api.actions.CONCERN_MOVES",

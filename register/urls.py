@@ -12,6 +12,7 @@ from register.views import (
     calendar_feeds,
     checkpoints,
     declarations,
+    deliveries,
     front,
     notices,
     subject_access,
@@ -214,6 +215,9 @@ urlpatterns = [
     path("account/", include(account_pages)),
     path("notices/", notices.inbox, name="notices"),
     path("notices/<int:notice_id>/read/", notices.mark_read, name="notice-read"),
+    # The e-mails that did not arrive, for Democratic Services, and sending one again (issue 22's follow-up).
+    path("notices/undelivered/", deliveries.undelivered, name="notices-undelivered"),
+    path("notices/undelivered/<int:notice_id>/send-again/", deliveries.send_again, name="notice-send-again"),
     path("declarations/", include(declaration_pages)),
     path("attendance/", include(attendance_pages)),
     # Concerns (D1-D3, D6), Code of Conduct complaints (D4) and the Standards Committee report (D5).

@@ -674,12 +674,18 @@ CLAIM = "claim an attempt"
 DELIVER = "deliver"
 RETRY_LATER = "retry later"
 GIVE_UP = "give up"
-RETRY_BY_HAND = "retry by hand"
+SEND_AGAIN = "send again"
+SEND_AGAIN_AFTER_TECHNICAL_FAILURE = "send again after Notify's technical failure"
 
 NOTICE = Workflow(
     name="notice",
     labels=dict(Status.choices),
-    sees=lambda standing, notice: policies.is_recipient(standing, notice) or policies.manages_notices(standing),
+    # The register itself sees every notice, to make its own moves on it (sending one again).
+    sees=lambda standing, notice: (
+        policies.is_recipient(standing, notice)
+        or policies.looks_after_deliveries(standing)
+        or policies.is_system(standing)
+    ),
     not_found="There is no such notice in your inbox.",
     moves=(
         # Written with its cause in the transaction of the move that caused it (the outbox).
@@ -743,14 +749,44 @@ NOTICE = Workflow(
             actor=SYSTEM,
             cause="the last attempt failed, or the e-mail can never be sent (no address)",
         ),
+        # Democratic Services (or an administrator) send again, with a reason, an e-mail that did not
+        # arrive: one that failed, or one sent whose receipt says it failed, once the address is right.
+        # Each send again is a new send, with its own reference (Notification.sends).
         Move(
-            RETRY_BY_HAND,
+            SEND_AGAIN,
             frozenset({Status.FAILED}),
             Status.PENDING,
-            policies.manages_notices,
+            policies.looks_after_deliveries,
             ("C1",),
-            refusal="Only an administrator of the register can retry a notice.",
-            state_refusal="Only a failed notice can be retried; this one is {state}.",
+            refusal="Only Democratic Services or an administrator of the register can send a notice again.",
+            state_refusal="Only a failed notice, or an e-mail whose receipt says it failed, can be sent again; "
+            "this one is {state}.",
+            state_field="status",
+        ),
+        Move(
+            SEND_AGAIN,
+            frozenset({Status.SENT}),
+            Status.PENDING,
+            policies.looks_after_deliveries,
+            ("C1",),
+            refusal="Only Democratic Services or an administrator of the register can send a notice again.",
+            guard=policies.receipt_says_not_delivered,
+            state_field="receipt",
+        ),
+        # Notify's technical failure means it could not send the e-mail and the sender should try again:
+        # the register does, once. A temporary failure (a full inbox, a mail server out of reach) is not
+        # sent again by itself: the provider kept trying before Notify reported it, and a full inbox is not
+        # emptied by sending again at once; Democratic Services see it on their page and decide when.
+        Move(
+            SEND_AGAIN_AFTER_TECHNICAL_FAILURE,
+            frozenset({Status.SENT}),
+            Status.PENDING,
+            policies.is_system,
+            ("C1",),
+            guard=policies.first_send_failed_technically,
+            state_field="receipt",
+            actor=SYSTEM,
+            cause="GOV.UK Notify's receipt says a technical failure on the e-mail's first send",
         ),
     ),
 )

@@ -102,6 +102,12 @@ class Notification(Undeletable):
     receipt_at = models.DateTimeField(
         null=True, blank=True, help_text="When the service says the receipt's status was reached."
     )
+    # Which send of the e-mail this is: 1, then 2 and so on each time it is sent again (by Democratic
+    # Services, or by the register after Notify's technical failure). Each send has its own reference,
+    # so that Notify's duplicate check and its receipts tell the sends apart.
+    sends = models.PositiveIntegerField(
+        default=1, help_text="Which send this is: each time it is sent again, the next (its reference says it)."
+    )
 
     history = HistoricalRecords()
 
@@ -124,5 +130,6 @@ class Notification(Undeletable):
 
     @property
     def reference(self) -> str:
-        """The notice's own reference, sent with it to GOV.UK Notify and given back in its receipts."""
-        return f"notice-{self.pk}"
+        """The notice's own reference for its latest send, sent with it to GOV.UK Notify and given back in
+        its receipts: ``notice-<id>`` for the first send, ``notice-<id>-<send>`` for each one after."""
+        return f"notice-{self.pk}" if self.sends <= 1 else f"notice-{self.pk}-{self.sends}"

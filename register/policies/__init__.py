@@ -73,7 +73,14 @@ from register.policies.declarations import (
     sees_declaration,
     watches_confirmations,
 )
-from register.policies.notices import is_recipient, is_system, manages_notices
+from register.policies.notices import (
+    first_send_failed_technically,
+    is_recipient,
+    is_system,
+    looks_after_deliveries,
+    manages_notices,
+    receipt_says_not_delivered,
+)
 from register.policies.people import keeps_people_records, reads_people_records, records_absence
 from register.policies.privacy import SUBJECT_ACCESS_ROLES, answers_subject_access, subject_access_capacity
 from register.policies.standing import Standing, nobody
@@ -125,11 +132,13 @@ __all__ = [
     "is_declarant",
     "is_named_in_declaration",
     "is_named_officer",
+    "first_send_failed_technically",
     "is_recipient",
     "is_system",
     "keeps_people_records",
     "knows_of_declaration",
     "leads_a_group",
+    "looks_after_deliveries",
     "manages_notices",
     "marks_any_information_likely_cited",
     "marks_information_likely_cited",
@@ -144,6 +153,7 @@ __all__ = [
     "reads_people_records",
     "reads_history_of_any_record",
     "records_absence",
+    "receipt_says_not_delivered",
     "refers_requests",
     "reroutes_declaration",
     "reviews_declaration",

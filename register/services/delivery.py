@@ -39,10 +39,12 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from register import selectors, workflow
-from register.errors import NotFound
+from register.errors import NotFound, RuleViolation
 from register.models import Notification, Person
+from register.selectors.deliveries import overdue
 from register.services import notify
 from register.services.history import save_with_history
+from register.services.notice_sends import start_new_send
 from register.services.notify_receipts import tell_democratic_services_address_wrong
 from register.services.outbox import queue_delivery
 
@@ -247,7 +249,7 @@ def sweep_outbox(*, stale_after: datetime.timedelta | None = None, limit: int = 
         stale_after = datetime.timedelta(seconds=settings.NOTICE_SWEEP_AFTER_SECONDS)
     now = timezone.now()
     never_queued = Q(status=Status.PENDING, not_queued_since__isnull=False, next_attempt_at__lte=now)
-    stale = Q(status__in=[Status.PENDING, Status.SENDING], next_attempt_at__lte=now - stale_after)
+    stale = overdue(now, stale_after)
     with transaction.atomic():
         due = list(
             Notification.objects.select_for_update(skip_locked=True, no_key=True, of=("self",))
@@ -276,15 +278,17 @@ def sweep_outbox(*, stale_after: datetime.timedelta | None = None, limit: int = 
 
 
 def notice_retry(*, notice: Notification, actor: Person, reason: str) -> Notification:
-    """Send a failed notice again, by hand, with a fresh set of attempts."""
+    """Send again, by hand, a notice that did not arrive (``workflow.SEND_AGAIN``): a failed one, or a sent
+    e-mail whose receipt says it failed, typically once Democratic Services have corrected the address.
+    A new send, with its own reference and a fresh set of attempts (notice_sends.start_new_send); the
+    reason is kept in the history with the earlier send's receipt."""
     standing = selectors.standing_of(actor)
     with transaction.atomic():
         notice = _lock(notice.pk)
-        notice.status = workflow.require(workflow.NOTICE, workflow.RETRY_BY_HAND, notice, standing)
-        notice.attempts = 0
-        notice.next_attempt_at = timezone.now()
-        save_with_history(notice, actor=actor, reason=reason, update_fields=["status", "attempts", "next_attempt_at"])
-        transaction.on_commit(lambda: queue_delivery([notice.pk]))
+        status = workflow.require(workflow.NOTICE, workflow.SEND_AGAIN, notice, standing)
+        if not (reason or "").strip():
+            raise RuleViolation("Say why it is sent again (for example, the address was corrected).", field="reason")
+        start_new_send(notice, status=status, actor=actor, reason=reason)
     return notice
 
 

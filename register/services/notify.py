@@ -37,8 +37,10 @@ TEMPLATE_SETTING_PREFIX = "NOTIFY_TEMPLATE_"
 # Notify's API keys are "<key name>-<service id>-<secret>", the last two UUIDs (the client reads them so).
 _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 API_KEY_FORMAT = re.compile(rf"^.+-{_UUID}-{_UUID}$", re.IGNORECASE)
-# A notice's reference (Notification.reference), as Notify gives it back.
-REFERENCE_FORMAT = re.compile(r"^notice-(\d{1,18})$")
+# A notice's reference (Notification.reference), as Notify gives it back: the notice's id, and after the
+# first send, which send it was (notice-123, then notice-123-2 when it is sent again; never -1 or -02,
+# which no send is called).
+REFERENCE_FORMAT = re.compile(r"^notice-(\d{1,18})(?:-([2-9]|[1-9]\d{1,8}))?$")
 MIN_BEARER_TOKEN_LENGTH = 16
 
 

@@ -12,11 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from register.errors import Conflict, NotFound, RuleViolation
+from register import workflow
+from register.errors import Conflict, InvalidTransition, NotFound, RuleViolation
 from register.models import Notification, Person, Post
 from register.notice_links import NoticeLink
 from register.selectors.people import holdings_on
+from register.selectors.standing import standing_of
 from register.services.history import save_with_history
+from register.services.notice_sends import start_new_send
 from register.services.notifications import notify
 from register.services.notify import REFERENCE_FORMAT, is_uuid
 
@@ -56,7 +59,10 @@ def parse_receipt(payload) -> Receipt:
         raise RuleViolation("id must be Notify's notification id (a UUID).", field="id")
     reference = payload.get("reference")
     if not isinstance(reference, str) or not REFERENCE_FORMAT.match(reference):
-        raise RuleViolation("reference must be a notice's reference, notice-<number>.", field="reference")
+        raise RuleViolation(
+            "reference must be a notice's reference, notice-<number> (notice-<number>-<send> once sent again).",
+            field="reference",
+        )
     status = payload.get("status")
     if status not in RECEIPT_STATUSES:
         raise RuleViolation(f"status must be one of {', '.join(sorted(RECEIPT_STATUSES))}.", field="status")
@@ -78,12 +84,25 @@ def parse_receipt(payload) -> Receipt:
     return Receipt(provider_id=provider_id, reference=reference, status=status, at=at)
 
 
-def notice_record_receipt(*, receipt: Receipt) -> tuple[Notification, bool]:
-    """Record Notify's receipt on its notice; whether anything changed. The same receipt again changes
-    nothing. A permanent failure tells Democratic Services that the person's address looks wrong."""
+# What became of a receipt (the callback says it in its answer).
+RECORDED = "recorded"
+UNCHANGED = "unchanged"  # the same receipt again
+SUPERSEDED = "superseded"  # a receipt for an earlier send of a notice sent again since
+
+
+def notice_record_receipt(*, receipt: Receipt) -> tuple[Notification, str]:
+    """Record Notify's receipt on its notice; RECORDED, UNCHANGED (the same receipt again) or SUPERSEDED.
+
+    Only the receipt of the notice's latest send is recorded: one for an earlier send (notice-12 once
+    notice-12-2 has gone) is true of that send only, and recording it would overwrite what the latest
+    send came to, so it changes nothing (the history holds the earlier send and its Notify id). A
+    permanent failure tells Democratic Services that the person's address looks wrong; a technical
+    failure on the first send sends the e-mail again, once (``workflow.SEND_AGAIN_AFTER_TECHNICAL_FAILURE``).
+    """
     from register.services.system import system_user
 
-    notice_id = int(REFERENCE_FORMAT.match(receipt.reference).group(1))
+    matched = REFERENCE_FORMAT.match(receipt.reference)
+    notice_id, send = int(matched.group(1)), int(matched.group(2) or 1)
     with transaction.atomic():
         notice = (
             Notification.objects.select_for_update(no_key=True, of=("self",))
@@ -91,17 +110,21 @@ def notice_record_receipt(*, receipt: Receipt) -> tuple[Notification, bool]:
             .filter(pk=notice_id, channel=Notification.Channel.EMAIL)
             .first()
         )
-        if notice is None:
+        if notice is None or send > notice.sends:
             raise NotFound("There is no such notice.")
+        if send < notice.sends:
+            logger.info("Receipt %s for %s ignored: the notice was sent again since", receipt.status, receipt.reference)
+            return notice, SUPERSEDED
         if not notice.provider_id or not hmac.compare_digest(notice.provider_id, receipt.provider_id):
             raise Conflict("id is not the notification GOV.UK Notify was given for this notice.")
         if notice.receipt == receipt.status:
-            return notice, False
+            return notice, UNCHANGED
+        system = system_user()
         notice.receipt = receipt.status
         notice.receipt_at = receipt.at
         save_with_history(
             notice,
-            actor=system_user(),
+            actor=system,
             reason=f"GOV.UK Notify receipt: {receipt.status} at {receipt.at.isoformat()}",
             update_fields=["receipt", "receipt_at"],
         )
@@ -109,7 +132,27 @@ def notice_record_receipt(*, receipt: Receipt) -> tuple[Notification, bool]:
             tell_democratic_services_address_wrong(
                 notice, said="GOV.UK Notify could not deliver it (permanent failure)."
             )
-    return notice, True
+        if receipt.status == Notification.Receipt.TECHNICAL_FAILURE:
+            _send_again_after_technical_failure(notice, system=system)
+    return notice, RECORDED
+
+
+def _send_again_after_technical_failure(notice: Notification, *, system: Person) -> None:
+    """Notify could not send it and says to try again: the register does, once; after that the notice
+    waits on Democratic Services' page (the workflow's guard says which)."""
+    move = workflow.SEND_AGAIN_AFTER_TECHNICAL_FAILURE
+    try:
+        status = workflow.require(workflow.NOTICE, move, notice, standing_of(system))
+    except InvalidTransition as left:
+        logger.info("Notice %s is not sent again by the register: %s", notice.pk, left.message)
+        return
+    start_new_send(
+        notice,
+        status=status,
+        actor=system,
+        reason=f"Sent again by the register: GOV.UK Notify's receipt for {notice.reference} "
+        "says a technical failure (Notify could not send it)",
+    )
 
 
 def tell_democratic_services_address_wrong(notice: Notification, *, said: str) -> list[Notification]:

@@ -59,6 +59,9 @@ def navigation_for(request) -> list[dict]:
     # Issue 21: the records of processing (UK GDPR Article 30), for the MO, the DPO and auditors.
     if reads_records_of_processing(viewer):
         items.append(("Records of processing", reverse("records-of-processing")))
+    # The e-mails that did not arrive, for Democratic Services (issue 22's follow-up).
+    if policies.looks_after_deliveries(viewer):
+        items.append(("E-mails not delivered", reverse("notices-undelivered")))
     items.append(("Your notices", reverse("notices")))
     if user.is_superuser:  # the Django admin: the superusers' emergency tool alone
         items.append(("Administration", reverse("admin:index")))

@@ -36,11 +36,23 @@ def receipt(request):
         return JsonResponse({"field": "body", "detail": "The body must be JSON."}, status=400)
     try:
         parsed = notify_receipts.parse_receipt(payload)
-        notice, changed = notify_receipts.notice_record_receipt(receipt=parsed)
+        notice, outcome = notify_receipts.notice_record_receipt(receipt=parsed)
     except RuleViolation as error:
         return JsonResponse({"field": error.field, "detail": error.message}, status=400)
     except NotFound as error:
         return JsonResponse({"field": "reference", "detail": error.message}, status=404)
     except Conflict as error:
         return JsonResponse({"field": "id", "detail": error.message}, status=409)
-    return JsonResponse({"reference": notice.reference, "receipt": notice.receipt, "recorded": changed})
+    if outcome == notify_receipts.SUPERSEDED:
+        # 200, not an error: the receipt is true of an earlier send, and Notify would only post it again.
+        return JsonResponse(
+            {
+                "reference": parsed.reference,
+                "receipt": parsed.status,
+                "recorded": False,
+                "superseded_by": notice.reference,
+            }
+        )
+    return JsonResponse(
+        {"reference": parsed.reference, "receipt": parsed.status, "recorded": outcome == notify_receipts.RECORDED}
+    )

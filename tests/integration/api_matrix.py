@@ -836,3 +836,7 @@ CELLS += api_matrix_retention.CELLS
 from tests.integration import api_matrix_open_data  # noqa: E402
 
 CELLS += api_matrix_open_data.CELLS
+# Issue 22's follow-up: the e-mails that did not arrive, and sending one again.
+from tests.integration import api_matrix_deliveries  # noqa: E402
+
+CELLS += api_matrix_deliveries.CELLS

@@ -87,7 +87,15 @@ def needs_action(person) -> dict[str, int]:
         ),
         (
             "democratic_services",
-            ["Home", "Your declarations", "Your briefing invitations", "People", "Your notices", "Public register"],
+            [
+                "Home",
+                "Your declarations",
+                "Your briefing invitations",
+                "People",
+                "E-mails not delivered",
+                "Your notices",
+                "Public register",
+            ],
         ),
         (
             "chief_executive",

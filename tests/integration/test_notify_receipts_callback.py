@@ -7,9 +7,10 @@ import uuid
 
 import pytest
 from django.test import Client
+from rest_framework.test import APIClient
 
 from register.models import Notification
-from register.services import people
+from register.services import delivery, people
 from register.services.system import system_user
 from register.views.notify_receipts import RECEIPT_MAX_BYTES
 from tests.notify_stand_in import CALLBACK_TOKEN
@@ -138,6 +139,8 @@ def test_a_receipt_whose_id_is_not_the_notification_notify_was_given_is_refused(
         ({"id": None}, "id"),
         ({"id": "not-a-uuid"}, "id"),
         ({"reference": "order-12"}, "reference"),
+        ({"reference": "notice-12-1"}, "reference"),
+        ({"reference": "notice-12-02"}, "reference"),
         ({"reference": 12}, "reference"),
         ({"status": "sending"}, "status"),
         ({"status": None}, "status"),
@@ -170,3 +173,86 @@ def test_a_body_over_a_few_kilobytes_is_refused_413_before_it_is_read(emailed):
 def test_only_post_is_answered(emailed):
     response = Client().get(URL, headers={"Authorization": f"Bearer {CALLBACK_TOKEN}"})
     assert response.status_code == 405
+
+
+# --- Sending again: each send its own reference; only the latest send's receipt is recorded ------------
+
+
+def sent_again(notice: Notification, actor, capture) -> Notification:
+    """``notice`` sent again by ``actor`` and delivered to the stand-in after the commit, in this process."""
+    with capture(execute=True):
+        delivery.notice_retry(notice=notice, actor=actor, reason="Address corrected")
+    notice.refresh_from_db()
+    assert notice.status == "sent" and notice.provider_id
+    return notice
+
+
+def test_a_resend_is_recorded_under_its_own_reference_and_the_superseded_sends_receipt_changes_nothing(
+    emailed, council, notify_api, django_capture_on_commit_callbacks
+):
+    """The first send's permanent failure is recorded; Democratic Services send it again (notice-<id>-2, a
+    new Notify id); its receipt is recorded; the first send's receipt, posted again late, is answered 200
+    and changes nothing, since it is true only of a send the register replaced (answering an error would
+    only make Notify post it again)."""
+    first = receipt_for(emailed, status="permanent-failure")
+    assert post(first).status_code == 200
+    emailed.refresh_from_db()
+    again = sent_again(emailed, council.democratic_services, django_capture_on_commit_callbacks)
+    assert again.reference == f"notice-{again.pk}-2"
+    assert [sent.reference for sent in notify_api.sent] == [f"notice-{again.pk}", again.reference]
+
+    recorded = post(receipt_for(again, status="delivered"))
+    assert recorded.status_code == 200
+    assert recorded.json() == {"reference": again.reference, "receipt": "delivered", "recorded": True}
+
+    rows = again.history.count()
+    late = post({**first, "status": "temporary-failure"})
+    assert late.status_code == 200
+    assert late.json() == {
+        "reference": f"notice-{again.pk}",
+        "receipt": "temporary-failure",
+        "recorded": False,
+        "superseded_by": again.reference,
+    }
+    again.refresh_from_db()
+    assert (again.receipt, again.history.count()) == ("delivered", rows)
+
+
+def test_a_receipt_for_a_send_not_yet_made_is_404(emailed):
+    response = post(receipt_for(emailed, reference=f"{emailed.reference}-2"))
+    assert response.status_code == 404 and response.json()["field"] == "reference"
+    assert unchanged(emailed)
+
+
+def test_a_technical_failure_sends_the_email_again_once_and_a_second_is_left_for_democratic_services(
+    emailed, council, notify_api, django_capture_on_commit_callbacks
+):
+    """Notify's technical failure on the first send: the register sends it again by itself (the system
+    user, saying Notify's receipt), under notice-<id>-2. A technical failure on that send is recorded and
+    left on Democratic Services' list, not sent a third time."""
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post(receipt_for(emailed, status="technical-failure")).status_code == 200
+    emailed.refresh_from_db()
+    assert (emailed.status, emailed.sends, emailed.receipt) == ("sent", 2, "")
+    assert len(notify_api.sent) == 2 and notify_api.sent[1].reference == f"notice-{emailed.pk}-2"
+    resent = emailed.history.get(history_change_reason__startswith="Sent again by the register")
+    assert resent.history_user == system_user()
+    assert "technical failure" in resent.history_change_reason
+    assert resent.prev_record.receipt == "technical-failure", "the first send's receipt is kept in the history"
+
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        assert post(receipt_for(emailed, status="technical-failure")).status_code == 200
+    assert queued == [] and len(notify_api.sent) == 2
+    emailed.refresh_from_db()
+    assert (emailed.status, emailed.sends, emailed.receipt) == ("sent", 2, "technical-failure")
+    api = APIClient()
+    api.force_authenticate(council.democratic_services)
+    assert [row["id"] for row in api.get("/api/notices/undelivered/").json()["results"]] == [emailed.pk]
+
+
+def test_a_temporary_failure_is_not_sent_again_by_the_register(emailed, notify_api, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        assert post(receipt_for(emailed, status="temporary-failure")).status_code == 200
+    emailed.refresh_from_db()
+    assert (emailed.receipt, emailed.sends, queued) == ("temporary-failure", 1, [])
+    assert len(notify_api.sent) == 1

@@ -175,3 +175,34 @@ def test_a_worker_killed_after_notify_took_the_email_does_not_send_it_again(coun
     [sent] = through_notify.sent_to(deputy.email)
     assert email.provider_id == sent.id
     assert email.attempts == 2
+
+
+def test_a_technical_failure_is_sent_again_once_by_the_worker_and_then_delivered(
+    council, through_notify, notify_worker, live_server
+):
+    """Notify's technical failure on the first send: the register queues the e-mail again, the worker sends
+    it under its own reference (notice-<id>-2, so the duplicate check does not take it for the first send),
+    and that send's receipt is recorded as delivered."""
+    deputy = council.deputy_chief_executive
+    email, first = sent_through_notify(council, through_notify, notify_worker)
+
+    assert through_notify.post_receipt(first, status="technical-failure", callback_url=callback_url(live_server)) == 200
+    wait_until(
+        lambda: len(through_notify.sent_to(deputy.email)) == 2,
+        timeout=60,
+        what="the e-mail to be sent again",
+        explain=notify_worker.tail,
+    )
+    _, second = through_notify.sent_to(deputy.email)
+    assert second.reference == f"notice-{email.pk}-2"
+    wait_until(
+        lambda: Notification.objects.get(pk=email.pk).provider_id == second.id,
+        timeout=60,
+        what="the second send to be recorded",
+        explain=notify_worker.tail,
+    )
+
+    assert through_notify.post_receipt(second, status="delivered", callback_url=callback_url(live_server)) == 200
+    email.refresh_from_db()
+    assert (email.status, email.sends, email.receipt) == ("sent", 2, Notification.Receipt.DELIVERED)
+    assert len(through_notify.sent_to(deputy.email)) == 2, "sent again once"

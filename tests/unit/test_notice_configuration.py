@@ -88,9 +88,14 @@ def test_the_wait_is_jittered_so_notices_that_failed_together_do_not_return_toge
     assert len({retry_delay(3) for _ in range(20)}) > 1
 
 
-def test_a_sent_notice_never_changes_again_and_a_failed_one_only_goes_back_to_pending():
+def test_a_sent_or_failed_notice_only_goes_back_to_pending_by_being_sent_again():
+    """A sent notice changes again only when it is sent again (its receipt says it failed: the moves'
+    guards), and a failed one only then too."""
     after = workflow.states_after(workflow.NOTICE)
-    assert after["sent"] == frozenset()
+    assert after["sent"] == {"pending"}
     assert after["failed"] == {"pending"}
+    from_sent = {row.name for row in workflow.NOTICE.moves if "sent" in row.sources}
+    assert from_sent == {workflow.SEND_AGAIN, workflow.SEND_AGAIN_AFTER_TECHNICAL_FAILURE}
+    assert all(row.guard is not None for row in workflow.NOTICE.moves if "sent" in row.sources)
     assert not workflow.allows(workflow.NOTICE, "sent", workflow.CLAIM)
     assert workflow.allows(workflow.NOTICE, "sending", workflow.CLAIM), "an attempt may take over from one that died"

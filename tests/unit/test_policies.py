@@ -432,6 +432,53 @@ def test_manages_notices(rule, who, record, expected):
 
 
 @cases(
+    ("C1", DEMOCRATIC_SERVICES, None, True),
+    ("C1", standing(notices=True), None, True),
+    ("C1", FORMER_DEMOCRATIC_SERVICES, None, False),
+    ("C2", standing(Role.AUDITOR, Role.DEMOCRATIC_SERVICES), None, False),
+    ("C1", LEADER, None, False),
+    ("C1", OFFICER, None, False),
+    ("C1", CHIEF, None, False),
+)
+def test_looks_after_deliveries(rule, who, record, expected):
+    """Democratic Services and the register's administrators see the e-mails that did not arrive and send
+    them again; auditors change nothing (C1, C2)."""
+    assert policies.looks_after_deliveries(who, record) is expected
+
+
+def an_email(receipt="", *, channel="email", sends=1):
+    return SimpleNamespace(channel=channel, receipt=receipt, sends=sends)
+
+
+@pytest.mark.parametrize(
+    ("notice", "refused"),
+    [
+        (an_email("permanent-failure"), False),
+        (an_email("temporary-failure"), False),
+        (an_email("technical-failure", sends=2), False),
+        (an_email("delivered"), True),
+        (an_email(""), True),
+        (an_email("", channel="in-app"), True),
+    ],
+)
+def test_only_an_email_whose_receipt_says_it_failed_is_sent_again_C1(notice, refused):
+    assert bool(policies.receipt_says_not_delivered(OFFICER, notice)) is refused
+
+
+@pytest.mark.parametrize(
+    ("notice", "refused"),
+    [
+        (an_email("technical-failure"), False),
+        (an_email("technical-failure", sends=2), True),
+        (an_email("temporary-failure"), True),
+        (an_email("permanent-failure"), True),
+    ],
+)
+def test_the_register_sends_again_by_itself_once_after_a_technical_failure_C1(notice, refused):
+    assert bool(policies.first_send_failed_technically(SYSTEM, notice)) is refused
+
+
+@cases(
     ("C1", SYSTEM, None, True),
     ("C1", CHIEF, None, False),
 )

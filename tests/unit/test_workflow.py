@@ -187,6 +187,10 @@ def _records_of(flow):
                 view_awaited_from_ids=frozenset({ME}) if state == "consulting" else frozenset(),
                 decision="investigation",
                 actions_outstanding="",
+                # A notice: an e-mail whose receipt says it failed on its first send.
+                channel="email",
+                receipt="technical-failure",
+                sends=1,
             )
 
 
