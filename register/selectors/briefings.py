@@ -12,9 +12,24 @@ was published and its correction, and nothing else (docs/open-data.md).
 
 import datetime
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from django.conf import settings
-from django.db.models import Case, DateField, Exists, Min, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    DateField,
+    Exists,
+    F,
+    FilteredRelation,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -31,6 +46,10 @@ from register.models import (
 )
 
 NO_PLACEMENT = "Officer of the council"
+# What naming an officer reads (``Person.__str__``).
+OFFICER_NAMED = ("officer__first_name", "officer__last_name", "officer__username")
+# Where ``published_briefings`` puts each briefing's invitations whose attendance was recorded.
+ATTENDED = "attended_invitations"
 
 
 @dataclass(frozen=True)
@@ -38,6 +57,14 @@ class OfficerInPost:
     """An officer at a briefing, and the post they held on its day (else where they were placed)."""
 
     name: str
+    post: str
+
+
+class Holding(NamedTuple):
+    """An officer's post (or placement in a directorate) from ``start_date`` to ``end_date``, as shown."""
+
+    start_date: datetime.date
+    end_date: datetime.date | None
     post: str
 
 
@@ -131,7 +158,8 @@ def _as_published(fact: BriefingFact, request: AttendanceRequest) -> PublishedEn
     and subject are the latest correction's."""
     return PublishedEntry(
         fact=replace(fact, date=request.shown_date, subject=request.corrected_subject or fact.subject),
-        published_at=request.published_at,
+        # Its first attendance recorded, from the attendances already loaded.
+        published_at=min(invitation.attendance.recorded_at for invitation in getattr(request, ATTENDED)),
         corrected_at=request.corrected_at,
         correction=request.correction_reason or "",
         key=entry_key(request.pk),
@@ -153,8 +181,8 @@ def published_briefings(
     directorate: Organization | None = None,
 ) -> QuerySet[AttendanceRequest]:
     """The briefings on the published register of officer attendance (DOMAIN.md, "Who sees what"):
-    agreed briefings that took place, the latest first. Each carries the day it was published (when
-    its first attendance was recorded) and its latest correction, if any; the date the entry shows
+    agreed briefings that took place, the latest first. Each carries its latest correction, if any, and
+    its recorded attendances (``ATTENDED``: the first gives the day it was published); the date the entry shows
     (``shown_date``: the correction's, else the meeting's) is what ``start`` and ``end`` (inclusive)
     filter on. ``group``: one political group's; ``directorate``: those attended by an officer placed
     in, or holding a post of, that directorate on the day. One query for a page of them, and
@@ -169,21 +197,28 @@ def published_briefings(
             state__in=workflow.AGREED_REQUEST_STATES,
         )
         .annotate(
-            published_at=Subquery(
-                AttendanceRecord.objects.filter(invitation__request=OuterRef("pk"))
-                .values("invitation__request")
-                .annotate(first=Min("recorded_at"))
-                .values("first")
+            # The latest correction joined once, rather than a subquery for each of its columns: fewer
+            # subqueries for Django to compile and for PostgreSQL to plan, on every request of the page.
+            latest_correction=FilteredRelation(
+                "public_corrections", condition=Q(public_corrections__id=Subquery(latest.values("id")[:1]))
             ),
-            corrected_at=Subquery(latest.values("corrected_at")[:1]),
-            corrected_subject=Subquery(latest.values("subject")[:1]),
-            correction_reason=Subquery(latest.values("reason")[:1]),
+            corrected_at=F("latest_correction__corrected_at"),
+            corrected_subject=F("latest_correction__subject"),
+            correction_reason=F("latest_correction__reason"),
             meeting_day=meeting_day,
-            shown_date=Coalesce(Subquery(latest.values("date")[:1]), "meeting_day", output_field=DateField()),
+            shown_date=Coalesce("latest_correction__date", "meeting_day", output_field=DateField()),
         )
         .select_related("group", "meeting")
+        .only("subject", "group__name", "meeting__starts_at")
         .prefetch_related(
-            Prefetch("invitations", queryset=AttendanceInvitation.objects.select_related("officer", "attendance"))
+            # Into a list (to_attr): Django then builds no queryset for each request of the page.
+            Prefetch(
+                "invitations",
+                queryset=AttendanceInvitation.objects.filter(attendance__isnull=False)
+                .select_related("officer", "attendance")
+                .only("request", *OFFICER_NAMED, "attendance__recorded_at"),
+                to_attr=ATTENDED,
+            )
         )
         .order_by("-shown_date", "-meeting__starts_at", "-id")
     )
@@ -219,8 +254,15 @@ def published_entries(briefings) -> list[PublishedEntry]:
 
 def updated_entries(briefings: QuerySet[AttendanceRequest], *, limit: int) -> list[PublishedEntry]:
     """The ``limit`` entries published or corrected last, the latest first: the Atom feed's."""
+    first_recorded = (
+        AttendanceRecord.objects.filter(invitation__request=OuterRef("pk"))
+        .values("invitation__request")
+        .annotate(first=Min("recorded_at"))
+        .values("first")
+    )
     changed = Greatest("published_at", Coalesce("corrected_at", "published_at"))
-    return published_entries(briefings.annotate(updated_at=changed).order_by("-updated_at", "-id")[:limit])
+    briefings = briefings.annotate(published_at=Subquery(first_recorded), updated_at=changed)
+    return published_entries(briefings.order_by("-updated_at", "-id")[:limit])
 
 
 def published_register(*, start: datetime.date | None = None, end: datetime.date | None = None) -> list[PublishedEntry]:
@@ -229,6 +271,8 @@ def published_register(*, start: datetime.date | None = None, end: datetime.date
 
 
 def _officers_at(request: AttendanceRequest, *, attended_only: bool) -> list:
+    if attended_only and hasattr(request, ATTENDED):
+        return [invitation.officer for invitation in getattr(request, ATTENDED)]
     invitations = list(request.invitations.all())
     attended = [invitation.officer for invitation in invitations if invitation.has_attendance]
     if attended or attended_only:
@@ -240,11 +284,11 @@ def _officers_at(request: AttendanceRequest, *, attended_only: bool) -> list:
     ]
 
 
-def _holdings_of(officer_ids: set[int]) -> dict[int, list[Membership]]:
+def _holdings_of(officer_ids: set[int]) -> dict[int, list[Holding]]:
     """Each officer's posts outside the political groups, and their placements in a directorate."""
     if not officer_ids:
         return {}
-    holdings: dict[int, list[Membership]] = {}
+    holdings: dict[int, list[Holding]] = {}
     found = Membership.objects.filter(person__in=officer_ids).filter(
         (Q(post__isnull=False) & ~Q(post__role__in=Post.MEMBER_ROLES))
         | Q(post__isnull=True, organization__classification=Organization.Classification.DIRECTORATE)
@@ -252,13 +296,18 @@ def _holdings_of(officer_ids: set[int]) -> dict[int, list[Membership]]:
     # A post first: a plain placement in a directorate only says where the officer works. Said
     # outright, since SQLite sorts a missing post first and PostgreSQL last.
     placement_last = Case(When(post__isnull=True, then=Value(1)), default=Value(0))
-    for holding in found.select_related("post", "organization").order_by(placement_last, "start_date", "id"):
-        holdings.setdefault(holding.person_id, []).append(holding)
+    # Rows rather than models: a page of the published register reads a few hundred of them.
+    rows = found.order_by(placement_last, "start_date", "id").values_list(
+        "person", "start_date", "end_date", "post", "post__label", "organization__name"
+    )
+    for person, start_date, end_date, post, label, organization in rows:
+        named = label if post is not None else f"Officer, {organization}"
+        holdings.setdefault(person, []).append(Holding(start_date, end_date, named))
     return holdings
 
 
-def _post_on(holdings: list[Membership], day: datetime.date) -> str:
+def _post_on(holdings: list[Holding], day: datetime.date) -> str:
     for holding in holdings:
         if holding.start_date <= day and (holding.end_date is None or holding.end_date >= day):
-            return holding.post.label if holding.post else f"Officer, {holding.organization}"
+            return holding.post
     return NO_PLACEMENT

@@ -1,6 +1,7 @@
 """`make bench`: start the stack, seed it, measure every scenario, tear it all down.
 
-    python -m tests.bench.run [--requests N] [--declarations N] [--history-rows N] [--quick] [--json PATH]
+    python -m tests.bench.run [--requests N] [--declarations N] [--history-rows N] [--published N] [--quick]
+                              [--json PATH]
                               [--only NAME,NAME] [--keep]
 
 --only runs only the named scenarios (the function names of tests/bench/scenarios.py, e.g. api_list).
@@ -118,6 +119,7 @@ def main(argv=None) -> int:
     parser.add_argument("--requests", type=int, default=10_000)
     parser.add_argument("--declarations", type=int, default=5_000)
     parser.add_argument("--history-rows", type=int, default=1_000_000)
+    parser.add_argument("--published", type=int, default=400, help="entries on the published register (0: empty)")
     parser.add_argument("--quick", action="store_true", help="few repetitions: checks the harness, measures nothing")
     parser.add_argument("--json", default=str(ROOT / "var" / "bench" / "results.json"))
     parser.add_argument("--keep", action="store_true", help="keep the stack's directory (logs) afterwards")
@@ -145,6 +147,7 @@ def main(argv=None) -> int:
                 f"--requests={options.requests}",
                 f"--declarations={options.declarations}",
                 f"--history-rows={options.history_rows}",
+                f"--published={options.published}",
             ],
             cwd=ROOT,
             env=environment,

@@ -21,6 +21,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 
 from register.models import GroupMeeting, HistoryLink, Notification, Person
+from register.selectors import published_briefings
 from register.services.sign_in import two_factor
 from tests.bench import harness
 from tests.bench.backups import backup_and_restore
@@ -348,13 +349,16 @@ def _absence_context() -> dict:
 
 
 def load_on_gunicorn(bench: Bench) -> list[Result]:
-    """Each page against the bare view a request of its kind would get: the anonymous public register
-    against the bare view that loads nobody; the authenticated list against the one that signs in."""
+    """Each page against the bare view a request of its kind would get, asked with the same cookie: the
+    anonymous public register against the bare view that loads nobody, with no session (with one, the
+    middleware would load the person for the baseline alone); the authenticated list against the one
+    that signs in. The public register's row says how many entries it held (bench_seed --published)."""
     target = "ratio at least 0.7 (req/s)"
     seconds, concurrency = (1.0, 2) if bench.quick else (15.0, 8)
     session = _sign_in(bench.web, "chief-executive")
+    entries = published_briefings().count()
     pages = [
-        ("public register (anonymous)", find_path("public_register"), "", BARE),
+        (f"public register (anonymous, {entries:,} entries)", find_path("public_register"), "", BARE),
         ("authenticated list", find_path("api_requests") or "/api/declarations/", session, SIGNED_IN_BARE),
     ]
     results = []
@@ -363,9 +367,9 @@ def load_on_gunicorn(bench: Bench) -> list[Result]:
         if path is None:
             results.append(not_measured(name, target, "the public register of attendance is not in this branch yet"))
             continue
-        bare = _load(bench.web, bare_path, session, seconds=seconds, concurrency=concurrency)
+        bare = _load(bench.web, bare_path, cookie, seconds=seconds, concurrency=concurrency)
         ours = _load(bench.web, path, cookie, seconds=seconds, concurrency=concurrency)
-        again = _load(bench.web, bare_path, session, seconds=seconds, concurrency=concurrency)
+        again = _load(bench.web, bare_path, cookie, seconds=seconds, concurrency=concurrency)
         baseline_rps = (bare["rps"] + again["rps"]) / 2  # before and after, against drift
         ratio = ours["rps"] / baseline_rps
         results.append(
@@ -379,6 +383,12 @@ def load_on_gunicorn(bench: Bench) -> list[Result]:
                 figures={"ours": ours, "baseline": [bare, again], "baseline_path": bare_path},
             )
         )
+        if not cookie:
+            # The anonymous request split statement by statement in-process, as the API list's is.
+            anonymous = Client(HTTP_X_FORWARDED_PROTO="https")
+            results[-1].figures["statements"] = per_statement(
+                {"ours": _getter(anonymous, path), "bare": _getter(anonymous, bare_path)}, repeat=bench.repeat(60)
+            )
     return results
 
 

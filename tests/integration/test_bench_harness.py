@@ -135,3 +135,18 @@ def test_the_history_tree_scenario_extends_signs_and_checks_a_proof_with_the_sta
         in_process.figures["ours"]["n"] == 5 and command.figures["ours"]["n"] == 3 and built.figures["ours"]["n"] == 5
     )
     assert verify_history().ok
+
+
+def test_the_bench_seed_publishes_a_register_of_attendance_some_of_it_corrected_A8(seeded):
+    """The public register's load row measures real entries (bench_seed --published): every generated
+    briefing is on the published register with its officers' posts, one in eight corrected; run again,
+    the seed adds none."""
+    from register import selectors
+
+    entries = selectors.published_register()
+    assert len(entries) == 400 and all(entry.posts for entry in entries)
+    assert sum(entry.corrected for entry in entries) == 50
+    assert all(entry.published_at <= entry.corrected_at for entry in entries if entry.corrected)
+    seed(requests=30, declarations=12, history_rows=200, say=lambda line: None)
+    assert selectors.published_briefings().count() == 400
+    assert verify_history().ok

@@ -18,10 +18,18 @@ class Command(BaseCommand):
             help="The history chain's length to reach, counting the rows the records above wrote.",
         )
 
-    def handle(self, *args, requests, declarations, history_rows, **options):
+        parser.add_argument(
+            "--published",
+            type=int,
+            default=400,
+            help="Briefings on the published register of officer attendance (held, attended, some corrected).",
+        )
+
+    def handle(self, *args, requests, declarations, history_rows, published, **options):
         seed(
             requests=requests,
             declarations=declarations,
             history_rows=history_rows,
+            published=published,
             say=lambda line: self.stdout.write(line),
         )
