@@ -46,6 +46,7 @@ PATHS = {
 }
 BARE = "/bench/requests/"  # the first tables' baseline: loads no session and no person
 SIGNED_IN_BARE = "/bench/requests/signed-in/"  # the fair one (issue 23): authenticates as the API does
+PUBLIC_BARE = "/bench/public-register/"  # the public register's own: the same page of published entries
 PASSWORD = "demo-register-2026"
 
 

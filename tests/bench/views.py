@@ -11,6 +11,10 @@ fair one's for one release.
 
 "The same fields" is checked: tests/integration/test_bench_harness.py compares both views' pages
 with the attendance API's, field for field.
+
+``public_register``, the public register's own: the anonymous first page of the published register of
+officer attendance, as /api/public/officer-attendance/ gives it, from one hand-written statement. Its JSON
+is checked equal to the API's, envelope and all.
 """
 
 import datetime
@@ -20,6 +24,8 @@ from django.http import JsonResponse
 from django.utils import timezone
 
 from register import states, workflow
+from register.models import AttendanceRequest, Organization, Post
+from register.selectors.briefings import NO_PLACEMENT
 
 PAGE_SIZE = 50
 
@@ -186,3 +192,90 @@ def _page_of_requests(request):
         rows = cursor.fetchall()
     today = timezone.localdate()
     return JsonResponse({"count": rows[0][-1] if rows else 0, "results": [_request(row, today) for row in rows]})
+
+
+# The published register (A8, DOMAIN.md "Who sees what"): approved, agreed briefings with an attendance
+# recorded. Each entry as the Chief Executive's office last corrected it (the latest correction, joined
+# laterally), the officers who attended in the order of their names (byte order, as Python sorts them),
+# each with the post they held on the meeting's day (else their directorate, else none), the latest first.
+PUBLISHED = """
+r.decision = %(approved)s AND r.state = ANY(%(agreed)s)
+AND EXISTS (SELECT 1 FROM register_attendanceinvitation i JOIN register_attendancerecord a ON a.invitation_id = i.id
+             WHERE i.request_id = r.id)
+"""
+MEETING_DAY = "(m.starts_at AT TIME ZONE %(zone)s)::date"
+POST_ON_THE_DAY = f"""
+SELECT CASE WHEN h.post_id IS NULL THEN 'Officer, ' || ho.name ELSE hp.label END
+  FROM register_membership h
+  JOIN register_organization ho ON ho.id = h.organization_id
+  LEFT JOIN register_post hp ON hp.id = h.post_id
+ WHERE h.person_id = o.id AND h.start_date <= {MEETING_DAY} AND (h.end_date IS NULL OR h.end_date >= {MEETING_DAY})
+   AND ((h.post_id IS NOT NULL AND hp.role <> ALL(%(member_roles)s))
+        OR (h.post_id IS NULL AND ho.classification = %(directorate)s))
+ ORDER BY h.post_id IS NULL, h.start_date, h.id
+ LIMIT 1
+"""
+OFFICER_NAME = "COALESCE(NULLIF(TRIM(o.first_name || ' ' || o.last_name), ''), o.username)"
+PUBLIC_PAGE_SQL = f"""
+SELECT g.name,
+       COALESCE((SELECT json_agg(COALESCE(({POST_ON_THE_DAY}), %(no_placement)s)
+                                 ORDER BY {OFFICER_NAME} COLLATE "C", o.id)
+                   FROM register_attendanceinvitation i
+                   JOIN register_attendancerecord a ON a.invitation_id = i.id
+                   JOIN register_person o ON o.id = i.officer_id
+                  WHERE i.request_id = r.id), '[]'),
+       COALESCE(c.date, {MEETING_DAY}) AS shown_date,
+       COALESCE(NULLIF(c.subject, ''), r.subject),
+       ((SELECT min(a.recorded_at) FROM register_attendanceinvitation i
+           JOIN register_attendancerecord a ON a.invitation_id = i.id WHERE i.request_id = r.id)
+        AT TIME ZONE %(zone)s)::date,
+       c.corrected_at IS NOT NULL,
+       (c.corrected_at AT TIME ZONE %(zone)s)::date,
+       COALESCE(c.reason, ''),
+       (SELECT count(*) FROM register_attendancerequest r WHERE {PUBLISHED})
+FROM register_attendancerequest r
+JOIN register_organization g ON g.id = r.group_id
+JOIN register_groupmeeting m ON m.id = r.meeting_id
+LEFT JOIN LATERAL (SELECT date, subject, reason, corrected_at FROM register_publicentrycorrection
+                    WHERE request_id = r.id ORDER BY corrected_at DESC, id DESC LIMIT 1) c ON true
+WHERE {PUBLISHED}
+ORDER BY shown_date DESC, m.starts_at DESC, r.id DESC
+LIMIT %(limit)s OFFSET %(offset)s
+"""
+PUBLIC_FIELDS = ("group", "posts", "date", "subject", "published_on", "corrected", "corrected_on", "correction")
+
+
+def public_register(request):
+    """Anyone's page of the published register: never looks at who is asking."""
+    page = int(request.GET.get("page", "1"))
+    parameters = {
+        "approved": AttendanceRequest.Decision.APPROVED,
+        "agreed": list(workflow.AGREED_REQUEST_STATES),
+        "zone": timezone.get_current_timezone_name(),
+        "member_roles": list(Post.MEMBER_ROLES),
+        "directorate": Organization.Classification.DIRECTORATE,
+        "no_placement": NO_PLACEMENT,
+        "limit": PAGE_SIZE,
+        "offset": (page - 1) * PAGE_SIZE,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(PUBLIC_PAGE_SQL, parameters)
+        rows = cursor.fetchall()
+    count = rows[0][-1] if rows else 0
+    response = JsonResponse(
+        {
+            "count": count,
+            "next": request.build_absolute_uri(f"?page={page + 1}") if page * PAGE_SIZE < count else None,
+            "previous": _previous_page(request, page),
+            "results": [dict(zip(PUBLIC_FIELDS, row)) for row in rows],
+        }
+    )
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def _previous_page(request, page: int) -> str | None:
+    """As DRF links it: the first page without a page number."""
+    if page == 1:
+        return None
+    return request.build_absolute_uri(request.path if page == 2 else f"?page={page - 1}")

@@ -150,3 +150,27 @@ def test_the_bench_seed_publishes_a_register_of_attendance_some_of_it_corrected_
     seed(requests=30, declarations=12, history_rows=200, say=lambda line: None)
     assert selectors.published_briefings().count() == 400
     assert verify_history().ok
+
+
+def test_the_public_register_baseline_returns_the_same_json_as_the_public_api(seeded, client):
+    """The public register's load row is compared with a bare view of the same page: its JSON is the
+    API's first page, envelope and all (the links name its own address), on the bench's 400 entries,
+    some corrected, so that the baseline cannot drift from what it stands for."""
+    bare = client.get(scenarios.PUBLIC_BARE, secure=True)
+    ours = client.get(scenarios.find_path("public_register"), secure=True)
+    assert bare.status_code == 200 and ours.status_code == 200
+    assert bare["Cache-Control"] == ours["Cache-Control"]
+    page = ours.json()
+    assert page["next"] == f"https://testserver{scenarios.find_path('public_register')}?page=2"
+    assert bare.json() == {**page, "next": f"https://testserver{scenarios.PUBLIC_BARE}?page=2"}
+    assert len(page["results"]) == 50 and page["count"] >= 400
+    shown = page["results"]
+    assert any(entry["corrected"] for entry in shown), "the page compared should show a corrected entry"
+    assert any(len(entry["posts"]) > 1 for entry in shown), "the page compared should show two officers' posts"
+
+
+def test_the_public_register_baseline_reads_its_page_and_count_in_one_statement(
+    seeded, client, django_assert_num_queries
+):
+    with django_assert_num_queries(1):
+        assert client.get(scenarios.PUBLIC_BARE, secure=True).status_code == 200
